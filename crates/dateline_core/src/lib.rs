@@ -1,0 +1,26 @@
+//! Dateline's domain: the types the newsroom, the store and the web agree on.
+//!
+//! Values of these types are valid by construction: a [`Slug`] is always a
+//! lowercase hyphenated slug, a [`Headline`] is never empty, an
+//! [`ArticleStatus`] only moves along [`ArticleStatus::can_become`]. Nothing
+//! here does IO.
+
+mod body;
+mod email;
+mod error;
+mod ids;
+mod model;
+mod rights;
+mod slug;
+mod text;
+mod workflow;
+
+pub use body::{Body, render_markdown};
+pub use email::Email;
+pub use error::Invalid;
+pub use ids::{ArticleId, MediaId, PageId, PersonId, SectionId, SourceId, TagId, TopicId};
+pub use model::*;
+pub use rights::{Carriage, Outlet, SourceRights, carriage};
+pub use slug::Slug;
+pub use text::{Headline, Text};
+pub use workflow::ArticleStatus;

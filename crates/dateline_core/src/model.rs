@@ -1,0 +1,278 @@
+//! The newsroom's entities: what is written to the store (`New*`) and what is
+//! read back for pages and outlets.
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::{
+    ArticleId, ArticleStatus, Body, Email, Headline, MediaId, PageId, PersonId, SectionId, Slug,
+    SourceId, SourceRights, TagId, Text, TopicId,
+};
+
+/// A section of the site ("News", "Cricket"), ordered by `position`; a
+/// section with a parent is shown under it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Section {
+    pub id: SectionId,
+    pub slug: String,
+    pub name: String,
+    pub parent_id: Option<SectionId>,
+    pub position: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewSection {
+    pub slug: Slug,
+    pub name: Text,
+    pub parent: Option<SectionId>,
+    pub position: i64,
+}
+
+/// Someone the site credits: a byline author or the editor of a story.
+#[derive(Debug, Clone, Serialize)]
+pub struct Person {
+    pub id: PersonId,
+    pub slug: String,
+    pub name: String,
+    pub bio: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewPerson {
+    pub slug: Slug,
+    pub name: Text,
+    pub bio: String,
+    pub email: Option<Email>,
+}
+
+/// Where copy comes from: a wire agency or the newsroom itself, with the
+/// notice printed under its articles and its redistribution rights.
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    pub id: SourceId,
+    pub slug: String,
+    pub name: String,
+    pub notice: Option<String>,
+    #[serde(skip)]
+    pub rights: SourceRights,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewSource {
+    pub slug: Slug,
+    pub name: Text,
+    pub notice: Option<String>,
+    pub rights: SourceRights,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Tag {
+    pub id: TagId,
+    pub slug: String,
+    pub name: String,
+}
+
+/// A curated series ("Road to the World Cup"): articles in an editor's order.
+#[derive(Debug, Clone, Serialize)]
+pub struct Topic {
+    pub id: TopicId,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewTopic {
+    pub slug: Slug,
+    pub name: Text,
+    pub description: String,
+}
+
+/// An image in the media library, with the defaults for its use on a page.
+#[derive(Debug, Clone)]
+pub struct NewMedia {
+    /// Path under the data directory's `media/` folder.
+    pub path: String,
+    pub content_type: String,
+    pub width: u32,
+    pub height: u32,
+    pub alt: Text,
+    pub caption: String,
+    pub credit: String,
+}
+
+/// A lead image as one article uses it: caption and credit may differ per use
+/// and fall back to the media item's own.
+#[derive(Debug, Clone)]
+pub struct LeadImage {
+    pub media: MediaId,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+}
+
+/// A lead image ready for a page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Figure {
+    pub path: String,
+    pub width: u32,
+    pub height: u32,
+    pub alt: String,
+    pub caption: String,
+    pub credit: String,
+}
+
+/// Everything the newsroom supplies for a new article. It starts as a draft.
+#[derive(Debug, Clone)]
+pub struct NewArticle {
+    pub slug: Slug,
+    pub headline: Headline,
+    pub standfirst: String,
+    pub body: Body,
+    pub section: SectionId,
+    pub source: Option<SourceId>,
+    pub authors: Vec<PersonId>,
+    pub edited_by: Option<PersonId>,
+    pub place: Option<String>,
+    pub tags: Vec<TagId>,
+    pub topics: Vec<TopicId>,
+    pub lead_image: Option<LeadImage>,
+    pub language: Option<String>,
+    /// The known topic label of a synthetic article, kept so that search and
+    /// "more like this" quality can be measured against it.
+    pub corpus_label: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CorrectionKind {
+    Correction,
+    Update,
+}
+
+impl CorrectionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Correction => "correction",
+            Self::Update => "update",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "correction" => Some(Self::Correction),
+            "update" => Some(Self::Update),
+            _ => None,
+        }
+    }
+}
+
+/// A dated note on a published article: "Correction: …" or "Updated: …".
+#[derive(Debug, Clone, Serialize)]
+pub struct Correction {
+    pub kind: CorrectionKind,
+    pub note: String,
+    pub at: Timestamp,
+}
+
+/// A reference to a named thing with its own page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Named {
+    pub slug: String,
+    pub name: String,
+}
+
+/// An article as a page or an outlet shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Article {
+    pub id: ArticleId,
+    pub slug: String,
+    pub status: ArticleStatus,
+    pub headline: String,
+    pub standfirst: String,
+    pub body_html: String,
+    pub section: Named,
+    pub source: Option<Source>,
+    pub authors: Vec<Named>,
+    pub edited_by: Option<Named>,
+    pub place: Option<String>,
+    pub tags: Vec<Named>,
+    pub topics: Vec<Named>,
+    pub lead_image: Option<Figure>,
+    pub language: Option<String>,
+    pub created_at: Timestamp,
+    pub first_published_at: Option<Timestamp>,
+    pub updated_at: Timestamp,
+    pub corrections: Vec<Correction>,
+}
+
+/// An article in a list: a front, a section page, a block.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleCard {
+    pub id: ArticleId,
+    pub slug: String,
+    pub section: Named,
+    pub headline: String,
+    pub standfirst: String,
+    pub source_name: Option<String>,
+    pub published_at: Timestamp,
+    pub image: Option<Figure>,
+}
+
+/// A static page from the footer (About, Privacy, …).
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    pub id: PageId,
+    pub slug: String,
+    pub title: String,
+    pub body_html: String,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewPage {
+    pub slug: Slug,
+    pub title: Text,
+    pub body: Body,
+}
+
+/// The public path of an article. It ends in the id, so renaming the slug
+/// or moving the section never breaks an old link: the id finds the article
+/// and the page redirects to the current path.
+pub fn article_path(section_slug: &str, slug: &str, id: ArticleId) -> String {
+    format!("/{section_slug}/{slug}-{id}")
+}
+
+/// The id at the end of an article path segment (`some-headline-42` → 42).
+pub fn article_id_from_segment(segment: &str) -> Option<ArticleId> {
+    let (_, id) = segment.rsplit_once('-')?;
+    if id.is_empty() || id.len() > 18 || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    id.parse().ok().map(ArticleId)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn article_paths_end_in_the_id_that_finds_them() {
+        let path = article_path("news", "rains-lash-mumbai", ArticleId(42));
+        assert_eq!(path, "/news/rains-lash-mumbai-42");
+        let segment = path.rsplit('/').next().unwrap();
+        assert_eq!(article_id_from_segment(segment), Some(ArticleId(42)));
+    }
+
+    #[test]
+    fn segments_without_an_id_find_nothing() {
+        for bad in [
+            "rains",
+            "rains-",
+            "rains-4x2",
+            "-",
+            "a-99999999999999999999",
+        ] {
+            assert_eq!(article_id_from_segment(bad), None, "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,190 @@
+use dateline_core::{ArticleId, ArticleStatus, CorrectionKind, NewArticle};
+use jiff::Timestamp;
+
+use crate::{ChangeKind, Entity, Result, Store, StoreError, changes::append_change, write_tx};
+
+/// Inserts `$new` with its authors, tags and topics inside `$tx`; evaluates
+/// to the new id.
+macro_rules! insert_article {
+    ($tx:expr, $new:expr, $status:expr, $first_published_at:expr, $now:expr) => {{
+        let new: &NewArticle = $new;
+        let now = $now.as_microsecond();
+        let id: i64 = sqlx::query_scalar(INSERT_ARTICLE)
+            .bind(new.slug.as_str())
+            .bind($status.as_str())
+            .bind(new.headline.as_str())
+            .bind(&new.standfirst)
+            .bind(new.body.markdown())
+            .bind(new.body.html())
+            .bind(new.section.0)
+            .bind(new.source.map(|s| s.0))
+            .bind(new.edited_by.map(|p| p.0))
+            .bind(new.place.as_deref())
+            .bind(new.lead_image.as_ref().map(|l| l.media.0))
+            .bind(new.lead_image.as_ref().and_then(|l| l.caption.as_deref()))
+            .bind(new.lead_image.as_ref().and_then(|l| l.credit.as_deref()))
+            .bind(new.language.as_deref())
+            .bind(new.corpus_label.as_deref())
+            .bind(now)
+            .bind($first_published_at.map(|t: Timestamp| t.as_microsecond()))
+            .fetch_one(&mut *$tx)
+            .await?;
+        for (position, author) in (0_i64..).zip(&new.authors) {
+            sqlx::query(INSERT_AUTHOR)
+                .bind(id)
+                .bind(author.0)
+                .bind(position)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        for tag in &new.tags {
+            sqlx::query(INSERT_TAG)
+                .bind(id)
+                .bind(tag.0)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        for topic in &new.topics {
+            sqlx::query(INSERT_TOPIC)
+                .bind(topic.0)
+                .bind(id)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        id
+    }};
+}
+
+const INSERT_ARTICLE: &str = "insert into articles (slug, status, headline, standfirst, body_markdown, body_html,
+        section_id, source_id, edited_by_id, place, lead_media_id, lead_caption, lead_credit, language,
+        corpus_label, created_at, updated_at, first_published_at)
+    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17) returning id";
+const INSERT_AUTHOR: &str =
+    "insert into article_authors (article_id, person_id, position) values ($1, $2, $3)";
+const INSERT_TAG: &str = "insert into article_tags (article_id, tag_id) values ($1, $2)";
+// A topic's curated order: a new article goes to the end of the series.
+const INSERT_TOPIC: &str = "insert into article_topics (topic_id, article_id, position)
+    values ($1, $2, (select coalesce(max(position), 0) + 1 from article_topics where topic_id = $1))";
+
+impl Store {
+    /// Saves a new article as a draft. Drafts are not reader-visible, so no
+    /// change is logged until the article is published.
+    pub async fn create_article(&self, new: &NewArticle, now: Timestamp) -> Result<ArticleId> {
+        let none: Option<Timestamp> = None;
+        let id = write_tx!(self, |tx| insert_article!(
+            tx,
+            new,
+            ArticleStatus::Draft,
+            none,
+            now
+        ));
+        Ok(ArticleId(id))
+    }
+
+    /// Saves articles that are already published elsewhere (demo content,
+    /// imports, the synthetic corpus), each with its original publication
+    /// time, in one transaction: all are stored or none.
+    pub async fn import_published_articles(
+        &self,
+        articles: &[(NewArticle, Timestamp)],
+        now: Timestamp,
+    ) -> Result<Vec<ArticleId>> {
+        let ids = write_tx!(self, |tx| {
+            let mut ids = Vec::with_capacity(articles.len());
+            for (new, published_at) in articles {
+                let id = insert_article!(
+                    tx,
+                    new,
+                    ArticleStatus::Published,
+                    Some(*published_at),
+                    *published_at
+                );
+                append_change!(tx, Entity::Article, id, ChangeKind::Published, now);
+                ids.push(ArticleId(id));
+            }
+            ids
+        });
+        Ok(ids)
+    }
+
+    /// Moves an article along the workflow. Refuses moves the workflow does
+    /// not allow; logs the moves readers can see.
+    pub async fn change_article_status(
+        &self,
+        id: ArticleId,
+        next: ArticleStatus,
+        now: Timestamp,
+    ) -> Result<()> {
+        const CURRENT: &str = "select status from articles where id = $1";
+        const UPDATE: &str = "update articles set status = $2, updated_at = $3,
+            first_published_at = case when $2 = 'published' then coalesce(first_published_at, $3)
+                                      else first_published_at end
+            where id = $1";
+        write_tx!(self, |tx| {
+            let current: String = sqlx::query_scalar(CURRENT)
+                .bind(id.0)
+                .fetch_one(&mut *tx)
+                .await?;
+            let current =
+                ArticleStatus::parse(&current).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            current.transition(next)?;
+            sqlx::query(UPDATE)
+                .bind(id.0)
+                .bind(next.as_str())
+                .bind(now.as_microsecond())
+                .execute(&mut *tx)
+                .await?;
+            let logged = match (current.is_public(), next.is_public()) {
+                (false, true) => Some(ChangeKind::Published),
+                (true, false) => Some(ChangeKind::Unpublished),
+                _ => None,
+            };
+            if let Some(kind) = logged {
+                append_change!(tx, Entity::Article, id.0, kind, now);
+            }
+        });
+        Ok(())
+    }
+
+    pub async fn publish_article(&self, id: ArticleId, now: Timestamp) -> Result<()> {
+        self.change_article_status(id, ArticleStatus::Published, now)
+            .await
+    }
+
+    pub async fn unpublish_article(&self, id: ArticleId, now: Timestamp) -> Result<()> {
+        self.change_article_status(id, ArticleStatus::Unpublished, now)
+            .await
+    }
+
+    /// Adds a dated correction or update note; the article counts as modified.
+    pub async fn add_correction(
+        &self,
+        id: ArticleId,
+        kind: CorrectionKind,
+        note: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        const INSERT: &str =
+            "insert into corrections (article_id, kind, note, created_at) values ($1, $2, $3, $4)";
+        const TOUCH: &str = "update articles set updated_at = $2 where id = $1 returning status";
+        let note = dateline_core::Text::parse("note", note, 2000)?;
+        write_tx!(self, |tx| {
+            let status: String = sqlx::query_scalar(TOUCH)
+                .bind(id.0)
+                .bind(now.as_microsecond())
+                .fetch_one(&mut *tx)
+                .await?;
+            sqlx::query(INSERT)
+                .bind(id.0)
+                .bind(kind.as_str())
+                .bind(note.as_str())
+                .bind(now.as_microsecond())
+                .execute(&mut *tx)
+                .await?;
+            if status == ArticleStatus::Published.as_str() {
+                append_change!(tx, Entity::Article, id.0, ChangeKind::Updated, now);
+            }
+        });
+        Ok(())
+    }
+}

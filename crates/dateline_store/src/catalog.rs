@@ -1,0 +1,198 @@
+//! What articles refer to: sections, people, sources, tags, topics, media.
+
+use dateline_core::{
+    MediaId, NewMedia, NewPerson, NewSection, NewSource, NewTopic, PersonId, Section, SectionId,
+    Source, SourceId, SourceRights, TagId, Text, TopicId,
+};
+use jiff::Timestamp;
+
+use crate::{ChangeKind, Entity, Result, Store, changes::append_change, read, write_tx};
+
+#[derive(sqlx::FromRow)]
+struct SectionRow {
+    id: i64,
+    slug: String,
+    name: String,
+    parent_id: Option<i64>,
+    position: i64,
+}
+
+impl From<SectionRow> for Section {
+    fn from(r: SectionRow) -> Self {
+        Section {
+            id: SectionId(r.id),
+            slug: r.slug,
+            name: r.name,
+            parent_id: r.parent_id.map(SectionId),
+            position: r.position,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct SourceRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub notice: Option<String>,
+    pub full_text_in_feeds: bool,
+    pub full_text_in_api: bool,
+    pub full_text_in_federation: bool,
+}
+
+impl From<SourceRow> for Source {
+    fn from(r: SourceRow) -> Self {
+        Source {
+            id: SourceId(r.id),
+            slug: r.slug,
+            name: r.name,
+            notice: r.notice,
+            rights: SourceRights {
+                full_text_in_feeds: r.full_text_in_feeds,
+                full_text_in_api: r.full_text_in_api,
+                full_text_in_federation: r.full_text_in_federation,
+            },
+        }
+    }
+}
+
+impl Store {
+    pub async fn create_section(&self, new: &NewSection, now: Timestamp) -> Result<SectionId> {
+        const SQL: &str =
+            "insert into sections (slug, name, parent_id, position, created_at, updated_at)
+            values ($1, $2, $3, $4, $5, $5) returning id";
+        let id = write_tx!(self, |tx| {
+            let id: i64 = sqlx::query_scalar(SQL)
+                .bind(new.slug.as_str())
+                .bind(new.name.as_str())
+                .bind(new.parent.map(|p| p.0))
+                .bind(new.position)
+                .bind(now.as_microsecond())
+                .fetch_one(&mut *tx)
+                .await?;
+            append_change!(tx, Entity::Section, id, ChangeKind::Created, now);
+            id
+        });
+        Ok(SectionId(id))
+    }
+
+    /// Every section, in navigation order (parents before their children).
+    pub async fn sections(&self) -> Result<Vec<Section>> {
+        const SQL: &str = "select id, slug, name, parent_id, position from sections
+            order by coalesce(parent_id, id), parent_id is not null, position, id";
+        let rows: Vec<SectionRow> = read!(self, |pool| sqlx::query_as(SQL).fetch_all(pool).await)?;
+        Ok(rows.into_iter().map(Section::from).collect())
+    }
+
+    pub async fn section_by_slug(&self, slug: &str) -> Result<Option<Section>> {
+        const SQL: &str =
+            "select id, slug, name, parent_id, position from sections where slug = $1";
+        let row: Option<SectionRow> = read!(self, |pool| sqlx::query_as(SQL)
+            .bind(slug)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row.map(Section::from))
+    }
+
+    pub async fn create_person(&self, new: &NewPerson, now: Timestamp) -> Result<PersonId> {
+        const SQL: &str = "insert into people (slug, name, bio, email, created_at, updated_at)
+            values ($1, $2, $3, $4, $5, $5) returning id";
+        let id = write_tx!(self, |tx| {
+            let id: i64 = sqlx::query_scalar(SQL)
+                .bind(new.slug.as_str())
+                .bind(new.name.as_str())
+                .bind(&new.bio)
+                .bind(new.email.as_ref().map(|e| e.as_str()))
+                .bind(now.as_microsecond())
+                .fetch_one(&mut *tx)
+                .await?;
+            append_change!(tx, Entity::Person, id, ChangeKind::Created, now);
+            id
+        });
+        Ok(PersonId(id))
+    }
+
+    pub async fn create_source(&self, new: &NewSource, now: Timestamp) -> Result<SourceId> {
+        const SQL: &str =
+            "insert into sources (slug, name, notice, full_text_in_feeds, full_text_in_api,
+                full_text_in_federation, created_at, updated_at)
+            values ($1, $2, $3, $4, $5, $6, $7, $7) returning id";
+        let id = write_tx!(self, |tx| {
+            let id: i64 = sqlx::query_scalar(SQL)
+                .bind(new.slug.as_str())
+                .bind(new.name.as_str())
+                .bind(new.notice.as_deref())
+                .bind(new.rights.full_text_in_feeds)
+                .bind(new.rights.full_text_in_api)
+                .bind(new.rights.full_text_in_federation)
+                .bind(now.as_microsecond())
+                .fetch_one(&mut *tx)
+                .await?;
+            append_change!(tx, Entity::Source, id, ChangeKind::Created, now);
+            id
+        });
+        Ok(SourceId(id))
+    }
+
+    pub async fn source(&self, id: SourceId) -> Result<Source> {
+        const SQL: &str = "select id, slug, name, notice, full_text_in_feeds, full_text_in_api,
+            full_text_in_federation from sources where id = $1";
+        let row: SourceRow = read!(self, |pool| sqlx::query_as(SQL)
+            .bind(id.0)
+            .fetch_one(pool)
+            .await)?;
+        Ok(row.into())
+    }
+
+    /// The tag with this slug, created with `name` if it does not exist yet.
+    /// A tag alone is not reader-visible, so this logs no change; attaching
+    /// it to a published article does.
+    pub async fn ensure_tag(&self, slug: &dateline_core::Slug, name: &Text) -> Result<TagId> {
+        const SQL: &str = "insert into tags (slug, name) values ($1, $2)
+            on conflict (slug) do update set slug = excluded.slug returning id";
+        let id: i64 = write_tx!(self, |tx| sqlx::query_scalar(SQL)
+            .bind(slug.as_str())
+            .bind(name.as_str())
+            .fetch_one(&mut *tx)
+            .await?);
+        Ok(TagId(id))
+    }
+
+    pub async fn create_topic(&self, new: &NewTopic, now: Timestamp) -> Result<TopicId> {
+        const SQL: &str = "insert into topics (slug, name, description, created_at, updated_at)
+            values ($1, $2, $3, $4, $4) returning id";
+        let id = write_tx!(self, |tx| {
+            let id: i64 = sqlx::query_scalar(SQL)
+                .bind(new.slug.as_str())
+                .bind(new.name.as_str())
+                .bind(&new.description)
+                .bind(now.as_microsecond())
+                .fetch_one(&mut *tx)
+                .await?;
+            append_change!(tx, Entity::Topic, id, ChangeKind::Created, now);
+            id
+        });
+        Ok(TopicId(id))
+    }
+
+    pub async fn create_media(&self, new: &NewMedia, now: Timestamp) -> Result<MediaId> {
+        const SQL: &str = "insert into media (path, content_type, width, height, alt, caption, credit, created_at)
+            values ($1, $2, $3, $4, $5, $6, $7, $8) returning id";
+        let id = write_tx!(self, |tx| {
+            let id: i64 = sqlx::query_scalar(SQL)
+                .bind(&new.path)
+                .bind(&new.content_type)
+                .bind(i64::from(new.width))
+                .bind(i64::from(new.height))
+                .bind(new.alt.as_str())
+                .bind(&new.caption)
+                .bind(&new.credit)
+                .bind(now.as_microsecond())
+                .fetch_one(&mut *tx)
+                .await?;
+            append_change!(tx, Entity::Media, id, ChangeKind::Created, now);
+            id
+        });
+        Ok(MediaId(id))
+    }
+}

@@ -1,0 +1,144 @@
+//! The change log: an ordered, gapless record of reader-visible writes.
+//!
+//! Page caches, the search index, live updates and other nodes consume it by
+//! reading `changes_since(last_seq_they_applied)`. Sequence numbers are handed
+//! out by the single row of `change_log_head`; the row lock taken by that
+//! `update` is held until commit, so numbers follow commit order and a rolled
+//! back write returns its number. A consumer therefore never sees seq `n + 1`
+//! before `n`, and never waits for a number that will not come.
+
+use jiff::Timestamp;
+
+use crate::{Result, Store, StoreError, read, rows::instant};
+
+/// What kind of thing changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Entity {
+    Article,
+    Section,
+    Page,
+    Source,
+    Person,
+    Topic,
+    Media,
+}
+
+/// What happened to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    Created,
+    Updated,
+    Published,
+    Unpublished,
+    Deleted,
+}
+
+macro_rules! names {
+    ($ty:ident { $($variant:ident => $name:literal),* $(,)? }) => {
+        impl $ty {
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $name),* }
+            }
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($name => Some(Self::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+names!(Entity {
+    Article => "article",
+    Section => "section",
+    Page => "page",
+    Source => "source",
+    Person => "person",
+    Topic => "topic",
+    Media => "media",
+});
+names!(ChangeKind {
+    Created => "created",
+    Updated => "updated",
+    Published => "published",
+    Unpublished => "unpublished",
+    Deleted => "deleted",
+});
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Change {
+    pub seq: i64,
+    pub entity: Entity,
+    pub entity_id: i64,
+    pub kind: ChangeKind,
+    pub at: Timestamp,
+}
+
+pub(crate) const NEXT_SEQ: &str =
+    "update change_log_head set last_seq = last_seq + 1 where id = 1 returning last_seq";
+pub(crate) const INSERT: &str =
+    "insert into change_log (seq, entity, entity_id, kind, at) values ($1, $2, $3, $4, $5)";
+
+/// Appends a change inside the transaction `$tx`; evaluates to its sequence.
+macro_rules! append_change {
+    ($tx:expr, $entity:expr, $id:expr, $kind:expr, $at:expr) => {{
+        let seq: i64 = sqlx::query_scalar($crate::changes::NEXT_SEQ)
+            .fetch_one(&mut *$tx)
+            .await?;
+        sqlx::query($crate::changes::INSERT)
+            .bind(seq)
+            .bind($crate::changes::Entity::as_str($entity))
+            .bind($id)
+            .bind($crate::changes::ChangeKind::as_str($kind))
+            .bind($at.as_microsecond())
+            .execute(&mut *$tx)
+            .await?;
+        seq
+    }};
+}
+pub(crate) use append_change;
+
+#[derive(sqlx::FromRow)]
+struct ChangeRow {
+    seq: i64,
+    entity: String,
+    entity_id: i64,
+    kind: String,
+    at: i64,
+}
+
+impl TryFrom<ChangeRow> for Change {
+    type Error = StoreError;
+
+    fn try_from(r: ChangeRow) -> Result<Self> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("change {}: unknown {what}", r.seq));
+        Ok(Change {
+            seq: r.seq,
+            entity: Entity::parse(&r.entity).ok_or_else(|| corrupt("entity"))?,
+            entity_id: r.entity_id,
+            kind: ChangeKind::parse(&r.kind).ok_or_else(|| corrupt("kind"))?,
+            at: instant(r.at)?,
+        })
+    }
+}
+
+impl Store {
+    /// Changes after `after_seq`, oldest first, at most `limit`.
+    pub async fn changes_since(&self, after_seq: i64, limit: i64) -> Result<Vec<Change>> {
+        const SQL: &str = "select seq, entity, entity_id, kind, at from change_log where seq > $1 order by seq limit $2";
+        let rows: Vec<ChangeRow> = read!(self, |pool| sqlx::query_as(SQL)
+            .bind(after_seq)
+            .bind(limit)
+            .fetch_all(pool)
+            .await)?;
+        rows.into_iter().map(Change::try_from).collect()
+    }
+
+    /// The sequence of the newest change, 0 when there is none.
+    pub async fn last_change_seq(&self) -> Result<i64> {
+        const SQL: &str = "select last_seq from change_log_head where id = 1";
+        Ok(read!(self, |pool| sqlx::query_scalar(SQL)
+            .fetch_one(pool)
+            .await)?)
+    }
+}

@@ -1,0 +1,157 @@
+use std::{path::Path, str::FromStr, time::Duration};
+
+use sqlx::{
+    PgPool, SqlitePool,
+    postgres::{PgConnectOptions, PgPoolOptions},
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+};
+
+use crate::{Result, Store, StoreError};
+
+/// The SQLite file's name in the data directory when no URL is configured.
+pub const DEFAULT_SQLITE_FILE: &str = "dateline.db";
+
+/// How long a request waits for a connection, and how long `serve` waits for
+/// an unreachable database before it gives up with an error.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+#[derive(Clone)]
+pub enum Backend {
+    /// SQLite allows one writer at a time; writes go through a pool of one so
+    /// they queue here instead of failing with `SQLITE_BUSY`.
+    Sqlite {
+        write: SqlitePool,
+        read: SqlitePool,
+    },
+    Postgres(PgPool),
+}
+
+impl Store {
+    /// Opens the database named by `url`: `postgres://…` selects PostgreSQL,
+    /// `sqlite://PATH` or `None` selects SQLite (`None` meaning
+    /// [`DEFAULT_SQLITE_FILE`] in `data_dir`). Fails fast when it cannot connect.
+    pub async fn open(url: Option<&str>, data_dir: &Path) -> Result<Self> {
+        match url {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Self::open_postgres(url, 16).await
+            }
+            Some(url) => {
+                let path = url
+                    .strip_prefix("sqlite://")
+                    .or_else(|| url.strip_prefix("sqlite:"))
+                    .ok_or_else(|| {
+                        StoreError::Invalid(dateline_core::Invalid::new(
+                            "database.url",
+                            format!(
+                                "{:?} is neither a postgres:// nor a sqlite:// URL",
+                                redact(url)
+                            ),
+                        ))
+                    })?;
+                Self::open_sqlite(Path::new(path)).await
+            }
+            None => Self::open_sqlite(&data_dir.join(DEFAULT_SQLITE_FILE)).await,
+        }
+    }
+
+    pub async fn open_sqlite(path: &Path) -> Result<Self> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let connect_error = |source| StoreError::Connect {
+            target: path.display().to_string(),
+            source,
+        };
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options.clone())
+            .await
+            .map_err(connect_error)?;
+        let readers = std::thread::available_parallelism().map_or(4, |n| n.get() as u32 * 2);
+        let read = SqlitePoolOptions::new()
+            .max_connections(readers)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_lazy_with(options.read_only(true));
+        Ok(Self {
+            backend: Backend::Sqlite { write, read },
+        })
+    }
+
+    pub async fn open_postgres(url: &str, max_connections: u32) -> Result<Self> {
+        let connect_error = |source| StoreError::Connect {
+            target: redact(url),
+            source,
+        };
+        let options = PgConnectOptions::from_str(url).map_err(connect_error)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_with(options)
+            .await
+            .map_err(connect_error)?;
+        Ok(Self {
+            backend: Backend::Postgres(pool),
+        })
+    }
+
+    /// Applies the migrations this build carries that the database lacks.
+    pub async fn migrate(&self) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite { write, .. } => SQLITE_MIGRATIONS.run(write).await?,
+            Backend::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// The migrations each backend carries, by version and description; the
+    /// two lists must agree.
+    pub fn migration_names() -> [Vec<(i64, String)>; 2] {
+        let list = |m: &sqlx::migrate::Migrator| {
+            m.iter()
+                .map(|m| (m.version, m.description.to_string()))
+                .collect::<Vec<_>>()
+        };
+        [list(&SQLITE_MIGRATIONS), list(&POSTGRES_MIGRATIONS)]
+    }
+}
+
+/// A database URL fit for a log line or an error message: no password.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{}://{user}@{}", &url[..scheme_end], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(
+            redact("postgres://ed:s3cret@db:5432/news"),
+            "postgres://ed@db:5432/news"
+        );
+        assert_eq!(redact("postgres://db/news"), "postgres://db/news");
+    }
+
+    #[test]
+    fn both_backends_carry_the_same_migrations() {
+        let [sqlite, postgres] = super::Store::migration_names();
+        assert!(!sqlite.is_empty());
+        assert_eq!(sqlite, postgres);
+    }
+}

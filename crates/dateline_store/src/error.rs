@@ -1,0 +1,47 @@
+use dateline_core::Invalid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A constraint refused the write: a duplicate slug, a missing parent.
+    /// `constraint` is the constraint's name where the database gives it.
+    #[error("conflict: {message}")]
+    Conflict { constraint: String, message: String },
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    #[error("cannot connect to the database at {target}: {source}")]
+    Connect {
+        target: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("cannot migrate the database: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("stored data is unreadable: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e {
+            use sqlx::error::ErrorKind::*;
+            if matches!(
+                db.kind(),
+                UniqueViolation | ForeignKeyViolation | NotNullViolation | CheckViolation
+            ) {
+                return Self::Conflict {
+                    // SQLite names no constraint; its message names the columns.
+                    constraint: db.constraint().unwrap_or_default().to_owned(),
+                    message: db.message().to_owned(),
+                };
+            }
+        }
+        if matches!(e, sqlx::Error::RowNotFound) {
+            return Self::NotFound;
+        }
+        Self::Database(e)
+    }
+}

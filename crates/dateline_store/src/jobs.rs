@@ -1,0 +1,183 @@
+//! The job table: work that can fail or take long, claimed with a lease.
+//!
+//! A worker claims one due job for `lease`; until the lease runs out no other
+//! worker can claim it. The claim bumps `attempts`, and completing or retrying
+//! names the attempt it holds, so a worker whose lease expired (and whose job
+//! another worker took over) cannot complete it twice.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+use crate::{Backend, Result, Store, read, rows::instant, write_tx};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct JobId(pub i64);
+
+#[derive(Debug, Clone)]
+pub struct NewJob {
+    /// A stable snake_case name (`send_newsletter_issue`); never renamed once shipped.
+    pub kind: &'static str,
+    pub payload: serde_json::Value,
+    /// A second job with the same key is not enqueued.
+    pub idempotency_key: Option<String>,
+    pub run_at: Timestamp,
+    pub max_attempts: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub id: JobId,
+    pub kind: String,
+    pub payload: serde_json::Value,
+    pub idempotency_key: Option<String>,
+    pub run_at: Timestamp,
+    /// Including the current one.
+    pub attempts: i64,
+    pub max_attempts: i64,
+    pub claimed_until: Timestamp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobState {
+    Pending,
+    Completed,
+    Failed,
+}
+
+#[derive(sqlx::FromRow)]
+struct JobRow {
+    id: i64,
+    kind: String,
+    payload: String,
+    idempotency_key: Option<String>,
+    run_at: i64,
+    attempts: i64,
+    max_attempts: i64,
+    claimed_until: Option<i64>,
+}
+
+const CLAIM_SQLITE: &str = "update jobs set attempts = attempts + 1, claimed_until = $2
+    where id = (select id from jobs
+                where completed_at is null and failed_at is null and run_at <= $1
+                  and attempts < max_attempts
+                  and (claimed_until is null or claimed_until <= $1)
+                order by run_at, id limit 1)
+    returning id, kind, payload, idempotency_key, run_at, attempts, max_attempts, claimed_until";
+// PostgreSQL runs the subquery and the update in separate snapshots, so two
+// workers could pick the same row; `for update skip locked` makes the second
+// one skip it instead.
+const CLAIM_POSTGRES: &str = "update jobs set attempts = attempts + 1, claimed_until = $2
+    where id = (select id from jobs
+                where completed_at is null and failed_at is null and run_at <= $1
+                  and attempts < max_attempts
+                  and (claimed_until is null or claimed_until <= $1)
+                order by run_at, id limit 1
+                for update skip locked)
+    returning id, kind, payload, idempotency_key, run_at, attempts, max_attempts, claimed_until";
+
+impl Store {
+    /// Enqueues a job; `None` when a job with the same idempotency key exists.
+    pub async fn enqueue_job(&self, job: &NewJob, now: Timestamp) -> Result<Option<JobId>> {
+        const SQL: &str =
+            "insert into jobs (kind, payload, idempotency_key, run_at, max_attempts, created_at)
+            values ($1, $2, $3, $4, $5, $6)
+            on conflict (idempotency_key) do nothing returning id";
+        let id: Option<i64> = write_tx!(self, |tx| sqlx::query_scalar(SQL)
+            .bind(job.kind)
+            .bind(job.payload.to_string())
+            .bind(job.idempotency_key.as_deref())
+            .bind(job.run_at.as_microsecond())
+            .bind(job.max_attempts)
+            .bind(now.as_microsecond())
+            .fetch_optional(&mut *tx)
+            .await?);
+        Ok(id.map(JobId))
+    }
+
+    /// Claims the oldest due job for `lease`, if any.
+    pub async fn claim_job(&self, now: Timestamp, lease: Duration) -> Result<Option<Job>> {
+        let until = now
+            .as_microsecond()
+            .saturating_add(lease.as_micros().try_into().unwrap_or(i64::MAX));
+        let sql = match self.backend {
+            Backend::Sqlite { .. } => CLAIM_SQLITE,
+            Backend::Postgres(_) => CLAIM_POSTGRES,
+        };
+        let row: Option<JobRow> = write_tx!(self, |tx| sqlx::query_as(sql)
+            .bind(now.as_microsecond())
+            .bind(until)
+            .fetch_optional(&mut *tx)
+            .await?);
+        row.map(|r| {
+            Ok(Job {
+                id: JobId(r.id),
+                kind: r.kind,
+                payload: serde_json::from_str(&r.payload).map_err(|e| {
+                    crate::StoreError::Corrupt(format!("job {} payload: {e}", r.id))
+                })?,
+                idempotency_key: r.idempotency_key,
+                run_at: instant(r.run_at)?,
+                attempts: r.attempts,
+                max_attempts: r.max_attempts,
+                claimed_until: instant(r.claimed_until.unwrap_or(until))?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Marks the claimed job done. `false` when the claim was lost (the lease
+    /// ran out and another worker claimed the job again).
+    pub async fn complete_job(&self, job: &Job, now: Timestamp) -> Result<bool> {
+        const SQL: &str =
+            "update jobs set completed_at = $3, claimed_until = null, last_error = null
+            where id = $1 and attempts = $2 and completed_at is null and failed_at is null";
+        let done = write_tx!(self, |tx| sqlx::query(SQL)
+            .bind(job.id.0)
+            .bind(job.attempts)
+            .bind(now.as_microsecond())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected());
+        Ok(done == 1)
+    }
+
+    /// Records a failed attempt. The job runs again at `retry_at` unless it
+    /// has used all its attempts, in which case it is marked failed. `false`
+    /// when the claim was lost.
+    pub async fn retry_job(
+        &self,
+        job: &Job,
+        error: &str,
+        retry_at: Timestamp,
+        now: Timestamp,
+    ) -> Result<bool> {
+        const SQL: &str = "update jobs set last_error = $3, claimed_until = null, run_at = $4,
+                failed_at = case when attempts >= max_attempts then $5 else null end
+            where id = $1 and attempts = $2 and completed_at is null and failed_at is null";
+        let done = write_tx!(self, |tx| sqlx::query(SQL)
+            .bind(job.id.0)
+            .bind(job.attempts)
+            .bind(error)
+            .bind(retry_at.as_microsecond())
+            .bind(now.as_microsecond())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected());
+        Ok(done == 1)
+    }
+
+    pub async fn job_state(&self, id: JobId) -> Result<JobState> {
+        const SQL: &str = "select completed_at, failed_at from jobs where id = $1";
+        let (completed, failed): (Option<i64>, Option<i64>) =
+            read!(self, |pool| sqlx::query_as(SQL)
+                .bind(id.0)
+                .fetch_one(pool)
+                .await)?;
+        Ok(match (completed, failed) {
+            (Some(_), _) => JobState::Completed,
+            (None, Some(_)) => JobState::Failed,
+            (None, None) => JobState::Pending,
+        })
+    }
+}

@@ -1,0 +1,96 @@
+//! Dateline's store: the one source of truth, on SQLite or PostgreSQL.
+//!
+//! [`Store`] offers use-case shaped operations (`publish_article`,
+//! `claim_job`). Each is written once: the same SQL text runs on both
+//! backends (both accept `$1` parameters), and where the dialects differ the
+//! two statements sit side by side. Every reader-visible write appends a row
+//! to the [change log](changes) in the same transaction.
+
+mod articles;
+mod catalog;
+pub mod changes;
+mod connect;
+mod error;
+pub mod jobs;
+mod pages;
+mod rows;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use articles::ArticleList;
+pub use changes::{Change, ChangeKind, Entity};
+pub use connect::{Backend, DEFAULT_SQLITE_FILE, redact};
+pub use error::StoreError;
+pub use jobs::{Job, JobId, NewJob};
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A handle on the database. Cheap to clone: it holds connection pools.
+#[derive(Clone)]
+pub struct Store {
+    backend: Backend,
+}
+
+/// Runs `$body` with `$pool` bound to the backend's pool for reads.
+macro_rules! read {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.backend {
+            $crate::Backend::Sqlite { read: $pool, .. } => $body,
+            $crate::Backend::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Runs `$body` in a write transaction bound to `$tx` and commits it. An
+/// early return (`?`) drops the transaction, which rolls it back. SQLite
+/// takes the write lock up front (`begin immediate`) so that a transaction
+/// never has to upgrade from a stale read snapshot.
+macro_rules! write_tx {
+    ($store:expr, |$tx:ident| $body:expr) => {
+        match &$store.backend {
+            $crate::Backend::Sqlite { write, .. } => {
+                let mut $tx = write.begin_with("begin immediate").await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+            $crate::Backend::Postgres(pool) => {
+                let mut $tx = pool.begin().await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+        }
+    };
+}
+
+pub(crate) use {read, write_tx};
+
+impl Store {
+    /// `"sqlite"` or `"postgres"`.
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite { .. } => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Answers once the database answers a query: for health checks.
+    pub async fn ping(&self) -> Result<()> {
+        read!(self, |pool| sqlx::query("select 1")
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        match &self.backend {
+            Backend::Sqlite { write, read } => {
+                write.close().await;
+                read.close().await;
+            }
+            Backend::Postgres(pool) => pool.close().await,
+        }
+    }
+}

@@ -1,0 +1,282 @@
+use dateline_core::{ArticleStatus, Body, CorrectionKind, NewPage, NewSection};
+use dateline_store::{ArticleList, ChangeKind, Entity, Store, StoreError};
+
+use crate::fixtures::{article, at, newsroom, section, slug, text};
+
+pub async fn sections_come_back_in_navigation_order(store: &Store) {
+    let sports = section(store, "sports", 2).await;
+    section(store, "news", 1).await;
+    let cricket = NewSection {
+        slug: slug("cricket"),
+        name: text("Cricket"),
+        parent: Some(sports),
+        position: 1,
+    };
+    store
+        .create_section(&cricket, at("2026-11-01T00:00:00Z"))
+        .await
+        .unwrap();
+    let order: Vec<_> = store
+        .sections()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.slug)
+        .collect();
+    // Top-level sections by position would put news first; children follow their parent.
+    assert!(order.iter().position(|s| s == "cricket") > order.iter().position(|s| s == "sports"));
+    assert_eq!(order.len(), 3);
+    let found = store.section_by_slug("cricket").await.unwrap().unwrap();
+    assert_eq!(found.parent_id, Some(sports));
+}
+
+pub async fn a_duplicate_slug_is_a_conflict_and_logs_nothing(store: &Store) {
+    section(store, "news", 1).await;
+    let before = store.last_change_seq().await.unwrap();
+    let again = NewSection {
+        slug: slug("news"),
+        name: text("News again"),
+        parent: None,
+        position: 2,
+    };
+    let err = store
+        .create_section(&again, at("2026-11-02T00:00:00Z"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
+    assert_eq!(store.last_change_seq().await.unwrap(), before);
+}
+
+pub async fn an_article_reads_back_with_every_element(store: &Store) {
+    let room = newsroom(store).await;
+    let published = at("2026-11-10T07:56:00Z");
+    let ids = store
+        .import_published_articles(
+            &[(article(&room, "Rains lash Mumbai"), published)],
+            published,
+        )
+        .await
+        .unwrap();
+    let a = store.article(ids[0]).await.unwrap().expect("the article");
+    assert_eq!(a.headline, "Rains lash Mumbai");
+    assert_eq!(a.slug, "rains-lash-mumbai");
+    assert_eq!(a.status, ArticleStatus::Published);
+    assert_eq!(a.section.slug, "news");
+    let source = a.source.expect("a source");
+    assert_eq!(source.name, "Deccan Wire Service");
+    assert_eq!(
+        source.notice.as_deref(),
+        Some("© DWS. Republication prohibited.")
+    );
+    assert!(!source.rights.full_text_in_feeds);
+    assert_eq!(a.edited_by.expect("an editor").slug, "meera-pillai");
+    assert_eq!(
+        a.authors
+            .iter()
+            .map(|p| p.slug.as_str())
+            .collect::<Vec<_>>(),
+        ["asha-menon"]
+    );
+    assert_eq!(a.place.as_deref(), Some("Mumbai"));
+    assert_eq!(a.tags[0].slug, "monsoon");
+    assert_eq!(a.topics[0].slug, "monsoon-watch");
+    let figure = a.lead_image.expect("a lead image");
+    assert_eq!((figure.width, figure.height), (1200, 675));
+    assert_eq!(
+        figure.caption, "Rain clouds gather over the harbour.",
+        "the per-use caption wins"
+    );
+    assert_eq!(
+        figure.credit, "Default credit",
+        "the media item's credit is the default"
+    );
+    assert!(a.body_html.contains("<blockquote>"));
+    assert_eq!(a.first_published_at, Some(published));
+    assert!(
+        store
+            .article(dateline_core::ArticleId(ids[0].0 + 1000))
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+pub async fn drafts_stay_private_until_published(store: &Store) {
+    let room = newsroom(store).await;
+    let seq = store.last_change_seq().await.unwrap();
+    let id = store
+        .create_article(&article(&room, "Draft story"), at("2026-11-03T10:00:00Z"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.last_change_seq().await.unwrap(),
+        seq,
+        "a draft is not reader-visible"
+    );
+    assert!(
+        store
+            .published_articles(ArticleList::All, 10, 0)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    store
+        .publish_article(id, at("2026-11-03T11:00:00Z"))
+        .await
+        .unwrap();
+    let changes = store.changes_since(seq, 10).await.unwrap();
+    assert_eq!(changes.len(), 1);
+    assert_eq!(
+        (changes[0].entity, changes[0].entity_id, changes[0].kind),
+        (Entity::Article, id.0, ChangeKind::Published)
+    );
+    assert_eq!(
+        store
+            .published_articles(ArticleList::Section(room.news), 10, 0)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    store
+        .unpublish_article(id, at("2026-11-03T12:00:00Z"))
+        .await
+        .unwrap();
+    let last = store.changes_since(changes[0].seq, 10).await.unwrap();
+    assert_eq!(last[0].kind, ChangeKind::Unpublished);
+    assert!(
+        store
+            .published_articles(ArticleList::All, 10, 0)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let a = store.article(id).await.unwrap().unwrap();
+    assert_eq!(a.status, ArticleStatus::Unpublished);
+    assert_eq!(
+        a.first_published_at,
+        Some(at("2026-11-03T11:00:00Z")),
+        "the first publication is kept"
+    );
+}
+
+pub async fn the_workflow_refuses_illegal_moves_and_logs_nothing(store: &Store) {
+    let room = newsroom(store).await;
+    let id = store
+        .create_article(&article(&room, "Not yet"), at("2026-11-03T10:00:00Z"))
+        .await
+        .unwrap();
+    let seq = store.last_change_seq().await.unwrap();
+    let err = store
+        .unpublish_article(id, at("2026-11-03T11:00:00Z"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
+    assert_eq!(
+        store.article(id).await.unwrap().unwrap().status,
+        ArticleStatus::Draft
+    );
+    assert_eq!(store.last_change_seq().await.unwrap(), seq);
+    let missing = store
+        .publish_article(dateline_core::ArticleId(9999), at("2026-11-03T11:00:00Z"))
+        .await;
+    assert!(matches!(missing, Err(StoreError::NotFound)), "{missing:?}");
+}
+
+pub async fn corrections_mark_a_published_article_updated(store: &Store) {
+    let room = newsroom(store).await;
+    let published = at("2026-11-04T08:00:00Z");
+    let ids = store
+        .import_published_articles(&[(article(&room, "Bridge opens"), published)], published)
+        .await
+        .unwrap();
+    let seq = store.last_change_seq().await.unwrap();
+    let corrected = at("2026-11-04T09:30:00Z");
+    store
+        .add_correction(
+            ids[0],
+            CorrectionKind::Correction,
+            "The bridge is 2.1 km long, not 21 km.",
+            corrected,
+        )
+        .await
+        .unwrap();
+    let a = store.article(ids[0]).await.unwrap().unwrap();
+    assert_eq!(a.updated_at, corrected);
+    assert_eq!(a.corrections.len(), 1);
+    assert_eq!(a.corrections[0].kind, CorrectionKind::Correction);
+    let changes = store.changes_since(seq, 10).await.unwrap();
+    assert_eq!(
+        changes.iter().map(|c| c.kind).collect::<Vec<_>>(),
+        [ChangeKind::Updated]
+    );
+    let empty = store
+        .add_correction(ids[0], CorrectionKind::Update, "  ", corrected)
+        .await;
+    assert!(matches!(empty, Err(StoreError::Invalid(_))), "{empty:?}");
+}
+
+pub async fn lists_are_newest_first_and_paginate(store: &Store) {
+    let room = newsroom(store).await;
+    let batch: Vec<_> = (0..5)
+        .map(|i| {
+            let when = at("2026-11-05T00:00:00Z") + jiff::SignedDuration::from_hours(i);
+            (article(&room, &format!("Story number {i}")), when)
+        })
+        .collect();
+    store
+        .import_published_articles(&batch, at("2026-11-06T00:00:00Z"))
+        .await
+        .unwrap();
+    let first = store
+        .published_articles(ArticleList::All, 2, 0)
+        .await
+        .unwrap();
+    let heads: Vec<_> = first.iter().map(|c| c.headline.as_str()).collect();
+    assert_eq!(heads, ["Story number 4", "Story number 3"]);
+    let last = store
+        .published_articles(ArticleList::Section(room.news), 2, 4)
+        .await
+        .unwrap();
+    assert_eq!(last.len(), 1);
+    assert_eq!(last[0].headline, "Story number 0");
+    assert_eq!(
+        store
+            .count_published_articles(ArticleList::All)
+            .await
+            .unwrap(),
+        5
+    );
+    assert!(first[0].image.is_some());
+}
+
+pub async fn pages_are_put_and_replaced(store: &Store) {
+    let page = |body: &str| NewPage {
+        slug: slug("about"),
+        title: text("About us"),
+        body: Body::from_markdown(body),
+    };
+    let seq = store.last_change_seq().await.unwrap();
+    let id = store
+        .put_page(&page("First."), at("2026-11-01T00:00:00Z"))
+        .await
+        .unwrap();
+    let again = store
+        .put_page(&page("Second."), at("2026-11-02T00:00:00Z"))
+        .await
+        .unwrap();
+    assert_eq!(id, again);
+    let stored = store.page_by_slug("about").await.unwrap().unwrap();
+    assert!(stored.body_html.contains("Second."));
+    let kinds: Vec<_> = store
+        .changes_since(seq, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.kind)
+        .collect();
+    assert_eq!(kinds, [ChangeKind::Created, ChangeKind::Updated]);
+    assert!(store.page_by_slug("missing").await.unwrap().is_none());
+}

@@ -1,0 +1,49 @@
+//! The store's contract, run against SQLite and PostgreSQL alike.
+//!
+//! Each test is an `async fn(&Store)`; `conformance!` makes one test per
+//! backend from it, each on a fresh database.
+
+mod articles;
+mod change_log;
+mod fixtures;
+mod jobs;
+
+macro_rules! conformance {
+    ($($module:ident :: $test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    let db = dateline_store::testing::sqlite().await;
+                    crate::$module::$test(db.store()).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    let Some(db) = dateline_store::testing::postgres().await else { return };
+                    crate::$module::$test(db.store()).await;
+                }
+            )*
+        }
+    };
+}
+
+conformance!(
+    articles::sections_come_back_in_navigation_order,
+    articles::a_duplicate_slug_is_a_conflict_and_logs_nothing,
+    articles::an_article_reads_back_with_every_element,
+    articles::drafts_stay_private_until_published,
+    articles::the_workflow_refuses_illegal_moves_and_logs_nothing,
+    articles::corrections_mark_a_published_article_updated,
+    articles::lists_are_newest_first_and_paginate,
+    articles::pages_are_put_and_replaced,
+    change_log::a_failed_transaction_leaves_neither_the_row_nor_its_change,
+    change_log::the_change_log_has_no_gaps_or_reordering_under_concurrent_writers,
+    jobs::a_claimed_job_is_not_claimed_again_until_its_lease_expires,
+    jobs::a_job_is_enqueued_once_per_idempotency_key,
+    jobs::a_failing_job_is_retried_then_given_up,
+    jobs::concurrent_workers_never_claim_the_same_job,
+);
