@@ -1,1 +1,11 @@
+//! Dateline: a newsroom publishing platform in one binary.
+//!
+//! The app crate wires the parts together: configuration, the web server
+//! (reader site now; newsroom and API later), the demo content and the
+//! command line in `src/bin/dateline`.
 
+pub mod app;
+pub mod config;
+pub mod demo;
+pub mod telemetry;
+pub mod web;

@@ -1,1 +1,69 @@
-fn main() {}
+//! `dateline`: the one binary. Each subcommand lives in its own file.
+
+mod config;
+mod demo;
+mod migrate;
+mod serve;
+
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "dateline", version, about = "A newsroom publishing platform")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the site.
+    Serve(serve::ServeArgs),
+    /// Bring the database schema up to date.
+    Migrate(DataDir),
+    /// Fill the data directory with the demo site and, optionally, synthetic articles.
+    Demo(demo::DemoArgs),
+    /// Inspect the configuration.
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
+}
+
+/// Where Dateline keeps its database, configuration, media and theme.
+#[derive(Args, Clone)]
+struct DataDir {
+    /// The data directory.
+    #[arg(long = "data", env = "DATELINE_DATA", default_value = "./data")]
+    data: PathBuf,
+}
+
+fn main() -> ExitCode {
+    dateline::telemetry::init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => return fail(&anyhow::Error::new(e).context("cannot start the async runtime")),
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Serve(args) => serve::run(args).await,
+            Command::Migrate(args) => migrate::run(args).await,
+            Command::Demo(args) => demo::run(args).await,
+            Command::Config(command) => config::run(command),
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
+    }
+}
+
+/// Prints the error and its causes on one line, for people and log lines alike.
+fn fail(e: &anyhow::Error) -> ExitCode {
+    let message = format!("{e:#}");
+    eprintln!(
+        "error: {}",
+        message.split_whitespace().collect::<Vec<_>>().join(" ")
+    );
+    ExitCode::FAILURE
+}

@@ -1,0 +1,44 @@
+//! The state every request handler shares.
+
+use std::{path::PathBuf, sync::Arc};
+
+use anyhow::Context;
+use dateline_store::Store;
+
+use crate::{config::Config, web::templates::Templates};
+
+pub struct App {
+    pub store: Store,
+    pub config: Config,
+    pub templates: Templates,
+    pub data_dir: PathBuf,
+}
+
+pub type AppState = Arc<App>;
+
+impl App {
+    /// Opens (and migrates) the store and loads the theme for `config`.
+    pub async fn open(config: Config, data_dir: PathBuf) -> anyhow::Result<AppState> {
+        let store = open_store(&config, &data_dir).await?;
+        let templates = Templates::new(&config.site, Some(data_dir.join("theme")))?;
+        Ok(Arc::new(App {
+            store,
+            config,
+            templates,
+            data_dir,
+        }))
+    }
+
+    pub fn media_dir(&self) -> PathBuf {
+        self.data_dir.join("media")
+    }
+}
+
+/// Opens the configured database and brings its schema up to date.
+pub async fn open_store(config: &Config, data_dir: &std::path::Path) -> anyhow::Result<Store> {
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
+    let store = Store::open(config.database.url.as_deref(), data_dir).await?;
+    store.migrate().await?;
+    Ok(store)
+}

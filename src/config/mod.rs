@@ -1,0 +1,148 @@
+//! Configuration: defaults, then `dateline.toml` in the data directory, then
+//! `DATELINE_*` environment variables (`__` between levels, e.g.
+//! `DATELINE_SITE__TIME_ZONE`), then command-line flags. Loaded once in
+//! `main` and passed down.
+
+mod file;
+
+use std::{net::SocketAddr, path::Path};
+
+use anyhow::{Context, bail};
+use figment::{
+    Figment,
+    providers::{Env, Format, Serialized, Toml},
+};
+use serde::{Deserialize, Serialize};
+
+/// The configuration file's name inside the data directory.
+pub const FILE_NAME: &str = "dateline.toml";
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub site: SiteConfig,
+    pub server: ServerConfig,
+    pub database: DatabaseConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SiteConfig {
+    pub name: String,
+    /// The public address of the site, used for canonical links. Empty
+    /// means `http://` and the listen address.
+    pub base_url: String,
+    /// An IANA time zone name; every time a reader sees is shown in it.
+    pub time_zone: String,
+    /// A BCP 47 language tag for `<html lang>` and articles without their own.
+    pub language: String,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        Self {
+            name: "Dateline".into(),
+            base_url: String::new(),
+            time_zone: "UTC".into(),
+            language: "en".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    pub listen: SocketAddr,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// `postgres://…` or `sqlite://PATH`; unset means `dateline.db` in the data directory.
+    pub url: Option<String>,
+}
+
+impl Config {
+    /// Loads the configuration for the data directory `data_dir`.
+    pub fn load(data_dir: &Path) -> anyhow::Result<Self> {
+        let path = data_dir.join(FILE_NAME);
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(text) = file::read_checked(&path)? {
+            figment = figment.merge(Toml::string(&text));
+        }
+        // Only nested keys are configuration; other DATELINE_ variables
+        // (DATELINE_DATA, test switches) are not.
+        let env = Env::prefixed("DATELINE_")
+            .filter(|key| key.as_str().contains("__"))
+            .split("__");
+        let config: Config = figment
+            .merge(env)
+            .extract()
+            .map_err(|e| anyhow::anyhow!("{}", one_line(&e.to_string())))
+            .with_context(|| format!("{}", path.display()))?;
+        config
+            .validate()
+            .with_context(|| format!("{}", path.display()))?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        jiff::tz::TimeZone::get(&self.site.time_zone).map_err(|_| {
+            anyhow::anyhow!(
+                "site.time_zone: {:?} is not a known IANA time zone",
+                self.site.time_zone
+            )
+        })?;
+        let base = &self.site.base_url;
+        if !(base.is_empty()
+            || base.starts_with("http://")
+            || self.site.base_url.starts_with("https://"))
+        {
+            bail!(
+                "site.base_url: {:?} must start with http:// or https://",
+                self.site.base_url
+            );
+        }
+        if self.site.name.trim().is_empty() {
+            bail!("site.name: must not be empty");
+        }
+        if self.site.language.trim().is_empty() {
+            bail!("site.language: must not be empty");
+        }
+        Ok(())
+    }
+
+    /// Applies a `--listen` flag, then derives the base URL from the listen
+    /// address if none is configured.
+    pub fn apply_listen(&mut self, listen: Option<SocketAddr>) {
+        if let Some(listen) = listen {
+            self.server.listen = listen;
+        }
+        if self.site.base_url.is_empty() {
+            self.site.base_url = format!("http://{}", self.server.listen);
+        }
+    }
+
+    /// The configuration as TOML, with the database password hidden: for
+    /// `dateline config check`.
+    pub fn to_redacted_toml(&self) -> String {
+        let mut shown = self.clone();
+        shown.database.url = shown.database.url.as_deref().map(dateline_store::redact);
+        toml::to_string_pretty(&shown).unwrap_or_default()
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,219 @@
+//! The demo site: original sample content (in `demo/` at the repository
+//! root, embedded in the binary), generated lead images, and a synthetic
+//! corpus of any size for measuring search and speed.
+
+mod content;
+mod images;
+pub mod synthetic;
+
+use std::{collections::HashMap, path::Path};
+
+use anyhow::Context;
+use dateline_core::{
+    Body, Headline, LeadImage, NewArticle, NewMedia, NewPage, NewPerson, NewSection, NewSource,
+    NewTopic, PersonId, SectionId, Slug, SourceId, SourceRights, Text, TopicId,
+};
+use dateline_store::Store;
+use jiff::Timestamp;
+
+pub use content::DemoContent;
+
+/// What seeding added.
+#[derive(Debug, Default)]
+pub struct Seeded {
+    pub articles: usize,
+    pub pages: usize,
+}
+
+/// Writes the demo's `dateline.toml` (site name, Asia/Kolkata, en-IN) into
+/// `data_dir` unless one is there already.
+pub fn write_config(data_dir: &Path) -> anyhow::Result<()> {
+    let path = data_dir.join(crate::config::FILE_NAME);
+    if path.exists() {
+        return Ok(());
+    }
+    let demo = DemoContent::load()?;
+    let c = &demo.site.config;
+    let text = format!(
+        "# Written by `dateline serve --demo`; edit freely.\n[site]\nname = {:?}\ntime_zone = {:?}\nlanguage = {:?}\n",
+        c.name, c.time_zone, c.language
+    );
+    std::fs::create_dir_all(data_dir)?;
+    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Whether the store holds no newsroom yet (no sections).
+pub async fn is_empty(store: &Store) -> anyhow::Result<bool> {
+    Ok(store.sections().await?.is_empty())
+}
+
+/// Fills an empty store with the demo newsroom, its articles, lead images
+/// (written under `media_dir`) and footer pages.
+pub async fn seed(store: &Store, media_dir: &Path, now: Timestamp) -> anyhow::Result<Seeded> {
+    let demo = DemoContent::load()?;
+    let ids = seed_newsroom(store, &demo, now).await?;
+    let mut batch = Vec::with_capacity(demo.articles.len());
+    for (file, a) in &demo.articles {
+        let article = demo_article(store, &ids, media_dir, a, now)
+            .await
+            .with_context(|| file.clone())?;
+        batch.push((article, a.published));
+    }
+    batch.sort_by_key(|(_, at)| *at);
+    let articles = store.import_published_articles(&batch, now).await?.len();
+
+    for (file, p) in &demo.pages {
+        let page = NewPage {
+            slug: Slug::parse_top_level(&p.slug).with_context(|| file.clone())?,
+            title: Text::parse("title", &p.title, 120).with_context(|| file.clone())?,
+            body: Body::from_markdown(&p.body),
+        };
+        store.put_page(&page, now).await?;
+    }
+    Ok(Seeded {
+        articles,
+        pages: demo.pages.len(),
+    })
+}
+
+/// Store ids of the demo's sections, sources, people and topics, by slug.
+struct NewsroomIds {
+    sections: HashMap<String, SectionId>,
+    sources: HashMap<String, SourceId>,
+    people: HashMap<String, PersonId>,
+    topics: HashMap<String, TopicId>,
+}
+
+async fn seed_newsroom(
+    store: &Store,
+    demo: &DemoContent,
+    now: Timestamp,
+) -> anyhow::Result<NewsroomIds> {
+    let site = &demo.site;
+    let mut ids = NewsroomIds {
+        sections: HashMap::new(),
+        sources: HashMap::new(),
+        people: HashMap::new(),
+        topics: HashMap::new(),
+    };
+    for (position, s) in (1_i64..).zip(&site.section) {
+        let new = NewSection {
+            slug: Slug::parse_top_level(&s.slug)?,
+            name: Text::parse("name", &s.name, 80)?,
+            parent: None,
+            position,
+        };
+        ids.sections
+            .insert(s.slug.clone(), store.create_section(&new, now).await?);
+    }
+    for s in &site.source {
+        let new = NewSource {
+            slug: Slug::parse(&s.slug)?,
+            name: Text::parse("name", &s.name, 120)?,
+            notice: s.notice.clone(),
+            rights: SourceRights {
+                full_text_in_feeds: s.full_text_in_feeds,
+                full_text_in_api: s.full_text_in_api,
+                full_text_in_federation: s.full_text_in_federation,
+            },
+        };
+        ids.sources
+            .insert(s.slug.clone(), store.create_source(&new, now).await?);
+    }
+    for p in &site.person {
+        let new = NewPerson {
+            slug: Slug::parse(&p.slug)?,
+            name: Text::parse("name", &p.name, 120)?,
+            bio: p.bio.clone(),
+            email: None,
+        };
+        ids.people
+            .insert(p.slug.clone(), store.create_person(&new, now).await?);
+    }
+    for t in &site.topic {
+        let new = NewTopic {
+            slug: Slug::parse(&t.slug)?,
+            name: Text::parse("name", &t.name, 120)?,
+            description: t.description.clone(),
+        };
+        ids.topics
+            .insert(t.slug.clone(), store.create_topic(&new, now).await?);
+    }
+    Ok(ids)
+}
+
+fn lookup<T: Copy>(map: &HashMap<String, T>, kind: &str, key: &str) -> anyhow::Result<T> {
+    map.get(key)
+        .copied()
+        .with_context(|| format!("unknown {kind} {key:?}"))
+}
+
+/// Draws the article's lead image, stores it and its tags, and returns the
+/// article ready to import.
+async fn demo_article(
+    store: &Store,
+    ids: &NewsroomIds,
+    media_dir: &Path,
+    a: &content::ArticleFile,
+    now: Timestamp,
+) -> anyhow::Result<NewArticle> {
+    let image = images::lead_image(&a.slug, &a.section);
+    let path = format!("demo/{}.jpg", a.slug);
+    let target = media_dir.join(&path);
+    std::fs::create_dir_all(target.parent().unwrap_or(media_dir))?;
+    std::fs::write(&target, &image.jpeg)
+        .with_context(|| format!("cannot write {}", target.display()))?;
+    let media = NewMedia {
+        path,
+        content_type: "image/jpeg".into(),
+        width: image.width,
+        height: image.height,
+        alt: Text::parse("image_alt", &a.image_alt, 300)?,
+        caption: a.image_caption.clone(),
+        credit: a.image_credit.clone(),
+    };
+    let media = store.create_media(&media, now).await?;
+    let mut tags = Vec::new();
+    for tag in &a.tags {
+        let name = Text::parse("tag", &tag_name(tag), 80)?;
+        tags.push(store.ensure_tag(&Slug::parse(tag)?, &name).await?);
+    }
+    Ok(NewArticle {
+        slug: Slug::parse(&a.slug)?,
+        headline: Headline::parse(&a.headline)?,
+        standfirst: a.standfirst.clone(),
+        body: Body::from_markdown(&a.body),
+        section: lookup(&ids.sections, "section", &a.section)?,
+        source: Some(lookup(&ids.sources, "source", &a.source)?),
+        authors: a
+            .authors
+            .iter()
+            .map(|p| lookup(&ids.people, "person", p))
+            .collect::<anyhow::Result<_>>()?,
+        edited_by: Some(lookup(&ids.people, "person", &a.edited_by)?),
+        place: Some(a.place.clone()),
+        tags,
+        topics: a
+            .topics
+            .iter()
+            .map(|t| lookup(&ids.topics, "topic", t))
+            .collect::<anyhow::Result<_>>()?,
+        lead_image: Some(LeadImage {
+            media,
+            caption: None,
+            credit: None,
+        }),
+        language: None,
+        corpus_label: None,
+    })
+}
+
+/// "road-safety" → "Road safety".
+fn tag_name(slug: &str) -> String {
+    let spaced = slug.replace('-', " ");
+    let mut chars = spaced.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}

@@ -1,0 +1,71 @@
+//! One error type for handlers; it becomes an HTML error page.
+
+use axum::{
+    http::StatusCode,
+    response::{Html, IntoResponse, Response},
+};
+use dateline_store::StoreError;
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    /// The thing existed and was withdrawn (an unpublished article).
+    #[error("gone")]
+    Gone,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => Self::NotFound,
+            other => Self::Internal(other.into()),
+        }
+    }
+}
+
+impl From<minijinja::Error> for AppError {
+    fn from(e: minijinja::Error) -> Self {
+        Self::Internal(anyhow::Error::new(e).context("rendering a template"))
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, title, text) = match &self {
+            Self::NotFound => (
+                StatusCode::NOT_FOUND,
+                "Page not found",
+                "There is no page at this address.",
+            ),
+            Self::Gone => (
+                StatusCode::GONE,
+                "Article withdrawn",
+                "This article has been withdrawn and is no longer available.",
+            ),
+            Self::Internal(e) => {
+                // Logged once, here, inside the request's span.
+                tracing::error!(error = format!("{e:#}"), "request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong",
+                    "The page could not be shown. Please try again shortly.",
+                )
+            }
+        };
+        // Self-contained on purpose: an error page must not depend on the
+        // store or the templates, which may be what failed.
+        let body = format!(
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>{title}</title><link rel=\"stylesheet\" href=\"/static/site.css\"></head>\
+             <body><main class=\"wrap error-page\"><h1>{title}</h1><p>{text}</p>\
+             <p><a href=\"/\">Go to the home page</a></p></main></body></html>\n"
+        );
+        (status, Html(body)).into_response()
+    }
+}

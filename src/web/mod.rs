@@ -1,0 +1,50 @@
+//! The HTTP side: routes, handlers, templates, errors.
+
+mod error;
+pub mod reader;
+mod router;
+pub mod templates;
+mod time;
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+pub use error::{AppError, Result};
+pub use router::router;
+use tokio::net::TcpListener;
+
+use crate::app::AppState;
+
+/// Binds the configured address (or `listen`) and serves until Ctrl-C or SIGTERM.
+pub async fn serve(app: AppState, listener: TcpListener) -> anyhow::Result<()> {
+    let router = router(app);
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server stopped")
+}
+
+pub async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutting down");
+}

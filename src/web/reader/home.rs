@@ -1,0 +1,57 @@
+use axum::{extract::State, response::Response};
+use dateline_core::{ArticleCard, Named};
+use dateline_store::ArticleList;
+use serde::Serialize;
+
+use super::{Chrome, page};
+use crate::{app::AppState, web::Result};
+
+const TOP_STORIES: i64 = 5;
+const PER_SECTION: i64 = 4;
+
+#[derive(Serialize)]
+struct HomePage {
+    chrome: Chrome,
+    top: Vec<ArticleCard>,
+    blocks: Vec<SectionBlock>,
+}
+
+#[derive(Serialize)]
+struct SectionBlock {
+    section: Named,
+    articles: Vec<ArticleCard>,
+}
+
+/// The front page: the latest stories, then a block for each section.
+pub async fn show_home(State(app): State<AppState>) -> Result<Response> {
+    let chrome = Chrome::load(&app).await?;
+    let top = app
+        .store
+        .published_articles(ArticleList::All, TOP_STORIES, 0)
+        .await?;
+    let mut blocks = Vec::with_capacity(chrome.sections.len());
+    for section in &chrome.sections {
+        let articles = app
+            .store
+            .published_articles(ArticleList::Section(section.id), PER_SECTION, 0)
+            .await?;
+        if !articles.is_empty() {
+            blocks.push(SectionBlock {
+                section: Named {
+                    slug: section.slug.clone(),
+                    name: section.name.clone(),
+                },
+                articles,
+            });
+        }
+    }
+    page(
+        &app,
+        "home.html",
+        HomePage {
+            chrome,
+            top,
+            blocks,
+        },
+    )
+}

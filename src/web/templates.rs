@@ -1,0 +1,107 @@
+//! Templates: the default theme is embedded in the binary; a `theme/`
+//! folder in the data directory overrides any of its templates or static
+//! files without recompiling.
+
+use std::{borrow::Cow, path::PathBuf};
+
+use anyhow::Context;
+use jiff::{Timestamp, tz::TimeZone};
+use minijinja::{Environment, Value};
+use serde::Serialize;
+
+use crate::config::SiteConfig;
+
+#[derive(rust_embed::RustEmbed)]
+#[folder = "themes/default/"]
+struct DefaultTheme;
+
+pub struct Templates {
+    env: Environment<'static>,
+    theme_dir: Option<PathBuf>,
+}
+
+impl Templates {
+    pub fn new(site: &SiteConfig, theme_dir: Option<PathBuf>) -> anyhow::Result<Self> {
+        let tz = TimeZone::get(&site.time_zone)
+            .with_context(|| format!("time zone {:?}", site.time_zone))?;
+        let mut env = Environment::new();
+        let loader_dir = theme_dir.clone();
+        env.set_loader(move |name| {
+            theme_file(loader_dir.as_ref(), &format!("templates/{name}"))
+                .map(|bytes| bytes.and_then(|b| String::from_utf8(b.into_owned()).ok()))
+                .map_err(|e| {
+                    minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e.to_string())
+                })
+        });
+        env.add_filter(
+            "reader_time",
+            move |at: String| -> Result<String, minijinja::Error> {
+                let at: Timestamp = at.parse().map_err(|e: jiff::Error| {
+                    minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e.to_string())
+                })?;
+                Ok(super::time::reader_time(at, &tz))
+            },
+        );
+        // Paths are made of slugs and digits only; marking them safe keeps
+        // the escaper from writing every `/` as `&#x2f;`.
+        env.add_function("article_path", |section: String, slug: String, id: i64| {
+            Value::from_safe_string(dateline_core::article_path(
+                &section,
+                &slug,
+                dateline_core::ArticleId(id),
+            ))
+        });
+        env.add_global(
+            "site",
+            Value::from(minijinja::value::Serde(SiteGlobals {
+                name: &site.name,
+                base_url: site.base_url.trim_end_matches('/'),
+                language: &site.language,
+            })),
+        );
+        Ok(Self { env, theme_dir })
+    }
+
+    pub fn render(&self, name: &str, context: impl Serialize) -> Result<String, minijinja::Error> {
+        self.env
+            .get_template(name)?
+            .render(Value::from(minijinja::value::Serde(context)))
+    }
+
+    /// A static file of the theme (`site.css`), from the theme folder if it
+    /// has one, else from the embedded default theme.
+    pub fn static_file(&self, path: &str) -> Option<Cow<'static, [u8]>> {
+        theme_file(self.theme_dir.as_ref(), &format!("static/{path}"))
+            .ok()
+            .flatten()
+    }
+}
+
+#[derive(Serialize)]
+struct SiteGlobals<'a> {
+    name: &'a str,
+    base_url: &'a str,
+    language: &'a str,
+}
+
+/// Looks `path` up in the theme folder, then in the embedded theme. Paths
+/// that try to leave the folder are treated as missing.
+fn theme_file(
+    theme_dir: Option<&PathBuf>,
+    path: &str,
+) -> std::io::Result<Option<Cow<'static, [u8]>>> {
+    if path
+        .split('/')
+        .any(|part| part.is_empty() || part == ".." || part.starts_with('.'))
+    {
+        return Ok(None);
+    }
+    if let Some(dir) = theme_dir {
+        match std::fs::read(dir.join(path)) {
+            Ok(bytes) => return Ok(Some(Cow::Owned(bytes))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(DefaultTheme::get(path).map(|f| f.data))
+}

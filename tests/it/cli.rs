@@ -1,0 +1,152 @@
+//! The binary as an operator meets it: errors are one line and exit non-zero.
+
+use std::process::{Command, Output};
+
+fn dateline(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dateline"));
+    command
+        .args(args)
+        .env_remove("DATELINE_DATA")
+        .env("DATELINE_LOG", "off");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command.output().unwrap()
+}
+
+fn stderr_line(output: &Output) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr:?}");
+    stderr
+}
+
+#[test]
+fn a_malformed_config_file_stops_serve_naming_the_file_and_line() {
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(
+        data.path().join("dateline.toml"),
+        "[site]\nname = \"Ok\"\ntime_zone = Asia/Kolkata\n",
+    )
+    .unwrap();
+    let output = dateline(
+        &[
+            "serve",
+            "--data",
+            data.path().to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+        ],
+        &[],
+    );
+    assert!(!output.status.success());
+    let line = stderr_line(&output);
+    assert!(
+        line.starts_with("error: ") && line.contains("dateline.toml:3:"),
+        "{line}"
+    );
+}
+
+#[test]
+fn an_unreachable_database_stops_serve_naming_it() {
+    let data = tempfile::tempdir().unwrap();
+    let output = dateline(
+        &[
+            "serve",
+            "--data",
+            data.path().to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+        ],
+        &[(
+            "DATELINE_DATABASE__URL",
+            "postgres://news:secret@127.0.0.1:1/news",
+        )],
+    );
+    assert!(!output.status.success());
+    let line = stderr_line(&output);
+    assert!(
+        line.contains("cannot connect to the database at postgres://news@127.0.0.1:1/news"),
+        "{line}"
+    );
+    assert!(
+        !line.contains("secret"),
+        "the password stays out of the message: {line}"
+    );
+}
+
+#[test]
+fn environment_variables_override_the_file() {
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(
+        data.path().join("dateline.toml"),
+        "[site]\nname = \"From file\"\n",
+    )
+    .unwrap();
+    let output = dateline(
+        &["config", "check", "--data", data.path().to_str().unwrap()],
+        &[
+            ("DATELINE_SITE__NAME", "From env"),
+            ("DATELINE_SERVER__LISTEN", "0.0.0.0:9000"),
+        ],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(shown.contains("name = \"From env\""), "{shown}");
+    assert!(shown.contains("listen = \"0.0.0.0:9000\""), "{shown}");
+}
+
+#[test]
+fn migrate_brings_a_new_database_up_to_date_twice_over() {
+    let data = tempfile::tempdir().unwrap();
+    for _ in 0..2 {
+        let output = dateline(&["migrate", "--data", data.path().to_str().unwrap()], &[]);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    assert!(data.path().join("dateline.db").exists());
+}
+
+#[tokio::test]
+async fn demo_adds_the_same_synthetic_articles_for_the_same_seed() {
+    let mut runs = Vec::new();
+    for _ in 0..2 {
+        let data = tempfile::tempdir().unwrap();
+        let dir = data.path().to_str().unwrap();
+        let output = dateline(
+            &["demo", "--data", dir, "--articles", "30", "--seed", "9"],
+            &[],
+        );
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let store = dateline_store::Store::open_sqlite(&data.path().join("dateline.db"))
+            .await
+            .unwrap();
+        let cards = store
+            .published_articles(dateline_store::ArticleList::All, 1000, 0)
+            .await
+            .unwrap();
+        store.close().await;
+        runs.push(
+            cards
+                .into_iter()
+                .map(|c| (c.headline, c.published_at))
+                .collect::<Vec<_>>(),
+        );
+    }
+    assert!(
+        runs[0].len() >= 70,
+        "the demo's articles and 30 synthetic ones: {}",
+        runs[0].len()
+    );
+    assert_eq!(runs[0], runs[1]);
+}

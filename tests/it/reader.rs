@@ -1,0 +1,192 @@
+use crate::support::TestServer;
+
+const SECTIONS: [&str; 8] = [
+    "news",
+    "business",
+    "movies",
+    "sports",
+    "cricket",
+    "get-ahead",
+    "money-tips",
+    "shopping",
+];
+const FOOTER_PAGES: [&str; 6] = [
+    "about",
+    "privacy",
+    "terms",
+    "grievances",
+    "disclaimer",
+    "advertise",
+];
+
+#[tokio::test]
+async fn health_answers_once_the_server_can_serve() {
+    let server = TestServer::with_demo().await;
+    assert_eq!(server.get("/healthz").await.status(), 200);
+}
+
+#[tokio::test]
+async fn the_home_page_leads_with_stories_and_shows_every_section() {
+    let server = TestServer::with_demo().await;
+    let html = server.page("/").await;
+    assert!(html.contains("Top stories"));
+    for section in SECTIONS {
+        assert!(
+            html.contains(&format!("href=\"/{section}\"")),
+            "nav link to {section}"
+        );
+        assert!(
+            html.contains(&format!("id=\"block-{section}\"")),
+            "home block for {section}"
+        );
+    }
+    for page in FOOTER_PAGES {
+        assert!(
+            html.contains(&format!("href=\"/{page}\"")),
+            "footer link to {page}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_section_front_and_footer_page_answers() {
+    let server = TestServer::with_demo().await;
+    for section in SECTIONS {
+        let html = server.page(&format!("/{section}")).await;
+        assert!(html.contains("class=\"card"), "/{section} lists stories");
+        assert!(
+            html.contains("aria-current=\"page\""),
+            "/{section} marks itself in the nav"
+        );
+    }
+    for page in FOOTER_PAGES {
+        let html = server.page(&format!("/{page}")).await;
+        assert!(html.contains("<h1>"), "/{page} has a title");
+    }
+}
+
+#[tokio::test]
+async fn an_agency_article_shows_every_element_of_the_reference_page() {
+    let server = TestServer::with_demo().await;
+    // Find an agency story with an author from the store, then read its page.
+    let cards = server
+        .app
+        .store
+        .published_articles(dateline_store::ArticleList::All, 100, 0)
+        .await
+        .unwrap();
+    let mut checked = 0;
+    for card in cards {
+        let article = server.app.store.article(card.id).await.unwrap().unwrap();
+        let Some(source) = article.source.clone().filter(|s| s.notice.is_some()) else {
+            continue;
+        };
+        let path = dateline_core::article_path(&article.section.slug, &article.slug, article.id);
+        let html = server.page(&path).await;
+        let editor = article.edited_by.as_ref().unwrap();
+        let notice = source.notice.as_deref().unwrap();
+        let figure = article.lead_image.as_ref().unwrap();
+
+        assert!(
+            html.contains(&format!("<h1>{}</h1>", escape(&article.headline))),
+            "{path}: headline"
+        );
+        assert!(
+            html.contains(&escape(&article.standfirst)),
+            "{path}: standfirst"
+        );
+        assert!(
+            html.contains(&format!(
+                "Source: <strong>{}</strong> &mdash; Edited By: <strong>{}</strong>",
+                source.name,
+                escape(&editor.name)
+            )),
+            "{path}: source and editor credit"
+        );
+        assert!(
+            html.contains(" IST</time>"),
+            "{path}: time in the site's zone"
+        );
+        assert!(
+            html.contains(&format!("<a href=\"/{}\">", article.section.slug)),
+            "{path}: breadcrumb"
+        );
+        assert!(
+            html.contains("IMAGE:</span>") && html.contains("Photograph: "),
+            "{path}: caption and credit"
+        );
+        assert!(
+            html.contains(&format!(
+                "width=\"{}\" height=\"{}\"",
+                figure.width, figure.height
+            )),
+            "{path}: sized image"
+        );
+        assert!(
+            html.contains(&escape(notice)),
+            "{path}: republication notice"
+        );
+        assert!(html.contains("<div class=\"body\">\n<p>"), "{path}: body");
+        let image = server.get(&format!("/media/{}", figure.path)).await;
+        assert_eq!(image.status(), 200);
+        assert_eq!(image.headers()["content-type"], "image/jpeg");
+        checked += 1;
+        if checked == 3 {
+            break;
+        }
+    }
+    assert_eq!(checked, 3, "the demo has agency stories");
+}
+
+#[tokio::test]
+async fn old_article_paths_redirect_permanently_and_unknown_ones_are_not_found() {
+    let server = TestServer::with_demo().await;
+    let path = server.newest_article_path("cricket").await;
+    let id = path.rsplit('-').next().unwrap();
+    let moved = server.get(&format!("/news/an-old-slug-{id}")).await;
+    assert_eq!(moved.status(), 301);
+    assert_eq!(moved.headers()["location"], path.as_str());
+    assert_eq!(server.get("/news/no-such-story-999999").await.status(), 404);
+    assert_eq!(server.get("/no-such-section").await.status(), 404);
+    assert_eq!(server.get("/news?page=999").await.status(), 404);
+}
+
+#[tokio::test]
+async fn a_withdrawn_article_answers_gone() {
+    let server = TestServer::with_demo().await;
+    let path = server.newest_article_path("movies").await;
+    let id = dateline_core::article_id_from_segment(path.rsplit('/').next().unwrap()).unwrap();
+    server
+        .app
+        .store
+        .unpublish_article(id, jiff::Timestamp::now())
+        .await
+        .unwrap();
+    assert_eq!(server.get(&path).await.status(), 410);
+    assert!(
+        !server.page("/movies").await.contains(&path),
+        "the front no longer links it"
+    );
+}
+
+#[tokio::test]
+async fn pages_carry_a_strict_content_security_policy() {
+    let server = TestServer::with_demo().await;
+    let response = server.get("/").await;
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap();
+    assert!(
+        csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#x27;")
+}

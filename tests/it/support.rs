@@ -1,0 +1,65 @@
+//! A running Dateline with the demo site, on its own data directory and port.
+
+use std::sync::Arc;
+
+use dateline::{app::App, config::Config, demo, web};
+
+pub struct TestServer {
+    pub base: String,
+    pub app: Arc<App>,
+    pub client: reqwest::Client,
+    _data: tempfile::TempDir,
+}
+
+impl TestServer {
+    /// Starts a server on 127.0.0.1:0 with the demo site seeded into a
+    /// fresh SQLite data directory.
+    pub async fn with_demo() -> Self {
+        let data = tempfile::tempdir().unwrap();
+        demo::write_config(data.path()).unwrap();
+        let listener = web::bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let mut config = Config::load(data.path()).unwrap();
+        config.apply_listen(Some(listener.local_addr().unwrap()));
+        let app = App::open(config, data.path().to_owned()).await.unwrap();
+        demo::seed(&app.store, &app.media_dir(), jiff::Timestamp::now())
+            .await
+            .unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(web::serve(app.clone(), listener));
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self {
+            base,
+            app,
+            client,
+            _data: data,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The body of a page that must answer 200.
+    pub async fn page(&self, path: &str) -> String {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.text().await.unwrap()
+    }
+
+    /// The path of the newest published article in `section`.
+    pub async fn newest_article_path(&self, section: &str) -> String {
+        let html = self.page(&format!("/{section}")).await;
+        let start = html
+            .find(&format!("href=\"/{section}/"))
+            .unwrap_or_else(|| panic!("no article link on /{section}"));
+        let rest = &html[start + 6..];
+        rest[..rest.find('"').unwrap()].to_owned()
+    }
+}
