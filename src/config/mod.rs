@@ -80,6 +80,7 @@ impl Config {
         }
         // Only nested keys are configuration; other DATELINE_ variables
         // (DATELINE_DATA, test switches) are not.
+        warn_about_unknown_variables();
         let env = Env::prefixed("DATELINE_")
             .filter(|key| key.as_str().contains("__"))
             .split("__");
@@ -137,6 +138,26 @@ impl Config {
         let mut shown = self.clone();
         shown.database.url = shown.database.url.as_deref().map(dateline_store::redact);
         toml::to_string_pretty(&shown).unwrap_or_default()
+    }
+}
+
+/// `DATELINE_*` variables that are not configuration keys but are read elsewhere.
+const OTHER_VARIABLES: &[&str] = &["DATA", "LOG", "LOG_FORMAT", "SHARED"];
+
+/// A misspelt variable would otherwise be silently ignored. Test switches
+/// (`DATELINE_TEST_*`, `DATELINE_REQUIRE_*`) are not the server's business.
+fn warn_about_unknown_variables() {
+    for (name, _) in std::env::vars_os() {
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix("DATELINE_")) else {
+            continue;
+        };
+        let known = rest.contains("__")
+            || OTHER_VARIABLES.contains(&rest)
+            || rest.starts_with("TEST_")
+            || rest.starts_with("REQUIRE_");
+        if !known {
+            tracing::warn!(variable = %format!("DATELINE_{rest}"), "unknown variable ignored; configuration keys use __ between levels, e.g. DATELINE_SITE__NAME");
+        }
     }
 }
 
