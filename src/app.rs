@@ -5,12 +5,16 @@ use std::{path::PathBuf, sync::Arc};
 use anyhow::Context;
 use dateline_store::Store;
 
-use crate::{config::Config, web::templates::Templates};
+use crate::{
+    config::Config,
+    web::{cache::PageCache, templates::Templates},
+};
 
 pub struct App {
     pub store: Store,
     pub config: Config,
     pub templates: Templates,
+    pub pages: Arc<PageCache>,
     pub data_dir: PathBuf,
 }
 
@@ -21,10 +25,12 @@ impl App {
     pub async fn open(config: Config, data_dir: PathBuf) -> anyhow::Result<AppState> {
         let store = open_store(&config, &data_dir).await?;
         let templates = Templates::new(&config.site, Some(data_dir.join("theme")))?;
+        let pages = Arc::new(PageCache::new(config.cache.max_bytes));
         Ok(Arc::new(App {
             store,
             config,
             templates,
+            pages,
             data_dir,
         }))
     }

@@ -23,6 +23,7 @@ pub struct Config {
     pub site: SiteConfig,
     pub server: ServerConfig,
     pub database: DatabaseConfig,
+    pub cache: CacheConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -68,6 +69,21 @@ impl Default for ServerConfig {
 pub struct DatabaseConfig {
     /// `postgres://…` or `sqlite://PATH`; unset means `dateline.db` in the data directory.
     pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CacheConfig {
+    /// Memory for rendered pages (all encodings), in bytes; 0 turns the page cache off.
+    pub max_bytes: u64,
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        Self {
+            max_bytes: 64 << 20,
+        }
+    }
 }
 
 impl Config {

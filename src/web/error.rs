@@ -19,6 +19,17 @@ pub enum AppError {
     Internal(#[from] anyhow::Error),
 }
 
+impl AppError {
+    /// An error shared by every request that waited on one render.
+    pub fn from_shared(e: std::sync::Arc<AppError>) -> Self {
+        std::sync::Arc::try_unwrap(e).unwrap_or_else(|shared| match &*shared {
+            Self::NotFound => Self::NotFound,
+            Self::Gone => Self::Gone,
+            Self::Internal(e) => Self::Internal(anyhow::anyhow!("{e:#}")),
+        })
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {

@@ -1,5 +1,6 @@
 //! The HTTP side: routes, handlers, templates, errors.
 
+pub mod cache;
 mod error;
 pub mod reader;
 mod router;
@@ -15,13 +16,17 @@ use tokio::net::TcpListener;
 
 use crate::app::AppState;
 
-/// Binds the configured address (or `listen`) and serves until Ctrl-C or SIGTERM.
+/// Serves on `listener` until Ctrl-C or SIGTERM, keeping the page cache
+/// true to the change log meanwhile.
 pub async fn serve(app: AppState, listener: TcpListener) -> anyhow::Result<()> {
+    let invalidator = cache::spawn_invalidator(app.store.clone(), app.pages.clone());
     let router = router(app);
-    axum::serve(listener, router)
+    let served = axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())
         .await
-        .context("server stopped")
+        .context("server stopped");
+    invalidator.abort();
+    served
 }
 
 pub async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {

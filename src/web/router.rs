@@ -20,6 +20,9 @@ pub fn router(app: AppState) -> Router {
         .route("/", get(reader::home::show_home))
         .route("/{slug}", get(reader::section::show_section_or_page))
         .route("/{section}/{article}", get(reader::article::show_article))
+        .route("/tag/{slug}", get(reader::listing::show_tag))
+        .route("/topic/{slug}", get(reader::listing::show_topic))
+        .route("/author/{slug}", get(reader::listing::show_author))
         .route("/static/{*path}", get(reader::assets::show_static_file))
         .nest_service("/media", media);
     let operators = Router::new().route("/healthz", get(reader::health::check_health));

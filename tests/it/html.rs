@@ -31,13 +31,26 @@ fn validators_available() -> bool {
 }
 
 #[tokio::test]
-async fn home_section_article_and_footer_pages_are_valid_html() {
+async fn home_section_article_tag_topic_author_and_footer_pages_are_valid_html() {
     if !validators_available() {
         return;
     }
     let server = TestServer::with_demo().await;
     let article = server.newest_article_path("news").await;
-    let pages = dir_of_pages(&server, &["/", "/news", &article, "/about", "/news?page=1"]).await;
+    let pages = dir_of_pages(
+        &server,
+        &[
+            "/",
+            "/news",
+            &article,
+            "/about",
+            "/news?page=1",
+            "/tag/monsoon",
+            "/topic/monsoon-watch-2026",
+            "/author/neha-iyer",
+        ],
+    )
+    .await;
     let output = std::process::Command::new("bash")
         .arg(validate_html_script())
         .arg(pages.path())

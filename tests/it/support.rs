@@ -63,3 +63,33 @@ impl TestServer {
         rest[..rest.find('"').unwrap()].to_owned()
     }
 }
+
+/// Polls `check` until it holds or `within` has passed; returns how long it took.
+/// For changes that reach readers asynchronously (the page cache follows the
+/// change log), with the bound the product promises.
+pub async fn eventually<F, Fut>(within: std::time::Duration, mut check: F) -> std::time::Duration
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let start = std::time::Instant::now();
+    loop {
+        if check().await {
+            return start.elapsed();
+        }
+        assert!(
+            start.elapsed() < within,
+            "the condition did not hold within {within:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
+/// Text as the templates escape it into HTML.
+pub fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#x27;")
+}

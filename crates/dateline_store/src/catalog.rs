@@ -1,8 +1,8 @@
 //! What articles refer to: sections, people, sources, tags, topics, media.
 
 use dateline_core::{
-    MediaId, NewMedia, NewPerson, NewSection, NewSource, NewTopic, PersonId, Section, SectionId,
-    Source, SourceId, SourceRights, TagId, Text, TopicId,
+    MediaId, NewMedia, NewPerson, NewSection, NewSource, NewTopic, Person, PersonId, Section,
+    SectionId, Source, SourceId, SourceRights, Tag, TagId, Text, Topic, TopicId,
 };
 use jiff::Timestamp;
 
@@ -194,5 +194,48 @@ impl Store {
             id
         });
         Ok(MediaId(id))
+    }
+}
+
+impl Store {
+    pub async fn tag_by_slug(&self, slug: &str) -> Result<Option<Tag>> {
+        const SQL: &str = "select id, slug, name from tags where slug = $1";
+        let row: Option<(i64, String, String)> = read!(self, |pool| sqlx::query_as(SQL)
+            .bind(slug)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row.map(|(id, slug, name)| Tag {
+            id: TagId(id),
+            slug,
+            name,
+        }))
+    }
+
+    pub async fn topic_by_slug(&self, slug: &str) -> Result<Option<Topic>> {
+        const SQL: &str = "select id, slug, name, description from topics where slug = $1";
+        let row: Option<(i64, String, String, String)> = read!(self, |pool| sqlx::query_as(SQL)
+            .bind(slug)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row.map(|(id, slug, name, description)| Topic {
+            id: TopicId(id),
+            slug,
+            name,
+            description,
+        }))
+    }
+
+    pub async fn person_by_slug(&self, slug: &str) -> Result<Option<Person>> {
+        const SQL: &str = "select id, slug, name, bio from people where slug = $1";
+        let row: Option<(i64, String, String, String)> = read!(self, |pool| sqlx::query_as(SQL)
+            .bind(slug)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row.map(|(id, slug, name, bio)| Person {
+            id: PersonId(id),
+            slug,
+            name,
+            bio,
+        }))
     }
 }

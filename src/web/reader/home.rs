@@ -1,10 +1,16 @@
-use axum::{extract::State, response::Response};
+use axum::{extract::State, http::HeaderMap, response::Response};
 use dateline_core::{ArticleCard, Named};
 use dateline_store::ArticleList;
 use serde::Serialize;
 
-use super::{Chrome, page};
-use crate::{app::AppState, web::Result};
+use super::{Chrome, card_keys, render};
+use crate::{
+    app::{App, AppState},
+    web::{
+        Result,
+        cache::{DepKey, Rendered},
+    },
+};
 
 const TOP_STORIES: i64 = 5;
 const PER_SECTION: i64 = 4;
@@ -23,8 +29,14 @@ struct SectionBlock {
 }
 
 /// The front page: the latest stories, then a block for each section.
-pub async fn show_home(State(app): State<AppState>) -> Result<Response> {
-    let chrome = Chrome::load(&app).await?;
+pub async fn show_home(State(app): State<AppState>, headers: HeaderMap) -> Result<Response> {
+    app.pages
+        .serve(&app, "/", &headers, || render_home(&app))
+        .await
+}
+
+async fn render_home(app: &App) -> Result<Rendered> {
+    let chrome = Chrome::load(app).await?;
     let top = app
         .store
         .published_articles(ArticleList::All, TOP_STORIES, 0)
@@ -45,13 +57,18 @@ pub async fn show_home(State(app): State<AppState>) -> Result<Response> {
             });
         }
     }
-    page(
-        &app,
+    let mut keys = vec![DepKey::Home];
+    keys.extend(card_keys(
+        top.iter().chain(blocks.iter().flat_map(|b| &b.articles)),
+    ));
+    render(
+        app,
         "home.html",
         HomePage {
             chrome,
             top,
             blocks,
         },
+        keys,
     )
 }

@@ -4,16 +4,19 @@ pub mod article;
 pub mod assets;
 pub mod health;
 pub mod home;
+pub mod listing;
 pub mod section;
 
-use axum::{
-    http::{HeaderValue, header},
-    response::{Html, IntoResponse, Response},
-};
-use dateline_core::Section;
+use dateline_core::{ArticleCard, Section};
 use serde::Serialize;
 
-use crate::{app::App, web::Result};
+use crate::{
+    app::App,
+    web::{
+        Result,
+        cache::{DepKey, Rendered},
+    },
+};
 
 /// What every reader page shows around its content: the section navigation
 /// and the footer's pages.
@@ -49,13 +52,22 @@ impl Chrome {
     }
 }
 
-/// Renders a reader page.
-pub fn page(app: &App, template: &str, context: impl Serialize) -> Result<Response> {
-    let body = app.templates.render(template, context)?;
-    let mut response = Html(body).into_response();
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=60"),
-    );
-    Ok(response)
+/// Renders a reader page for the page cache, with the keys it depends on.
+pub fn render(
+    app: &App,
+    template: &str,
+    context: impl Serialize,
+    keys: Vec<DepKey>,
+) -> Result<Rendered> {
+    Ok(Rendered::page(
+        app.templates.render(template, context)?,
+        keys,
+    ))
+}
+
+/// The keys of a list of cards: each article shown.
+pub fn card_keys<'a>(
+    cards: impl IntoIterator<Item = &'a ArticleCard>,
+) -> impl Iterator<Item = DepKey> {
+    cards.into_iter().map(|c| DepKey::Article(c.id.0))
 }

@@ -1,27 +1,24 @@
 use axum::{
     extract::{Path, Query, State},
+    http::HeaderMap,
     response::Response,
 };
-use dateline_core::{ArticleCard, Page, Section};
+use dateline_core::Page;
 use dateline_store::ArticleList;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::{Chrome, page};
-use crate::{
-    app::AppState,
-    web::{AppError, Result},
+use super::{
+    Chrome,
+    listing::{Pagination, Subject, render_listing},
+    render,
 };
-
-const PAGE_SIZE: i64 = 20;
-
-#[derive(Serialize)]
-struct SectionFront {
-    chrome: Chrome,
-    section: Section,
-    articles: Vec<ArticleCard>,
-    page: i64,
-    pages: i64,
-}
+use crate::{
+    app::{App, AppState},
+    web::{
+        AppError, Result,
+        cache::{DepKey, Rendered},
+    },
+};
 
 #[derive(Serialize)]
 struct StaticPage {
@@ -29,50 +26,44 @@ struct StaticPage {
     page: Page,
 }
 
-#[derive(Deserialize)]
-pub struct Pagination {
-    page: Option<i64>,
-}
-
 /// `/{slug}`: a section front, or else a static page (About, Privacy, …).
 pub async fn show_section_or_page(
     State(app): State<AppState>,
     Path(slug): Path<String>,
     Query(pagination): Query<Pagination>,
+    headers: HeaderMap,
 ) -> Result<Response> {
-    let chrome = Chrome::load(&app).await?;
-    if let Some(section) = app.store.section_by_slug(&slug).await? {
-        let list = ArticleList::Section(section.id);
-        let total = app.store.count_published_articles(list).await?;
-        let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-        let current = pagination.page.unwrap_or(1);
-        if !(1..=pages).contains(&current) {
+    let page = pagination.page.unwrap_or(1);
+    // Only the query parameters that change the page make a cache entry.
+    let url = format!("/{slug}?page={page}");
+    app.pages
+        .serve(&app, &url, &headers, || {
+            render_section_or_page(&app, &slug, page)
+        })
+        .await
+}
+
+async fn render_section_or_page(app: &App, slug: &str, current: i64) -> Result<Rendered> {
+    let Some(section) = app.store.section_by_slug(slug).await? else {
+        let page = app
+            .store
+            .page_by_slug(slug)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if current != 1 {
             return Err(AppError::NotFound);
         }
-        let articles = app
-            .store
-            .published_articles(list, PAGE_SIZE, (current - 1) * PAGE_SIZE)
-            .await?;
-        let front = SectionFront {
-            chrome,
-            section,
-            articles,
-            page: current,
-            pages,
-        };
-        return page(&app, "section.html", front);
-    }
-    let static_page = app
-        .store
-        .page_by_slug(&slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    page(
-        &app,
-        "page.html",
-        StaticPage {
-            chrome,
-            page: static_page,
-        },
-    )
+        let chrome = Chrome::load(app).await?;
+        return render(app, "page.html", StaticPage { chrome, page }, Vec::new());
+    };
+    let subject = Subject {
+        kind: "",
+        path: format!("/{}", section.slug),
+        section_slug: Some(section.slug),
+        name: section.name,
+        description: String::new(),
+        list: ArticleList::Section(section.id),
+        key: DepKey::Section(section.id.0),
+    };
+    render_listing(app, subject, current).await
 }

@@ -1,6 +1,5 @@
 use dateline_core::{
-    Article, ArticleCard, ArticleId, ArticleStatus, Correction, CorrectionKind, Figure, Named,
-    SectionId, Source,
+    Article, ArticleId, ArticleStatus, Correction, CorrectionKind, Figure, Named, Source,
 };
 
 use crate::{
@@ -9,14 +8,6 @@ use crate::{
     read,
     rows::{dimension, instant, opt_instant},
 };
-
-/// Which published articles a list shows, newest first.
-#[derive(Debug, Clone, Copy, Default)]
-pub enum ArticleList {
-    #[default]
-    All,
-    Section(SectionId),
-}
 
 #[derive(sqlx::FromRow)]
 struct ArticleRow {
@@ -42,7 +33,7 @@ struct ArticleRow {
 
 /// The lead image's columns, joined from `media` with the per-use overrides.
 #[derive(sqlx::FromRow)]
-struct ImageColumns {
+pub(super) struct ImageColumns {
     image_path: Option<String>,
     image_width: Option<i64>,
     image_height: Option<i64>,
@@ -52,7 +43,7 @@ struct ImageColumns {
 }
 
 impl ImageColumns {
-    fn into_figure(self) -> Result<Option<Figure>> {
+    pub(super) fn into_figure(self) -> Result<Option<Figure>> {
         let (Some(path), Some(width), Some(height)) =
             (self.image_path, self.image_width, self.image_height)
         else {
@@ -69,15 +60,6 @@ impl ImageColumns {
     }
 }
 
-/// The columns `ImageColumns` reads, for statements that join `media m` to `articles a`.
-macro_rules! image_columns {
-    () => {
-        "m.path as image_path, m.width as image_width, m.height as image_height,
-        m.alt as image_alt, coalesce(a.lead_caption, m.caption) as image_caption,
-        coalesce(a.lead_credit, m.credit) as image_credit"
-    };
-}
-
 const ARTICLE_SQL: &str = concat!(
     "select a.id, a.slug, a.status, a.headline, a.standfirst, a.body_html,
         s.slug as section_slug, s.name as section_name, a.source_id,
@@ -90,61 +72,6 @@ const ARTICLE_SQL: &str = concat!(
     left join media m on m.id = a.lead_media_id
     where a.id = $1"
 );
-
-#[derive(sqlx::FromRow)]
-struct CardRow {
-    id: i64,
-    slug: String,
-    section_slug: String,
-    section_name: String,
-    headline: String,
-    standfirst: String,
-    source_name: Option<String>,
-    first_published_at: i64,
-    #[sqlx(flatten)]
-    image: ImageColumns,
-}
-
-impl TryFrom<CardRow> for ArticleCard {
-    type Error = StoreError;
-
-    fn try_from(r: CardRow) -> Result<Self> {
-        Ok(ArticleCard {
-            id: ArticleId(r.id),
-            slug: r.slug,
-            section: Named {
-                slug: r.section_slug,
-                name: r.section_name,
-            },
-            headline: r.headline,
-            standfirst: r.standfirst,
-            source_name: r.source_name,
-            published_at: instant(r.first_published_at)?,
-            image: r.image.into_figure()?,
-        })
-    }
-}
-
-/// Cards are built from one statement per list shape; the `where` differs.
-/// The page of ids is chosen first from the partial index alone, so that a
-/// deep page (a large offset) skips index entries, not whole article rows.
-macro_rules! card_query {
-    ($where:literal) => {
-        concat!(
-            "select a.id, a.slug, s.slug as section_slug, s.name as section_name, a.headline, a.standfirst,
-                src.name as source_name, a.first_published_at, ",
-            image_columns!(),
-            " from (select id from articles where status = 'published' ",
-            $where,
-            " order by first_published_at desc, id desc limit $1 offset $2) page
-            join articles a on a.id = page.id
-            join sections s on s.id = a.section_id
-            left join sources src on src.id = a.source_id
-            left join media m on m.id = a.lead_media_id
-            order by a.first_published_at desc, a.id desc"
-        )
-    };
-}
 
 impl Store {
     /// The article with this id in any status; callers decide who may see it.
@@ -232,42 +159,45 @@ impl Store {
             corrections,
         }))
     }
+}
 
-    /// Published articles, newest first.
-    pub async fn published_articles(
-        &self,
-        list: ArticleList,
-        limit: i64,
-        offset: i64,
-    ) -> Result<Vec<ArticleCard>> {
-        let rows: Vec<CardRow> = match list {
-            ArticleList::All => read!(self, |pool| sqlx::query_as(card_query!(""))
-                .bind(limit)
-                .bind(offset)
-                .fetch_all(pool)
-                .await)?,
-            ArticleList::Section(section) => read!(self, |pool| sqlx::query_as(card_query!(
-                "and section_id = $3"
-            ))
-            .bind(limit)
-            .bind(offset)
-            .bind(section.0)
-            .fetch_all(pool)
-            .await)?,
-        };
-        rows.into_iter().map(ArticleCard::try_from).collect()
-    }
+/// What an article is filed under: the pages that list it depend on these.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArticleLinks {
+    pub section: i64,
+    pub tags: Vec<i64>,
+    pub topics: Vec<i64>,
+    pub authors: Vec<i64>,
+}
 
-    pub async fn count_published_articles(&self, list: ArticleList) -> Result<i64> {
-        const ALL: &str = "select count(*) from articles where status = 'published'";
-        const SECTION: &str =
-            "select count(*) from articles where status = 'published' and section_id = $1";
-        Ok(match list {
-            ArticleList::All => read!(self, |pool| sqlx::query_scalar(ALL).fetch_one(pool).await)?,
-            ArticleList::Section(s) => read!(self, |pool| sqlx::query_scalar(SECTION)
-                .bind(s.0)
-                .fetch_one(pool)
-                .await)?,
+impl Store {
+    /// The section, tags, topics and authors of an article in any status;
+    /// `None` if there is no such article.
+    pub async fn article_links(&self, id: ArticleId) -> Result<Option<ArticleLinks>> {
+        const SECTION: &str = "select section_id from articles where id = $1";
+        const TAGS: &str = "select tag_id from article_tags where article_id = $1";
+        const TOPICS: &str = "select topic_id from article_topics where article_id = $1";
+        const AUTHORS: &str = "select person_id from article_authors where article_id = $1";
+        read!(self, |pool| {
+            let Some(section) = sqlx::query_scalar(SECTION)
+                .bind(id.0)
+                .fetch_optional(pool)
+                .await?
+            else {
+                return Ok(None);
+            };
+            Ok(Some(ArticleLinks {
+                section,
+                tags: sqlx::query_scalar(TAGS).bind(id.0).fetch_all(pool).await?,
+                topics: sqlx::query_scalar(TOPICS)
+                    .bind(id.0)
+                    .fetch_all(pool)
+                    .await?,
+                authors: sqlx::query_scalar(AUTHORS)
+                    .bind(id.0)
+                    .fetch_all(pool)
+                    .await?,
+            }))
         })
     }
 }

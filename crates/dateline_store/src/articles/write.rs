@@ -188,3 +188,40 @@ impl Store {
         Ok(())
     }
 }
+
+/// New text for an article: what an editor changes when revising it.
+#[derive(Debug, Clone)]
+pub struct ArticleText {
+    pub headline: dateline_core::Headline,
+    pub standfirst: String,
+    pub body: dateline_core::Body,
+}
+
+impl Store {
+    /// Replaces an article's headline, standfirst and body. Readers see the
+    /// change at once if the article is published.
+    pub async fn revise_article(
+        &self,
+        id: ArticleId,
+        text: &ArticleText,
+        now: Timestamp,
+    ) -> Result<()> {
+        const SQL: &str = "update articles set headline = $2, standfirst = $3, body_markdown = $4, body_html = $5,
+            updated_at = $6 where id = $1 returning status";
+        write_tx!(self, |tx| {
+            let status: String = sqlx::query_scalar(SQL)
+                .bind(id.0)
+                .bind(text.headline.as_str())
+                .bind(&text.standfirst)
+                .bind(text.body.markdown())
+                .bind(text.body.html())
+                .bind(now.as_microsecond())
+                .fetch_one(&mut *tx)
+                .await?;
+            if status == ArticleStatus::Published.as_str() {
+                append_change!(tx, Entity::Article, id.0, ChangeKind::Updated, now);
+            }
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,160 @@
+//! Lists of published articles as cards: the home page, fronts, tag, topic
+//! and author pages.
+
+use dateline_core::{ArticleCard, ArticleId, Named, PersonId, SectionId, TagId, TopicId};
+
+use super::read::ImageColumns;
+use crate::{Result, Store, StoreError, read, rows::instant};
+
+/// Which published articles a list shows. Topics keep their curated order;
+/// every other list is newest first.
+#[derive(Debug, Clone, Copy, Default)]
+pub enum ArticleList {
+    #[default]
+    All,
+    Section(SectionId),
+    Tag(TagId),
+    Topic(TopicId),
+    Author(PersonId),
+}
+
+#[derive(sqlx::FromRow)]
+struct CardRow {
+    id: i64,
+    slug: String,
+    section_slug: String,
+    section_name: String,
+    headline: String,
+    standfirst: String,
+    source_name: Option<String>,
+    first_published_at: i64,
+    #[sqlx(flatten)]
+    image: ImageColumns,
+}
+
+impl TryFrom<CardRow> for ArticleCard {
+    type Error = StoreError;
+
+    fn try_from(r: CardRow) -> Result<Self> {
+        Ok(ArticleCard {
+            id: ArticleId(r.id),
+            slug: r.slug,
+            section: Named {
+                slug: r.section_slug,
+                name: r.section_name,
+            },
+            headline: r.headline,
+            standfirst: r.standfirst,
+            source_name: r.source_name,
+            published_at: instant(r.first_published_at)?,
+            image: r.image.into_figure()?,
+        })
+    }
+}
+
+/// A card statement: `$ids` picks one page of ids (binding `$1` limit,
+/// `$2` offset, `$3` the list's id) and `$order` sorts the cards the same
+/// way. The ids come from indexes alone, so that a deep page skips index
+/// entries, not whole article rows.
+macro_rules! card_query {
+    ($ids:literal, $order:literal) => {
+        concat!(
+            "select a.id, a.slug, s.slug as section_slug, s.name as section_name, a.headline, a.standfirst,
+                src.name as source_name, a.first_published_at, ",
+            image_columns!(),
+            " from (",
+            $ids,
+            ") page
+            join articles a on a.id = page.id
+            join sections s on s.id = a.section_id
+            left join sources src on src.id = a.source_id
+            left join media m on m.id = a.lead_media_id
+            order by ",
+            $order
+        )
+    };
+}
+
+const ALL: &str = card_query!(
+    "select id from articles where status = 'published'
+     order by first_published_at desc, id desc limit $1 offset $2",
+    "a.first_published_at desc, a.id desc"
+);
+const SECTION: &str = card_query!(
+    "select id from articles where status = 'published' and section_id = $3
+     order by first_published_at desc, id desc limit $1 offset $2",
+    "a.first_published_at desc, a.id desc"
+);
+const TAG: &str = card_query!(
+    "select x.id from article_tags t join articles x on x.id = t.article_id
+     where t.tag_id = $3 and x.status = 'published'
+     order by x.first_published_at desc, x.id desc limit $1 offset $2",
+    "a.first_published_at desc, a.id desc"
+);
+const AUTHOR: &str = card_query!(
+    "select x.id from article_authors t join articles x on x.id = t.article_id
+     where t.person_id = $3 and x.status = 'published'
+     order by x.first_published_at desc, x.id desc limit $1 offset $2",
+    "a.first_published_at desc, a.id desc"
+);
+const TOPIC: &str = card_query!(
+    "select x.id, t.position from article_topics t join articles x on x.id = t.article_id
+     where t.topic_id = $3 and x.status = 'published'
+     order by t.position limit $1 offset $2",
+    "page.position"
+);
+
+impl Store {
+    /// One page of a list of published articles.
+    pub async fn published_articles(
+        &self,
+        list: ArticleList,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<ArticleCard>> {
+        let (sql, id) = match list {
+            ArticleList::All => (ALL, None),
+            ArticleList::Section(id) => (SECTION, Some(id.0)),
+            ArticleList::Tag(id) => (TAG, Some(id.0)),
+            ArticleList::Topic(id) => (TOPIC, Some(id.0)),
+            ArticleList::Author(id) => (AUTHOR, Some(id.0)),
+        };
+        let rows: Vec<CardRow> = read!(self, |pool| {
+            let query = sqlx::query_as(sql).bind(limit).bind(offset);
+            match id {
+                Some(id) => query.bind(id).fetch_all(pool).await,
+                None => query.fetch_all(pool).await,
+            }
+        })?;
+        rows.into_iter().map(ArticleCard::try_from).collect()
+    }
+
+    pub async fn count_published_articles(&self, list: ArticleList) -> Result<i64> {
+        const ALL: &str = "select count(*) from articles where status = 'published'";
+        const SECTION: &str =
+            "select count(*) from articles where status = 'published' and section_id = $1";
+        const TAG: &str =
+            "select count(*) from article_tags t join articles x on x.id = t.article_id
+            where t.tag_id = $1 and x.status = 'published'";
+        const TOPIC: &str =
+            "select count(*) from article_topics t join articles x on x.id = t.article_id
+            where t.topic_id = $1 and x.status = 'published'";
+        const AUTHOR: &str =
+            "select count(*) from article_authors t join articles x on x.id = t.article_id
+            where t.person_id = $1 and x.status = 'published'";
+        let (sql, id) = match list {
+            ArticleList::All => (ALL, None),
+            ArticleList::Section(id) => (SECTION, Some(id.0)),
+            ArticleList::Tag(id) => (TAG, Some(id.0)),
+            ArticleList::Topic(id) => (TOPIC, Some(id.0)),
+            ArticleList::Author(id) => (AUTHOR, Some(id.0)),
+        };
+        Ok(read!(self, |pool| {
+            let query = sqlx::query_scalar(sql);
+            match id {
+                Some(id) => query.bind(id).fetch_one(pool).await,
+                None => query.fetch_one(pool).await,
+            }
+        })?)
+    }
+}

@@ -1,0 +1,84 @@
+//! The change-log consumer that keeps the page cache true.
+//!
+//! It polls the log (cheap: one indexed query) and purges, for each change,
+//! exactly the keys it touches. Every node runs its own; the log, not a
+//! message between nodes, is what they agree on.
+
+use std::{sync::Arc, time::Duration};
+
+use dateline_core::ArticleId;
+use dateline_store::{Change, Entity, Store};
+use tokio::task::JoinHandle;
+
+use super::{DepKey, PageCache};
+
+/// Changes appear on every page within this time plus a render.
+const POLL_INTERVAL: Duration = Duration::from_millis(100);
+const BATCH: i64 = 500;
+
+/// What a change touches: `None` means every page (the navigation, the
+/// footer, a source's notice or a byline may have changed).
+pub async fn keys_for_change(
+    store: &Store,
+    change: &Change,
+) -> dateline_store::Result<Option<Vec<DepKey>>> {
+    if change.entity != Entity::Article {
+        return Ok(None);
+    }
+    let id = change.entity_id;
+    let mut keys = vec![DepKey::Article(id), DepKey::Home];
+    // Pages that list the article by where it is filed now; pages that
+    // showed it under an old section or tag are found by `Article(id)`.
+    if let Some(links) = store.article_links(ArticleId(id)).await? {
+        keys.push(DepKey::Section(links.section));
+        keys.extend(links.tags.into_iter().map(DepKey::Tag));
+        keys.extend(links.topics.into_iter().map(DepKey::Topic));
+        keys.extend(links.authors.into_iter().map(DepKey::Author));
+    }
+    Ok(Some(keys))
+}
+
+/// Follows the change log from its current end, purging `cache` as changes
+/// arrive, until the task is aborted.
+pub fn spawn_invalidator(store: Store, cache: Arc<PageCache>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut last = loop {
+            match store.last_change_seq().await {
+                Ok(seq) => break seq,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot read the change log; retrying");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        };
+        let mut ticker = tokio::time::interval(POLL_INTERVAL);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticker.tick().await;
+            match apply_changes(&store, &cache, last).await {
+                Ok(seq) => last = seq,
+                Err(e) => tracing::warn!(error = %e, "cannot apply changes to the page cache"),
+            }
+        }
+    })
+}
+
+async fn apply_changes(
+    store: &Store,
+    cache: &PageCache,
+    mut last: i64,
+) -> dateline_store::Result<i64> {
+    loop {
+        let changes = store.changes_since(last, BATCH).await?;
+        for change in &changes {
+            match keys_for_change(store, change).await? {
+                Some(keys) => cache.purge(&keys, change.seq).await,
+                None => cache.purge_all(change.seq),
+            }
+            last = change.seq;
+        }
+        if (changes.len() as i64) < BATCH {
+            return Ok(last);
+        }
+    }
+}

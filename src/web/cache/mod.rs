@@ -1,0 +1,186 @@
+//! The page cache: rendered reader pages in memory, under dependency keys,
+//! purged by the change log.
+//!
+//! A page is rendered at most once at a time per URL (concurrent misses wait
+//! for the one render) and only from a consistent state: the render is
+//! repeated if the change log moved while it ran, so a page never mixes data
+//! from before and after a write. A page rendered before a purge of one of
+//! its keys but stored after it is recognised by its sequence and not served.
+
+mod invalidate;
+mod keys;
+mod page;
+
+use std::{
+    collections::{HashMap, HashSet},
+    future::Future,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicI64, AtomicU64, Ordering},
+    },
+};
+
+use axum::{http::HeaderMap, response::Response};
+pub use invalidate::{keys_for_change, spawn_invalidator};
+pub use keys::DepKey;
+pub use page::{CachedPage, Encoding, Rendered};
+
+use crate::{app::App, web::Result};
+
+/// Renders whose change-log position moved are retried this many times
+/// before the last one is served uncached.
+const CONSISTENT_RENDER_ATTEMPTS: usize = 5;
+
+pub struct PageCache {
+    pages: Option<moka::future::Cache<String, Arc<CachedPage>>>,
+    /// Which cached URLs show each key.
+    index: Mutex<HashMap<DepKey, HashSet<String>>>,
+    /// The sequence of the last change that purged each key.
+    purged_at: Mutex<HashMap<DepKey, i64>>,
+    /// The sequence of the newest purge of any key; pages rendered at or after
+    /// it need no closer look.
+    newest_purge: AtomicI64,
+    /// Pages rendered before this sequence are stale whatever their keys.
+    purged_all_at: AtomicI64,
+    /// Renders so far, for metrics and for tests of render coalescing.
+    renders: AtomicU64,
+}
+
+impl PageCache {
+    /// A cache holding at most `max_bytes` of pages; 0 disables caching.
+    pub fn new(max_bytes: u64) -> Self {
+        let pages = (max_bytes > 0).then(|| {
+            moka::future::Cache::builder()
+                .max_capacity(max_bytes)
+                .weigher(|_url: &String, page: &Arc<CachedPage>| page.weight())
+                .build()
+        });
+        Self {
+            pages,
+            index: Mutex::default(),
+            purged_at: Mutex::default(),
+            newest_purge: AtomicI64::new(0),
+            purged_all_at: AtomicI64::new(0),
+            renders: AtomicU64::new(0),
+        }
+    }
+
+    /// Answers `url` from the cache, rendering it with `render` on a miss.
+    pub async fn serve<F, Fut>(
+        &self,
+        app: &App,
+        url: &str,
+        request: &HeaderMap,
+        render: F,
+    ) -> Result<Response>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<Rendered>>,
+    {
+        let Some(pages) = &self.pages else {
+            let (rendered, seq) = self.consistent_render(app, &render).await?;
+            let page = CachedPage::new(
+                rendered,
+                seq,
+                jiff::Timestamp::now(),
+                &[Encoding::negotiate(request)],
+            );
+            return Ok(page.respond(request));
+        };
+        loop {
+            let page = pages
+                .try_get_with_by_ref(url, async {
+                    let (rendered, seq) = self.consistent_render(app, &render).await?;
+                    let all = [Encoding::Identity, Encoding::Gzip, Encoding::Brotli];
+                    let page =
+                        Arc::new(CachedPage::new(rendered, seq, jiff::Timestamp::now(), &all));
+                    self.remember(url, &page.keys);
+                    Ok::<_, crate::web::AppError>(page)
+                })
+                .await
+                .map_err(crate::web::AppError::from_shared)?;
+            if !self.is_stale(&page) {
+                return Ok(page.respond(request));
+            }
+            pages.invalidate(url).await;
+        }
+    }
+
+    fn remember(&self, url: &str, keys: &[DepKey]) {
+        let mut index = self.index.lock().expect("cache index lock");
+        for key in keys {
+            index.entry(*key).or_default().insert(url.to_owned());
+        }
+    }
+
+    fn is_stale(&self, page: &CachedPage) -> bool {
+        if page.seq >= self.newest_purge.load(Ordering::Acquire) {
+            return false;
+        }
+        if page.seq < self.purged_all_at.load(Ordering::Acquire) {
+            return true;
+        }
+        let purged_at = self.purged_at.lock().expect("purge map lock");
+        page.keys
+            .iter()
+            .any(|k| purged_at.get(k).is_some_and(|&at| at > page.seq))
+    }
+
+    /// Drops every page that shows one of `keys`, as of change `seq`.
+    pub async fn purge(&self, keys: &[DepKey], seq: i64) {
+        let urls: Vec<String> = {
+            let mut index = self.index.lock().expect("cache index lock");
+            let mut purged_at = self.purged_at.lock().expect("purge map lock");
+            keys.iter()
+                .flat_map(|key| {
+                    purged_at.insert(*key, seq);
+                    index.remove(key).unwrap_or_default()
+                })
+                .collect()
+        };
+        self.newest_purge.fetch_max(seq, Ordering::AcqRel);
+        if let Some(pages) = &self.pages {
+            for url in urls {
+                pages.invalidate(&url).await;
+            }
+        }
+    }
+
+    /// Drops every page (a change to what every page shows).
+    pub fn purge_all(&self, seq: i64) {
+        self.index.lock().expect("cache index lock").clear();
+        self.purged_at.lock().expect("purge map lock").clear();
+        self.purged_all_at.fetch_max(seq, Ordering::AcqRel);
+        self.newest_purge.fetch_max(seq, Ordering::AcqRel);
+        if let Some(pages) = &self.pages {
+            pages.invalidate_all();
+        }
+    }
+
+    /// How many pages have been rendered (whether or not they were kept).
+    pub fn renders(&self) -> u64 {
+        self.renders.load(Ordering::Relaxed)
+    }
+
+    /// Renders until the change log stands still across a whole render, so the
+    /// page reflects one state of the store.
+    async fn consistent_render<F, Fut>(&self, app: &App, render: &F) -> Result<(Rendered, i64)>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<Rendered>>,
+    {
+        let mut attempt = 0;
+        loop {
+            let before = app.store.last_change_seq().await?;
+            let rendered = render().await?;
+            self.renders.fetch_add(1, Ordering::Relaxed);
+            let after = app.store.last_change_seq().await?;
+            attempt += 1;
+            if before == after || attempt == CONSISTENT_RENDER_ATTEMPTS {
+                // After the last attempt, `before` marks the page as older than
+                // the changes it may have missed, so it will not be kept.
+                return Ok((rendered, before));
+            }
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! A rendered page as the cache keeps it: its bytes in every encoding we
+//! serve, made once, with the validators that let clients revalidate.
+
+use std::io::Write;
+
+use axum::{
+    body::Body,
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::Response,
+};
+use bytes::Bytes;
+use jiff::Timestamp;
+use sha2::{Digest, Sha256};
+
+use super::keys::{DepKey, surrogate_keys};
+
+/// What a handler produces for the cache: a page and what it depends on.
+pub struct Rendered {
+    pub status: StatusCode,
+    pub html: String,
+    /// Set for redirects.
+    pub location: Option<String>,
+    pub keys: Vec<DepKey>,
+}
+
+impl Rendered {
+    pub fn page(html: String, keys: Vec<DepKey>) -> Self {
+        Self {
+            status: StatusCode::OK,
+            html,
+            location: None,
+            keys,
+        }
+    }
+
+    pub fn moved_permanently(location: String, keys: Vec<DepKey>) -> Self {
+        Self {
+            status: StatusCode::MOVED_PERMANENTLY,
+            html: String::new(),
+            location: Some(location),
+            keys,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Identity,
+    Gzip,
+    Brotli,
+}
+
+impl Encoding {
+    /// The best encoding the client accepts: brotli, then gzip, else none.
+    /// A `q=0` refuses an encoding.
+    pub fn negotiate(headers: &HeaderMap) -> Self {
+        let Some(accept) = headers
+            .get(header::ACCEPT_ENCODING)
+            .and_then(|v| v.to_str().ok())
+        else {
+            return Self::Identity;
+        };
+        let accepts = |name: &str| {
+            accept.split(',').any(|item| {
+                let mut parts = item.split(';').map(str::trim);
+                let coding = parts.next().unwrap_or_default();
+                let quality = parts
+                    .find_map(|p| p.strip_prefix("q="))
+                    .map_or(1.0, |q| q.trim().parse::<f32>().unwrap_or(0.0));
+                coding.eq_ignore_ascii_case(name) && quality > 0.0
+            })
+        };
+        if accepts("br") {
+            Self::Brotli
+        } else if accepts("gzip") {
+            Self::Gzip
+        } else {
+            Self::Identity
+        }
+    }
+}
+
+pub struct CachedPage {
+    status: StatusCode,
+    location: Option<String>,
+    identity: Bytes,
+    gzip: Option<Bytes>,
+    brotli: Option<Bytes>,
+    etag: HeaderValue,
+    last_modified: HeaderValue,
+    surrogate_keys: HeaderValue,
+    pub keys: Vec<DepKey>,
+    /// The change-log sequence the page was rendered at.
+    pub seq: i64,
+}
+
+impl CachedPage {
+    /// Builds the page with the encodings `wanted` (all of them for a page
+    /// that will be cached; only the one asked for when it will not).
+    pub fn new(rendered: Rendered, seq: i64, at: Timestamp, wanted: &[Encoding]) -> Self {
+        let identity = Bytes::from(rendered.html);
+        let digest = Sha256::digest(&identity);
+        let etag = format!("\"{}\"", hex(&digest[..12]));
+        let compress = |enc| wanted.contains(&enc) && !identity.is_empty();
+        Self {
+            status: rendered.status,
+            location: rendered.location,
+            gzip: compress(Encoding::Gzip).then(|| gzip(&identity)),
+            brotli: compress(Encoding::Brotli).then(|| brotli(&identity)),
+            identity,
+            etag: HeaderValue::from_str(&etag).expect("hex digits are a valid header value"),
+            last_modified: HeaderValue::from_str(&http_date(at))
+                .expect("an HTTP date is a valid header value"),
+            surrogate_keys: HeaderValue::from_str(&surrogate_keys(&rendered.keys))
+                .expect("dependency keys are ASCII"),
+            keys: rendered.keys,
+            seq,
+        }
+    }
+
+    /// Bytes held, for the cache's size bound.
+    pub fn weight(&self) -> u32 {
+        let len = |b: &Option<Bytes>| b.as_ref().map_or(0, Bytes::len);
+        (self.identity.len() + len(&self.gzip) + len(&self.brotli) + 256)
+            .try_into()
+            .unwrap_or(u32::MAX)
+    }
+
+    /// The response for a request with these headers: 304 when the client's
+    /// copy is current, else the body in the best encoding both sides have.
+    pub fn respond(&self, request: &HeaderMap) -> Response {
+        let not_modified = match request.get(header::IF_NONE_MATCH) {
+            Some(tags) => tags.to_str().is_ok_and(|tags| {
+                let ours = self.etag.to_str().unwrap_or_default();
+                tags.split(',')
+                    .map(|t| t.trim().trim_start_matches("W/"))
+                    .any(|t| t == ours || t == "*")
+            }),
+            None => request
+                .get(header::IF_MODIFIED_SINCE)
+                .is_some_and(|since| since == self.last_modified),
+        };
+        let (status, body, encoding) = if not_modified {
+            (StatusCode::NOT_MODIFIED, Bytes::new(), None)
+        } else {
+            match (Encoding::negotiate(request), &self.brotli, &self.gzip) {
+                (Encoding::Brotli, Some(br), _) => (self.status, br.clone(), Some("br")),
+                (Encoding::Brotli | Encoding::Gzip, _, Some(gz)) => {
+                    (self.status, gz.clone(), Some("gzip"))
+                }
+                _ => (self.status, self.identity.clone(), None),
+            }
+        };
+        let mut response = Response::new(Body::from(body));
+        *response.status_mut() = status;
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        headers.insert(header::ETAG, self.etag.clone());
+        headers.insert(header::LAST_MODIFIED, self.last_modified.clone());
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(
+                "public, max-age=60, stale-while-revalidate=600, stale-if-error=86400",
+            ),
+        );
+        headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+        headers.insert("surrogate-key", self.surrogate_keys.clone());
+        if let Some(encoding) = encoding {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+        }
+        if let Some(location) = self
+            .location
+            .as_deref()
+            .and_then(|l| HeaderValue::from_str(l).ok())
+        {
+            headers.insert(header::LOCATION, location);
+        }
+        response
+    }
+}
+
+fn gzip(data: &[u8]) -> Bytes {
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(data.len() / 3),
+        flate2::Compression::best(),
+    );
+    encoder
+        .write_all(data)
+        .expect("writing to a Vec cannot fail");
+    Bytes::from(encoder.finish().expect("finishing into a Vec cannot fail"))
+}
+
+fn brotli(data: &[u8]) -> Bytes {
+    let mut out = Vec::with_capacity(data.len() / 4);
+    {
+        // Quality 9 of 11: made once per render, so worth the extra time.
+        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 9, 22);
+        writer
+            .write_all(data)
+            .expect("writing to a Vec cannot fail");
+    }
+    Bytes::from(out)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// An IMF-fixdate, as HTTP wants it: "Sun, 29 Nov 2026 02:59:14 GMT".
+pub fn http_date(at: Timestamp) -> String {
+    jiff::fmt::rfc2822::DateTimePrinter::new()
+        .timestamp_to_rfc9110_string(&at)
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(header::HeaderName, &str)]) -> HeaderMap {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.clone(), HeaderValue::from_str(v).unwrap()))
+            .collect()
+    }
+
+    fn page() -> CachedPage {
+        let html = "<p>hello</p>".repeat(200);
+        let all = [Encoding::Identity, Encoding::Gzip, Encoding::Brotli];
+        CachedPage::new(
+            Rendered::page(html, vec![DepKey::Home]),
+            1,
+            Timestamp::UNIX_EPOCH,
+            &all,
+        )
+    }
+
+    #[test]
+    fn clients_get_the_best_encoding_they_accept() {
+        let p = page();
+        let br = p.respond(&headers(&[(header::ACCEPT_ENCODING, "gzip, deflate, br")]));
+        assert_eq!(br.headers()[header::CONTENT_ENCODING], "br");
+        let gz = p.respond(&headers(&[(header::ACCEPT_ENCODING, "gzip;q=1.0, br;q=0")]));
+        assert_eq!(gz.headers()[header::CONTENT_ENCODING], "gzip");
+        let plain = p.respond(&HeaderMap::new());
+        assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+        assert_eq!(plain.headers()[header::VARY], "Accept-Encoding");
+    }
+
+    #[test]
+    fn a_current_copy_is_answered_with_not_modified() {
+        let p = page();
+        let etag = p.respond(&HeaderMap::new()).headers()[header::ETAG]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let again = p.respond(&headers(&[(header::IF_NONE_MATCH, &etag)]));
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+        let other = p.respond(&headers(&[(header::IF_NONE_MATCH, "\"other\"")]));
+        assert_eq!(other.status(), StatusCode::OK);
+        let since = p.respond(&headers(&[(
+            header::IF_MODIFIED_SINCE,
+            "Thu, 01 Jan 1970 00:00:00 GMT",
+        )]));
+        assert_eq!(since.status(), StatusCode::NOT_MODIFIED);
+    }
+
+    #[test]
+    fn compressed_bodies_are_smaller_and_made_once() {
+        let p = page();
+        assert!(p.gzip.as_ref().unwrap().len() < p.identity.len() / 5);
+        assert!(p.brotli.as_ref().unwrap().len() < p.identity.len() / 5);
+    }
+}

@@ -1,0 +1,157 @@
+//! Pages that list articles: section fronts, tag, topic and author pages.
+//! One shape, one template (`listing.html`), paginated.
+
+use axum::{
+    extract::{Path, Query, State},
+    http::HeaderMap,
+    response::Response,
+};
+use dateline_core::ArticleCard;
+use dateline_store::ArticleList;
+use serde::{Deserialize, Serialize};
+
+use super::{Chrome, card_keys, render};
+use crate::{
+    app::{App, AppState},
+    web::{
+        AppError, Result,
+        cache::{DepKey, Rendered},
+    },
+};
+
+pub const PAGE_SIZE: i64 = 20;
+
+#[derive(Deserialize)]
+pub struct Pagination {
+    pub page: Option<i64>,
+}
+
+/// What a listing page is about.
+#[derive(Serialize)]
+pub struct Subject {
+    /// "Tag", "Topic", "Author"; empty for a section.
+    pub kind: &'static str,
+    pub name: String,
+    pub description: String,
+    /// The listing's own path, without the page number.
+    pub path: String,
+    /// The section to highlight in the navigation, if any.
+    pub section_slug: Option<String>,
+    #[serde(skip)]
+    pub list: ArticleList,
+    #[serde(skip)]
+    pub key: DepKey,
+}
+
+#[derive(Serialize)]
+struct ListingPage {
+    chrome: Chrome,
+    subject: Subject,
+    articles: Vec<ArticleCard>,
+    page: i64,
+    pages: i64,
+}
+
+/// Renders page `current` of `subject`'s articles; pages past the end are 404.
+pub async fn render_listing(app: &App, subject: Subject, current: i64) -> Result<Rendered> {
+    let chrome = Chrome::load(app).await?;
+    let total = app.store.count_published_articles(subject.list).await?;
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    if !(1..=pages).contains(&current) {
+        return Err(AppError::NotFound);
+    }
+    let articles = app
+        .store
+        .published_articles(subject.list, PAGE_SIZE, (current - 1) * PAGE_SIZE)
+        .await?;
+    let mut keys = vec![subject.key];
+    keys.extend(card_keys(&articles));
+    let page = ListingPage {
+        chrome,
+        subject,
+        articles,
+        page: current,
+        pages,
+    };
+    render(app, "listing.html", page, keys)
+}
+
+/// `/tag/{slug}`, `/topic/{slug}`, `/author/{slug}`.
+pub async fn show_tag(
+    app: State<AppState>,
+    slug: Path<String>,
+    q: Query<Pagination>,
+    h: HeaderMap,
+) -> Result<Response> {
+    show(app, "tag", slug, q, h).await
+}
+
+pub async fn show_topic(
+    app: State<AppState>,
+    slug: Path<String>,
+    q: Query<Pagination>,
+    h: HeaderMap,
+) -> Result<Response> {
+    show(app, "topic", slug, q, h).await
+}
+
+pub async fn show_author(
+    app: State<AppState>,
+    slug: Path<String>,
+    q: Query<Pagination>,
+    h: HeaderMap,
+) -> Result<Response> {
+    show(app, "author", slug, q, h).await
+}
+
+async fn show(
+    State(app): State<AppState>,
+    kind: &'static str,
+    Path(slug): Path<String>,
+    Query(pagination): Query<Pagination>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let page = pagination.page.unwrap_or(1);
+    let url = format!("/{kind}/{slug}?page={page}");
+    app.pages
+        .serve(&app, &url, &headers, || async {
+            let subject = subject(&app, kind, &slug)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            render_listing(&app, subject, page).await
+        })
+        .await
+}
+
+async fn subject(app: &App, kind: &'static str, slug: &str) -> Result<Option<Subject>> {
+    let path = format!("/{kind}/{slug}");
+    Ok(match kind {
+        "tag" => app.store.tag_by_slug(slug).await?.map(|t| Subject {
+            kind: "Tag",
+            name: t.name,
+            description: String::new(),
+            path,
+            section_slug: None,
+            list: ArticleList::Tag(t.id),
+            key: DepKey::Tag(t.id.0),
+        }),
+        "topic" => app.store.topic_by_slug(slug).await?.map(|t| Subject {
+            kind: "Topic",
+            name: t.name,
+            description: t.description,
+            path,
+            section_slug: None,
+            list: ArticleList::Topic(t.id),
+            key: DepKey::Topic(t.id.0),
+        }),
+        _ => app.store.person_by_slug(slug).await?.map(|p| Subject {
+            kind: "Author",
+            name: p.name,
+            description: p.bio,
+            path,
+            section_slug: None,
+            list: ArticleList::Author(p.id),
+            key: DepKey::Author(p.id.0),
+        }),
+    })
+}
