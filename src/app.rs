@@ -7,7 +7,7 @@ use dateline_store::Store;
 
 use crate::{
     config::Config,
-    web::{cache::PageCache, templates::Templates},
+    web::{cache::PageCache, reader::ChromeCache, templates::Templates},
 };
 
 pub struct App {
@@ -15,6 +15,7 @@ pub struct App {
     pub config: Config,
     pub templates: Templates,
     pub pages: Arc<PageCache>,
+    pub chrome: ChromeCache,
     pub data_dir: PathBuf,
 }
 
@@ -31,6 +32,7 @@ impl App {
             config,
             templates,
             pages,
+            chrome: ChromeCache::default(),
             data_dir,
         }))
     }

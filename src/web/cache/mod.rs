@@ -23,9 +23,21 @@ use std::{
 use axum::{http::HeaderMap, response::Response};
 pub use invalidate::{keys_for_change, spawn_invalidator};
 pub use keys::DepKey;
-pub use page::{CachedPage, Encoding, Rendered};
+pub use page::{CachedPage, Encoding, Rendered, Seqs};
 
 use crate::{app::App, web::Result};
+
+tokio::task_local! {
+    /// The oldest change-log position of site-wide data (navigation, footer)
+    /// that the current render took from a memory cache instead of the store.
+    static SITE_DATA_SEQ: std::cell::Cell<i64>;
+}
+
+/// Called by renders that use site-wide data cached at change-log position
+/// `seq`, so that the page counts as no newer than that data.
+pub fn note_site_data(seq: i64) {
+    let _ = SITE_DATA_SEQ.try_with(|floor| floor.set(floor.get().min(seq)));
+}
 
 /// Renders whose change-log position moved are retried this many times
 /// before the last one is served uncached.
@@ -87,6 +99,11 @@ impl PageCache {
             );
             return Ok(page.respond(request));
         };
+        if let Some(page) = pages.get(url).await
+            && !self.is_stale(&page)
+        {
+            return Ok(page.respond(request));
+        }
         loop {
             let page = pages
                 .try_get_with_by_ref(url, async {
@@ -114,11 +131,11 @@ impl PageCache {
     }
 
     fn is_stale(&self, page: &CachedPage) -> bool {
+        if page.site_seq < self.purged_all_at.load(Ordering::Acquire) {
+            return true;
+        }
         if page.seq >= self.newest_purge.load(Ordering::Acquire) {
             return false;
-        }
-        if page.seq < self.purged_all_at.load(Ordering::Acquire) {
-            return true;
         }
         let purged_at = self.purged_at.lock().expect("purge map lock");
         page.keys
@@ -157,6 +174,12 @@ impl PageCache {
         }
     }
 
+    /// The change-log position of the newest site-wide change applied: site-wide
+    /// data cached before it is out of date.
+    pub fn site_epoch(&self) -> i64 {
+        self.purged_all_at.load(Ordering::Acquire)
+    }
+
     /// How many pages have been rendered (whether or not they were kept).
     pub fn renders(&self) -> u64 {
         self.renders.load(Ordering::Relaxed)
@@ -164,7 +187,7 @@ impl PageCache {
 
     /// Renders until the change log stands still across a whole render, so the
     /// page reflects one state of the store.
-    async fn consistent_render<F, Fut>(&self, app: &App, render: &F) -> Result<(Rendered, i64)>
+    async fn consistent_render<F, Fut>(&self, app: &App, render: &F) -> Result<(Rendered, Seqs)>
     where
         F: Fn() -> Fut,
         Fut: Future<Output = Result<Rendered>>,
@@ -172,14 +195,24 @@ impl PageCache {
         let mut attempt = 0;
         loop {
             let before = app.store.last_change_seq().await?;
-            let rendered = render().await?;
+            let (rendered, site_data) = SITE_DATA_SEQ
+                .scope(std::cell::Cell::new(i64::MAX), async {
+                    let rendered = render().await;
+                    (rendered, SITE_DATA_SEQ.with(std::cell::Cell::get))
+                })
+                .await;
+            let rendered = rendered?;
             self.renders.fetch_add(1, Ordering::Relaxed);
             let after = app.store.last_change_seq().await?;
             attempt += 1;
             if before == after || attempt == CONSISTENT_RENDER_ATTEMPTS {
                 // After the last attempt, `before` marks the page as older than
                 // the changes it may have missed, so it will not be kept.
-                return Ok((rendered, before));
+                let seqs = Seqs {
+                    data: before,
+                    site: before.min(site_data),
+                };
+                return Ok((rendered, seqs));
             }
         }
     }

@@ -90,14 +90,29 @@ pub struct CachedPage {
     last_modified: HeaderValue,
     surrogate_keys: HeaderValue,
     pub keys: Vec<DepKey>,
-    /// The change-log sequence the page was rendered at.
+    /// The change-log position the page's own data was read at.
     pub seq: i64,
+    /// The oldest position of the site-wide data (navigation, footer) it shows.
+    pub site_seq: i64,
+}
+
+/// Where in the change log a render's data comes from.
+#[derive(Debug, Clone, Copy)]
+pub struct Seqs {
+    pub data: i64,
+    pub site: i64,
 }
 
 impl CachedPage {
-    /// Builds the page with the encodings `wanted` (all of them for a page
-    /// that will be cached; only the one asked for when it will not).
-    pub fn new(rendered: Rendered, seq: i64, at: Timestamp, wanted: &[Encoding]) -> Self {
+    /// Builds the page with the encodings `wanted`: all of them, compressed
+    /// hard, for a page that will be cached; only the one asked for,
+    /// compressed fast, for a page made for one response.
+    pub fn new(rendered: Rendered, seqs: Seqs, at: Timestamp, wanted: &[Encoding]) -> Self {
+        let effort = if wanted.len() > 1 {
+            Effort::Best
+        } else {
+            Effort::Fast
+        };
         let identity = Bytes::from(rendered.html);
         let digest = Sha256::digest(&identity);
         let etag = format!("\"{}\"", hex(&digest[..12]));
@@ -105,8 +120,8 @@ impl CachedPage {
         Self {
             status: rendered.status,
             location: rendered.location,
-            gzip: compress(Encoding::Gzip).then(|| gzip(&identity)),
-            brotli: compress(Encoding::Brotli).then(|| brotli(&identity)),
+            gzip: compress(Encoding::Gzip).then(|| gzip(&identity, effort)),
+            brotli: compress(Encoding::Brotli).then(|| brotli(&identity, effort)),
             identity,
             etag: HeaderValue::from_str(&etag).expect("hex digits are a valid header value"),
             last_modified: HeaderValue::from_str(&http_date(at))
@@ -114,7 +129,8 @@ impl CachedPage {
             surrogate_keys: HeaderValue::from_str(&surrogate_keys(&rendered.keys))
                 .expect("dependency keys are ASCII"),
             keys: rendered.keys,
-            seq,
+            seq: seqs.data,
+            site_seq: seqs.site,
         }
     }
 
@@ -182,22 +198,33 @@ impl CachedPage {
     }
 }
 
-fn gzip(data: &[u8]) -> Bytes {
-    let mut encoder = flate2::write::GzEncoder::new(
-        Vec::with_capacity(data.len() / 3),
-        flate2::Compression::best(),
-    );
+#[derive(Clone, Copy)]
+enum Effort {
+    Fast,
+    Best,
+}
+
+fn gzip(data: &[u8], effort: Effort) -> Bytes {
+    let level = match effort {
+        Effort::Fast => flate2::Compression::fast(),
+        Effort::Best => flate2::Compression::best(),
+    };
+    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(data.len() / 3), level);
     encoder
         .write_all(data)
         .expect("writing to a Vec cannot fail");
     Bytes::from(encoder.finish().expect("finishing into a Vec cannot fail"))
 }
 
-fn brotli(data: &[u8]) -> Bytes {
+fn brotli(data: &[u8], effort: Effort) -> Bytes {
+    // Quality 9 of 11 when made once per render; 4 when made per response.
+    let quality = match effort {
+        Effort::Fast => 4,
+        Effort::Best => 9,
+    };
     let mut out = Vec::with_capacity(data.len() / 4);
     {
-        // Quality 9 of 11: made once per render, so worth the extra time.
-        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 9, 22);
+        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, quality, 22);
         writer
             .write_all(data)
             .expect("writing to a Vec cannot fail");
@@ -230,9 +257,10 @@ mod tests {
     fn page() -> CachedPage {
         let html = "<p>hello</p>".repeat(200);
         let all = [Encoding::Identity, Encoding::Gzip, Encoding::Brotli];
+        let seqs = Seqs { data: 1, site: 1 };
         CachedPage::new(
             Rendered::page(html, vec![DepKey::Home]),
-            1,
+            seqs,
             Timestamp::UNIX_EPOCH,
             &all,
         )

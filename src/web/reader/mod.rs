@@ -7,6 +7,8 @@ pub mod home;
 pub mod listing;
 pub mod section;
 
+use std::sync::RwLock;
+
 use dateline_core::{ArticleCard, Section};
 use serde::Serialize;
 
@@ -14,29 +16,41 @@ use crate::{
     app::App,
     web::{
         Result,
-        cache::{DepKey, Rendered},
+        cache::{DepKey, Rendered, note_site_data},
     },
 };
 
 /// What every reader page shows around its content: the section navigation
-/// and the footer's pages.
-#[derive(Serialize)]
+/// and the footer's pages. Kept in memory between site-wide changes.
+#[derive(Clone, Serialize)]
 pub struct Chrome {
     sections: Vec<Section>,
     pages: Vec<FooterLink>,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 struct FooterLink {
     slug: String,
     title: String,
 }
 
+/// The chrome as last loaded, with the change-log position it was loaded at.
+#[derive(Default)]
+pub struct ChromeCache(RwLock<Option<(i64, Chrome)>>);
+
 impl Chrome {
     pub async fn load(app: &App) -> Result<Self> {
+        let epoch = app.pages.site_epoch();
+        if let Some((loaded_at, chrome)) = app.chrome.0.read().expect("chrome lock").as_ref()
+            && *loaded_at >= epoch
+        {
+            note_site_data(*loaded_at);
+            return Ok(chrome.clone());
+        }
+        let loaded_at = app.store.last_change_seq().await?;
         let sections = app.store.sections().await?;
         let pages = app.store.pages().await?;
-        Ok(Self {
+        let chrome = Self {
             sections: sections
                 .into_iter()
                 .filter(|s| s.parent_id.is_none())
@@ -48,7 +62,10 @@ impl Chrome {
                     title: p.title,
                 })
                 .collect(),
-        })
+        };
+        *app.chrome.0.write().expect("chrome lock") = Some((loaded_at, chrome.clone()));
+        note_site_data(loaded_at);
+        Ok(chrome)
     }
 }
 

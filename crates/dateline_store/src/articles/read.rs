@@ -84,38 +84,38 @@ impl Store {
 
         const SOURCE: &str = "select id, slug, name, notice, full_text_in_feeds, full_text_in_api,
             full_text_in_federation from sources where id = $1";
-        const AUTHORS: &str =
-            "select p.slug, p.name from article_authors aa join people p on p.id = aa.person_id
-            where aa.article_id = $1 order by aa.position";
-        const TAGS: &str =
-            "select t.slug, t.name from article_tags at join tags t on t.id = at.tag_id
-            where at.article_id = $1 order by t.name";
-        const TOPICS: &str =
-            "select t.slug, t.name from article_topics at join topics t on t.id = at.topic_id
-            where at.article_id = $1 order by t.name";
+        // Authors (in byline order), tags and topics (by name) in one trip.
+        const LINKS: &str = "select 'author' as kind, aa.position as ord, p.slug, p.name
+                from article_authors aa join people p on p.id = aa.person_id where aa.article_id = $1
+            union all select 'tag', 0, t.slug, t.name
+                from article_tags x join tags t on t.id = x.tag_id where x.article_id = $1
+            union all select 'topic', 0, t.slug, t.name
+                from article_topics x join topics t on t.id = x.topic_id where x.article_id = $1
+            order by 1, 2, 4";
         const CORRECTIONS: &str =
             "select kind, note, created_at from corrections where article_id = $1
             order by created_at, id";
-        let (source, authors, tags, topics, corrections) = read!(self, |pool| {
+        let (source, links, corrections) = read!(self, |pool| {
             let source: Option<SourceRow> = match row.source_id {
                 Some(sid) => Some(sqlx::query_as(SOURCE).bind(sid).fetch_one(pool).await?),
                 None => None,
             };
-            let authors: Vec<(String, String)> =
-                sqlx::query_as(AUTHORS).bind(id.0).fetch_all(pool).await?;
-            let tags: Vec<(String, String)> =
-                sqlx::query_as(TAGS).bind(id.0).fetch_all(pool).await?;
-            let topics: Vec<(String, String)> =
-                sqlx::query_as(TOPICS).bind(id.0).fetch_all(pool).await?;
+            let links: Vec<(String, i64, String, String)> =
+                sqlx::query_as(LINKS).bind(id.0).fetch_all(pool).await?;
             let corrections: Vec<(String, String, i64)> = sqlx::query_as(CORRECTIONS)
                 .bind(id.0)
                 .fetch_all(pool)
                 .await?;
-            (source, authors, tags, topics, corrections)
+            (source, links, corrections)
         });
-        let named = |v: Vec<(String, String)>| {
-            v.into_iter()
-                .map(|(slug, name)| Named { slug, name })
+        let named = |kind: &str| {
+            links
+                .iter()
+                .filter(|(k, ..)| k == kind)
+                .map(|(_, _, slug, name)| Named {
+                    slug: slug.clone(),
+                    name: name.clone(),
+                })
                 .collect()
         };
         let corrections = corrections
@@ -143,14 +143,14 @@ impl Store {
                 name: row.section_name,
             },
             source: source.map(Source::from),
-            authors: named(authors),
+            authors: named("author"),
             edited_by: row
                 .editor_slug
                 .zip(row.editor_name)
                 .map(|(slug, name)| Named { slug, name }),
             place: row.place,
-            tags: named(tags),
-            topics: named(topics),
+            tags: named("tag"),
+            topics: named("topic"),
             lead_image: row.image.into_figure()?,
             language: row.language,
             created_at: instant(row.created_at)?,

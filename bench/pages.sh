@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Reader-page throughput against the physical limit: nginx serving the same bytes.
+#
+#   bench/pages.sh [N]        N synthetic articles besides the demo (default 2000)
+#
+# Prepares a data directory with the demo site and N synthetic articles,
+# starts Dateline twice on it (page cache on, and off), saves Dateline's own
+# rendered bytes of the measured pages (identity and gzip) into a folder that
+# nginx serves with gzip_static, then runs wrk against all three for the
+# article, home and section pages, identity and gzip, in one run. Prints
+# req/s, p50, p99, the ratio to nginx, and each Dateline's peak RSS.
+#
+#   BENCH_DURATION=20s  BENCH_CONNECTIONS=64  BENCH_THREADS=2  BENCH_DATA=DIR (reuse a prepared directory)
+# Needs: nginx and wrk (Debian packages nginx-light, wrk; installed if missing), sqlite3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-2000}
+duration=${BENCH_DURATION:-20s}
+connections=${BENCH_CONNECTIONS:-64}
+threads=${BENCH_THREADS:-2}
+work=$(mktemp -d /tmp/dateline-bench.XXXXXX)
+data=${BENCH_DATA:-$work/data}
+port_cached=18101 port_uncached=18102 port_nginx=18103
+
+for tool in nginx wrk sqlite3; do
+  command -v "$tool" >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk sqlite3 >/dev/null; break; }
+done
+cargo build --release --quiet
+bin=$PWD/target/release/dateline
+
+if [ ! -f "$data/dateline.db" ]; then
+  echo "preparing $data with the demo site and $n synthetic articles"
+  "$bin" demo --data "$data" --articles "$n" --seed 1 >/dev/null
+fi
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+DATELINE_LOG=warn "$bin" serve --data "$data" --listen "127.0.0.1:$port_cached" >/dev/null & pids+=($!); pid_cached=$!
+DATELINE_LOG=warn DATELINE_CACHE__MAX_BYTES=0 "$bin" serve --data "$data" --listen "127.0.0.1:$port_uncached" >/dev/null & pids+=($!); pid_uncached=$!
+for port in $port_cached $port_uncached; do
+  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+done
+
+# The measured pages: the newest synthetic article, the home page, a section front.
+db=$data/dateline.db
+article=$(sqlite3 "$db" "select '/' || s.slug || '/' || a.slug || '-' || a.id from articles a join sections s on s.id = a.section_id where a.status = 'published' order by a.id desc limit 1")
+declare -A pages=([article]="$article" [home]="/" [section]="/news")
+
+# nginx serves Dateline's own bytes: name.html and name.html.gz (gzip_static).
+root=$work/www
+mkdir -p "$root"
+for name in "${!pages[@]}"; do
+  curl -fs "http://127.0.0.1:$port_cached${pages[$name]}" -o "$root/$name.html"
+  curl -fs -H 'Accept-Encoding: gzip' "http://127.0.0.1:$port_cached${pages[$name]}" -o "$root/$name.html.gz"
+done
+cat > "$work/nginx.conf" <<CONF
+worker_processes auto;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  types { text/html html; }
+  gzip_static on;
+  server {
+    listen 127.0.0.1:$port_nginx;
+    root $root;
+    etag on;
+  }
+}
+CONF
+nginx -c "$work/nginx.conf" -p "$work" -g 'daemon off;' & pids+=($!)
+for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$port_nginx/home.html" >/dev/null && break; sleep 0.1; done
+
+# wrk prints "Requests/sec:" and, with --latency, the 50% and 99% lines.
+run() {
+  local url=$1 encoding=$2 header=()
+  [ "$encoding" = gzip ] && header=(-H 'Accept-Encoding: gzip')
+  wrk -t"$threads" -c"$connections" -d"$duration" --latency "${header[@]}" "$url" |
+    awk '/^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Requests\/sec/ {rps=$2} END {printf "%s %s %s\n", rps, p50, p99}'
+}
+
+echo
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); corpus: $(sqlite3 "$db" 'select count(*) from articles') articles; wrk -t$threads -c$connections -d$duration"
+printf '%-8s %-8s %-16s %10s %9s %9s %8s\n' page encoding server req/s p50 p99 ×nginx
+for name in article home section; do
+  for encoding in identity gzip; do
+    read -r nginx_rps nginx_p50 nginx_p99 <<<"$(run "http://127.0.0.1:$port_nginx/$name.html" "$encoding")"
+    printf '%-8s %-8s %-16s %10s %9s %9s %8s\n' "$name" "$encoding" nginx "$nginx_rps" "$nginx_p50" "$nginx_p99" 1.00
+    for server in cached uncached; do
+      port=$port_cached; [ "$server" = uncached ] && port=$port_uncached
+      read -r rps p50 p99 <<<"$(run "http://127.0.0.1:$port${pages[$name]}" "$encoding")"
+      printf '%-8s %-8s %-16s %10s %9s %9s %8.2f\n' "$name" "$encoding" "dateline-$server" "$rps" "$p50" "$p99" "$(echo "$rps / $nginx_rps" | bc -l)"
+    done
+  done
+done
+echo
+echo "peak RSS: dateline-cached $(awk '/VmHWM/ {printf "%.1f MiB", $2/1024}' /proc/$pid_cached/status), dateline-uncached $(awk '/VmHWM/ {printf "%.1f MiB", $2/1024}' /proc/$pid_uncached/status)"
