@@ -45,6 +45,14 @@ impl From<minijinja::Error> for AppError {
     }
 }
 
+/// Marks a response as an error page, for the reader site to dress in its theme.
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorPage {
+    pub status: StatusCode,
+    pub title: &'static str,
+    pub text: &'static str,
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, title, text) = match &self {
@@ -77,6 +85,12 @@ impl IntoResponse for AppError {
              <body><main class=\"wrap error-page\"><h1>{title}</h1><p>{text}</p>\
              <p><a href=\"/\">Go to the home page</a></p></main></body></html>\n"
         );
-        (status, Html(body)).into_response()
+        let mut response = (status, Html(body)).into_response();
+        response.extensions_mut().insert(ErrorPage {
+            status,
+            title,
+            text,
+        });
+        response
     }
 }

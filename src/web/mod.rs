@@ -10,7 +10,7 @@ mod time;
 use std::net::SocketAddr;
 
 use anyhow::Context;
-pub use error::{AppError, Result};
+pub use error::{AppError, ErrorPage, Result};
 pub use router::router;
 use tokio::net::TcpListener;
 

@@ -20,11 +20,20 @@ pub fn router(app: AppState) -> Router {
         .route("/", get(reader::home::show_home))
         .route("/{slug}", get(reader::section::show_section_or_page))
         .route("/{section}/{article}", get(reader::article::show_article))
+        .route(
+            "/{section}/{article}/print",
+            get(reader::article::show_article_print),
+        )
         .route("/tag/{slug}", get(reader::listing::show_tag))
         .route("/topic/{slug}", get(reader::listing::show_topic))
         .route("/author/{slug}", get(reader::listing::show_author))
         .route("/static/{*path}", get(reader::assets::show_static_file))
-        .nest_service("/media", media);
+        .nest_service("/media", media)
+        .fallback(reader::errors::show_not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            reader::errors::render_error_pages,
+        ));
     let operators = Router::new().route("/healthz", get(reader::health::check_health));
 
     Router::new()

@@ -33,6 +33,7 @@ impl Templates {
                     minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e.to_string())
                 })
         });
+        env.set_formatter(escape_html);
         env.add_filter(
             "reader_time",
             move |at: String| -> Result<String, minijinja::Error> {
@@ -84,6 +85,39 @@ struct SiteGlobals<'a> {
     language: &'a str,
 }
 
+/// HTML escaping of the five characters that need it. minijinja's default
+/// also writes every `/` as `&#x2f;`, which is valid but bloats every URL.
+fn escape_html(
+    out: &mut minijinja::Output,
+    state: &mut minijinja::State,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
+    let text = match value.as_str() {
+        Some(text)
+            if !value.is_safe() && matches!(state.auto_escape(), minijinja::AutoEscape::Html) =>
+        {
+            text
+        }
+        _ => return minijinja::escape_formatter(out, state, value),
+    };
+    let write_error =
+        |_| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "cannot write the page");
+    let mut rest = text;
+    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.write_str(&rest[..at]).map_err(write_error)?;
+        let entity = match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#x27;",
+        };
+        out.write_str(entity).map_err(write_error)?;
+        rest = &rest[at + 1..];
+    }
+    out.write_str(rest).map_err(write_error)
+}
+
 /// Looks `path` up in the theme folder, then in the embedded theme. Paths
 /// that try to leave the folder are treated as missing.
 fn theme_file(
@@ -104,4 +138,29 @@ fn theme_file(
         }
     }
     Ok(DefaultTheme::get(path).map(|f| f.data))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped_but_slashes_are_left_alone() {
+        let mut env = Environment::new();
+        env.set_formatter(escape_html);
+        env.add_template(
+            "t.html",
+            "<a href=\"{{ url }}\">{{ text }}</a>{{ html|safe }}",
+        )
+        .unwrap();
+        let out = env
+            .get_template("t.html")
+            .unwrap()
+            .render(minijinja::context! { url => "/news/a-1", text => "<script>alert('x') & \"y\"</script>", html => "<b>ok</b>" })
+            .unwrap();
+        assert_eq!(
+            out,
+            "<a href=\"/news/a-1\">&lt;script&gt;alert(&#x27;x&#x27;) &amp; &quot;y&quot;&lt;/script&gt;</a><b>ok</b>"
+        );
+    }
 }

@@ -70,5 +70,8 @@ async fn dir_of_pages(server: &TestServer, paths: &[&str]) -> tempfile::TempDir 
         let html = server.page(path).await;
         std::fs::write(dir.path().join(format!("page-{i}.html")), html).unwrap();
     }
+    // The 404 page too.
+    let missing = server.get("/no-such-page").await.text().await.unwrap();
+    std::fs::write(dir.path().join("not-found.html"), missing).unwrap();
     dir
 }

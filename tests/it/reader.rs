@@ -185,3 +185,69 @@ async fn pages_carry_a_strict_content_security_policy() {
     );
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
 }
+
+#[tokio::test]
+async fn an_article_offers_a_print_view_related_stories_and_its_series() {
+    let server = TestServer::with_demo().await;
+    // The demo's monsoon series has several articles; take one of them.
+    let topic = server.page("/topic/monsoon-watch-2026").await;
+    let start = topic.find("<h2><a href=\"").expect("a story in the series") + 13;
+    let path = &topic[start..start + topic[start..].find('"').unwrap()];
+    let html = server.page(path).await;
+    assert!(
+        html.contains(&format!("href=\"{path}/print\"")),
+        "print link"
+    );
+    assert!(
+        html.contains("Related stories") && html.contains("class=\"thumb\""),
+        "related with thumbnails"
+    );
+    assert!(html.contains("More like this"), "more like this");
+    assert!(
+        html.contains("id=\"series-monsoon-watch-2026\""),
+        "series block"
+    );
+    assert!(
+        !html.contains(&format!("<li><a href=\"{path}\">")),
+        "the series block leaves out the article itself"
+    );
+    let ld_start = html.find("application/ld+json\">").unwrap() + 21;
+    let ld: serde_json::Value = serde_json::from_str(
+        &html[ld_start..ld_start + html[ld_start..].find("</script>").unwrap()],
+    )
+    .unwrap();
+    assert_eq!(ld["@type"], "BreadcrumbList");
+    assert_eq!(ld["itemListElement"].as_array().unwrap().len(), 3);
+
+    let print = server.page(&format!("{path}/print")).await;
+    assert!(
+        print.contains("print.css") && !print.contains("class=\"sections\""),
+        "the print view stands alone"
+    );
+    let moved = server
+        .get(&format!(
+            "/news/old-slug-{}/print",
+            path.rsplit('-').next().unwrap()
+        ))
+        .await;
+    assert_eq!(moved.status(), 301);
+}
+
+#[tokio::test]
+async fn lost_readers_get_a_404_page_with_the_navigation() {
+    let server = TestServer::with_demo().await;
+    for path in [
+        "/no-such-section",
+        "/news/no-such-story-999999",
+        "/a/b/c/d",
+        "/tag/no-such-tag",
+    ] {
+        let response = server.get(path).await;
+        assert_eq!(response.status(), 404, "{path}");
+        let html = response.text().await.unwrap();
+        assert!(
+            html.contains("Page not found") && html.contains("href=\"/cricket\""),
+            "{path}: {html}"
+        );
+    }
+}

@@ -25,6 +25,8 @@ pub enum Backend {
     Sqlite {
         write: SqlitePool,
         read: SqlitePool,
+        /// The database file; migrations lock a file beside it.
+        path: std::path::PathBuf,
     },
     Postgres(PgPool),
 }
@@ -81,7 +83,11 @@ impl Store {
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_lazy_with(options.read_only(true));
         Ok(Self {
-            backend: Backend::Sqlite { write, read },
+            backend: Backend::Sqlite {
+                write,
+                read,
+                path: path.to_owned(),
+            },
         })
     }
 
@@ -103,9 +109,25 @@ impl Store {
     }
 
     /// Applies the migrations this build carries that the database lacks.
+    /// Safe to run from several processes at once: PostgreSQL migrations
+    /// take an advisory lock; SQLite ones a lock on a file beside the
+    /// database, since SQLite has no lock that outlives a transaction.
     pub async fn migrate(&self) -> Result<()> {
         match &self.backend {
-            Backend::Sqlite { write, .. } => SQLITE_MIGRATIONS.run(write).await?,
+            Backend::Sqlite { write, path, .. } => {
+                let lock_path = path.with_extension("migrate-lock");
+                let lock = tokio::task::spawn_blocking(move || {
+                    let file = std::fs::File::create(&lock_path)?;
+                    file.lock()?;
+                    Ok::<_, std::io::Error>(file)
+                })
+                .await
+                .map_err(|e| StoreError::MigrationLock(std::io::Error::other(e)))?
+                .map_err(StoreError::MigrationLock)?;
+                let result = SQLITE_MIGRATIONS.run(write).await;
+                drop(lock);
+                result?;
+            }
             Backend::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
         Ok(())

@@ -18,6 +18,8 @@ pub enum StoreError {
     },
     #[error("cannot migrate the database: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot take the migration lock: {0}")]
+    MigrationLock(#[source] std::io::Error),
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]

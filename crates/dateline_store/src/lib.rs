@@ -17,7 +17,7 @@ mod rows;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use articles::{ArticleLinks, ArticleList, ArticleText};
+pub use articles::{ArticleLinks, ArticleList, ArticleText, Relation};
 pub use changes::{Change, ChangeKind, Entity};
 pub use connect::{Backend, DEFAULT_SQLITE_FILE, redact};
 pub use error::StoreError;
@@ -86,7 +86,7 @@ impl Store {
 
     pub async fn close(&self) {
         match &self.backend {
-            Backend::Sqlite { write, read } => {
+            Backend::Sqlite { write, read, .. } => {
                 write.close().await;
                 read.close().await;
             }

@@ -39,6 +39,10 @@ pub fn note_site_data(seq: i64) {
     let _ = SITE_DATA_SEQ.try_with(|floor| floor.set(floor.get().min(seq)));
 }
 
+/// How long a page may be served before it is rendered again even if no
+/// change touched it.
+const PAGE_TTL: std::time::Duration = std::time::Duration::from_secs(300);
+
 /// Renders whose change-log position moved are retried this many times
 /// before the last one is served uncached.
 const CONSISTENT_RENDER_ATTEMPTS: usize = 5;
@@ -64,6 +68,8 @@ impl PageCache {
         let pages = (max_bytes > 0).then(|| {
             moka::future::Cache::builder()
                 .max_capacity(max_bytes)
+                // Blocks that no key tracks (related articles) are at most this old.
+                .time_to_live(PAGE_TTL)
                 .weigher(|_url: &String, page: &Arc<CachedPage>| page.weight())
                 .build()
         });

@@ -3,10 +3,13 @@ use axum::{
     http::HeaderMap,
     response::Response,
 };
-use dateline_core::{Article, ArticleStatus, article_id_from_segment, article_path};
+use dateline_core::{
+    Article, ArticleCard, ArticleId, ArticleStatus, Named, article_id_from_segment, article_path,
+};
+use dateline_store::ArticleList;
 use serde::Serialize;
 
-use super::{Chrome, render};
+use super::{Chrome, card_keys, render, structured};
 use crate::{
     app::{App, AppState},
     web::{
@@ -15,9 +18,30 @@ use crate::{
     },
 };
 
+const RELATED: usize = 4;
+const MORE_LIKE_THIS: usize = 5;
+const SERIES: i64 = 6;
+
 #[derive(Serialize)]
 struct ArticlePage {
     chrome: Chrome,
+    article: Article,
+    canonical: String,
+    breadcrumbs_ld: String,
+    related: Vec<ArticleCard>,
+    more_like_this: Vec<ArticleCard>,
+    series: Vec<SeriesBlock>,
+}
+
+/// The other articles of a series the article belongs to, in curated order.
+#[derive(Serialize)]
+struct SeriesBlock {
+    topic: Named,
+    articles: Vec<ArticleCard>,
+}
+
+#[derive(Serialize)]
+struct PrintPage {
     article: Article,
     canonical: String,
 }
@@ -36,23 +60,111 @@ pub async fn show_article(
         .await
 }
 
-async fn render_article(app: &App, url: &str, id: dateline_core::ArticleId) -> Result<Rendered> {
+/// `/{section}/{slug}-{id}/print`: the article alone, laid out for paper.
+pub async fn show_article_print(
+    State(app): State<AppState>,
+    Path((section, segment)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let id = article_id_from_segment(&segment).ok_or(AppError::NotFound)?;
+    let url = format!("/{section}/{segment}/print");
+    app.pages
+        .serve(&app, &url, &headers, || async {
+            let article = match published(&app, id, &url, "/print").await? {
+                Ok(article) => article,
+                Err(redirect) => return Ok(redirect),
+            };
+            let canonical = article_path(&article.section.slug, &article.slug, article.id);
+            render(
+                &app,
+                "print.html",
+                PrintPage { article, canonical },
+                vec![DepKey::Article(id.0)],
+            )
+        })
+        .await
+}
+
+/// The published article `id`, or a redirect when `url` is not its current
+/// path (plus `suffix`), or the error a reader should see.
+async fn published(
+    app: &App,
+    id: ArticleId,
+    url: &str,
+    suffix: &str,
+) -> Result<Result<Article, Rendered>> {
     let article = app.store.article(id).await?.ok_or(AppError::NotFound)?;
     match article.status {
         ArticleStatus::Published => {}
         ArticleStatus::Unpublished => return Err(AppError::Gone),
         _ => return Err(AppError::NotFound),
     }
-    let keys = vec![DepKey::Article(id.0)];
-    let canonical = article_path(&article.section.slug, &article.slug, article.id);
-    if canonical != url {
-        return Ok(Rendered::moved_permanently(canonical, keys));
+    let current = format!(
+        "{}{suffix}",
+        article_path(&article.section.slug, &article.slug, article.id)
+    );
+    if current != url {
+        return Ok(Err(Rendered::moved_permanently(
+            current,
+            vec![DepKey::Article(id.0)],
+        )));
     }
+    Ok(Ok(article))
+}
+
+async fn render_article(app: &App, url: &str, id: ArticleId) -> Result<Rendered> {
+    let article = match published(app, id, url, "").await? {
+        Ok(article) => article,
+        Err(redirect) => return Ok(redirect),
+    };
     let chrome = Chrome::load(app).await?;
+    let mut suggestions = app
+        .store
+        .related_articles(id, (RELATED + MORE_LIKE_THIS) as i64)
+        .await?
+        .into_iter()
+        .map(|(_, card)| card);
+    let related: Vec<_> = suggestions.by_ref().take(RELATED).collect();
+    let more_like_this: Vec<_> = suggestions.take(MORE_LIKE_THIS).collect();
+    let mut series = Vec::new();
+    for topic in &article.topics {
+        if let Some(t) = app.store.topic_by_slug(&topic.slug).await? {
+            let articles = app
+                .store
+                .published_articles(ArticleList::Topic(t.id), SERIES, 0)
+                .await?;
+            series.push(SeriesBlock {
+                topic: topic.clone(),
+                articles: articles.into_iter().filter(|a| a.id != id).collect(),
+            });
+        }
+    }
+
+    let base = app.config.site.base_url.trim_end_matches('/');
+    let canonical = url.to_owned();
+    let breadcrumbs_ld = structured::breadcrumbs(&[
+        ("Home", format!("{base}/")),
+        (
+            &article.section.name,
+            format!("{base}/{}", article.section.slug),
+        ),
+        (&article.headline, format!("{base}{canonical}")),
+    ]);
+    let mut keys = vec![DepKey::Article(id.0)];
+    keys.extend(card_keys(
+        related
+            .iter()
+            .chain(&more_like_this)
+            .chain(series.iter().flat_map(|s| &s.articles)),
+    ));
     let page = ArticlePage {
         chrome,
         article,
         canonical,
+        breadcrumbs_ld,
+        related,
+        more_like_this,
+        series,
     };
     render(app, "article.html", page, keys)
 }

@@ -2,10 +2,12 @@
 
 pub mod article;
 pub mod assets;
+pub mod errors;
 pub mod health;
 pub mod home;
 pub mod listing;
 pub mod section;
+pub mod structured;
 
 use std::sync::RwLock;
 

@@ -19,7 +19,7 @@ pub enum ArticleList {
 }
 
 #[derive(sqlx::FromRow)]
-struct CardRow {
+pub(super) struct CardRow {
     id: i64,
     slug: String,
     section_slug: String,

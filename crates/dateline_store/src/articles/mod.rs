@@ -11,8 +11,10 @@ macro_rules! image_columns {
 
 mod lists;
 mod read;
+mod related;
 mod write;
 
 pub use lists::ArticleList;
 pub use read::ArticleLinks;
+pub use related::Relation;
 pub use write::ArticleText;
