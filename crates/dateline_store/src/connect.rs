@@ -66,7 +66,9 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // Sorting and grouping in memory, not in temporary files.
+            .pragma("temp_store", "memory");
         let connect_error = |source| StoreError::Connect {
             target: path.display().to_string(),
             source,

@@ -15,6 +15,8 @@ use super::{DepKey, PageCache};
 /// Changes appear on every page within this time plus a render.
 const POLL_INTERVAL: Duration = Duration::from_millis(100);
 const BATCH: i64 = 500;
+/// How often the cache's index forgets evicted pages.
+const PRUNE_EVERY: u64 = 300;
 
 /// What a change touches: `None` means every page (the navigation, the
 /// footer, a source's notice or a byline may have changed).
@@ -53,11 +55,14 @@ pub fn spawn_invalidator(store: Store, cache: Arc<PageCache>) -> JoinHandle<()> 
         };
         let mut ticker = tokio::time::interval(POLL_INTERVAL);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
+        for tick in 1_u64.. {
             ticker.tick().await;
             match apply_changes(&store, &cache, last).await {
                 Ok(seq) => last = seq,
                 Err(e) => tracing::warn!(error = %e, "cannot apply changes to the page cache"),
+            }
+            if tick % PRUNE_EVERY == 0 {
+                cache.prune_index();
             }
         }
     })

@@ -111,22 +111,39 @@ impl PageCache {
             return Ok(page.respond(request));
         }
         loop {
-            let page = pages
-                .try_get_with_by_ref(url, async {
-                    let (rendered, seq) = self.consistent_render(app, &render).await?;
+            let entry = pages
+                .entry_by_ref(url)
+                .or_try_insert_with(async {
+                    let (rendered, seqs) = self.consistent_render(app, &render).await?;
                     let all = [Encoding::Identity, Encoding::Gzip, Encoding::Brotli];
-                    let page =
-                        Arc::new(CachedPage::new(rendered, seq, jiff::Timestamp::now(), &all));
-                    self.remember(url, &page.keys);
-                    Ok::<_, crate::web::AppError>(page)
+                    let page = CachedPage::new(rendered, seqs, jiff::Timestamp::now(), &all);
+                    Ok::<_, crate::web::AppError>(Arc::new(page))
                 })
                 .await
                 .map_err(crate::web::AppError::from_shared)?;
+            // Registered after the insert, so that pruning the index never
+            // drops a page that is about to be stored. A purge that falls
+            // between the two is caught by `is_stale`.
+            if entry.is_fresh() {
+                self.remember(url, &entry.value().keys);
+            }
+            let page = entry.into_value();
             if !self.is_stale(&page) {
                 return Ok(page.respond(request));
             }
             pages.invalidate(url).await;
         }
+    }
+
+    /// Forgets index entries of pages the cache has evicted (for size or
+    /// age), so the index stays as small as the cache.
+    pub fn prune_index(&self) {
+        let Some(pages) = &self.pages else { return };
+        let mut index = self.index.lock().expect("cache index lock");
+        index.retain(|_, urls| {
+            urls.retain(|url| pages.contains_key(url));
+            !urls.is_empty()
+        });
     }
 
     fn remember(&self, url: &str, keys: &[DepKey]) {

@@ -120,7 +120,7 @@ async fn render_article(app: &App, url: &str, id: ArticleId) -> Result<Rendered>
     let chrome = Chrome::load(app).await?;
     let mut suggestions = app
         .store
-        .related_articles(id, (RELATED + MORE_LIKE_THIS) as i64)
+        .related_articles(id, RELATED + MORE_LIKE_THIS)
         .await?
         .into_iter()
         .map(|(_, card)| card);

@@ -9,6 +9,29 @@ macro_rules! image_columns {
     };
 }
 
+/// A card statement: `$ids` picks one page of ids (binding `$1` limit,
+/// `$2` offset, `$3` the list's id) and `$order` sorts the cards the same
+/// way. The ids come from indexes alone, so that a deep page skips index
+/// entries, not whole article rows.
+macro_rules! card_query {
+    ($ids:literal, $order:literal) => {
+        concat!(
+            "select a.id, a.slug, s.slug as section_slug, s.name as section_name, a.headline, a.standfirst,
+                src.name as source_name, a.first_published_at, ",
+            image_columns!(),
+            " from (",
+            $ids,
+            ") page
+            join articles a on a.id = page.id
+            join sections s on s.id = a.section_id
+            left join sources src on src.id = a.source_id
+            left join media m on m.id = a.lead_media_id
+            order by ",
+            $order
+        )
+    };
+}
+
 mod lists;
 mod read;
 mod related;

@@ -1,6 +1,8 @@
 //! Articles to read next: the editor's choices, then the rest of the
 //! article's series, then stories sharing its tags, then its section's newest.
 
+use std::collections::HashSet;
+
 use dateline_core::{ArticleCard, ArticleId};
 
 use super::lists::CardRow;
@@ -15,69 +17,82 @@ pub enum Relation {
     SameSection,
 }
 
-/// Candidates from each source, a bounded number each, so the cost does not
-/// grow with the archive; an article found by several sources counts once,
-/// under its best.
-const RELATED: &str = concat!(
-    "with picks as (
-        select related_id as id, 0 as tier, position as ord from article_related where article_id = $1
-        union all
-        select * from (select t2.article_id as id, 1 as tier, t2.position as ord
-            from article_topics t1 join article_topics t2 on t2.topic_id = t1.topic_id and t2.article_id <> $1
-            where t1.article_id = $1 order by t2.position limit 12) topic_picks
-        union all
-        select * from (select g2.article_id as id, 2 as tier, -g2.article_id as ord
-            from article_tags g1 join article_tags g2 on g2.tag_id = g1.tag_id and g2.article_id <> $1
-            where g1.article_id = $1 order by g2.article_id desc limit 24) tag_picks
-        union all
-        select * from (select x.id, 3 as tier, -x.id as ord from articles x
-            where x.status = 'published' and x.id <> $1
-              and x.section_id = (select section_id from articles where id = $1)
-            order by x.first_published_at desc, x.id desc limit 12) section_picks
-    ),
-    best as (select id, min(tier) as tier, min(ord) as ord from picks group by id)
-    select best.tier, a.id, a.slug, s.slug as section_slug, s.name as section_name, a.headline, a.standfirst,
-        src.name as source_name, a.first_published_at, ",
-    image_columns!(),
-    " from best
-    join articles a on a.id = best.id and a.status = 'published'
-    join sections s on s.id = a.section_id
-    left join sources src on src.id = a.source_id
-    left join media m on m.id = a.lead_media_id
-    order by best.tier, best.ord, a.id desc
-    limit $2"
+/// The most suggestions one call returns.
+pub const MAX_RELATED: usize = 9;
+
+/// Candidates from each source, a bounded number each (so the cost does not
+/// grow with the archive), best source first. Only ids: they are cheap to
+/// read from indexes, and the cards are read for the chosen few.
+const CANDIDATES: &str = "select related_id as id, cast(0 as bigint) as tier from article_related where article_id = $1
+    union all
+    select * from (select t2.article_id as id, cast(1 as bigint) as tier
+        from article_topics t1 join article_topics t2 on t2.topic_id = t1.topic_id and t2.article_id <> $1
+        where t1.article_id = $1 order by t2.position limit 12) topic_picks
+    union all
+    select * from (select g2.article_id as id, cast(2 as bigint) as tier
+        from article_tags g1 join article_tags g2 on g2.tag_id = g1.tag_id and g2.article_id <> $1
+        where g1.article_id = $1 order by g2.article_id desc limit 24) tag_picks
+    union all
+    select * from (select x.id, cast(3 as bigint) as tier from articles x
+        where x.status = 'published' and x.id <> $1
+          and x.section_id = (select section_id from articles where id = $1)
+        order by x.first_published_at desc, x.id desc limit 12) section_picks";
+
+const CARDS: &str = card_query!(
+    "select id from articles where status = 'published' and id in ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    "a.id"
 );
 
-#[derive(sqlx::FromRow)]
-struct RelatedRow {
-    tier: i64,
-    #[sqlx(flatten)]
-    card: CardRow,
-}
-
 impl Store {
-    /// Up to `limit` published articles related to `id`, best first.
+    /// Up to `limit` (at most [`MAX_RELATED`]) published articles related to
+    /// `id`, best first; an article found by several sources counts once,
+    /// under its best.
     pub async fn related_articles(
         &self,
         id: ArticleId,
-        limit: i64,
+        limit: usize,
     ) -> Result<Vec<(Relation, ArticleCard)>> {
-        let rows: Vec<RelatedRow> = read!(self, |pool| sqlx::query_as(RELATED)
+        let limit = limit.min(MAX_RELATED);
+        let candidates: Vec<(i64, i64)> = read!(self, |pool| sqlx::query_as(CANDIDATES)
             .bind(id.0)
-            .bind(limit)
             .fetch_all(pool)
             .await)?;
-        rows.into_iter()
-            .map(|r| {
-                let relation = match r.tier {
+        // Candidates that are not published drop out when the cards are
+        // read; taking the most the card query holds leaves room for them.
+        let mut seen = HashSet::new();
+        let chosen: Vec<(i64, i64)> = candidates
+            .into_iter()
+            .filter(|(other, _)| seen.insert(*other))
+            .take(MAX_RELATED)
+            .collect();
+        if chosen.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<CardRow> = read!(self, |pool| {
+            let mut query = sqlx::query_as(CARDS);
+            for slot in 0..MAX_RELATED {
+                query = query.bind(chosen.get(slot).map_or(-1, |(other, _)| *other));
+            }
+            query.fetch_all(pool).await
+        })?;
+        let mut cards: Vec<_> = rows
+            .into_iter()
+            .map(ArticleCard::try_from)
+            .collect::<Result<_>>()?;
+        let mut related = Vec::with_capacity(limit);
+        for (other, tier) in chosen {
+            if let Some(at) = cards.iter().position(|c| c.id.0 == other) {
+                let relation = match tier {
                     0 => Relation::ChosenByEditor,
                     1 => Relation::SameTopic,
                     2 => Relation::SharedTag,
                     _ => Relation::SameSection,
                 };
-                Ok((relation, ArticleCard::try_from(r.card)?))
-            })
-            .collect()
+                related.push((relation, cards.swap_remove(at)));
+            }
+        }
+        related.truncate(limit);
+        Ok(related)
     }
 
     /// Sets the editor's related articles for `id`, in order.
@@ -90,6 +105,7 @@ impl Store {
         const CLEAR: &str = "delete from article_related where article_id = $1";
         const ADD: &str =
             "insert into article_related (article_id, related_id, position) values ($1, $2, $3)";
+        const STATUS: &str = "select status from articles where id = $1";
         crate::write_tx!(self, |tx| {
             sqlx::query(CLEAR).bind(id.0).execute(&mut *tx).await?;
             for (position, other) in (0_i64..).zip(related) {
@@ -100,7 +116,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            let status: String = sqlx::query_scalar("select status from articles where id = $1")
+            let status: String = sqlx::query_scalar(STATUS)
                 .bind(id.0)
                 .fetch_one(&mut *tx)
                 .await?;

@@ -280,3 +280,62 @@ pub async fn pages_are_put_and_replaced(store: &Store) {
     assert_eq!(kinds, [ChangeKind::Created, ChangeKind::Updated]);
     assert!(store.page_by_slug("missing").await.unwrap().is_none());
 }
+
+pub async fn related_articles_put_the_editors_choice_first_and_leave_out_the_unpublished(
+    store: &Store,
+) {
+    let room = newsroom(store).await;
+    let when = |h: i64| at("2026-11-10T00:00:00Z") + jiff::SignedDuration::from_hours(h);
+    let mut in_topic = article(&room, "In the series");
+    in_topic.tags.clear();
+    let mut by_tag = article(&room, "Shares the tag");
+    by_tag.topics.clear();
+    let mut same_section = article(&room, "Same section only");
+    same_section.topics.clear();
+    same_section.tags.clear();
+    let mut chosen = same_section.clone();
+    chosen.headline = dateline_core::Headline::parse("Chosen by the editor").unwrap();
+    let main = article(&room, "The article");
+    let ids = store
+        .import_published_articles(
+            &[
+                (in_topic, when(1)),
+                (by_tag, when(2)),
+                (same_section, when(3)),
+                (chosen, when(4)),
+                (main, when(5)),
+            ],
+            when(6),
+        )
+        .await
+        .unwrap();
+    let (topic_id, tag_id, section_id, chosen_id, main_id) =
+        (ids[0], ids[1], ids[2], ids[3], ids[4]);
+    store
+        .set_related_articles(main_id, &[chosen_id], when(7))
+        .await
+        .unwrap();
+
+    let related = store.related_articles(main_id, 9).await.unwrap();
+    let order: Vec<_> = related
+        .iter()
+        .map(|(relation, card)| (*relation, card.id))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            (dateline_store::Relation::ChosenByEditor, chosen_id),
+            (dateline_store::Relation::SameTopic, topic_id),
+            (dateline_store::Relation::SharedTag, tag_id),
+            (dateline_store::Relation::SameSection, section_id),
+        ]
+    );
+    store.unpublish_article(topic_id, when(8)).await.unwrap();
+    let related = store.related_articles(main_id, 2).await.unwrap();
+    let ids: Vec<_> = related.iter().map(|(_, c)| c.id).collect();
+    assert_eq!(
+        ids,
+        [chosen_id, tag_id],
+        "unpublished articles drop out; the limit holds"
+    );
+}
