@@ -63,6 +63,9 @@ http {
   access_log off;
   sendfile on;
   tcp_nopush on;
+  # Without it nginx opens and stats the file on every request.
+  open_file_cache max=64 valid=600s;
+  open_file_cache_valid 600s;
   keepalive_requests 1000000;
   types { text/html html; }
   gzip_static on;
