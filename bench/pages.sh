@@ -19,6 +19,7 @@ duration=${BENCH_DURATION:-20s}
 connections=${BENCH_CONNECTIONS:-64}
 threads=${BENCH_THREADS:-2}
 work=$(mktemp -d /tmp/dateline-bench.XXXXXX)
+chmod 755 "$work"   # nginx's workers run as nobody and must read the pages
 data=${BENCH_DATA:-$work/data}
 port_cached=18101 port_uncached=18102 port_nginx=18103
 
@@ -64,7 +65,7 @@ http {
   sendfile on;
   tcp_nopush on;
   # Without it nginx opens and stats the file on every request.
-  open_file_cache max=64 valid=600s;
+  open_file_cache max=64 inactive=600s;
   open_file_cache_valid 600s;
   keepalive_requests 1000000;
   types { text/html html; }
@@ -78,13 +79,21 @@ http {
 CONF
 nginx -c "$work/nginx.conf" -p "$work" -g 'daemon off;' & pids+=($!)
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$port_nginx/home.html" >/dev/null && break; sleep 0.1; done
+# The reference must serve exactly Dateline's bytes, or the comparison means nothing.
+for name in "${!pages[@]}"; do
+  curl -fs "http://127.0.0.1:$port_nginx/$name.html" | cmp -s - "$root/$name.html" || { echo "nginx does not serve $name.html" >&2; exit 1; }
+  curl -fs -H 'Accept-Encoding: gzip' "http://127.0.0.1:$port_nginx/$name.html" | cmp -s - "$root/$name.html.gz" || { echo "nginx does not serve $name.html.gz" >&2; exit 1; }
+done
 
 # wrk prints "Requests/sec:" and, with --latency, the 50% and 99% lines.
 run() {
   local url=$1 encoding=$2 header=()
   [ "$encoding" = gzip ] && header=(-H 'Accept-Encoding: gzip')
+  # A run with error responses measures nothing: refuse it.
   wrk -t"$threads" -c"$connections" -d"$duration" --latency "${header[@]}" "$url" |
-    awk '/^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Requests\/sec/ {rps=$2} END {printf "%s %s %s\n", rps, p50, p99}'
+    awk '/Non-2xx/ {bad=1} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Requests\/sec/ {rps=$2}
+         END {if (bad || rps == "") {print "error: non-2xx responses or no result for '"$url"'" > "/dev/stderr"; exit 1}
+              printf "%s %s %s\n", rps, p50, p99}'
 }
 
 echo
