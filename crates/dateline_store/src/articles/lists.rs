@@ -18,6 +18,31 @@ pub enum ArticleList {
     Author(PersonId),
 }
 
+impl ArticleList {
+    /// The id of the section, tag, topic or person listed, if any.
+    fn id(self) -> Option<i64> {
+        match self {
+            Self::All => None,
+            Self::Section(id) => Some(id.0),
+            Self::Tag(id) => Some(id.0),
+            Self::Topic(id) => Some(id.0),
+            Self::Author(id) => Some(id.0),
+        }
+    }
+
+    /// The statement for this kind of list from `[all, section, tag, topic, author]`.
+    fn pick(self, statements: [&'static str; 5]) -> &'static str {
+        let [all, section, tag, topic, author] = statements;
+        match self {
+            Self::All => all,
+            Self::Section(_) => section,
+            Self::Tag(_) => tag,
+            Self::Topic(_) => topic,
+            Self::Author(_) => author,
+        }
+    }
+}
+
 #[derive(sqlx::FromRow)]
 pub(super) struct CardRow {
     id: i64,
@@ -89,13 +114,8 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<ArticleCard>> {
-        let (sql, id) = match list {
-            ArticleList::All => (ALL, None),
-            ArticleList::Section(id) => (SECTION, Some(id.0)),
-            ArticleList::Tag(id) => (TAG, Some(id.0)),
-            ArticleList::Topic(id) => (TOPIC, Some(id.0)),
-            ArticleList::Author(id) => (AUTHOR, Some(id.0)),
-        };
+        let sql = list.pick([ALL, SECTION, TAG, TOPIC, AUTHOR]);
+        let id = list.id();
         let rows: Vec<CardRow> = read!(self, |pool| {
             let query = sqlx::query_as(sql).bind(limit).bind(offset);
             match id {
@@ -119,13 +139,8 @@ impl Store {
         const AUTHOR: &str =
             "select count(*) from article_authors t join articles x on x.id = t.article_id
             where t.person_id = $1 and x.status = 'published'";
-        let (sql, id) = match list {
-            ArticleList::All => (ALL, None),
-            ArticleList::Section(id) => (SECTION, Some(id.0)),
-            ArticleList::Tag(id) => (TAG, Some(id.0)),
-            ArticleList::Topic(id) => (TOPIC, Some(id.0)),
-            ArticleList::Author(id) => (AUTHOR, Some(id.0)),
-        };
+        let sql = list.pick([ALL, SECTION, TAG, TOPIC, AUTHOR]);
+        let id = list.id();
         Ok(read!(self, |pool| {
             let query = sqlx::query_scalar(sql);
             match id {
