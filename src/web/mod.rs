@@ -19,7 +19,14 @@ use crate::app::AppState;
 /// Serves on `listener` until Ctrl-C or SIGTERM, keeping the page cache
 /// true to the change log meanwhile.
 pub async fn serve(app: AppState, listener: TcpListener) -> anyhow::Result<()> {
-    let invalidator = cache::spawn_invalidator(app.store.clone(), app.pages.clone());
+    // Read before any request is served: a change made after it, even one
+    // made before the invalidator task first runs, must purge what it touches.
+    let from = app
+        .store
+        .last_change_seq()
+        .await
+        .context("cannot read the change log")?;
+    let invalidator = cache::spawn_invalidator(app.store.clone(), app.pages.clone(), from);
     let router = router(app);
     let served = axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())

@@ -40,19 +40,12 @@ pub async fn keys_for_change(
     Ok(Some(keys))
 }
 
-/// Follows the change log from its current end, purging `cache` as changes
-/// arrive, until the task is aborted.
-pub fn spawn_invalidator(store: Store, cache: Arc<PageCache>) -> JoinHandle<()> {
+/// Follows the change log from `from` (its end when the cache was still
+/// empty, read before the first request), purging `cache` as changes arrive,
+/// until the task is aborted.
+pub fn spawn_invalidator(store: Store, cache: Arc<PageCache>, from: i64) -> JoinHandle<()> {
     tokio::spawn(async move {
-        let mut last = loop {
-            match store.last_change_seq().await {
-                Ok(seq) => break seq,
-                Err(e) => {
-                    tracing::warn!(error = %e, "cannot read the change log; retrying");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                }
-            }
-        };
+        let mut last = from;
         let mut ticker = tokio::time::interval(POLL_INTERVAL);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         for tick in 1_u64.. {
