@@ -10,15 +10,16 @@ pub enum StoreError {
     Conflict { constraint: String, message: String },
     #[error(transparent)]
     Invalid(#[from] Invalid),
-    #[error("cannot connect to the database at {target}: {source}")]
+    // The cause is the error's source; `{:#}` prints it once.
+    #[error("cannot connect to the database at {target}")]
     Connect {
         target: String,
         #[source]
         source: sqlx::Error,
     },
-    #[error("cannot migrate the database: {0}")]
+    #[error("cannot migrate the database")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("cannot take the migration lock: {0}")]
+    #[error("cannot take the migration lock")]
     MigrationLock(#[source] std::io::Error),
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
