@@ -73,8 +73,12 @@ impl Store {
             target: path.display().to_string(),
             source,
         };
+        // A local file cannot drop like a network connection can, and the
+        // liveness ping sqlx sends on every acquire costs a round trip to the
+        // connection's thread: as much as a small query.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options.clone())
             .await
@@ -82,6 +86,7 @@ impl Store {
         let readers = std::thread::available_parallelism().map_or(4, |n| n.get() as u32 * 2);
         let read = SqlitePoolOptions::new()
             .max_connections(readers)
+            .test_before_acquire(false)
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_lazy_with(options.read_only(true));
         Ok(Self {

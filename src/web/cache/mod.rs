@@ -21,6 +21,8 @@ use std::{
 };
 
 use axum::{http::HeaderMap, response::Response};
+use dateline_core::ArticleId;
+use dateline_store::Relation;
 pub use invalidate::{keys_for_change, spawn_invalidator};
 pub use keys::DepKey;
 pub use page::{CachedPage, Encoding, Rendered, Seqs};
@@ -60,7 +62,16 @@ pub struct PageCache {
     purged_all_at: AtomicI64,
     /// Renders so far, for metrics and for tests of render coalescing.
     renders: AtomicU64,
+    /// Each article's candidate related articles: finding them walks several
+    /// indexes, and they change far less often than the page is viewed.
+    /// Kept even when pages are not (their cards are read on every render,
+    /// so headlines and takedowns show at once); an article's own change
+    /// forgets its candidates, and others' new articles join within the TTL.
+    suggestions: moka::future::Cache<i64, Arc<[(Relation, ArticleId)]>>,
 }
+
+/// Candidates kept for this many articles (each holds a few hundred bytes).
+const SUGGESTION_ENTRIES: u64 = 20_000;
 
 impl PageCache {
     /// A cache holding at most `max_bytes` of pages; 0 disables caching.
@@ -80,7 +91,28 @@ impl PageCache {
             newest_purge: AtomicI64::new(0),
             purged_all_at: AtomicI64::new(0),
             renders: AtomicU64::new(0),
+            suggestions: moka::future::Cache::builder()
+                .max_capacity(SUGGESTION_ENTRIES)
+                .time_to_live(PAGE_TTL)
+                .build(),
         }
+    }
+
+    /// The candidate related articles of `id`, best first (see
+    /// [`dateline_store::Store::related_candidates`]), from memory when known.
+    pub async fn related_candidates(
+        &self,
+        store: &dateline_store::Store,
+        id: ArticleId,
+    ) -> Result<Arc<[(Relation, ArticleId)]>> {
+        self.suggestions
+            .try_get_with(id.0, async {
+                let mut candidates = store.related_candidates(id).await?;
+                candidates.truncate(dateline_store::MAX_SUGGESTION_CANDIDATES);
+                Ok::<_, crate::web::AppError>(candidates.into())
+            })
+            .await
+            .map_err(crate::web::AppError::from_shared)
     }
 
     /// Answers `url` from the cache, rendering it with `render` on a miss.
@@ -179,6 +211,11 @@ impl PageCache {
                 .collect()
         };
         self.newest_purge.fetch_max(seq, Ordering::AcqRel);
+        for key in keys {
+            if let DepKey::Article(id) = key {
+                self.suggestions.invalidate(id).await;
+            }
+        }
         if let Some(pages) = &self.pages {
             for url in urls {
                 pages.invalidate(&url).await;
@@ -192,6 +229,7 @@ impl PageCache {
         self.purged_at.lock().expect("purge map lock").clear();
         self.purged_all_at.fetch_max(seq, Ordering::AcqRel);
         self.newest_purge.fetch_max(seq, Ordering::AcqRel);
+        self.suggestions.invalidate_all();
         if let Some(pages) = &self.pages {
             pages.invalidate_all();
         }

@@ -6,7 +6,6 @@ use axum::{
 use dateline_core::{
     Article, ArticleCard, ArticleId, ArticleStatus, Named, article_id_from_segment, article_path,
 };
-use dateline_store::ArticleList;
 use serde::Serialize;
 
 use super::{Chrome, card_keys, render, structured};
@@ -20,7 +19,7 @@ use crate::{
 
 const RELATED: usize = 4;
 const MORE_LIKE_THIS: usize = 5;
-const SERIES: i64 = 6;
+const SERIES: usize = 6;
 
 #[derive(Serialize)]
 struct ArticlePage {
@@ -118,27 +117,25 @@ async fn render_article(app: &App, url: &str, id: ArticleId) -> Result<Rendered>
         Err(redirect) => return Ok(redirect),
     };
     let chrome = Chrome::load(app).await?;
+    let candidates = app.pages.related_candidates(&app.store, id).await?;
     let mut suggestions = app
         .store
-        .related_articles(id, RELATED + MORE_LIKE_THIS)
+        .suggestions(&candidates, RELATED + MORE_LIKE_THIS)
         .await?
         .into_iter()
         .map(|(_, card)| card);
     let related: Vec<_> = suggestions.by_ref().take(RELATED).collect();
     let more_like_this: Vec<_> = suggestions.take(MORE_LIKE_THIS).collect();
-    let mut series = Vec::new();
-    for topic in &article.topics {
-        if let Some(t) = app.store.topic_by_slug(&topic.slug).await? {
-            let articles = app
-                .store
-                .published_articles(ArticleList::Topic(t.id), SERIES, 0)
-                .await?;
-            series.push(SeriesBlock {
-                topic: topic.clone(),
-                articles: articles.into_iter().filter(|a| a.id != id).collect(),
-            });
-        }
-    }
+    let series = if article.topics.is_empty() {
+        Vec::new()
+    } else {
+        app.store
+            .series_of(id, SERIES)
+            .await?
+            .into_iter()
+            .map(|(topic, articles)| SeriesBlock { topic, articles })
+            .collect()
+    };
 
     let base = app.config.site.base_url.trim_end_matches('/');
     let canonical = url.to_owned();

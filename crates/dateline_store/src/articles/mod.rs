@@ -12,12 +12,16 @@ macro_rules! image_columns {
 /// A card statement: `$ids` picks one page of ids (binding `$1` limit,
 /// `$2` offset, `$3` the list's id) and `$order` sorts the cards the same
 /// way. The ids come from indexes alone, so that a deep page skips index
-/// entries, not whole article rows.
+/// entries, not whole article rows. `$extra` names more columns of `page`.
 macro_rules! card_query {
     ($ids:literal, $order:literal) => {
+        card_query!($ids, $order, "")
+    };
+    ($ids:literal, $order:literal, $extra:literal) => {
         concat!(
             "select a.id, a.slug, s.slug as section_slug, s.name as section_name, a.headline, a.standfirst,
                 src.name as source_name, a.first_published_at, ",
+            $extra,
             image_columns!(),
             " from (",
             $ids,
@@ -39,5 +43,5 @@ mod write;
 
 pub use lists::ArticleList;
 pub use read::ArticleLinks;
-pub use related::Relation;
+pub use related::{MAX_SUGGESTION_CANDIDATES, Relation};
 pub use write::ArticleText;

@@ -20,6 +20,12 @@ struct ArticleRow {
     section_slug: String,
     section_name: String,
     source_id: Option<i64>,
+    source_slug: Option<String>,
+    source_name: Option<String>,
+    source_notice: Option<String>,
+    source_full_text_in_feeds: Option<bool>,
+    source_full_text_in_api: Option<bool>,
+    source_full_text_in_federation: Option<bool>,
     editor_slug: Option<String>,
     editor_name: Option<String>,
     place: Option<String>,
@@ -63,11 +69,16 @@ impl ImageColumns {
 const ARTICLE_SQL: &str = concat!(
     "select a.id, a.slug, a.status, a.headline, a.standfirst, a.body_html,
         s.slug as section_slug, s.name as section_name, a.source_id,
+        src.slug as source_slug, src.name as source_name, src.notice as source_notice,
+        src.full_text_in_feeds as source_full_text_in_feeds,
+        src.full_text_in_api as source_full_text_in_api,
+        src.full_text_in_federation as source_full_text_in_federation,
         e.slug as editor_slug, e.name as editor_name, a.place, a.language,
         a.created_at, a.first_published_at, a.updated_at, ",
     image_columns!(),
     " from articles a
     join sections s on s.id = a.section_id
+    left join sources src on src.id = a.source_id
     left join people e on e.id = a.edited_by_id
     left join media m on m.id = a.lead_media_id
     where a.id = $1"
@@ -82,54 +93,60 @@ impl Store {
             .await)?;
         let Some(row) = row else { return Ok(None) };
 
-        const SOURCE: &str = "select id, slug, name, notice, full_text_in_feeds, full_text_in_api,
-            full_text_in_federation from sources where id = $1";
-        // Authors (in byline order), tags and topics (by name) in one trip.
-        const LINKS: &str = "select 'author' as kind, aa.position as ord, p.slug, p.name
+        // Authors (in byline order), tags and topics (by name), and corrections
+        // (in the order they were made) in one trip.
+        const LINKS: &str = "select 'author' as kind, aa.position as ord, p.slug, p.name,
+                cast(0 as bigint) as at
                 from article_authors aa join people p on p.id = aa.person_id where aa.article_id = $1
-            union all select 'tag', 0, t.slug, t.name
+            union all select 'tag', 0, t.slug, t.name, 0
                 from article_tags x join tags t on t.id = x.tag_id where x.article_id = $1
-            union all select 'topic', 0, t.slug, t.name
+            union all select 'topic', 0, t.slug, t.name, 0
                 from article_topics x join topics t on t.id = x.topic_id where x.article_id = $1
+            union all select 'correction', c.id, c.kind, c.note, c.created_at
+                from corrections c where c.article_id = $1
             order by 1, 2, 4";
-        const CORRECTIONS: &str =
-            "select kind, note, created_at from corrections where article_id = $1
-            order by created_at, id";
-        let (source, links, corrections) = read!(self, |pool| {
-            let source: Option<SourceRow> = match row.source_id {
-                Some(sid) => Some(sqlx::query_as(SOURCE).bind(sid).fetch_one(pool).await?),
-                None => None,
-            };
-            let links: Vec<(String, i64, String, String)> =
-                sqlx::query_as(LINKS).bind(id.0).fetch_all(pool).await?;
-            let corrections: Vec<(String, String, i64)> = sqlx::query_as(CORRECTIONS)
+        let links: Vec<(String, i64, String, String, i64)> =
+            read!(self, |pool| sqlx::query_as(LINKS)
                 .bind(id.0)
                 .fetch_all(pool)
-                .await?;
-            (source, links, corrections)
-        });
+                .await)?;
         let named = |kind: &str| {
             links
                 .iter()
                 .filter(|(k, ..)| k == kind)
-                .map(|(_, _, slug, name)| Named {
+                .map(|(_, _, slug, name, _)| Named {
                     slug: slug.clone(),
                     name: name.clone(),
                 })
                 .collect()
         };
-        let corrections = corrections
-            .into_iter()
-            .map(|(kind, note, at)| {
+        let corrections = links
+            .iter()
+            .filter(|(k, ..)| k == "correction")
+            .map(|(_, _, kind, note, at)| {
                 Ok(Correction {
-                    kind: CorrectionKind::parse(&kind)
+                    kind: CorrectionKind::parse(kind)
                         .ok_or_else(|| StoreError::Corrupt(format!("correction kind {kind:?}")))?,
-                    note,
-                    at: instant(at)?,
+                    note: note.clone(),
+                    at: instant(*at)?,
                 })
             })
             .collect::<Result<_>>()?;
 
+        let source = match row.source_id {
+            None => None,
+            Some(source_id) => Some(Source::from(SourceRow {
+                id: source_id,
+                slug: row
+                    .source_slug
+                    .ok_or(StoreError::Corrupt("source without slug".into()))?,
+                name: row.source_name.unwrap_or_default(),
+                notice: row.source_notice,
+                full_text_in_feeds: row.source_full_text_in_feeds.unwrap_or(false),
+                full_text_in_api: row.source_full_text_in_api.unwrap_or(false),
+                full_text_in_federation: row.source_full_text_in_federation.unwrap_or(false),
+            })),
+        };
         Ok(Some(Article {
             id: ArticleId(row.id),
             slug: row.slug,
@@ -142,7 +159,7 @@ impl Store {
                 slug: row.section_slug,
                 name: row.section_name,
             },
-            source: source.map(Source::from),
+            source,
             authors: named("author"),
             edited_by: row
                 .editor_slug

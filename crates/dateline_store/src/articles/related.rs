@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use dateline_core::{ArticleCard, ArticleId};
+use dateline_core::{ArticleCard, ArticleId, Named};
 
 use super::lists::CardRow;
 use crate::{Result, Store, read};
@@ -38,12 +38,92 @@ const CANDIDATES: &str = "select related_id as id, cast(0 as bigint) as tier fro
           and x.section_id = (select section_id from articles where id = $1)
         order by x.first_published_at desc, x.id desc limit 12) section_picks";
 
+/// The most cards one trip reads by id; unused slots are bound to -1.
+const CARDS_PER_TRIP: usize = 16;
+
+/// How many candidates [`Store::suggestions`] looks at: those beyond cannot
+/// make the list, so a caller keeping candidates need keep no more.
+pub const MAX_SUGGESTION_CANDIDATES: usize = CARDS_PER_TRIP;
 const CARDS: &str = card_query!(
-    "select id from articles where status = 'published' and id in ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    "select id from articles where status = 'published'
+     and id in ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
     "a.id"
 );
 
+/// The other published articles of each topic `$1` belongs to, the first
+/// `$2` of each in curated order.
+const SERIES: &str = card_query!(
+    "select id, topic_slug, topic_name, position from (
+        select t2.article_id as id, tp.slug as topic_slug, tp.name as topic_name, t2.position,
+            row_number() over (partition by t2.topic_id order by t2.position) as n
+        from article_topics t1
+        join topics tp on tp.id = t1.topic_id
+        join article_topics t2 on t2.topic_id = t1.topic_id and t2.article_id <> $1
+        join articles x on x.id = t2.article_id and x.status = 'published'
+        where t1.article_id = $1) series
+    where n <= $2",
+    "page.topic_name, page.topic_slug, page.position",
+    "page.topic_slug, page.topic_name, "
+);
+
+#[derive(sqlx::FromRow)]
+struct SeriesCardRow {
+    #[sqlx(flatten)]
+    card: CardRow,
+    topic_slug: String,
+    topic_name: String,
+}
+
 impl Store {
+    /// Articles that may be related to `id`, best first, each once under its
+    /// best relation; some may not be published. Costly enough (several
+    /// index walks) that callers showing them on every view keep them a
+    /// while and read only the cards each time, with [`Store::cards`].
+    pub async fn related_candidates(&self, id: ArticleId) -> Result<Vec<(Relation, ArticleId)>> {
+        let candidates: Vec<(i64, i64)> = read!(self, |pool| sqlx::query_as(CANDIDATES)
+            .bind(id.0)
+            .fetch_all(pool)
+            .await)?;
+        let mut seen = HashSet::new();
+        Ok(candidates
+            .into_iter()
+            .filter(|(other, _)| seen.insert(*other))
+            .map(|(other, tier)| {
+                let relation = match tier {
+                    0 => Relation::ChosenByEditor,
+                    1 => Relation::SameTopic,
+                    2 => Relation::SharedTag,
+                    _ => Relation::SameSection,
+                };
+                (relation, ArticleId(other))
+            })
+            .collect())
+    }
+
+    /// The cards of those of `ids` that are published, in the order given.
+    pub async fn cards(&self, ids: &[ArticleId]) -> Result<Vec<ArticleCard>> {
+        let mut cards = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(CARDS_PER_TRIP) {
+            let rows: Vec<CardRow> = read!(self, |pool| {
+                let mut query = sqlx::query_as(CARDS);
+                for slot in 0..CARDS_PER_TRIP {
+                    query = query.bind(chunk.get(slot).map_or(-1, |id| id.0));
+                }
+                query.fetch_all(pool).await
+            })?;
+            let mut found: Vec<ArticleCard> = rows
+                .into_iter()
+                .map(ArticleCard::try_from)
+                .collect::<Result<_>>()?;
+            for id in chunk {
+                if let Some(at) = found.iter().position(|c| c.id == *id) {
+                    cards.push(found.swap_remove(at));
+                }
+            }
+        }
+        Ok(cards)
+    }
+
     /// Up to `limit` (at most [`MAX_RELATED`]) published articles related to
     /// `id`, best first; an article found by several sources counts once,
     /// under its best.
@@ -52,47 +132,58 @@ impl Store {
         id: ArticleId,
         limit: usize,
     ) -> Result<Vec<(Relation, ArticleCard)>> {
-        let limit = limit.min(MAX_RELATED);
-        let candidates: Vec<(i64, i64)> = read!(self, |pool| sqlx::query_as(CANDIDATES)
+        let candidates = self.related_candidates(id).await?;
+        self.suggestions(&candidates, limit).await
+    }
+
+    /// The first `limit` (at most [`MAX_RELATED`]) of `candidates` that are
+    /// published, as cards, in one trip: the candidates read are those that fit
+    /// one, which leaves room for a few unpublished ones to drop out.
+    pub async fn suggestions(
+        &self,
+        candidates: &[(Relation, ArticleId)],
+        limit: usize,
+    ) -> Result<Vec<(Relation, ArticleCard)>> {
+        let candidates = &candidates[..candidates.len().min(MAX_SUGGESTION_CANDIDATES)];
+        let ids: Vec<ArticleId> = candidates.iter().map(|(_, id)| *id).collect();
+        let cards = self.cards(&ids).await?;
+        Ok(cards
+            .into_iter()
+            .filter_map(|card| {
+                let (relation, _) = candidates.iter().find(|(_, id)| *id == card.id)?;
+                Some((*relation, card))
+            })
+            .take(limit.min(MAX_RELATED))
+            .collect())
+    }
+
+    /// For each topic of `id` (by name), up to `per_topic` of its other
+    /// published articles in curated order; topics with none are left out.
+    pub async fn series_of(
+        &self,
+        id: ArticleId,
+        per_topic: usize,
+    ) -> Result<Vec<(Named, Vec<ArticleCard>)>> {
+        let rows: Vec<SeriesCardRow> = read!(self, |pool| sqlx::query_as(SERIES)
             .bind(id.0)
+            .bind(per_topic as i64)
             .fetch_all(pool)
             .await)?;
-        // Candidates that are not published drop out when the cards are
-        // read; taking the most the card query holds leaves room for them.
-        let mut seen = HashSet::new();
-        let chosen: Vec<(i64, i64)> = candidates
-            .into_iter()
-            .filter(|(other, _)| seen.insert(*other))
-            .take(MAX_RELATED)
-            .collect();
-        if chosen.is_empty() {
-            return Ok(Vec::new());
-        }
-        let rows: Vec<CardRow> = read!(self, |pool| {
-            let mut query = sqlx::query_as(CARDS);
-            for slot in 0..MAX_RELATED {
-                query = query.bind(chosen.get(slot).map_or(-1, |(other, _)| *other));
-            }
-            query.fetch_all(pool).await
-        })?;
-        let mut cards: Vec<_> = rows
-            .into_iter()
-            .map(ArticleCard::try_from)
-            .collect::<Result<_>>()?;
-        let mut related = Vec::with_capacity(limit);
-        for (other, tier) in chosen {
-            if let Some(at) = cards.iter().position(|c| c.id.0 == other) {
-                let relation = match tier {
-                    0 => Relation::ChosenByEditor,
-                    1 => Relation::SameTopic,
-                    2 => Relation::SharedTag,
-                    _ => Relation::SameSection,
-                };
-                related.push((relation, cards.swap_remove(at)));
+        let mut series: Vec<(Named, Vec<ArticleCard>)> = Vec::new();
+        for row in rows {
+            let card = ArticleCard::try_from(row.card)?;
+            match series.last_mut() {
+                Some((topic, cards)) if topic.slug == row.topic_slug => cards.push(card),
+                _ => series.push((
+                    Named {
+                        slug: row.topic_slug,
+                        name: row.topic_name,
+                    },
+                    vec![card],
+                )),
             }
         }
-        related.truncate(limit);
-        Ok(related)
+        Ok(series)
     }
 
     /// Sets the editor's related articles for `id`, in order.

@@ -339,3 +339,55 @@ pub async fn related_articles_put_the_editors_choice_first_and_leave_out_the_unp
         "unpublished articles drop out; the limit holds"
     );
 }
+
+pub async fn a_series_lists_the_other_published_articles_of_its_topic_in_curated_order(
+    store: &Store,
+) {
+    let room = newsroom(store).await;
+    let when = |h: i64| at("2026-11-10T00:00:00Z") + jiff::SignedDuration::from_hours(h);
+    let parts: Vec<_> = ["Part one", "Part two", "Part three", "Part four"]
+        .into_iter()
+        .enumerate()
+        .map(|(n, headline)| (article(&room, headline), when(n as i64)))
+        .collect();
+    let ids = store
+        .import_published_articles(&parts, when(5))
+        .await
+        .unwrap();
+    let titles = |series: &[(dateline_core::Named, Vec<dateline_core::ArticleCard>)]| {
+        series
+            .iter()
+            .map(|(topic, cards)| {
+                let headlines: Vec<_> = cards.iter().map(|c| c.headline.clone()).collect();
+                (topic.slug.clone(), headlines)
+            })
+            .collect::<Vec<_>>()
+    };
+
+    let series = store.series_of(ids[1], 6).await.unwrap();
+    assert_eq!(
+        titles(&series),
+        [(
+            "monsoon-watch".to_owned(),
+            vec![
+                "Part one".to_owned(),
+                "Part three".into(),
+                "Part four".into()
+            ]
+        )],
+        "the article itself is left out; the rest keep the series order"
+    );
+    store.unpublish_article(ids[2], when(6)).await.unwrap();
+    let series = store.series_of(ids[1], 1).await.unwrap();
+    assert_eq!(
+        titles(&series),
+        [("monsoon-watch".to_owned(), vec!["Part one".to_owned()])],
+        "the limit holds per topic"
+    );
+    let series = store.series_of(ids[3], 6).await.unwrap();
+    assert_eq!(
+        titles(&series)[0].1,
+        ["Part one", "Part two"],
+        "unpublished articles drop out"
+    );
+}

@@ -41,6 +41,7 @@ conformance!(
     articles::lists_are_newest_first_and_paginate,
     articles::pages_are_put_and_replaced,
     articles::related_articles_put_the_editors_choice_first_and_leave_out_the_unpublished,
+    articles::a_series_lists_the_other_published_articles_of_its_topic_in_curated_order,
     change_log::a_failed_transaction_leaves_neither_the_row_nor_its_change,
     change_log::the_change_log_has_no_gaps_or_reordering_under_concurrent_writers,
     jobs::a_claimed_job_is_not_claimed_again_until_its_lease_expires,
