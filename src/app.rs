@@ -7,7 +7,7 @@ use dateline_store::Store;
 
 use crate::{
     config::Config,
-    web::{cache::PageCache, reader::ChromeCache, templates::Templates},
+    web::{cache::PageCache, reader::ChromeCache, templates::Templates, throttle::Throttle},
 };
 
 pub struct App {
@@ -16,6 +16,8 @@ pub struct App {
     pub templates: Templates,
     pub pages: Arc<PageCache>,
     pub chrome: ChromeCache,
+    /// Feedback messages per reader: a few at once, then one a minute.
+    pub feedback_throttle: Throttle,
     pub data_dir: PathBuf,
 }
 
@@ -33,6 +35,7 @@ impl App {
             templates,
             pages,
             chrome: ChromeCache::default(),
+            feedback_throttle: Throttle::new(5, std::time::Duration::from_secs(60)),
             data_dir,
         }))
     }

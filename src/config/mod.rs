@@ -54,12 +54,17 @@ impl Default for SiteConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct ServerConfig {
     pub listen: SocketAddr,
+    /// The request header a trusted proxy or CDN puts the reader's address
+    /// in (`x-forwarded-for`, `cf-connecting-ip`, …), for per-reader limits.
+    /// Unset means the connecting address, which is right without a proxy.
+    pub client_ip_header: Option<String>,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            client_ip_header: None,
         }
     }
 }

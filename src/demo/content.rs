@@ -106,6 +106,7 @@ const FOOTER_ORDER: &[&str] = &[
     "terms",
     "grievances",
     "advertise",
+    "feedback",
     "disclaimer",
 ];
 
@@ -190,7 +191,7 @@ mod tests {
             "{} articles",
             demo.articles.len()
         );
-        assert_eq!(demo.pages.len(), 6);
+        assert_eq!(demo.pages.len(), 7);
         for (file, a) in &demo.articles {
             assert!(
                 demo.site.section.iter().any(|s| s.slug == a.section),

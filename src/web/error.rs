@@ -15,16 +15,41 @@ pub enum AppError {
     /// The thing existed and was withdrawn (an unpublished article).
     #[error("gone")]
     Gone,
+    /// A request refused for a reason the client can act on (bad input,
+    /// too many attempts, a cross-site form): a 4xx with a message.
+    #[error("{message}")]
+    Refused {
+        status: StatusCode,
+        title: &'static str,
+        message: String,
+    },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
 
 impl AppError {
+    pub fn refused(status: StatusCode, title: &'static str, message: impl Into<String>) -> Self {
+        Self::Refused {
+            status,
+            title,
+            message: message.into(),
+        }
+    }
+
     /// An error shared by every request that waited on one render.
     pub fn from_shared(e: std::sync::Arc<AppError>) -> Self {
         std::sync::Arc::try_unwrap(e).unwrap_or_else(|shared| match &*shared {
             Self::NotFound => Self::NotFound,
             Self::Gone => Self::Gone,
+            Self::Refused {
+                status,
+                title,
+                message,
+            } => Self::Refused {
+                status: *status,
+                title,
+                message: message.clone(),
+            },
             Self::Internal(e) => Self::Internal(anyhow::anyhow!("{e:#}")),
         })
     }
@@ -46,33 +71,38 @@ impl From<minijinja::Error> for AppError {
 }
 
 /// Marks a response as an error page, for the reader site to dress in its theme.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ErrorPage {
     pub status: StatusCode,
     pub title: &'static str,
-    pub text: &'static str,
+    pub text: String,
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let (status, title, text) = match &self {
+        let (status, title, text) = match self {
             Self::NotFound => (
                 StatusCode::NOT_FOUND,
                 "Page not found",
-                "There is no page at this address.",
+                "There is no page at this address.".to_owned(),
             ),
             Self::Gone => (
                 StatusCode::GONE,
                 "Article withdrawn",
-                "This article has been withdrawn and is no longer available.",
+                "This article has been withdrawn and is no longer available.".to_owned(),
             ),
+            Self::Refused {
+                status,
+                title,
+                message,
+            } => (status, title, message),
             Self::Internal(e) => {
                 // Logged once, here, inside the request's span.
                 tracing::error!(error = format!("{e:#}"), "request failed");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "Something went wrong",
-                    "The page could not be shown. Please try again shortly.",
+                    "The page could not be shown. Please try again shortly.".to_owned(),
                 )
             }
         };
@@ -82,8 +112,9 @@ impl IntoResponse for AppError {
             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
              <title>{title}</title><link rel=\"stylesheet\" href=\"/static/site.css\"></head>\
-             <body><main class=\"wrap error-page\"><h1>{title}</h1><p>{text}</p>\
-             <p><a href=\"/\">Go to the home page</a></p></main></body></html>\n"
+             <body><main class=\"wrap error-page\"><h1>{title}</h1><p>{}</p>\
+             <p><a href=\"/\">Go to the home page</a></p></main></body></html>\n",
+            crate::web::templates::escape_html_str(&text)
         );
         let mut response = (status, Html(body)).into_response();
         response.extensions_mut().insert(ErrorPage {

@@ -1,10 +1,12 @@
 //! The HTTP side: routes, handlers, templates, errors.
 
 pub mod cache;
+mod csrf;
 mod error;
 pub mod reader;
 mod router;
 pub mod templates;
+pub mod throttle;
 mod time;
 
 use std::net::SocketAddr;
@@ -28,6 +30,7 @@ pub async fn serve(app: AppState, listener: TcpListener) -> anyhow::Result<()> {
         .context("cannot read the change log")?;
     let invalidator = cache::spawn_invalidator(app.store.clone(), app.pages.clone(), from);
     let router = router(app);
+    let router = router.into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())
         .await

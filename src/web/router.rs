@@ -2,12 +2,13 @@
 
 use axum::{
     Router,
+    extract::DefaultBodyLimit,
     http::{HeaderValue, header},
     routing::get,
 };
 use tower_http::{services::ServeDir, set_header::SetResponseHeaderLayer, trace::TraceLayer};
 
-use super::reader;
+use super::{csrf, reader};
 use crate::app::AppState;
 
 /// Scripts, styles and images come from this site only; no inline script.
@@ -27,9 +28,20 @@ pub fn router(app: AppState) -> Router {
         .route("/tag/{slug}", get(reader::listing::show_tag))
         .route("/topic/{slug}", get(reader::listing::show_topic))
         .route("/author/{slug}", get(reader::listing::show_author))
+        .route(
+            "/feedback",
+            get(reader::feedback::show_feedback)
+                .post(reader::feedback::send_feedback)
+                .layer(DefaultBodyLimit::max(reader::feedback::MAX_FORM_BYTES)),
+        )
+        .route("/feedback/thanks", get(reader::feedback::show_thanks))
         .route("/static/{*path}", get(reader::assets::show_static_file))
         .nest_service("/media", media)
         .fallback(reader::errors::show_not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            csrf::refuse_cross_site,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             reader::errors::render_error_pages,

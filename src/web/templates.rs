@@ -100,11 +100,22 @@ fn escape_html(
         }
         _ => return minijinja::escape_formatter(out, state, value),
     };
-    let write_error =
-        |_| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "cannot write the page");
+    write_escaped(out, text).map_err(|_| {
+        minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "cannot write the page")
+    })
+}
+
+/// `text` with `&`, `<`, `>`, `"` and `'` written as entities.
+pub fn escape_html_str(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    write_escaped(&mut out, text).expect("writing to a String cannot fail");
+    out
+}
+
+fn write_escaped(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
     let mut rest = text;
     while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
-        out.write_str(&rest[..at]).map_err(write_error)?;
+        out.write_str(&rest[..at])?;
         let entity = match rest.as_bytes()[at] {
             b'&' => "&amp;",
             b'<' => "&lt;",
@@ -112,10 +123,10 @@ fn escape_html(
             b'"' => "&quot;",
             _ => "&#x27;",
         };
-        out.write_str(entity).map_err(write_error)?;
+        out.write_str(entity)?;
         rest = &rest[at + 1..];
     }
-    out.write_str(rest).map_err(write_error)
+    out.write_str(rest)
 }
 
 /// Looks `path` up in the theme folder, then in the embedded theme. Paths

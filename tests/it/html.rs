@@ -2,33 +2,7 @@
 //! `../shared/tools/validators/install.sh`). Without it the test says it was
 //! skipped, unless `DATELINE_REQUIRE_VALIDATORS=1` (as in CI).
 
-use std::path::{Path, PathBuf};
-
-use crate::support::TestServer;
-
-const VNU_JAR: &str = "/opt/validators/node/node_modules/vnu-jar/build/dist/vnu.jar";
-
-/// The shared tools: `DATELINE_SHARED`, else `../shared` beside the checkout.
-fn validate_html_script() -> PathBuf {
-    let shared = std::env::var_os("DATELINE_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
-    shared.join("tools/validators/validate-html.sh")
-}
-
-fn validators_available() -> bool {
-    let available = validate_html_script().exists() && Path::new(VNU_JAR).exists();
-    if !available {
-        assert!(
-            std::env::var("DATELINE_REQUIRE_VALIDATORS").is_err(),
-            "the validators are required but not installed: run ../shared/tools/validators/install.sh"
-        );
-        eprintln!(
-            "SKIPPED: the W3C Nu HTML checker is not installed (../shared/tools/validators/install.sh)"
-        );
-    }
-    available
-}
+use crate::support::{TestServer, validator, validators_available};
 
 #[tokio::test]
 async fn home_section_article_tag_topic_author_and_footer_pages_are_valid_html() {
@@ -48,11 +22,13 @@ async fn home_section_article_tag_topic_author_and_footer_pages_are_valid_html()
             "/tag/monsoon",
             "/topic/monsoon-watch-2026",
             "/author/neha-iyer",
+            "/feedback",
+            "/feedback/thanks",
         ],
     )
     .await;
     let output = std::process::Command::new("bash")
-        .arg(validate_html_script())
+        .arg(validator("validate-html.sh"))
         .arg(pages.path())
         .output()
         .unwrap();
@@ -70,8 +46,19 @@ async fn dir_of_pages(server: &TestServer, paths: &[&str]) -> tempfile::TempDir 
         let html = server.page(path).await;
         std::fs::write(dir.path().join(format!("page-{i}.html")), html).unwrap();
     }
-    // The 404 page too.
+    // The 404 page, and the Feedback form showing what to fix.
     let missing = server.get("/no-such-page").await.text().await.unwrap();
     std::fs::write(dir.path().join("not-found.html"), missing).unwrap();
+    let refused = server
+        .client
+        .post(format!("{}/feedback", server.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("name=&email=nobody&message=")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    let refused = refused.text().await.unwrap();
+    std::fs::write(dir.path().join("feedback-refused.html"), refused).unwrap();
     dir
 }

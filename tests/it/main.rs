@@ -1,7 +1,9 @@
 //! Integration tests: the real server on a random port, the real binary.
 
+mod browser;
 mod cache;
 mod cli;
+mod feedback;
 mod html;
 mod reader;
 mod support;

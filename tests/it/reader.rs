@@ -10,13 +10,14 @@ const SECTIONS: [&str; 8] = [
     "money-tips",
     "shopping",
 ];
-const FOOTER_PAGES: [&str; 6] = [
+const FOOTER_PAGES: [&str; 7] = [
     "about",
     "privacy",
     "terms",
     "grievances",
     "disclaimer",
     "advertise",
+    "feedback",
 ];
 
 #[tokio::test]

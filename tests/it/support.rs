@@ -93,3 +93,33 @@ pub fn escape(s: &str) -> String {
         .replace('"', "&quot;")
         .replace('\'', "&#x27;")
 }
+
+const VNU_JAR: &str = "/opt/validators/node/node_modules/vnu-jar/build/dist/vnu.jar";
+
+/// A script of the shared validators: `DATELINE_SHARED`, else `../shared`
+/// beside the checkout.
+pub fn validator(script: &str) -> std::path::PathBuf {
+    let shared = std::env::var_os("DATELINE_SHARED")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
+    shared.join("tools/validators").join(script)
+}
+
+/// Whether the validators (`../shared/tools/validators/install.sh`) and
+/// Debian's Chromium are installed. Without them a test says it was skipped,
+/// unless `DATELINE_REQUIRE_VALIDATORS=1` (as in CI), which makes it fail.
+pub fn validators_available() -> bool {
+    let available = validator("validate-html.sh").exists()
+        && std::path::Path::new(VNU_JAR).exists()
+        && std::path::Path::new("/usr/bin/chromium").exists();
+    if !available {
+        assert!(
+            std::env::var("DATELINE_REQUIRE_VALIDATORS").is_err(),
+            "the validators are required but not installed: run ../shared/tools/validators/install.sh"
+        );
+        eprintln!(
+            "SKIPPED: the validators or Chromium are not installed (../shared/tools/validators/install.sh)"
+        );
+    }
+    available
+}

@@ -11,6 +11,7 @@ mod catalog;
 pub mod changes;
 mod connect;
 mod error;
+mod feedback;
 pub mod jobs;
 mod pages;
 mod rows;
@@ -21,6 +22,7 @@ pub use articles::{ArticleLinks, ArticleList, ArticleText, MAX_SUGGESTION_CANDID
 pub use changes::{Change, ChangeKind, Entity};
 pub use connect::{Backend, DEFAULT_SQLITE_FILE, redact};
 pub use error::StoreError;
+pub use feedback::{Feedback, NewFeedback};
 pub use jobs::{Job, JobId, NewJob};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,8 +1,8 @@
-//! Error pages readers see: 404 and 410 inside the site's own navigation.
+//! Error pages readers see: 404, 410 and every other refusal inside the
+//! site's own navigation.
 
 use axum::{
     extract::{Request, State},
-    http::StatusCode,
     middleware::Next,
     response::{Html, IntoResponse, Response},
 };
@@ -19,7 +19,7 @@ struct ErrorContext {
     chrome: Chrome,
     status: u16,
     title: &'static str,
-    text: &'static str,
+    text: String,
 }
 
 /// Any path no route claims.
@@ -27,7 +27,7 @@ pub async fn show_not_found() -> AppError {
     AppError::NotFound
 }
 
-/// Replaces the bare 404 and 410 pages made by [`AppError`] with the theme's
+/// Replaces the bare 4xx pages made by [`AppError`] with the theme's
 /// `error.html`, which has the navigation a lost reader needs. If that fails
 /// too, the bare page stands.
 pub async fn render_error_pages(
@@ -36,10 +36,10 @@ pub async fn render_error_pages(
     next: Next,
 ) -> Response {
     let response = next.run(request).await;
-    let Some(page) = response.extensions().get::<ErrorPage>().copied() else {
+    let Some(page) = response.extensions().get::<ErrorPage>().cloned() else {
         return response;
     };
-    if !matches!(page.status, StatusCode::NOT_FOUND | StatusCode::GONE) {
+    if !page.status.is_client_error() {
         return response;
     }
     let Ok(chrome) = Chrome::load(&app).await else {
@@ -52,7 +52,18 @@ pub async fn render_error_pages(
         text: page.text,
     };
     match app.templates.render("error.html", context) {
-        Ok(html) => (page.status, Html(html)).into_response(),
+        Ok(html) => {
+            let (mut parts, _) = response.into_parts();
+            // Headers the refusal set (Retry-After, Allow) stay; the body is new.
+            parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+            let mut themed = (page.status, Html(html)).into_response();
+            for (name, value) in parts.headers {
+                if let Some(name) = name {
+                    themed.headers_mut().entry(name).or_insert(value);
+                }
+            }
+            themed
+        }
         Err(_) => response,
     }
 }

@@ -3,6 +3,7 @@
 pub mod article;
 pub mod assets;
 pub mod errors;
+pub mod feedback;
 pub mod health;
 pub mod home;
 pub mod listing;

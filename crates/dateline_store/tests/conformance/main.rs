@@ -5,6 +5,7 @@
 
 mod articles;
 mod change_log;
+mod feedback;
 mod fixtures;
 mod jobs;
 
@@ -43,6 +44,7 @@ conformance!(
     articles::related_articles_put_the_editors_choice_first_and_leave_out_the_unpublished,
     articles::a_series_lists_the_other_published_articles_of_its_topic_in_curated_order,
     change_log::a_failed_transaction_leaves_neither_the_row_nor_its_change,
+    feedback::feedback_with_the_same_key_is_stored_once,
     change_log::the_change_log_has_no_gaps_or_reordering_under_concurrent_writers,
     jobs::a_claimed_job_is_not_claimed_again_until_its_lease_expires,
     jobs::a_job_is_enqueued_once_per_idempotency_key,

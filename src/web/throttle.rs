@@ -1,0 +1,84 @@
+//! Per-reader limits on actions a robot could repeat: a reader (by network
+//! address) may act so many times, then must wait.
+
+use std::{
+    net::{IpAddr, SocketAddr},
+    num::NonZeroU32,
+    time::Duration,
+};
+
+use axum::http::HeaderMap;
+use governor::{DefaultKeyedRateLimiter, Quota, clock::Clock};
+
+/// Addresses remembered before idle ones are forgotten.
+const TRACKED: usize = 10_000;
+
+pub struct Throttle {
+    limiter: DefaultKeyedRateLimiter<IpAddr>,
+}
+
+impl Throttle {
+    /// `burst` actions at once, then one more every `period`.
+    pub fn new(burst: u32, period: Duration) -> Self {
+        let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
+        let quota = Quota::with_period(period)
+            .expect("a throttle period is not zero")
+            .allow_burst(burst);
+        Self {
+            limiter: DefaultKeyedRateLimiter::keyed(quota),
+        }
+    }
+
+    /// Counts an action by `client`; `Err` says how long it must wait.
+    pub fn check(&self, client: IpAddr) -> Result<(), Duration> {
+        if self.limiter.len() > TRACKED {
+            self.limiter.retain_recent();
+        }
+        self.limiter.check_key(&client).map_err(|not_until| {
+            not_until.wait_time_from(governor::clock::DefaultClock::default().now())
+        })
+    }
+}
+
+/// The reader's address: from `header` when a trusted proxy sets it (the
+/// first address in the list), else the connection's.
+pub fn client_address(headers: &HeaderMap, header: Option<&str>, peer: SocketAddr) -> IpAddr {
+    header
+        .and_then(|name| headers.get(name))
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .and_then(|first| first.trim().parse().ok())
+        .unwrap_or(peer.ip())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_burst_is_allowed_then_the_client_waits() {
+        let throttle = Throttle::new(2, Duration::from_secs(60));
+        let reader: IpAddr = "192.0.2.1".parse().unwrap();
+        let other: IpAddr = "192.0.2.2".parse().unwrap();
+        assert!(throttle.check(reader).is_ok());
+        assert!(throttle.check(reader).is_ok());
+        let wait = throttle.check(reader).unwrap_err();
+        assert!(wait > Duration::from_secs(50) && wait <= Duration::from_secs(60));
+        assert!(throttle.check(other).is_ok(), "limits are per address");
+    }
+
+    #[test]
+    fn the_proxy_header_names_the_reader() {
+        let peer: SocketAddr = "10.0.0.1:4000".parse().unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", "203.0.113.9, 10.0.0.1".parse().unwrap());
+        let from_header = client_address(&headers, Some("x-forwarded-for"), peer);
+        assert_eq!(from_header, "203.0.113.9".parse::<IpAddr>().unwrap());
+        assert_eq!(client_address(&headers, None, peer), peer.ip());
+        headers.insert("x-forwarded-for", "garbage".parse().unwrap());
+        assert_eq!(
+            client_address(&headers, Some("x-forwarded-for"), peer),
+            peer.ip()
+        );
+    }
+}

@@ -1,0 +1,73 @@
+//! Reader pages in a real browser (Debian's Chromium): axe finds no
+//! accessibility violations, and Lighthouse scores the article page at
+//! 0.95 or more in every category.
+
+use crate::support::{TestServer, validator, validators_available};
+
+/// Every kind of reader page.
+async fn reader_pages(server: &TestServer) -> Vec<String> {
+    let article = server.newest_article_path("news").await;
+    vec![
+        "/".to_owned(),
+        "/news".to_owned(),
+        format!("{article}/print"),
+        article,
+        "/tag/monsoon".to_owned(),
+        "/topic/monsoon-watch-2026".to_owned(),
+        "/author/neha-iyer".to_owned(),
+        "/about".to_owned(),
+        "/feedback".to_owned(),
+        "/no-such-page".to_owned(),
+    ]
+}
+
+#[tokio::test]
+async fn reader_pages_have_no_accessibility_violations() {
+    if !validators_available() {
+        return;
+    }
+    let server = TestServer::with_demo().await;
+    let mut failures = Vec::new();
+    for path in reader_pages(&server).await {
+        let url = format!("{}{path}", server.base);
+        let output = tokio::process::Command::new("bash")
+            .arg(validator("axe.sh"))
+            .arg(&url)
+            .output()
+            .await
+            .unwrap();
+        if !output.status.success() {
+            failures.push(format!(
+                "{path}: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "axe:\n{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn the_article_page_scores_well_in_lighthouse() {
+    if !validators_available() {
+        return;
+    }
+    let server = TestServer::with_demo().await;
+    let article = server.newest_article_path("news").await;
+    let output = tokio::process::Command::new("bash")
+        .arg(validator("lighthouse.sh"))
+        .arg(format!("{}{article}", server.base))
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "lighthouse failed: {stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let scores: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    for category in ["performance", "accessibility", "best-practices", "seo"] {
+        let score = scores[category].as_f64().unwrap_or(0.0);
+        assert!(score >= 0.95, "{category}: {score} (all: {scores})");
+    }
+}

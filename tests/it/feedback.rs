@@ -1,0 +1,205 @@
+//! The Feedback form: what is refused, what is stored, and how often.
+
+use crate::support::TestServer;
+
+/// `application/x-www-form-urlencoded` for `fields`.
+fn encode(fields: &[(&str, &str)]) -> String {
+    let escape = |s: &str| {
+        s.bytes()
+            .map(|b| match b {
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", escape(k), escape(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+async fn post(server: &TestServer, body: String) -> reqwest::Response {
+    server
+        .client
+        .post(format!("{}/feedback", server.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", &server.base)
+        .header("sec-fetch-site", "same-origin")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn stored(server: &TestServer) -> usize {
+    server.app.store.feedback(100).await.unwrap().len()
+}
+
+#[tokio::test]
+async fn a_valid_message_is_stored_once_even_if_sent_twice_quickly() {
+    let server = TestServer::with_demo().await;
+    let form = encode(&[
+        ("name", "Asha Rao"),
+        ("email", "asha@example.org"),
+        (
+            "message",
+            "The tide table on the weather page is a day behind.",
+        ),
+    ]);
+    let (first, second) = tokio::join!(post(&server, form.clone()), post(&server, form));
+    for response in [first, second] {
+        assert_eq!(response.status(), 303);
+        assert_eq!(response.headers()["location"], "/feedback/thanks");
+    }
+    let messages = server.app.store.feedback(10).await.unwrap();
+    assert_eq!(messages.len(), 1, "one message, however often it is sent");
+    assert_eq!(messages[0].email, "asha@example.org");
+    assert!(messages[0].message.starts_with("The tide table"));
+    let thanks = server.page("/feedback/thanks").await;
+    assert!(thanks.contains("Thank you"));
+}
+
+#[tokio::test]
+async fn empty_oversized_and_malformed_messages_get_a_clear_answer_and_store_nothing() {
+    let server = TestServer::with_demo().await;
+
+    let empty = post(
+        &server,
+        encode(&[("name", ""), ("email", ""), ("message", "")]),
+    )
+    .await;
+    assert_eq!(empty.status(), 422);
+    let html = empty.text().await.unwrap();
+    assert!(html.contains("Please write your message."), "{html}");
+    assert!(html.contains("Please give an email address"));
+    assert!(html.contains("aria-invalid=\"true\""));
+
+    let long = "a".repeat(10 * 1024 + 1);
+    let oversized = post(
+        &server,
+        encode(&[("email", "a@example.org"), ("message", &long)]),
+    )
+    .await;
+    assert_eq!(oversized.status(), 422);
+    let html = oversized.text().await.unwrap();
+    assert!(html.contains("the limit is 10 KB"), "{html}");
+    assert!(
+        html.contains("a@example.org"),
+        "what the reader typed is kept in the form"
+    );
+
+    let huge = "b".repeat(100 * 1024);
+    let too_large = post(
+        &server,
+        encode(&[("email", "a@example.org"), ("message", &huge)]),
+    )
+    .await;
+    assert_eq!(too_large.status(), 413);
+    assert!(
+        too_large
+            .text()
+            .await
+            .unwrap()
+            .contains("Please shorten your message")
+    );
+
+    let malformed = server
+        .client
+        .post(format!("{}/feedback", server.base))
+        .header("content-type", "application/json")
+        .body(r#"{"email": "a@example.org", "message": "Hello"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(malformed.status(), 400);
+    assert!(
+        malformed
+            .text()
+            .await
+            .unwrap()
+            .contains("could not be read")
+    );
+
+    let bad_address = post(
+        &server,
+        encode(&[("email", "not an address"), ("message", "Hi")]),
+    )
+    .await;
+    assert_eq!(bad_address.status(), 422);
+    assert!(
+        bad_address
+            .text()
+            .await
+            .unwrap()
+            .contains("is not an email address")
+    );
+
+    assert_eq!(stored(&server).await, 0);
+}
+
+#[tokio::test]
+async fn a_form_sent_from_another_site_is_refused() {
+    let server = TestServer::with_demo().await;
+    let form = encode(&[("email", "a@example.org"), ("message", "Hello")]);
+    for (name, value) in [
+        ("origin", "https://elsewhere.example"),
+        ("sec-fetch-site", "cross-site"),
+    ] {
+        let response = server
+            .client
+            .post(format!("{}/feedback", server.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header(name, value)
+            .body(form.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403, "{name}: {value}");
+        assert!(response.text().await.unwrap().contains("from another site"));
+    }
+    assert_eq!(stored(&server).await, 0);
+}
+
+#[tokio::test]
+async fn a_reader_who_sends_too_many_messages_is_asked_to_wait() {
+    let server = TestServer::with_demo().await;
+    for n in 0..5 {
+        let message = format!("Message number {n}");
+        let response = post(
+            &server,
+            encode(&[("email", "a@example.org"), ("message", &message)]),
+        )
+        .await;
+        assert_eq!(response.status(), 303, "message {n}");
+    }
+    let response = post(
+        &server,
+        encode(&[("email", "a@example.org"), ("message", "One more")]),
+    )
+    .await;
+    assert_eq!(response.status(), 429);
+    let wait: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait), "Retry-After: {wait}");
+    assert!(response.text().await.unwrap().contains("Please wait"));
+    assert_eq!(stored(&server).await, 5);
+}
+
+#[tokio::test]
+async fn a_robot_filling_the_hidden_field_is_thanked_and_ignored() {
+    let server = TestServer::with_demo().await;
+    let form = encode(&[
+        ("email", "bot@example.org"),
+        ("message", "Cheap watches"),
+        ("website", "https://spam.example"),
+    ]);
+    let response = post(&server, form).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(stored(&server).await, 0);
+}
