@@ -59,6 +59,9 @@ pub struct TopicEntry {
     pub slug: String,
     pub name: String,
     pub description: String,
+    pub image_alt: String,
+    pub image_caption: String,
+    pub image_credit: String,
 }
 
 #[derive(Debug, Deserialize)]

@@ -51,7 +51,7 @@ pub async fn is_empty(store: &Store) -> anyhow::Result<bool> {
 /// (written under `media_dir`) and footer pages.
 pub async fn seed(store: &Store, media_dir: &Path, now: Timestamp) -> anyhow::Result<Seeded> {
     let demo = DemoContent::load()?;
-    let ids = seed_newsroom(store, &demo, now).await?;
+    let ids = seed_newsroom(store, &demo, media_dir, now).await?;
     let mut batch = Vec::with_capacity(demo.articles.len());
     for (file, a) in &demo.articles {
         let article = demo_article(store, &ids, media_dir, a, now)
@@ -87,6 +87,7 @@ struct NewsroomIds {
 async fn seed_newsroom(
     store: &Store,
     demo: &DemoContent,
+    media_dir: &Path,
     now: Timestamp,
 ) -> anyhow::Result<NewsroomIds> {
     let site = &demo.site;
@@ -131,10 +132,17 @@ async fn seed_newsroom(
             .insert(p.slug.clone(), store.create_person(&new, now).await?);
     }
     for t in &site.topic {
+        let media = NewMedia {
+            alt: Text::parse("image_alt", &t.image_alt, 300)?,
+            caption: t.image_caption.clone(),
+            credit: t.image_credit.clone(),
+            ..draw_image(media_dir, &format!("topic-{}", t.slug), "topic")?
+        };
         let new = NewTopic {
             slug: Slug::parse(&t.slug)?,
             name: Text::parse("name", &t.name, 120)?,
             description: t.description.clone(),
+            image: Some(store.create_media(&media, now).await?),
         };
         ids.topics
             .insert(t.slug.clone(), store.create_topic(&new, now).await?);
@@ -148,6 +156,26 @@ fn lookup<T: Copy>(map: &HashMap<String, T>, kind: &str, key: &str) -> anyhow::R
         .with_context(|| format!("unknown {kind} {key:?}"))
 }
 
+/// Draws a demo picture named `name` in `palette`'s colours into the media
+/// folder; the caller adds its alt text, caption and credit.
+fn draw_image(media_dir: &Path, name: &str, palette: &str) -> anyhow::Result<NewMedia> {
+    let image = images::lead_image(name, palette);
+    let path = format!("demo/{name}.jpg");
+    let target = media_dir.join(&path);
+    std::fs::create_dir_all(target.parent().unwrap_or(media_dir))?;
+    std::fs::write(&target, &image.jpeg)
+        .with_context(|| format!("cannot write {}", target.display()))?;
+    Ok(NewMedia {
+        path,
+        content_type: "image/jpeg".into(),
+        width: image.width,
+        height: image.height,
+        alt: Text::parse("image_alt", "picture", 300)?,
+        caption: String::new(),
+        credit: String::new(),
+    })
+}
+
 /// Draws the article's lead image, stores it and its tags, and returns the
 /// article ready to import.
 async fn demo_article(
@@ -157,20 +185,11 @@ async fn demo_article(
     a: &content::ArticleFile,
     now: Timestamp,
 ) -> anyhow::Result<NewArticle> {
-    let image = images::lead_image(&a.slug, &a.section);
-    let path = format!("demo/{}.jpg", a.slug);
-    let target = media_dir.join(&path);
-    std::fs::create_dir_all(target.parent().unwrap_or(media_dir))?;
-    std::fs::write(&target, &image.jpeg)
-        .with_context(|| format!("cannot write {}", target.display()))?;
     let media = NewMedia {
-        path,
-        content_type: "image/jpeg".into(),
-        width: image.width,
-        height: image.height,
         alt: Text::parse("image_alt", &a.image_alt, 300)?,
         caption: a.image_caption.clone(),
         credit: a.image_credit.clone(),
+        ..draw_image(media_dir, &a.slug, &a.section)?
     };
     let media = store.create_media(&media, now).await?;
     let mut tags = Vec::new();

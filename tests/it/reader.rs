@@ -192,6 +192,12 @@ async fn an_article_offers_a_print_view_related_stories_and_its_series() {
     let server = TestServer::with_demo().await;
     // The demo's monsoon series has several articles; take one of them.
     let topic = server.page("/topic/monsoon-watch-2026").await;
+    assert!(
+        topic.contains("<figure class=\"subject-image\">")
+            && topic.contains("src=\"/media/demo/topic-monsoon-watch-2026.jpg\"")
+            && topic.contains("rains shaped farms"),
+        "a topic page shows its picture and description"
+    );
     let start = topic.find("<h2><a href=\"").expect("a story in the series") + 13;
     let path = &topic[start..start + topic[start..].find('"').unwrap()];
     let html = server.page(path).await;

@@ -79,6 +79,8 @@ pub struct Topic {
     pub slug: String,
     pub name: String,
     pub description: String,
+    /// The series' own picture, shown at the top of its page.
+    pub image: Option<Figure>,
 }
 
 #[derive(Debug, Clone)]
@@ -86,6 +88,7 @@ pub struct NewTopic {
     pub slug: Slug,
     pub name: Text,
     pub description: String,
+    pub image: Option<MediaId>,
 }
 
 /// An image in the media library, with the defaults for its use on a page.

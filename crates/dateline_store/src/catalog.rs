@@ -159,13 +159,15 @@ impl Store {
     }
 
     pub async fn create_topic(&self, new: &NewTopic, now: Timestamp) -> Result<TopicId> {
-        const SQL: &str = "insert into topics (slug, name, description, created_at, updated_at)
-            values ($1, $2, $3, $4, $4) returning id";
+        const SQL: &str =
+            "insert into topics (slug, name, description, image_media_id, created_at, updated_at)
+            values ($1, $2, $3, $4, $5, $5) returning id";
         let id = write_tx!(self, |tx| {
             let id: i64 = sqlx::query_scalar(SQL)
                 .bind(new.slug.as_str())
                 .bind(new.name.as_str())
                 .bind(&new.description)
+                .bind(new.image.map(|m| m.0))
                 .bind(now.as_microsecond())
                 .fetch_one(&mut *tx)
                 .await?;
@@ -212,17 +214,33 @@ impl Store {
     }
 
     pub async fn topic_by_slug(&self, slug: &str) -> Result<Option<Topic>> {
-        const SQL: &str = "select id, slug, name, description from topics where slug = $1";
-        let row: Option<(i64, String, String, String)> = read!(self, |pool| sqlx::query_as(SQL)
+        const SQL: &str = "select t.id, t.slug, t.name, t.description,
+                m.path as image_path, m.width as image_width, m.height as image_height,
+                m.alt as image_alt, m.caption as image_caption, m.credit as image_credit
+            from topics t left join media m on m.id = t.image_media_id where t.slug = $1";
+        #[derive(sqlx::FromRow)]
+        struct TopicRow {
+            id: i64,
+            slug: String,
+            name: String,
+            description: String,
+            #[sqlx(flatten)]
+            image: crate::articles::ImageColumns,
+        }
+        let row: Option<TopicRow> = read!(self, |pool| sqlx::query_as(SQL)
             .bind(slug)
             .fetch_optional(pool)
             .await)?;
-        Ok(row.map(|(id, slug, name, description)| Topic {
-            id: TopicId(id),
-            slug,
-            name,
-            description,
-        }))
+        row.map(|r| {
+            Ok(Topic {
+                id: TopicId(r.id),
+                slug: r.slug,
+                name: r.name,
+                description: r.description,
+                image: r.image.into_figure()?,
+            })
+        })
+        .transpose()
     }
 
     pub async fn person_by_slug(&self, slug: &str) -> Result<Option<Person>> {

@@ -33,6 +33,8 @@ pub struct Subject {
     pub kind: &'static str,
     pub name: String,
     pub description: String,
+    /// A topic's picture.
+    pub image: Option<dateline_core::Figure>,
     /// The listing's own path, without the page number.
     pub path: String,
     /// The section to highlight in the navigation, if any.
@@ -130,6 +132,7 @@ async fn subject(app: &App, kind: &'static str, slug: &str) -> Result<Option<Sub
             kind: "Tag",
             name: t.name,
             description: String::new(),
+            image: None,
             path,
             section_slug: None,
             list: ArticleList::Tag(t.id),
@@ -139,6 +142,7 @@ async fn subject(app: &App, kind: &'static str, slug: &str) -> Result<Option<Sub
             kind: "Topic",
             name: t.name,
             description: t.description,
+            image: t.image,
             path,
             section_slug: None,
             list: ArticleList::Topic(t.id),
@@ -148,6 +152,7 @@ async fn subject(app: &App, kind: &'static str, slug: &str) -> Result<Option<Sub
             kind: "Author",
             name: p.name,
             description: p.bio,
+            image: None,
             path,
             section_slug: None,
             list: ArticleList::Author(p.id),

@@ -62,6 +62,7 @@ async fn render_section_or_page(app: &App, slug: &str, current: i64) -> Result<R
         section_slug: Some(section.slug),
         name: section.name,
         description: String::new(),
+        image: None,
         list: ArticleList::Section(section.id),
         key: DepKey::Section(section.id.0),
     };

@@ -43,5 +43,6 @@ mod write;
 
 pub use lists::ArticleList;
 pub use read::ArticleLinks;
+pub(crate) use read::ImageColumns;
 pub use related::{MAX_SUGGESTION_CANDIDATES, Relation};
 pub use write::ArticleText;

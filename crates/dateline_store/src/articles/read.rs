@@ -39,7 +39,7 @@ struct ArticleRow {
 
 /// The lead image's columns, joined from `media` with the per-use overrides.
 #[derive(sqlx::FromRow)]
-pub(super) struct ImageColumns {
+pub(crate) struct ImageColumns {
     image_path: Option<String>,
     image_width: Option<i64>,
     image_height: Option<i64>,
@@ -49,7 +49,7 @@ pub(super) struct ImageColumns {
 }
 
 impl ImageColumns {
-    pub(super) fn into_figure(self) -> Result<Option<Figure>> {
+    pub(crate) fn into_figure(self) -> Result<Option<Figure>> {
         let (Some(path), Some(width), Some(height)) =
             (self.image_path, self.image_width, self.image_height)
         else {

@@ -82,6 +82,7 @@ pub async fn newsroom(store: &Store) -> Newsroom {
                     slug: slug("monsoon-watch"),
                     name: text("Monsoon Watch"),
                     description: "Rain, week by week.".into(),
+                    image: None,
                 },
                 now,
             )
