@@ -1,6 +1,7 @@
 //! Reader pages in a real browser (Debian's Chromium): axe finds no
-//! accessibility violations, and Lighthouse scores the article page at
-//! 0.95 or more in every category.
+//! accessibility violations, every page fits a 320 px screen with its images
+//! sized, and Lighthouse scores the article page at 0.95 or more in every
+//! category.
 
 use crate::support::{TestServer, validator, validators_available};
 
@@ -70,4 +71,32 @@ async fn the_article_page_scores_well_in_lighthouse() {
         let score = scores[category].as_f64().unwrap_or(0.0);
         assert!(score >= 0.95, "{category}: {score} (all: {scores})");
     }
+}
+
+#[tokio::test]
+async fn reader_pages_fit_a_320_pixel_screen_and_size_their_images() {
+    if !validators_available() {
+        return;
+    }
+    let server = TestServer::with_demo().await;
+    let urls: Vec<String> = reader_pages(&server)
+        .await
+        .iter()
+        .map(|path| format!("{}{path}", server.base))
+        .collect();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/narrow.js");
+    let output = tokio::process::Command::new("node")
+        .env("NODE_PATH", "/opt/validators/node/node_modules")
+        .arg(script)
+        .arg("320")
+        .args(&urls)
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "pages too wide for 320 px or images without width/height:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

@@ -80,7 +80,8 @@ impl Store {
     pub async fn sections(&self) -> Result<Vec<Section>> {
         const SQL: &str = "select id, slug, name, parent_id, position from sections
             order by coalesce(parent_id, id), parent_id is not null, position, id";
-        let rows: Vec<SectionRow> = read!(self, |pool| sqlx::query_as(SQL).fetch_all(pool).await)?;
+        let rows: Vec<SectionRow> =
+            read!(self, |pool| sqlx::query_as(SQL).fetch_all(&mut *pool).await)?;
         Ok(rows.into_iter().map(Section::from).collect())
     }
 
@@ -89,7 +90,7 @@ impl Store {
             "select id, slug, name, parent_id, position from sections where slug = $1";
         let row: Option<SectionRow> = read!(self, |pool| sqlx::query_as(SQL)
             .bind(slug)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *pool)
             .await)?;
         Ok(row.map(Section::from))
     }
@@ -139,7 +140,7 @@ impl Store {
             full_text_in_federation from sources where id = $1";
         let row: SourceRow = read!(self, |pool| sqlx::query_as(SQL)
             .bind(id.0)
-            .fetch_one(pool)
+            .fetch_one(&mut *pool)
             .await)?;
         Ok(row.into())
     }
@@ -204,7 +205,7 @@ impl Store {
         const SQL: &str = "select id, slug, name from tags where slug = $1";
         let row: Option<(i64, String, String)> = read!(self, |pool| sqlx::query_as(SQL)
             .bind(slug)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *pool)
             .await)?;
         Ok(row.map(|(id, slug, name)| Tag {
             id: TagId(id),
@@ -229,7 +230,7 @@ impl Store {
         }
         let row: Option<TopicRow> = read!(self, |pool| sqlx::query_as(SQL)
             .bind(slug)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *pool)
             .await)?;
         row.map(|r| {
             Ok(Topic {
@@ -247,7 +248,7 @@ impl Store {
         const SQL: &str = "select id, slug, name, bio from people where slug = $1";
         let row: Option<(i64, String, String, String)> = read!(self, |pool| sqlx::query_as(SQL)
             .bind(slug)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *pool)
             .await)?;
         Ok(row.map(|(id, slug, name, bio)| Person {
             id: PersonId(id),

@@ -129,7 +129,7 @@ impl Store {
         let rows: Vec<ChangeRow> = read!(self, |pool| sqlx::query_as(SQL)
             .bind(after_seq)
             .bind(limit)
-            .fetch_all(pool)
+            .fetch_all(&mut *pool)
             .await)?;
         rows.into_iter().map(Change::try_from).collect()
     }
@@ -138,7 +138,7 @@ impl Store {
     pub async fn last_change_seq(&self) -> Result<i64> {
         const SQL: &str = "select last_seq from change_log_head where id = 1";
         Ok(read!(self, |pool| sqlx::query_scalar(SQL)
-            .fetch_one(pool)
+            .fetch_one(&mut *pool)
             .await)?)
     }
 }

@@ -24,7 +24,7 @@ pub enum Backend {
     /// they queue here instead of failing with `SQLITE_BUSY`.
     Sqlite {
         write: SqlitePool,
-        read: SqlitePool,
+        read: SqliteReaders,
         /// The database file; migrations lock a file beside it.
         path: std::path::PathBuf,
     },
@@ -83,12 +83,13 @@ impl Store {
             .connect_with(options.clone())
             .await
             .map_err(connect_error)?;
-        let readers = std::thread::available_parallelism().map_or(4, |n| n.get() as u32 * 2);
-        let read = SqlitePoolOptions::new()
-            .max_connections(readers)
-            .test_before_acquire(false)
-            .acquire_timeout(ACQUIRE_TIMEOUT)
-            .connect_lazy_with(options.read_only(true));
+        let readers = std::thread::available_parallelism().map_or(4, |n| n.get() * 2);
+        let read = SqliteReaders::builder(ReadConnections(options.read_only(true)))
+            .max_size(readers)
+            .wait_timeout(Some(ACQUIRE_TIMEOUT))
+            .runtime(deadpool::Runtime::Tokio1)
+            .build()
+            .map_err(|e| StoreError::Database(sqlx::Error::Configuration(e.into())))?;
         Ok(Self {
             backend: Backend::Sqlite {
                 write,
@@ -149,6 +150,33 @@ impl Store {
                 .collect::<Vec<_>>()
         };
         [list(&SQLITE_MIGRATIONS), list(&POSTGRES_MIGRATIONS)]
+    }
+}
+
+/// SQLite's read connections. Not sqlx's pool: it pings a connection on
+/// every return (a round trip to the connection's thread, as costly as a
+/// small query), which guards against a transaction left open by a
+/// cancelled query. Read connections never open one: every read is a
+/// single autocommit statement, so a connection goes back as it is.
+pub type SqliteReaders = deadpool::managed::Pool<ReadConnections>;
+
+pub struct ReadConnections(SqliteConnectOptions);
+
+impl deadpool::managed::Manager for ReadConnections {
+    type Type = sqlx::SqliteConnection;
+    type Error = sqlx::Error;
+
+    async fn create(&self) -> Result<Self::Type, Self::Error> {
+        use sqlx::ConnectOptions;
+        self.0.connect().await
+    }
+
+    async fn recycle(
+        &self,
+        _: &mut Self::Type,
+        _: &deadpool::managed::Metrics,
+    ) -> deadpool::managed::RecycleResult<Self::Error> {
+        Ok(())
     }
 }
 

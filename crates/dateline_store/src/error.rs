@@ -27,6 +27,17 @@ pub enum StoreError {
     Database(sqlx::Error),
 }
 
+impl From<deadpool::managed::PoolError<sqlx::Error>> for StoreError {
+    fn from(e: deadpool::managed::PoolError<sqlx::Error>) -> Self {
+        use deadpool::managed::PoolError;
+        match e {
+            PoolError::Backend(e) => e.into(),
+            PoolError::Timeout(_) => Self::Database(sqlx::Error::PoolTimedOut),
+            _ => Self::Database(sqlx::Error::PoolClosed),
+        }
+    }
+}
+
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         if let sqlx::Error::Database(db) = &e {

@@ -50,7 +50,7 @@ impl Store {
         let rows: Vec<(i64, String, String, String, i64)> =
             read!(self, |pool| sqlx::query_as(SQL)
                 .bind(limit)
-                .fetch_all(pool)
+                .fetch_all(&mut *pool)
                 .await)?;
         rows.into_iter()
             .map(|(id, name, email, message, at)| {

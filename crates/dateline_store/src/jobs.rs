@@ -172,7 +172,7 @@ impl Store {
         let (completed, failed): (Option<i64>, Option<i64>) =
             read!(self, |pool| sqlx::query_as(SQL)
                 .bind(id.0)
-                .fetch_one(pool)
+                .fetch_one(&mut *pool)
                 .await)?;
         Ok(match (completed, failed) {
             (Some(_), _) => JobState::Completed,

@@ -33,12 +33,22 @@ pub struct Store {
     backend: Backend,
 }
 
-/// Runs `$body` with `$pool` bound to the backend's pool for reads.
+/// Runs `$body` with `$conn` bound to one read connection (`&mut` a
+/// `SqliteConnection` or `PgConnection`), held for the whole body: a body
+/// making several queries takes and returns a connection once.
 macro_rules! read {
-    ($store:expr, |$pool:ident| $body:expr) => {
+    ($store:expr, |$conn:ident| $body:expr) => {
         match &$store.backend {
-            $crate::Backend::Sqlite { read: $pool, .. } => $body,
-            $crate::Backend::Postgres($pool) => $body,
+            $crate::Backend::Sqlite { read, .. } => {
+                let mut held = read.get().await?;
+                let $conn: &mut sqlx::SqliteConnection = &mut held;
+                $body
+            }
+            $crate::Backend::Postgres(pool) => {
+                let mut held = pool.acquire().await?;
+                let $conn: &mut sqlx::PgConnection = &mut held;
+                $body
+            }
         }
     };
 }
@@ -80,7 +90,7 @@ impl Store {
     /// Answers once the database answers a query: for health checks.
     pub async fn ping(&self) -> Result<()> {
         read!(self, |pool| sqlx::query("select 1")
-            .execute(pool)
+            .execute(&mut *pool)
             .await
             .map(|_| ()))?;
         Ok(())
@@ -89,8 +99,8 @@ impl Store {
     pub async fn close(&self) {
         match &self.backend {
             Backend::Sqlite { write, read, .. } => {
+                read.close();
                 write.close().await;
-                read.close().await;
             }
             Backend::Postgres(pool) => pool.close().await,
         }

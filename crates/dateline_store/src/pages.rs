@@ -63,7 +63,7 @@ impl Store {
             "select id, slug, title, body_html, updated_at from pages where slug = $1";
         let row: Option<PageRow> = read!(self, |pool| sqlx::query_as(SQL)
             .bind(slug)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *pool)
             .await)?;
         row.map(Page::try_from).transpose()
     }
@@ -71,7 +71,8 @@ impl Store {
     /// Every page, in the order it was first put: for the footer.
     pub async fn pages(&self) -> Result<Vec<Page>> {
         const SQL: &str = "select id, slug, title, body_html, updated_at from pages order by id";
-        let rows: Vec<PageRow> = read!(self, |pool| sqlx::query_as(SQL).fetch_all(pool).await)?;
+        let rows: Vec<PageRow> =
+            read!(self, |pool| sqlx::query_as(SQL).fetch_all(&mut *pool).await)?;
         rows.into_iter().map(Page::try_from).collect()
     }
 }

@@ -44,6 +44,7 @@ pub async fn keys_for_change(
 /// empty, read before the first request), purging `cache` as changes arrive,
 /// until the task is aborted.
 pub fn spawn_invalidator(store: Store, cache: Arc<PageCache>, from: i64) -> JoinHandle<()> {
+    cache.note_head(from);
     tokio::spawn(async move {
         let mut last = from;
         let mut ticker = tokio::time::interval(POLL_INTERVAL);
@@ -76,6 +77,7 @@ async fn apply_changes(
             last = change.seq;
         }
         if (changes.len() as i64) < BATCH {
+            cache.note_head(last);
             return Ok(last);
         }
     }

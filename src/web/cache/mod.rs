@@ -62,6 +62,9 @@ pub struct PageCache {
     purged_all_at: AtomicI64,
     /// Renders so far, for metrics and for tests of render coalescing.
     renders: AtomicU64,
+    /// A change-log position no newer than the log's head: the last one the
+    /// invalidator has seen. Renders start from it instead of asking the store.
+    known_head: AtomicI64,
     /// Each article's candidate related articles: finding them walks several
     /// indexes, and they change far less often than the page is viewed.
     /// Kept even when pages are not (their cards are read on every render,
@@ -91,6 +94,7 @@ impl PageCache {
             newest_purge: AtomicI64::new(0),
             purged_all_at: AtomicI64::new(0),
             renders: AtomicU64::new(0),
+            known_head: AtomicI64::new(-1),
             suggestions: moka::future::Cache::builder()
                 .max_capacity(SUGGESTION_ENTRIES)
                 .time_to_live(PAGE_TTL)
@@ -241,6 +245,11 @@ impl PageCache {
         self.purged_all_at.load(Ordering::Acquire)
     }
 
+    /// Records that the change log has reached at least `seq`.
+    pub fn note_head(&self, seq: i64) {
+        self.known_head.fetch_max(seq, Ordering::AcqRel);
+    }
+
     /// How many pages have been rendered (whether or not they were kept).
     pub fn renders(&self) -> u64 {
         self.renders.load(Ordering::Relaxed)
@@ -248,14 +257,20 @@ impl PageCache {
 
     /// Renders until the change log stands still across a whole render, so the
     /// page reflects one state of the store.
+    ///
+    /// A render starts from a position known to be no newer than the head
+    /// (what the invalidator last saw, then what the previous attempt read)
+    /// and reads the head once it is done. Equal means nothing was written
+    /// in between, since the log only grows; this costs one read of the
+    /// head per render while the invalidator keeps up.
     async fn consistent_render<F, Fut>(&self, app: &App, render: &F) -> Result<(Rendered, Seqs)>
     where
         F: Fn() -> Fut,
         Fut: Future<Output = Result<Rendered>>,
     {
         let mut attempt = 0;
+        let mut before = self.known_head.load(Ordering::Acquire);
         loop {
-            let before = app.store.last_change_seq().await?;
             let (rendered, site_data) = SITE_DATA_SEQ
                 .scope(std::cell::Cell::new(i64::MAX), async {
                     let rendered = render().await;
@@ -275,6 +290,7 @@ impl PageCache {
                 };
                 return Ok((rendered, seqs));
             }
+            before = after;
         }
     }
 }

@@ -119,8 +119,8 @@ impl Store {
         let rows: Vec<CardRow> = read!(self, |pool| {
             let query = sqlx::query_as(sql).bind(limit).bind(offset);
             match id {
-                Some(id) => query.bind(id).fetch_all(pool).await,
-                None => query.fetch_all(pool).await,
+                Some(id) => query.bind(id).fetch_all(&mut *pool).await,
+                None => query.fetch_all(&mut *pool).await,
             }
         })?;
         rows.into_iter().map(ArticleCard::try_from).collect()
@@ -144,8 +144,8 @@ impl Store {
         Ok(read!(self, |pool| {
             let query = sqlx::query_scalar(sql);
             match id {
-                Some(id) => query.bind(id).fetch_one(pool).await,
-                None => query.fetch_one(pool).await,
+                Some(id) => query.bind(id).fetch_one(&mut *pool).await,
+                None => query.fetch_one(&mut *pool).await,
             }
         })?)
     }

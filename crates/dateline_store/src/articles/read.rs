@@ -35,6 +35,8 @@ struct ArticleRow {
     updated_at: i64,
     #[sqlx(flatten)]
     image: ImageColumns,
+    /// See [`article_sql`].
+    links: Option<String>,
 }
 
 /// The lead image's columns, joined from `media` with the per-use overrides.
@@ -66,50 +68,71 @@ impl ImageColumns {
     }
 }
 
-const ARTICLE_SQL: &str = concat!(
-    "select a.id, a.slug, a.status, a.headline, a.standfirst, a.body_html,
-        s.slug as section_slug, s.name as section_name, a.source_id,
-        src.slug as source_slug, src.name as source_name, src.notice as source_notice,
-        src.full_text_in_feeds as source_full_text_in_feeds,
-        src.full_text_in_api as source_full_text_in_api,
-        src.full_text_in_federation as source_full_text_in_federation,
-        e.slug as editor_slug, e.name as editor_name, a.place, a.language,
-        a.created_at, a.first_published_at, a.updated_at, ",
-    image_columns!(),
-    " from articles a
-    join sections s on s.id = a.section_id
-    left join sources src on src.id = a.source_id
-    left join people e on e.id = a.edited_by_id
-    left join media m on m.id = a.lead_media_id
-    where a.id = $1"
+/// The article's row with, in a `links` column, its authors (in byline
+/// order), tags and topics (by name) and corrections (in the order they were
+/// made) as a JSON array of `[kind, order, slug, name, at]`: one trip to the
+/// database for the whole article. Only the JSON functions' names differ
+/// between the backends.
+macro_rules! article_sql {
+    ($links_open:literal, $links_close:literal) => {
+        concat!(
+            "select a.id, a.slug, a.status, a.headline, a.standfirst, a.body_html,
+                s.slug as section_slug, s.name as section_name, a.source_id,
+                src.slug as source_slug, src.name as source_name, src.notice as source_notice,
+                src.full_text_in_feeds as source_full_text_in_feeds,
+                src.full_text_in_api as source_full_text_in_api,
+                src.full_text_in_federation as source_full_text_in_federation,
+                e.slug as editor_slug, e.name as editor_name, a.place, a.language,
+                a.created_at, a.first_published_at, a.updated_at, ",
+            image_columns!(),
+            ", (select ",
+            $links_open,
+            "kind, ord, slug, name, at",
+            $links_close,
+            " from (
+                select 'author' as kind, aa.position as ord, p.slug, p.name, cast(0 as bigint) as at
+                    from article_authors aa join people p on p.id = aa.person_id where aa.article_id = $1
+                union all select 'tag', 0, t.slug, t.name, 0
+                    from article_tags x join tags t on t.id = x.tag_id where x.article_id = $1
+                union all select 'topic', 0, t.slug, t.name, 0
+                    from article_topics x join topics t on t.id = x.topic_id where x.article_id = $1
+                union all select 'correction', c.id, c.kind, c.note, c.created_at
+                    from corrections c where c.article_id = $1) l) as links
+            from articles a
+            join sections s on s.id = a.section_id
+            left join sources src on src.id = a.source_id
+            left join people e on e.id = a.edited_by_id
+            left join media m on m.id = a.lead_media_id
+            where a.id = $1"
+        )
+    };
+}
+const ARTICLE_SQLITE: &str = article_sql!(
+    "json_group_array(json_array(",
+    ") order by kind, ord, name)"
+);
+const ARTICLE_POSTGRES: &str = article_sql!(
+    "cast(json_agg(json_build_array(",
+    ") order by kind, ord, name) as text)"
 );
 
 impl Store {
     /// The article with this id in any status; callers decide who may see it.
     pub async fn article(&self, id: ArticleId) -> Result<Option<Article>> {
-        let row: Option<ArticleRow> = read!(self, |pool| sqlx::query_as(ARTICLE_SQL)
+        let sql = match self.backend {
+            crate::Backend::Sqlite { .. } => ARTICLE_SQLITE,
+            crate::Backend::Postgres(_) => ARTICLE_POSTGRES,
+        };
+        let row: Option<ArticleRow> = read!(self, |pool| sqlx::query_as(sql)
             .bind(id.0)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *pool)
             .await)?;
-        let Some(row) = row else { return Ok(None) };
-
-        // Authors (in byline order), tags and topics (by name), and corrections
-        // (in the order they were made) in one trip.
-        const LINKS: &str = "select 'author' as kind, aa.position as ord, p.slug, p.name,
-                cast(0 as bigint) as at
-                from article_authors aa join people p on p.id = aa.person_id where aa.article_id = $1
-            union all select 'tag', 0, t.slug, t.name, 0
-                from article_tags x join tags t on t.id = x.tag_id where x.article_id = $1
-            union all select 'topic', 0, t.slug, t.name, 0
-                from article_topics x join topics t on t.id = x.topic_id where x.article_id = $1
-            union all select 'correction', c.id, c.kind, c.note, c.created_at
-                from corrections c where c.article_id = $1
-            order by 1, 2, 4";
-        let links: Vec<(String, i64, String, String, i64)> =
-            read!(self, |pool| sqlx::query_as(LINKS)
-                .bind(id.0)
-                .fetch_all(pool)
-                .await)?;
+        let Some(mut row) = row else { return Ok(None) };
+        let links: Vec<(String, i64, String, String, i64)> = match row.links.take() {
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|e| StoreError::Corrupt(format!("article {} links: {e}", id.0)))?,
+            None => Vec::new(),
+        };
         let named = |kind: &str| {
             links
                 .iter()
@@ -198,21 +221,24 @@ impl Store {
         read!(self, |pool| {
             let Some(section) = sqlx::query_scalar(SECTION)
                 .bind(id.0)
-                .fetch_optional(pool)
+                .fetch_optional(&mut *pool)
                 .await?
             else {
                 return Ok(None);
             };
             Ok(Some(ArticleLinks {
                 section,
-                tags: sqlx::query_scalar(TAGS).bind(id.0).fetch_all(pool).await?,
+                tags: sqlx::query_scalar(TAGS)
+                    .bind(id.0)
+                    .fetch_all(&mut *pool)
+                    .await?,
                 topics: sqlx::query_scalar(TOPICS)
                     .bind(id.0)
-                    .fetch_all(pool)
+                    .fetch_all(&mut *pool)
                     .await?,
                 authors: sqlx::query_scalar(AUTHORS)
                     .bind(id.0)
-                    .fetch_all(pool)
+                    .fetch_all(&mut *pool)
                     .await?,
             }))
         })

@@ -82,7 +82,7 @@ impl Store {
     pub async fn related_candidates(&self, id: ArticleId) -> Result<Vec<(Relation, ArticleId)>> {
         let candidates: Vec<(i64, i64)> = read!(self, |pool| sqlx::query_as(CANDIDATES)
             .bind(id.0)
-            .fetch_all(pool)
+            .fetch_all(&mut *pool)
             .await)?;
         let mut seen = HashSet::new();
         Ok(candidates
@@ -109,7 +109,7 @@ impl Store {
                 for slot in 0..CARDS_PER_TRIP {
                     query = query.bind(chunk.get(slot).map_or(-1, |id| id.0));
                 }
-                query.fetch_all(pool).await
+                query.fetch_all(&mut *pool).await
             })?;
             let mut found: Vec<ArticleCard> = rows
                 .into_iter()
@@ -167,7 +167,7 @@ impl Store {
         let rows: Vec<SeriesCardRow> = read!(self, |pool| sqlx::query_as(SERIES)
             .bind(id.0)
             .bind(per_topic as i64)
-            .fetch_all(pool)
+            .fetch_all(&mut *pool)
             .await)?;
         let mut series: Vec<(Named, Vec<ArticleCard>)> = Vec::new();
         for row in rows {
