@@ -9,11 +9,6 @@ use std::{path::PathBuf, process::ExitCode};
 
 use clap::{Args, Parser, Subcommand};
 
-/// Many threads allocating small, short-lived buffers (rendering, rows,
-/// responses): mimalloc's per-thread heaps avoid glibc's arena locks.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(name = "dateline", version, about = "A newsroom publishing platform")]
 struct Cli {
