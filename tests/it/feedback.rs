@@ -21,17 +21,38 @@ fn encode(fields: &[(&str, &str)]) -> String {
         .join("&")
 }
 
+/// Sends the form as a browser on the site's own page does.
 async fn post(server: &TestServer, body: String) -> reqwest::Response {
-    server
+    let origin = server.base.clone();
+    send(
+        server,
+        "application/x-www-form-urlencoded",
+        &[("origin", &origin), ("sec-fetch-site", "same-origin")],
+        body,
+    )
+    .await
+}
+
+async fn send(
+    server: &TestServer,
+    content_type: &str,
+    headers: &[(&str, &str)],
+    body: String,
+) -> reqwest::Response {
+    let mut request = server
         .client
         .post(format!("{}/feedback", server.base))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("origin", &server.base)
-        .header("sec-fetch-site", "same-origin")
-        .body(body)
-        .send()
-        .await
-        .unwrap()
+        .header("content-type", content_type);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.body(body).send().await.unwrap()
+}
+
+/// The body of `response`, which must have `status`.
+async fn answer(response: reqwest::Response, status: u16) -> String {
+    assert_eq!(response.status(), status);
+    response.text().await.unwrap()
 }
 
 async fn stored(server: &TestServer) -> usize {
@@ -97,43 +118,24 @@ async fn empty_oversized_and_malformed_messages_get_a_clear_answer_and_store_not
         encode(&[("email", "a@example.org"), ("message", &huge)]),
     )
     .await;
-    assert_eq!(too_large.status(), 413);
     assert!(
-        too_large
-            .text()
+        answer(too_large, 413)
             .await
-            .unwrap()
             .contains("Please shorten your message")
     );
 
-    let malformed = server
-        .client
-        .post(format!("{}/feedback", server.base))
-        .header("content-type", "application/json")
-        .body(r#"{"email": "a@example.org", "message": "Hello"}"#)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(malformed.status(), 400);
-    assert!(
-        malformed
-            .text()
-            .await
-            .unwrap()
-            .contains("could not be read")
-    );
+    let json = r#"{"email": "a@example.org", "message": "Hello"}"#.to_owned();
+    let malformed = send(&server, "application/json", &[], json).await;
+    assert!(answer(malformed, 400).await.contains("could not be read"));
 
     let bad_address = post(
         &server,
         encode(&[("email", "not an address"), ("message", "Hi")]),
     )
     .await;
-    assert_eq!(bad_address.status(), 422);
     assert!(
-        bad_address
-            .text()
+        answer(bad_address, 422)
             .await
-            .unwrap()
             .contains("is not an email address")
     );
 
@@ -148,17 +150,12 @@ async fn a_form_sent_from_another_site_is_refused() {
         ("origin", "https://elsewhere.example"),
         ("sec-fetch-site", "cross-site"),
     ] {
-        let response = server
-            .client
-            .post(format!("{}/feedback", server.base))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header(name, value)
-            .body(form.clone())
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 403, "{name}: {value}");
-        assert!(response.text().await.unwrap().contains("from another site"));
+        let form_type = "application/x-www-form-urlencoded";
+        let response = send(&server, form_type, &[(name, value)], form.clone()).await;
+        assert!(
+            answer(response, 403).await.contains("from another site"),
+            "{name}: {value}"
+        );
     }
     assert_eq!(stored(&server).await, 0);
 }
