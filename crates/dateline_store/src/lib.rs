@@ -18,7 +18,7 @@ mod rows;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use articles::{ArticleLinks, ArticleList, ArticleText, MAX_SUGGESTION_CANDIDATES, Relation};
+pub use articles::{ArticleLinks, ArticleList, ArticleText, Relation};
 pub use changes::{Change, ChangeKind, Entity};
 pub use connect::{Backend, DEFAULT_SQLITE_FILE, redact};
 pub use error::StoreError;

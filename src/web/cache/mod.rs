@@ -25,7 +25,7 @@ use dateline_core::ArticleId;
 use dateline_store::Relation;
 pub use invalidate::{keys_for_change, spawn_invalidator};
 pub use keys::DepKey;
-pub use page::{CachedPage, Encoding, Rendered, Seqs};
+pub use page::{CachedPage, Encoding, Rendered, Seqs, hex};
 
 use crate::{app::App, web::Result};
 
@@ -111,8 +111,7 @@ impl PageCache {
     ) -> Result<Arc<[(Relation, ArticleId)]>> {
         self.suggestions
             .try_get_with(id.0, async {
-                let mut candidates = store.related_candidates(id).await?;
-                candidates.truncate(dateline_store::MAX_SUGGESTION_CANDIDATES);
+                let candidates = store.related_candidates(id).await?;
                 Ok::<_, crate::web::AppError>(candidates.into())
             })
             .await

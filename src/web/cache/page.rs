@@ -232,7 +232,8 @@ fn brotli(data: &[u8], effort: Effort) -> Bytes {
     Bytes::from(out)
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lower-case hexadecimal digits of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -226,7 +226,7 @@ fn dedupe_key(name: &str, email: &Email, message: &str) -> String {
         hash.update(part.as_bytes());
         hash.update([0]);
     }
-    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    crate::web::cache::hex(&hash.finalize())
 }
 
 fn minutes_or_seconds(seconds: u64) -> String {

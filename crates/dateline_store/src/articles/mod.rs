@@ -44,5 +44,5 @@ mod write;
 pub use lists::ArticleList;
 pub use read::ArticleLinks;
 pub(crate) use read::ImageColumns;
-pub use related::{MAX_SUGGESTION_CANDIDATES, Relation};
+pub use related::Relation;
 pub use write::ArticleText;

@@ -41,9 +41,9 @@ const CANDIDATES: &str = "select related_id as id, cast(0 as bigint) as tier fro
 /// The most cards one trip reads by id; unused slots are bound to -1.
 const CARDS_PER_TRIP: usize = 16;
 
-/// How many candidates [`Store::suggestions`] looks at: those beyond cannot
-/// make the list, so a caller keeping candidates need keep no more.
-pub const MAX_SUGGESTION_CANDIDATES: usize = CARDS_PER_TRIP;
+/// How many candidates there are at most: [`Store::suggestions`] reads
+/// their cards in one trip.
+const MAX_CANDIDATES: usize = CARDS_PER_TRIP;
 const CARDS: &str = card_query!(
     "select id from articles where status = 'published'
      and id in ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
@@ -76,7 +76,8 @@ struct SeriesCardRow {
 
 impl Store {
     /// Articles that may be related to `id`, best first, each once under its
-    /// best relation; some may not be published. Costly enough (several
+    /// best relation, at most as many as [`Store::suggestions`] looks at;
+    /// some may not be published. Costly enough (several
     /// index walks) that callers showing them on every view keep them a
     /// while and read only the cards each time, with [`Store::cards`].
     pub async fn related_candidates(&self, id: ArticleId) -> Result<Vec<(Relation, ArticleId)>> {
@@ -88,6 +89,7 @@ impl Store {
         Ok(candidates
             .into_iter()
             .filter(|(other, _)| seen.insert(*other))
+            .take(MAX_CANDIDATES)
             .map(|(other, tier)| {
                 let relation = match tier {
                     0 => Relation::ChosenByEditor,
@@ -144,7 +146,7 @@ impl Store {
         candidates: &[(Relation, ArticleId)],
         limit: usize,
     ) -> Result<Vec<(Relation, ArticleCard)>> {
-        let candidates = &candidates[..candidates.len().min(MAX_SUGGESTION_CANDIDATES)];
+        let candidates = &candidates[..candidates.len().min(MAX_CANDIDATES)];
         let ids: Vec<ArticleId> = candidates.iter().map(|(_, id)| *id).collect();
         let cards = self.cards(&ids).await?;
         Ok(cards
