@@ -1,6 +1,6 @@
 //! The state every request handler shares.
 
-use std::{path::PathBuf, sync::Arc};
+use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use dateline_store::Store;
@@ -18,10 +18,20 @@ pub struct App {
     pub chrome: ChromeCache,
     /// Feedback messages per reader: a few at once, then one a minute.
     pub feedback_throttle: Throttle,
+    /// Sign-in attempts per network address.
+    pub sign_in_by_address: Throttle,
+    /// Sign-in attempts per account (its lowercased address).
+    pub sign_in_by_account: Throttle<String>,
     pub data_dir: PathBuf,
 }
 
 pub type AppState = Arc<App>;
+
+/// Sign-in attempts one account may make at once; then one every 6 s (10 a minute).
+pub const SIGN_INS_PER_ACCOUNT: u32 = 10;
+/// Sign-in attempts one network address may make at once; then one every 2 s
+/// (30 a minute: a newsroom behind one NAT signs in together of a morning).
+pub const SIGN_INS_PER_ADDRESS: u32 = 30;
 
 impl App {
     /// Opens (and migrates) the store and loads the theme for `config`.
@@ -36,6 +46,8 @@ impl App {
             pages,
             chrome: ChromeCache::default(),
             feedback_throttle: Throttle::new(5, std::time::Duration::from_secs(60)),
+            sign_in_by_address: Throttle::new(SIGN_INS_PER_ADDRESS, Duration::from_secs(2)),
+            sign_in_by_account: Throttle::new(SIGN_INS_PER_ACCOUNT, Duration::from_secs(6)),
             data_dir,
         }))
     }

@@ -4,6 +4,7 @@
 //! (reader site now; newsroom and API later), the demo content and the
 //! command line in `src/bin/dateline`.
 
+pub mod accounts;
 pub mod app;
 pub mod config;
 pub mod demo;

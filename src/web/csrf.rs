@@ -9,35 +9,23 @@
 //! cannot carry a per-visitor token; forms behind a sign-in also carry a
 //! token bound to the session.
 
-use axum::{
-    extract::{Request, State},
-    http::{HeaderMap, Method, StatusCode, header},
-    middleware::Next,
-    response::{IntoResponse, Response},
-};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 
-use crate::{app::AppState, web::AppError};
+use crate::web::AppError;
 
-/// Refuses an unsafe request (anything but GET, HEAD, OPTIONS) that a
-/// browser says came from another site.
-pub async fn refuse_cross_site(
-    State(app): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    if matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    ) || is_same_site(request.headers(), &app.config.site.base_url)
+/// The refusal for an unsafe request (anything but GET, HEAD, OPTIONS) that
+/// a browser says came from another site; `None` lets it through.
+pub fn refusal(method: &Method, headers: &HeaderMap, base_url: &str) -> Option<AppError> {
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+        || is_same_site(headers, base_url)
     {
-        return next.run(request).await;
+        return None;
     }
-    AppError::refused(
+    Some(AppError::refused(
         StatusCode::FORBIDDEN,
         "Request refused",
         "This form was sent from another site. Please use the form on our own page.",
-    )
-    .into_response()
+    ))
 }
 
 fn is_same_site(headers: &HeaderMap, base_url: &str) -> bool {

@@ -23,6 +23,10 @@ pub enum AppError {
         title: &'static str,
         message: String,
     },
+    /// An admin page asked for without a live staff session: the answer is
+    /// the sign-in page.
+    #[error("sign-in required")]
+    SignInRequired,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -50,6 +54,7 @@ impl AppError {
                 title,
                 message: message.clone(),
             },
+            Self::SignInRequired => Self::SignInRequired,
             Self::Internal(e) => Self::Internal(anyhow::anyhow!("{e:#}")),
         })
     }
@@ -81,6 +86,9 @@ pub struct ErrorPage {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, title, text) = match self {
+            Self::SignInRequired => {
+                return axum::response::Redirect::to("/admin/sign-in").into_response();
+            }
             Self::NotFound => (
                 StatusCode::NOT_FOUND,
                 "Page not found",
@@ -97,7 +105,7 @@ impl IntoResponse for AppError {
                 message,
             } => (status, title, message),
             Self::Internal(e) => {
-                // Logged once, here, inside the request's span.
+                // Logged once, here.
                 tracing::error!(error = format!("{e:#}"), "request failed");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,

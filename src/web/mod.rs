@@ -1,8 +1,10 @@
 //! The HTTP side: routes, handlers, templates, errors.
 
+pub mod admin;
 pub mod cache;
 mod csrf;
 mod error;
+mod policy;
 pub mod reader;
 mod router;
 pub mod templates;

@@ -1,19 +1,10 @@
 //! Every route, in one list, grouped by audience.
 
-use axum::{
-    Router,
-    extract::DefaultBodyLimit,
-    http::{HeaderValue, header},
-    routing::get,
-};
-use tower_http::{services::ServeDir, set_header::SetResponseHeaderLayer, trace::TraceLayer};
+use axum::{Router, extract::DefaultBodyLimit, routing::get};
+use tower_http::services::ServeDir;
 
-use super::{csrf, reader};
+use super::{admin, policy::SitePolicyLayer, reader};
 use crate::app::AppState;
-
-/// Scripts, styles and images come from this site only; no inline script.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; \
-     script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 pub fn router(app: AppState) -> Router {
     let media = ServeDir::new(app.media_dir());
@@ -37,32 +28,13 @@ pub fn router(app: AppState) -> Router {
         .route("/feedback/thanks", get(reader::feedback::show_thanks))
         .route("/static/{*path}", get(reader::assets::show_static_file))
         .nest_service("/media", media)
-        .fallback(reader::errors::show_not_found)
-        .layer(axum::middleware::from_fn_with_state(
-            app.clone(),
-            csrf::refuse_cross_site,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            app.clone(),
-            reader::errors::render_error_pages,
-        ));
+        .fallback(reader::errors::show_not_found);
     let operators = Router::new().route("/healthz", get(reader::health::check_health));
 
     Router::new()
         .merge(reader)
         .merge(operators)
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("strict-origin-when-cross-origin"),
-        ))
-        .layer(TraceLayer::new_for_http())
+        .merge(admin::routes())
+        .layer(SitePolicyLayer::new(app.clone()))
         .with_state(app)
 }

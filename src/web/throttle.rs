@@ -1,7 +1,8 @@
-//! Per-reader limits on actions a robot could repeat: a reader (by network
-//! address) may act so many times, then must wait.
+//! Limits on actions a robot could repeat: a client (by network address) or
+//! an account (by its address) may act so many times, then must wait.
 
 use std::{
+    hash::Hash,
     net::{IpAddr, SocketAddr},
     num::NonZeroU32,
     time::Duration,
@@ -13,11 +14,12 @@ use governor::{DefaultKeyedRateLimiter, Quota, clock::Clock};
 /// Addresses remembered before idle ones are forgotten.
 const TRACKED: usize = 10_000;
 
-pub struct Throttle {
-    limiter: DefaultKeyedRateLimiter<IpAddr>,
+/// Kept in this process's memory: on several nodes each node counts alone.
+pub struct Throttle<K: Hash + Eq + Clone = IpAddr> {
+    limiter: DefaultKeyedRateLimiter<K>,
 }
 
-impl Throttle {
+impl<K: Hash + Eq + Clone> Throttle<K> {
     /// `burst` actions at once, then one more every `period`.
     pub fn new(burst: u32, period: Duration) -> Self {
         let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
@@ -30,7 +32,7 @@ impl Throttle {
     }
 
     /// Counts an action by `client`; `Err` says how long it must wait.
-    pub fn check(&self, client: IpAddr) -> Result<(), Duration> {
+    pub fn check(&self, client: K) -> Result<(), Duration> {
         if self.limiter.len() > TRACKED {
             self.limiter.retain_recent();
         }

@@ -19,6 +19,8 @@ async fn reader_pages(server: &TestServer) -> Vec<String> {
         "/about".to_owned(),
         "/feedback".to_owned(),
         "/no-such-page".to_owned(),
+        // The newsroom's sign-in page.
+        "/admin/sign-in".to_owned(),
     ]
 }
 

@@ -150,3 +150,60 @@ async fn demo_adds_the_same_synthetic_articles_for_the_same_seed() {
     );
     assert_eq!(runs[0], runs[1]);
 }
+
+#[test]
+fn user_add_prints_a_one_time_password_and_refuses_a_second_account_for_the_address() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().to_str().unwrap();
+    let added = dateline(
+        &[
+            "user",
+            "add",
+            "Desk@Example.org",
+            "--role",
+            "editor",
+            "--data",
+            dir,
+        ],
+        &[],
+    );
+    assert!(added.status.success(), "{}", stderr_line(&added));
+    let stdout = String::from_utf8_lossy(&added.stdout);
+    let password = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("One-time password: "))
+        .expect("a one-time password line");
+    assert_eq!(password.len(), 20, "{stdout}");
+
+    let again = dateline(
+        &[
+            "user",
+            "add",
+            "desk@example.org",
+            "--role",
+            "admin",
+            "--data",
+            dir,
+        ],
+        &[],
+    );
+    assert!(!again.status.success());
+    assert_eq!(
+        stderr_line(&again),
+        "error: desk@example.org already has an account\n"
+    );
+    let bad_role = dateline(
+        &[
+            "user",
+            "add",
+            "new@example.org",
+            "--role",
+            "owner",
+            "--data",
+            dir,
+        ],
+        &[],
+    );
+    assert!(!bad_role.status.success());
+    assert!(stderr_line(&bad_role).contains("\"owner\" is not a role"));
+}

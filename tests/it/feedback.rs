@@ -1,25 +1,6 @@
 //! The Feedback form: what is refused, what is stored, and how often.
 
-use crate::support::TestServer;
-
-/// `application/x-www-form-urlencoded` for `fields`.
-fn encode(fields: &[(&str, &str)]) -> String {
-    let escape = |s: &str| {
-        s.bytes()
-            .map(|b| match b {
-                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' => {
-                    (b as char).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect::<String>()
-    };
-    fields
-        .iter()
-        .map(|(k, v)| format!("{}={}", escape(k), escape(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
+use crate::support::{TestServer, encode};
 
 /// Sends the form as a browser on the site's own page does.
 async fn post(server: &TestServer, body: String) -> reqwest::Response {

@@ -15,5 +15,5 @@ macro_rules! id_type {
 }
 
 id_type!(
-    ArticleId, SectionId, PersonId, SourceId, TagId, TopicId, MediaId, PageId
+    ArticleId, SectionId, PersonId, SourceId, TagId, TopicId, MediaId, PageId, UserId
 );

@@ -5,6 +5,7 @@
 //! [`ArticleStatus`] only moves along [`ArticleStatus::can_become`]. Nothing
 //! here does IO.
 
+mod access;
 mod body;
 mod email;
 mod error;
@@ -15,10 +16,11 @@ mod slug;
 mod text;
 mod workflow;
 
+pub use access::{Action, Ownership, Role, allows};
 pub use body::{Body, render_markdown};
 pub use email::Email;
 pub use error::Invalid;
-pub use ids::{ArticleId, MediaId, PageId, PersonId, SectionId, SourceId, TagId, TopicId};
+pub use ids::{ArticleId, MediaId, PageId, PersonId, SectionId, SourceId, TagId, TopicId, UserId};
 pub use model::*;
 pub use rights::{Carriage, Outlet, SourceRights, carriage};
 pub use slug::Slug;

@@ -15,15 +15,17 @@ mod feedback;
 pub mod jobs;
 mod pages;
 mod rows;
+mod staff;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use articles::{ArticleLinks, ArticleList, ArticleText, Relation};
+pub use articles::{ArticleLinks, ArticleList, ArticleText, DeskEntry, Relation};
 pub use changes::{Change, ChangeKind, Entity};
 pub use connect::{Backend, DEFAULT_SQLITE_FILE, redact};
 pub use error::StoreError;
 pub use feedback::{Feedback, NewFeedback};
 pub use jobs::{Job, JobId, NewJob};
+pub use staff::{Credentials, NewSession, NewUser, Session, User};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

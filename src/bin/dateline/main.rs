@@ -4,6 +4,7 @@ mod config;
 mod demo;
 mod migrate;
 mod serve;
+mod user;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -24,6 +25,9 @@ enum Command {
     Migrate(DataDir),
     /// Fill the data directory with the demo site and, optionally, synthetic articles.
     Demo(demo::DemoArgs),
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(user::UserCommand),
     /// Inspect the configuration.
     #[command(subcommand)]
     Config(config::ConfigCommand),
@@ -50,6 +54,7 @@ fn main() -> ExitCode {
             Command::Migrate(args) => migrate::run(args).await,
             Command::Demo(args) => demo::run(args).await,
             Command::Config(command) => config::run(command),
+            Command::User(command) => user::run(command).await,
         }
     });
     match result {

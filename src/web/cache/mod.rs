@@ -130,6 +130,29 @@ impl PageCache {
         F: Fn() -> Fut,
         Fut: Future<Output = Result<Rendered>>,
     {
+        if let Some(pages) = &self.pages
+            && let Some(page) = pages.get(url).await
+            && !self.is_stale(&page)
+        {
+            return Ok(page.respond(request));
+        }
+        // A render's future holds every read and template of the page: tens
+        // of kilobytes that a hit would otherwise build and move on every
+        // request. Boxed, the hit path stays a few words.
+        Box::pin(self.render_and_keep(app, url, request, render)).await
+    }
+
+    async fn render_and_keep<F, Fut>(
+        &self,
+        app: &App,
+        url: &str,
+        request: &HeaderMap,
+        render: F,
+    ) -> Result<Response>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<Rendered>>,
+    {
         let Some(pages) = &self.pages else {
             let (rendered, seq) = self.consistent_render(app, &render).await?;
             let page = CachedPage::new(
@@ -140,11 +163,6 @@ impl PageCache {
             );
             return Ok(page.respond(request));
         };
-        if let Some(page) = pages.get(url).await
-            && !self.is_stale(&page)
-        {
-            return Ok(page.respond(request));
-        }
         loop {
             let entry = pages
                 .entry_by_ref(url)

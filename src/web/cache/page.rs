@@ -169,6 +169,9 @@ impl CachedPage {
         };
         let mut response = Response::new(Body::from(body));
         *response.status_mut() = status;
+        // Room for ours, the site policy's and the server's own headers, so
+        // that the map is never regrown while they are added.
+        *response.headers_mut() = HeaderMap::with_capacity(16);
         let headers = response.headers_mut();
         headers.insert(
             header::CONTENT_TYPE,

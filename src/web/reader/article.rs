@@ -1,6 +1,5 @@
 use axum::{
-    extract::{Path, State},
-    http::HeaderMap,
+    extract::{Path, Request, State},
     response::Response,
 };
 use dateline_core::{
@@ -50,12 +49,14 @@ struct PrintPage {
 pub async fn show_article(
     State(app): State<AppState>,
     Path((section, segment)): Path<(String, String)>,
-    headers: HeaderMap,
+    request: Request,
 ) -> Result<Response> {
     let id = article_id_from_segment(&segment).ok_or(AppError::NotFound)?;
     let url = format!("/{section}/{segment}");
     app.pages
-        .serve(&app, &url, &headers, || render_article(&app, &url, id))
+        .serve(&app, &url, request.headers(), || {
+            render_article(&app, &url, id)
+        })
         .await
 }
 
@@ -63,12 +64,12 @@ pub async fn show_article(
 pub async fn show_article_print(
     State(app): State<AppState>,
     Path((section, segment)): Path<(String, String)>,
-    headers: HeaderMap,
+    request: Request,
 ) -> Result<Response> {
     let id = article_id_from_segment(&segment).ok_or(AppError::NotFound)?;
     let url = format!("/{section}/{segment}/print");
     app.pages
-        .serve(&app, &url, &headers, || async {
+        .serve(&app, &url, request.headers(), || async {
             let article = match published(&app, id, &url, "/print").await? {
                 Ok(article) => article,
                 Err(redirect) => return Ok(redirect),

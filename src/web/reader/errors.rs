@@ -1,11 +1,7 @@
 //! Error pages readers see: 404, 410 and every other refusal inside the
 //! site's own navigation.
 
-use axum::{
-    extract::{Request, State},
-    middleware::Next,
-    response::{Html, IntoResponse, Response},
-};
+use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
 
 use super::Chrome;
@@ -27,15 +23,10 @@ pub async fn show_not_found() -> AppError {
     AppError::NotFound
 }
 
-/// Replaces the bare 4xx pages made by [`AppError`] with the theme's
-/// `error.html`, which has the navigation a lost reader needs. If that fails
-/// too, the bare page stands.
-pub async fn render_error_pages(
-    State(app): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let response = next.run(request).await;
+/// Replaces a bare 4xx page made by [`AppError`] with the theme's
+/// `error.html`, which has the navigation a lost reader needs. Any other
+/// response, or one whose theming fails, stands as it is.
+pub async fn theme_error_page(app: AppState, response: Response) -> Response {
     let Some(page) = response.extensions().get::<ErrorPage>().cloned() else {
         return response;
     };
@@ -66,4 +57,12 @@ pub async fn render_error_pages(
         }
         Err(_) => response,
     }
+}
+
+/// Whether [`theme_error_page`] has anything to do with `response`.
+pub fn needs_theme(response: &Response) -> bool {
+    response
+        .extensions()
+        .get::<ErrorPage>()
+        .is_some_and(|page| page.status.is_client_error())
 }

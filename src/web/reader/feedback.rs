@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 
 use axum::{
     Form,
-    extract::{ConnectInfo, State, rejection::FormRejection},
+    extract::{ConnectInfo, Request, State, rejection::FormRejection},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Redirect, Response},
 };
@@ -60,9 +60,9 @@ struct FieldError {
 
 /// `GET /feedback`: the footer page's text (the page `feedback`, if the
 /// newsroom wrote one) and the form.
-pub async fn show_feedback(State(app): State<AppState>, headers: HeaderMap) -> Result<Response> {
+pub async fn show_feedback(State(app): State<AppState>, request: Request) -> Result<Response> {
     app.pages
-        .serve(&app, "/feedback", &headers, || async {
+        .serve(&app, "/feedback", request.headers(), || async {
             let html = render_form(&app, &FeedbackForm::default(), Vec::new()).await?;
             Ok(Rendered::page(html, Vec::new()))
         })
@@ -70,9 +70,9 @@ pub async fn show_feedback(State(app): State<AppState>, headers: HeaderMap) -> R
 }
 
 /// `GET /feedback/thanks`, where a sent form lands.
-pub async fn show_thanks(State(app): State<AppState>, headers: HeaderMap) -> Result<Response> {
+pub async fn show_thanks(State(app): State<AppState>, request: Request) -> Result<Response> {
     app.pages
-        .serve(&app, "/feedback/thanks", &headers, || async {
+        .serve(&app, "/feedback/thanks", request.headers(), || async {
             let chrome = Chrome::load(&app).await?;
             render(
                 &app,

@@ -1,4 +1,7 @@
-use axum::{extract::State, http::HeaderMap, response::Response};
+use axum::{
+    extract::{Request, State},
+    response::Response,
+};
 use dateline_core::{ArticleCard, Named};
 use dateline_store::ArticleList;
 use serde::Serialize;
@@ -29,9 +32,9 @@ struct SectionBlock {
 }
 
 /// The front page: the latest stories, then a block for each section.
-pub async fn show_home(State(app): State<AppState>, headers: HeaderMap) -> Result<Response> {
+pub async fn show_home(State(app): State<AppState>, request: Request) -> Result<Response> {
     app.pages
-        .serve(&app, "/", &headers, || render_home(&app))
+        .serve(&app, "/", request.headers(), || render_home(&app))
         .await
 }
 

@@ -2,8 +2,7 @@
 //! One shape, one template (`listing.html`), paginated.
 
 use axum::{
-    extract::{Path, Query, State},
-    http::HeaderMap,
+    extract::{Path, Query, Request, State},
     response::Response,
 };
 use dateline_core::ArticleCard;
@@ -83,27 +82,27 @@ pub async fn show_tag(
     app: State<AppState>,
     slug: Path<String>,
     q: Query<Pagination>,
-    h: HeaderMap,
+    request: Request,
 ) -> Result<Response> {
-    show(app, "tag", slug, q, h).await
+    show(app, "tag", slug, q, request).await
 }
 
 pub async fn show_topic(
     app: State<AppState>,
     slug: Path<String>,
     q: Query<Pagination>,
-    h: HeaderMap,
+    request: Request,
 ) -> Result<Response> {
-    show(app, "topic", slug, q, h).await
+    show(app, "topic", slug, q, request).await
 }
 
 pub async fn show_author(
     app: State<AppState>,
     slug: Path<String>,
     q: Query<Pagination>,
-    h: HeaderMap,
+    request: Request,
 ) -> Result<Response> {
-    show(app, "author", slug, q, h).await
+    show(app, "author", slug, q, request).await
 }
 
 async fn show(
@@ -111,12 +110,12 @@ async fn show(
     kind: &'static str,
     Path(slug): Path<String>,
     Query(pagination): Query<Pagination>,
-    headers: HeaderMap,
+    request: Request,
 ) -> Result<Response> {
     let page = pagination.page.unwrap_or(1);
     let url = format!("/{kind}/{slug}?page={page}");
     app.pages
-        .serve(&app, &url, &headers, || async {
+        .serve(&app, &url, request.headers(), || async {
             let subject = subject(&app, kind, &slug)
                 .await?
                 .ok_or(AppError::NotFound)?;

@@ -1,6 +1,5 @@
 use axum::{
-    extract::{Path, Query, State},
-    http::HeaderMap,
+    extract::{Path, Query, Request, State},
     response::Response,
 };
 use dateline_core::Page;
@@ -31,13 +30,13 @@ pub async fn show_section_or_page(
     State(app): State<AppState>,
     Path(slug): Path<String>,
     Query(pagination): Query<Pagination>,
-    headers: HeaderMap,
+    request: Request,
 ) -> Result<Response> {
     let page = pagination.page.unwrap_or(1);
     // Only the query parameters that change the page make a cache entry.
     let url = format!("/{slug}?page={page}");
     app.pages
-        .serve(&app, &url, &headers, || {
+        .serve(&app, &url, request.headers(), || {
             render_section_or_page(&app, &slug, page)
         })
         .await

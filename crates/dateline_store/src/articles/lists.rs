@@ -1,7 +1,9 @@
 //! Lists of published articles as cards: the home page, fronts, tag, topic
 //! and author pages.
 
-use dateline_core::{ArticleCard, ArticleId, Named, PersonId, SectionId, TagId, TopicId};
+use dateline_core::{
+    ArticleCard, ArticleId, ArticleStatus, Named, PersonId, SectionId, TagId, TopicId,
+};
 
 use super::read::ImageColumns;
 use crate::{Result, Store, StoreError, read, rows::instant};
@@ -148,5 +150,40 @@ impl Store {
                 None => query.fetch_one(&mut *pool).await,
             }
         })?)
+    }
+}
+
+/// An article in the newsroom's list, in any status.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DeskEntry {
+    pub id: ArticleId,
+    pub headline: String,
+    pub status: ArticleStatus,
+    pub section_name: String,
+    pub updated_at: jiff::Timestamp,
+}
+
+impl Store {
+    /// The newsroom's most recently changed articles, whatever their status.
+    pub async fn desk_articles(&self, limit: i64) -> Result<Vec<DeskEntry>> {
+        const SQL: &str = "select a.id, a.headline, a.status, s.name, a.updated_at
+            from articles a join sections s on s.id = a.section_id
+            order by a.updated_at desc, a.id desc limit $1";
+        let rows: Vec<(i64, String, String, String, i64)> =
+            read!(self, |conn| sqlx::query_as(SQL)
+                .bind(limit)
+                .fetch_all(&mut *conn)
+                .await)?;
+        rows.into_iter()
+            .map(|(id, headline, status, section_name, updated_at)| {
+                Ok(DeskEntry {
+                    id: ArticleId(id),
+                    headline,
+                    status: ArticleStatus::parse(&status)?,
+                    section_name,
+                    updated_at: instant(updated_at)?,
+                })
+            })
+            .collect()
     }
 }

@@ -41,7 +41,7 @@ mod read;
 mod related;
 mod write;
 
-pub use lists::ArticleList;
+pub use lists::{ArticleList, DeskEntry};
 pub use read::ArticleLinks;
 pub(crate) use read::ImageColumns;
 pub use related::Relation;

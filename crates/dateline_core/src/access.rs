@@ -1,0 +1,156 @@
+//! Who may do what in the newsroom: the one place role checks live.
+//!
+//! Every admin route and (later) the admin API ask [`allows`]; nothing else
+//! compares roles.
+
+use crate::{ArticleStatus, Invalid};
+
+/// A staff member's role. Each includes the powers of the roles below it.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Writes drafts and submits them for review.
+    Contributor,
+    /// Also publishes their own articles.
+    Author,
+    /// Also publishes, schedules, unpublishes and corrects anyone's articles.
+    Editor,
+    /// Also manages people, sections, sources, pages and settings.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Self; 4] = [Self::Contributor, Self::Author, Self::Editor, Self::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Contributor => "contributor",
+            Self::Author => "author",
+            Self::Editor => "editor",
+            Self::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, Invalid> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| {
+                Invalid::new(
+                    "role",
+                    format!("{s:?} is not a role (contributor, author, editor or admin)"),
+                )
+            })
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Whether the article acted on is the actor's own (they created it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ownership {
+    Own,
+    Others,
+}
+
+/// Something a staff member may try to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// See the admin at all: the article list, the dashboard.
+    EnterAdmin,
+    /// Start a new article.
+    CreateArticle,
+    /// Change an article's text and metadata, in its current status.
+    EditArticle(Ownership, ArticleStatus),
+    /// Move an article to a new status.
+    MoveArticle(Ownership, ArticleStatus),
+    /// Add a correction or update note to a published article.
+    CorrectArticle(Ownership),
+    /// Read who did what to articles.
+    ReadAuditLog,
+    /// Tags and topics, and the ordered lists of topics.
+    ManageTaxonomy,
+    /// Messages readers sent through the Feedback form.
+    ReadFeedback,
+    /// Staff accounts and their roles.
+    ManagePeople,
+    /// Sections, sources and their rights, static pages, settings.
+    ManageSite,
+}
+
+/// Whether `role` may do `action`.
+pub fn allows(role: Role, action: Action) -> bool {
+    use ArticleStatus::*;
+    use Ownership::*;
+    use Role::*;
+    match action {
+        Action::EnterAdmin | Action::CreateArticle => true,
+        // A contributor's copy is theirs until they submit it; an author's
+        // own stays theirs; an editor may touch anyone's.
+        Action::EditArticle(Own, Draft | InReview) => true,
+        Action::EditArticle(Own, _) => role >= Author,
+        Action::EditArticle(Others, _) => role >= Editor,
+        Action::MoveArticle(ownership, next) => match (ownership, next) {
+            (Own, Draft | InReview) => true,
+            (Own, Published | Unpublished) => role >= Author,
+            (Own, Scheduled) | (Others, _) => role >= Editor,
+        },
+        Action::CorrectArticle(Own) => role >= Author,
+        Action::CorrectArticle(Others) => role >= Editor,
+        Action::ReadAuditLog | Action::ManageTaxonomy | Action::ReadFeedback => role >= Editor,
+        Action::ManagePeople | Action::ManageSite => role >= Admin,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Action::*, ArticleStatus::*, Ownership::*, Role::*, *};
+
+    #[test]
+    fn roles_are_ordered_and_parse_back() {
+        assert!(Contributor < Author && Author < Editor && Editor < Admin);
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()).unwrap(), role);
+        }
+        assert!(Role::parse("owner").is_err());
+    }
+
+    /// The rules of the newsroom issue, written out role by role.
+    #[test]
+    fn each_role_may_do_exactly_its_share() {
+        let cases: &[(Action, [bool; 4])] = &[
+            // action                                 contributor author editor admin
+            (EnterAdmin, [true, true, true, true]),
+            (CreateArticle, [true, true, true, true]),
+            (EditArticle(Own, Draft), [true, true, true, true]),
+            (EditArticle(Own, InReview), [true, true, true, true]),
+            (EditArticle(Own, Published), [false, true, true, true]),
+            (EditArticle(Others, Draft), [false, false, true, true]),
+            (MoveArticle(Own, InReview), [true, true, true, true]),
+            (MoveArticle(Own, Published), [false, true, true, true]),
+            (MoveArticle(Own, Unpublished), [false, true, true, true]),
+            (MoveArticle(Own, Scheduled), [false, false, true, true]),
+            (MoveArticle(Others, Published), [false, false, true, true]),
+            (MoveArticle(Others, Scheduled), [false, false, true, true]),
+            (MoveArticle(Others, Unpublished), [false, false, true, true]),
+            (CorrectArticle(Own), [false, true, true, true]),
+            (CorrectArticle(Others), [false, false, true, true]),
+            (ReadAuditLog, [false, false, true, true]),
+            (ManageTaxonomy, [false, false, true, true]),
+            (ReadFeedback, [false, false, true, true]),
+            (ManagePeople, [false, false, false, true]),
+            (ManageSite, [false, false, false, true]),
+        ];
+        for (action, expected) in cases {
+            for (role, allowed) in Role::ALL.into_iter().zip(expected) {
+                assert_eq!(allows(role, *action), *allowed, "{role} {action:?}");
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+use dateline_core::{Email, Role, Text, UserId};
+use dateline_store::{NewSession, NewUser, Store, StoreError};
+use jiff::ToSpan;
+
+use crate::fixtures::at;
+
+fn new_user(email: &str, role: Role) -> NewUser {
+    NewUser {
+        email: Email::parse(email).unwrap(),
+        name: Text::parse("name", "Meera Iyer", 200).unwrap(),
+        role,
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+    }
+}
+
+fn new_session(token: &str, user_id: UserId, expires: &str) -> NewSession {
+    NewSession {
+        token_hash: token.into(),
+        user_id,
+        csrf_token: format!("csrf-{token}"),
+        expires_at: at(expires),
+    }
+}
+
+pub async fn an_address_has_one_account_in_any_case(store: &Store) {
+    let now = at("2026-11-10T09:00:00Z");
+    let id = store
+        .create_user(&new_user("Meera@Example.org", Role::Editor), now)
+        .await
+        .unwrap();
+    let again = store
+        .create_user(&new_user("meera@EXAMPLE.org", Role::Admin), now)
+        .await;
+    assert!(
+        matches!(again, Err(StoreError::Conflict { .. })),
+        "{again:?}"
+    );
+    let found = store
+        .credentials("MEERA@example.ORG")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.user.id, id);
+    assert_eq!(found.user.role, Role::Editor);
+    assert_eq!(found.user.email, "Meera@example.org");
+    assert!(found.password_hash.unwrap().starts_with("$argon2id$"));
+    assert!(
+        store
+            .credentials("nobody@example.org")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(store.admin_count().await.unwrap(), 0);
+    store.set_role(id, Role::Admin).await.unwrap();
+    assert_eq!(store.admin_count().await.unwrap(), 1);
+    assert_eq!(store.users().await.unwrap().len(), 1);
+}
+
+pub async fn a_session_lives_until_it_expires_or_ends(store: &Store) {
+    let now = at("2026-11-10T09:00:00Z");
+    let id = store
+        .create_user(&new_user("asha@example.org", Role::Contributor), now)
+        .await
+        .unwrap();
+    store
+        .create_session(&new_session("t1", id, "2026-11-10T10:00:00Z"), now)
+        .await
+        .unwrap();
+    store
+        .create_session(&new_session("t2", id, "2026-11-10T10:00:00Z"), now)
+        .await
+        .unwrap();
+    let session = store.session("t1", now).await.unwrap().unwrap();
+    assert_eq!(session.user.id, id);
+    assert_eq!(session.csrf_token, "csrf-t1");
+    assert!(store.session("unknown", now).await.unwrap().is_none());
+
+    let later = now.checked_add(2.hours()).unwrap();
+    assert!(
+        store.session("t1", later).await.unwrap().is_none(),
+        "expired"
+    );
+
+    store.end_session("t1").await.unwrap();
+    assert!(store.session("t1", now).await.unwrap().is_none(), "ended");
+    assert!(
+        store.session("t2", now).await.unwrap().is_some(),
+        "others live on"
+    );
+    assert_eq!(store.purge_expired_sessions(later).await.unwrap(), 1);
+}
+
+pub async fn a_new_password_ends_every_session(store: &Store) {
+    let now = at("2026-11-10T09:00:00Z");
+    let id = store
+        .create_user(&new_user("asha@example.org", Role::Author), now)
+        .await
+        .unwrap();
+    for token in ["a", "b"] {
+        store
+            .create_session(&new_session(token, id, "2026-11-11T09:00:00Z"), now)
+            .await
+            .unwrap();
+    }
+    store.set_password(id, "$argon2id$new", now).await.unwrap();
+    for token in ["a", "b"] {
+        assert!(store.session(token, now).await.unwrap().is_none());
+    }
+    let found = store
+        .credentials("asha@example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.password_hash.as_deref(), Some("$argon2id$new"));
+    assert!(matches!(
+        store.set_password(UserId(9999), "x", now).await,
+        Err(StoreError::NotFound)
+    ));
+}

@@ -1,0 +1,28 @@
+//! The newsroom: staff sign-in and the admin pages.
+//!
+//! Every admin page needs a live staff session ([`Staff`]); every form that
+//! changes something is an [`AdminForm`], which also checks the session's
+//! CSRF token. What a role may do is asked of [`dateline_core::allows`],
+//! through [`Staff::require`], and nowhere else.
+
+mod dashboard;
+mod session;
+mod sign_in;
+
+use axum::{
+    Router,
+    routing::{get, post},
+};
+pub use session::{AdminForm, SESSION_COOKIE, Staff};
+
+use crate::app::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(dashboard::show_dashboard))
+        .route(
+            "/admin/sign-in",
+            get(sign_in::show_sign_in).post(sign_in::sign_in),
+        )
+        .route("/admin/sign-out", post(sign_in::sign_out))
+}

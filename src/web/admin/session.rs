@@ -1,0 +1,215 @@
+//! Staff sessions: the cookie, the extractor that finds its session, and the
+//! form extractor that checks its CSRF token.
+
+use axum::{
+    body::Bytes,
+    extract::{FromRequest, FromRequestParts, Request},
+    http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts},
+    response::Response,
+};
+use dateline_core::{Action, allows};
+use dateline_store::User;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+
+use crate::{
+    accounts::{same_secret, token_hash},
+    app::AppState,
+    web::{AppError, Result},
+};
+
+pub const SESSION_COOKIE: &str = "dateline_session";
+/// How long a sign-in lasts: a working day and the night after it.
+pub const SESSION_HOURS: i64 = 20;
+/// Admin forms are small; an article body is the largest thing they carry.
+const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
+
+/// A signed-in staff member, for handlers of admin pages. Without a live
+/// session the request is answered with the sign-in page.
+pub struct Staff {
+    pub user: User,
+    pub csrf_token: String,
+    pub token_hash: String,
+}
+
+/// What templates show of the signed-in staff member.
+#[derive(Serialize)]
+pub struct StaffView {
+    pub name: String,
+    pub role: &'static str,
+    pub csrf: String,
+}
+
+impl Staff {
+    /// Refuses (403) what the staff member's role does not allow.
+    pub fn require(&self, action: Action) -> Result<()> {
+        if allows(self.user.role, action) {
+            Ok(())
+        } else {
+            Err(AppError::refused(
+                StatusCode::FORBIDDEN,
+                "Not allowed",
+                format!(
+                    "Your role ({}) does not allow this. Ask an editor or an admin.",
+                    self.user.role
+                ),
+            ))
+        }
+    }
+
+    /// The staff member signed in on this request, if any.
+    pub async fn signed_in(parts: &mut Parts, app: &AppState) -> Result<Option<Self>> {
+        match Self::from_request_parts(parts, app).await {
+            Ok(staff) => Ok(Some(staff)),
+            Err(AppError::SignInRequired) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub fn view(&self) -> StaffView {
+        StaffView {
+            name: self.user.name.clone(),
+            role: self.user.role.as_str(),
+            csrf: self.csrf_token.clone(),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self> {
+        let token = cookie(&parts.headers, SESSION_COOKIE).ok_or(AppError::SignInRequired)?;
+        let token_hash = token_hash(token);
+        let session = app
+            .store
+            .session(&token_hash, Timestamp::now())
+            .await?
+            .ok_or(AppError::SignInRequired)?;
+        Ok(Self {
+            user: session.user,
+            csrf_token: session.csrf_token,
+            token_hash,
+        })
+    }
+}
+
+/// A form sent by a signed-in staff member, with the session's CSRF token
+/// in its `csrf` field. A missing or wrong token is refused (403) before the
+/// form is read.
+pub struct AdminForm<T> {
+    pub staff: Staff,
+    pub form: T,
+}
+
+#[derive(Deserialize, Default)]
+struct CsrfField {
+    #[serde(default)]
+    csrf: String,
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for AdminForm<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, app: &AppState) -> Result<Self> {
+        let (mut parts, body) = request.into_parts();
+        let staff = Staff::from_request_parts(&mut parts, app).await?;
+        let bytes = read_form(&parts.headers, body).await?;
+        let sent: CsrfField = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+        if !same_secret(&sent.csrf, &staff.csrf_token) {
+            return Err(expired_form());
+        }
+        let form = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
+            AppError::refused(
+                StatusCode::BAD_REQUEST,
+                "Unreadable form",
+                format!("The form could not be read: {e}."),
+            )
+        })?;
+        Ok(Self { staff, form })
+    }
+}
+
+/// The body of a URL-encoded form, at most [`MAX_FORM_BYTES`].
+pub async fn read_form(headers: &HeaderMap, body: axum::body::Body) -> Result<Bytes> {
+    let is_form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(AppError::refused(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Unreadable form",
+            "Forms must be sent as application/x-www-form-urlencoded.",
+        ));
+    }
+    axum::body::to_bytes(body, MAX_FORM_BYTES)
+        .await
+        .map_err(|_| {
+            AppError::refused(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Form too large",
+                format!("A form may carry at most {} MB.", MAX_FORM_BYTES >> 20),
+            )
+        })
+}
+
+/// The refusal for a form without this session's token: a forgery, or a
+/// page left open across a sign-out.
+pub fn expired_form() -> AppError {
+    AppError::refused(
+        StatusCode::FORBIDDEN,
+        "Form expired",
+        "This form is out of date or was not sent from this site. Go back, reload the page and try again.",
+    )
+}
+
+/// The value of cookie `name` in the request's `Cookie` headers.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find_map(|(k, v)| (k == name).then_some(v))
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Secure when the site is
+/// served over https; `max_age` 0 deletes the cookie.
+pub fn set_cookie(app: &AppState, name: &str, value: &str, max_age_secs: i64) -> HeaderValue {
+    let secure = if app.config.site.base_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
+    ))
+    .expect("cookie names and hex tokens are valid header text")
+}
+
+/// Marks an admin response as private to its reader, never stored by a
+/// browser cache or a CDN.
+pub fn private(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_found_by_exact_name() {
+        let mut headers = HeaderMap::new();
+        headers.append(header::COOKIE, "a=1; dateline_session=abc".parse().unwrap());
+        headers.append(header::COOKIE, "x_dateline_session=evil".parse().unwrap());
+        assert_eq!(cookie(&headers, SESSION_COOKIE), Some("abc"));
+        assert_eq!(cookie(&headers, "a"), Some("1"));
+        assert_eq!(cookie(&headers, "missing"), None);
+    }
+}

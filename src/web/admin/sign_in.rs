@@ -1,0 +1,198 @@
+//! Signing in and out.
+//!
+//! The sign-in form is protected against login CSRF by a double-submit
+//! token: the form carries the value of a cookie set with the form. Attempts
+//! are throttled per address and per account; a throttled attempt is refused
+//! before its password is checked, so guessing costs the guesser, not us.
+
+use std::net::SocketAddr;
+
+use axum::{
+    extract::{ConnectInfo, Request, State},
+    http::{HeaderValue, StatusCode, header},
+    response::{Html, IntoResponse, Redirect, Response},
+};
+use dateline_store::NewSession;
+use jiff::{Timestamp, ToSpan};
+use serde::{Deserialize, Serialize};
+
+use super::session::{
+    self, AdminForm, SESSION_COOKIE, SESSION_HOURS, Staff, cookie, private, read_form, set_cookie,
+};
+use crate::{
+    accounts::{dummy_hash, new_token, same_secret, token_hash, verify_password},
+    app::AppState,
+    web::{AppError, Result, throttle::client_address},
+};
+
+/// The double-submit cookie of the sign-in form.
+const SIGN_IN_COOKIE: &str = "dateline_sign_in";
+
+#[derive(Serialize)]
+struct SignInPage<'a> {
+    csrf: &'a str,
+    email: &'a str,
+    error: Option<&'a str>,
+    staff: Option<()>,
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// `GET /admin/sign-in`.
+pub async fn show_sign_in(State(app): State<AppState>, request: Request) -> Result<Response> {
+    let (mut parts, _) = request.into_parts();
+    if Staff::signed_in(&mut parts, &app).await?.is_some() {
+        return Ok(private(Redirect::to("/admin").into_response()));
+    }
+    form_page(&app, StatusCode::OK, "", None)
+}
+
+/// `POST /admin/sign-in`.
+pub async fn sign_in(
+    State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+) -> Result<Response> {
+    let (parts, body) = request.into_parts();
+    let bytes = read_form(&parts.headers, body).await?;
+    let form: SignInForm = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
+        AppError::refused(
+            StatusCode::BAD_REQUEST,
+            "Unreadable form",
+            format!("The form could not be read: {e}."),
+        )
+    })?;
+    let expected = cookie(&parts.headers, SIGN_IN_COOKIE).unwrap_or_default();
+    if expected.is_empty() || !same_secret(&form.csrf, expected) {
+        return Err(session::expired_form());
+    }
+
+    let client = client_address(
+        &parts.headers,
+        app.config.server.client_ip_header.as_deref(),
+        peer,
+    );
+    let account = form.email.trim().to_lowercase();
+    if let Err(wait) = app
+        .sign_in_by_address
+        .check(client)
+        .and_then(|()| app.sign_in_by_account.check(account))
+    {
+        tracing::warn!(%client, "sign-in throttled");
+        let mut response = AppError::refused(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many attempts",
+            format!(
+                "Too many sign-in attempts. Please wait {} seconds and try again.",
+                wait.as_secs().max(1)
+            ),
+        )
+        .into_response();
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(wait.as_secs().max(1)),
+        );
+        return Ok(response);
+    }
+
+    let credentials = app.store.credentials(&form.email).await?;
+    let hash = match credentials
+        .as_ref()
+        .filter(|c| !c.user.disabled)
+        .and_then(|c| c.password_hash.clone())
+    {
+        Some(hash) => hash,
+        None => dummy_hash().await.to_owned(),
+    };
+    let matches = verify_password(form.password, hash).await;
+    let user = match credentials {
+        Some(c) if matches && !c.user.disabled => c.user,
+        _ => {
+            return form_page(
+                &app,
+                StatusCode::UNAUTHORIZED,
+                &form.email,
+                Some("That email address and password do not match an account."),
+            );
+        }
+    };
+
+    // A new session every time: a token planted before sign-in is useless after.
+    if let Some(old) = cookie(&parts.headers, SESSION_COOKIE) {
+        app.store.end_session(&token_hash(old)).await?;
+    }
+    let token = new_token();
+    let now = Timestamp::now();
+    let expires_at = now
+        .checked_add(SESSION_HOURS.hours())
+        .map_err(|e| AppError::Internal(e.into()))?;
+    app.store
+        .create_session(
+            &NewSession {
+                token_hash: token_hash(&token),
+                user_id: user.id,
+                csrf_token: new_token(),
+                expires_at,
+            },
+            now,
+        )
+        .await?;
+    tracing::info!(user = user.id.0, "signed in");
+    let mut response = private(Redirect::to("/admin").into_response());
+    let headers = response.headers_mut();
+    headers.append(
+        header::SET_COOKIE,
+        set_cookie(&app, SESSION_COOKIE, &token, SESSION_HOURS * 3600),
+    );
+    headers.append(header::SET_COOKIE, set_cookie(&app, SIGN_IN_COOKIE, "", 0));
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+pub struct Nothing {}
+
+/// `POST /admin/sign-out`: ends this session, here and in the store.
+pub async fn sign_out(
+    State(app): State<AppState>,
+    AdminForm { staff, .. }: AdminForm<Nothing>,
+) -> Result<Response> {
+    app.store.end_session(&staff.token_hash).await?;
+    let mut response = private(Redirect::to("/admin/sign-in").into_response());
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, set_cookie(&app, SESSION_COOKIE, "", 0));
+    Ok(response)
+}
+
+/// The sign-in form with a fresh double-submit token.
+fn form_page(
+    app: &AppState,
+    status: StatusCode,
+    email: &str,
+    error: Option<&str>,
+) -> Result<Response> {
+    let csrf = new_token();
+    let html = app.templates.render(
+        "admin/sign_in.html",
+        SignInPage {
+            csrf: &csrf,
+            email,
+            error,
+            staff: None,
+        },
+    )?;
+    let mut response = private((status, Html(html)).into_response());
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(app, SIGN_IN_COOKIE, &csrf, 3600),
+    );
+    Ok(response)
+}
