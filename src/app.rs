@@ -23,6 +23,8 @@ pub struct App {
     /// Sign-in attempts per account (its lowercased address).
     pub sign_in_by_account: Throttle<String>,
     pub data_dir: PathBuf,
+    /// Woken when this node enqueues a job, so the worker need not wait out its sleep.
+    pub jobs_enqueued: tokio::sync::Notify,
 }
 
 pub type AppState = Arc<App>;
@@ -49,6 +51,7 @@ impl App {
             sign_in_by_address: Throttle::new(SIGN_INS_PER_ADDRESS, Duration::from_secs(2)),
             sign_in_by_account: Throttle::new(SIGN_INS_PER_ACCOUNT, Duration::from_secs(6)),
             data_dir,
+            jobs_enqueued: tokio::sync::Notify::new(),
         }))
     }
 

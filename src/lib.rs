@@ -8,5 +8,6 @@ pub mod accounts;
 pub mod app;
 pub mod config;
 pub mod demo;
+pub mod jobs;
 pub mod telemetry;
 pub mod web;

@@ -31,6 +31,7 @@ pub async fn serve(app: AppState, listener: TcpListener) -> anyhow::Result<()> {
         .await
         .context("cannot read the change log")?;
     let invalidator = cache::spawn_invalidator(app.store.clone(), app.pages.clone(), from);
+    let worker = crate::jobs::spawn_worker(app.clone());
     let router = router(app);
     let router = router.into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, router)
@@ -38,6 +39,7 @@ pub async fn serve(app: AppState, listener: TcpListener) -> anyhow::Result<()> {
         .await
         .context("server stopped");
     invalidator.abort();
+    worker.abort();
     served
 }
 

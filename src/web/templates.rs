@@ -58,6 +58,7 @@ impl Templates {
                 name: &site.name,
                 base_url: site.base_url.trim_end_matches('/'),
                 language: &site.language,
+                time_zone: &site.time_zone,
             })),
         );
         Ok(Self { env, theme_dir })
@@ -83,6 +84,7 @@ struct SiteGlobals<'a> {
     name: &'a str,
     base_url: &'a str,
     language: &'a str,
+    time_zone: &'a str,
 }
 
 /// HTML escaping of the five characters that need it. minijinja's default

@@ -6,9 +6,13 @@ use dateline_store::NewUser;
 
 use crate::support::{TestServer, encode};
 
-const PASSWORD: &str = "a long enough password";
+pub(crate) const PASSWORD: &str = "a long enough password";
 
-async fn add_staff(server: &TestServer, email: &str, role: Role) {
+pub(crate) async fn add_staff(
+    server: &TestServer,
+    email: &str,
+    role: Role,
+) -> dateline_core::UserId {
     server
         .app
         .store
@@ -22,11 +26,11 @@ async fn add_staff(server: &TestServer, email: &str, role: Role) {
             jiff::Timestamp::now(),
         )
         .await
-        .unwrap();
+        .unwrap()
 }
 
 /// The value of cookie `name` set by `response`, with its attributes.
-fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+pub(crate) fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
     response
         .headers()
         .get_all("set-cookie")
@@ -36,19 +40,19 @@ fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn cookie_value(set_cookie: &str) -> &str {
+pub(crate) fn cookie_value(set_cookie: &str) -> &str {
     let pair = set_cookie.split(';').next().unwrap();
     pair.split_once('=').unwrap().1
 }
 
 /// The value of the hidden `csrf` field in a form.
-fn form_token(html: &str) -> String {
+pub(crate) fn form_token(html: &str) -> String {
     let at = html.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
     html[at..at + 64].to_owned()
 }
 
 /// A fresh sign-in form: its double-submit cookie and token.
-async fn sign_in_form(server: &TestServer) -> (String, String) {
+pub(crate) async fn sign_in_form(server: &TestServer) -> (String, String) {
     let response = server.get("/admin/sign-in").await;
     assert_eq!(response.status(), 200);
     let cookie = set_cookie(&response, "dateline_sign_in").expect("a sign-in cookie");
@@ -58,7 +62,12 @@ async fn sign_in_form(server: &TestServer) -> (String, String) {
     (format!("dateline_sign_in={token}"), token)
 }
 
-async fn post(server: &TestServer, path: &str, cookie: &str, body: String) -> reqwest::Response {
+pub(crate) async fn post(
+    server: &TestServer,
+    path: &str,
+    cookie: &str,
+    body: String,
+) -> reqwest::Response {
     server
         .client
         .post(format!("{}{path}", server.base))
@@ -70,14 +79,18 @@ async fn post(server: &TestServer, path: &str, cookie: &str, body: String) -> re
         .unwrap()
 }
 
-async fn try_sign_in(server: &TestServer, email: &str, password: &str) -> reqwest::Response {
+pub(crate) async fn try_sign_in(
+    server: &TestServer,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
     let (cookie, token) = sign_in_form(server).await;
     let body = encode(&[("csrf", &token), ("email", email), ("password", password)]);
     post(server, "/admin/sign-in", &cookie, body).await
 }
 
 /// Signs in and returns the session cookie (`name=value`).
-async fn sign_in(server: &TestServer, email: &str) -> String {
+pub(crate) async fn sign_in(server: &TestServer, email: &str) -> String {
     let response = try_sign_in(server, email, PASSWORD).await;
     assert_eq!(response.status(), 303);
     assert_eq!(response.headers()["location"], "/admin");
@@ -85,7 +98,7 @@ async fn sign_in(server: &TestServer, email: &str) -> String {
     format!("dateline_session={}", cookie_value(&session))
 }
 
-async fn get_with(server: &TestServer, path: &str, cookie: &str) -> reqwest::Response {
+pub(crate) async fn get_with(server: &TestServer, path: &str, cookie: &str) -> reqwest::Response {
     server
         .client
         .get(format!("{}{path}", server.base))

@@ -6,5 +6,7 @@ mod cache;
 mod cli;
 mod feedback;
 mod html;
+mod newsroom;
 mod reader;
+mod schedule;
 mod support;

@@ -8,6 +8,10 @@ pub enum StoreError {
     /// `constraint` is the constraint's name where the database gives it.
     #[error("conflict: {message}")]
     Conflict { constraint: String, message: String },
+    /// A save started from a revision that is no longer the article's
+    /// current one: someone else saved first.
+    #[error("the article was changed by someone else (now at revision {current})")]
+    StaleRevision { current: i64 },
     #[error(transparent)]
     Invalid(#[from] Invalid),
     // The cause is the error's source; `{:#}` prints it once.

@@ -76,14 +76,16 @@ const CLAIM_POSTGRES: &str = "update jobs set attempts = attempts + 1, claimed_u
                 for update skip locked)
     returning id, kind, payload, idempotency_key, run_at, attempts, max_attempts, claimed_until";
 
+/// Binds: kind, payload (JSON text), idempotency key, run at, max attempts, now.
+pub(crate) const ENQUEUE: &str =
+    "insert into jobs (kind, payload, idempotency_key, run_at, max_attempts, created_at)
+    values ($1, $2, $3, $4, $5, $6)
+    on conflict (idempotency_key) do nothing returning id";
+
 impl Store {
     /// Enqueues a job; `None` when a job with the same idempotency key exists.
     pub async fn enqueue_job(&self, job: &NewJob, now: Timestamp) -> Result<Option<JobId>> {
-        const SQL: &str =
-            "insert into jobs (kind, payload, idempotency_key, run_at, max_attempts, created_at)
-            values ($1, $2, $3, $4, $5, $6)
-            on conflict (idempotency_key) do nothing returning id";
-        let id: Option<i64> = write_tx!(self, |tx| sqlx::query_scalar(SQL)
+        let id: Option<i64> = write_tx!(self, |tx| sqlx::query_scalar(ENQUEUE)
             .bind(job.kind)
             .bind(job.payload.to_string())
             .bind(job.idempotency_key.as_deref())
@@ -165,6 +167,18 @@ impl Store {
             .await?
             .rows_affected());
         Ok(done == 1)
+    }
+
+    /// When the next pending job after `now` is due, if any: a worker with
+    /// nothing to do sleeps until then.
+    pub async fn next_job_due(&self, now: Timestamp) -> Result<Option<Timestamp>> {
+        const SQL: &str = "select min(run_at) from jobs
+            where completed_at is null and failed_at is null and run_at > $1";
+        let next: Option<i64> = read!(self, |conn| sqlx::query_scalar(SQL)
+            .bind(now.as_microsecond())
+            .fetch_one(&mut *conn)
+            .await)?;
+        next.map(instant).transpose()
     }
 
     pub async fn job_state(&self, id: JobId) -> Result<JobState> {

@@ -19,7 +19,10 @@ mod staff;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use articles::{ArticleLinks, ArticleList, ArticleText, DeskEntry, Relation};
+pub use articles::{
+    ArticleLinks, ArticleList, ArticleText, AuditEntry, DeskEntry, Editorial,
+    PUBLISH_SCHEDULED_JOB, Relation, Revision,
+};
 pub use changes::{Change, ChangeKind, Entity};
 pub use connect::{Backend, DEFAULT_SQLITE_FILE, redact};
 pub use error::StoreError;

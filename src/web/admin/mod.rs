@@ -5,7 +5,9 @@
 //! CSRF token. What a role may do is asked of [`dateline_core::allows`],
 //! through [`Staff::require`], and nowhere else.
 
+mod articles;
 mod dashboard;
+mod diff;
 mod session;
 mod sign_in;
 
@@ -25,4 +27,16 @@ pub fn routes() -> Router<AppState> {
             get(sign_in::show_sign_in).post(sign_in::sign_in),
         )
         .route("/admin/sign-out", post(sign_in::sign_out))
+        .route("/admin/articles", post(articles::create))
+        .route("/admin/articles/new", get(articles::show_new))
+        .route(
+            "/admin/articles/{id}",
+            get(articles::show_editor).post(articles::save),
+        )
+        .route("/admin/articles/{id}/status", post(articles::change_status))
+        .route("/admin/articles/{id}/schedule", post(articles::schedule))
+        .route(
+            "/admin/articles/{id}/revisions",
+            get(articles::show_revisions),
+        )
 }

@@ -36,11 +36,14 @@ macro_rules! card_query {
     };
 }
 
+mod editorial;
 mod lists;
 mod read;
 mod related;
 mod write;
 
+pub(crate) use editorial::INSERT_REVISION;
+pub use editorial::{AuditEntry, Editorial, PUBLISH_SCHEDULED_JOB, Revision};
 pub use lists::{ArticleList, DeskEntry};
 pub use read::ArticleLinks;
 pub(crate) use read::ImageColumns;

@@ -1,14 +1,18 @@
-use dateline_core::{ArticleId, ArticleStatus, CorrectionKind, NewArticle};
+use dateline_core::{ArticleId, ArticleStatus, CorrectionKind, NewArticle, UserId};
 use jiff::Timestamp;
 
-use crate::{ChangeKind, Entity, Result, Store, StoreError, changes::append_change, write_tx};
+use crate::{ChangeKind, Entity, Result, Store, changes::append_change, write_tx};
 
 /// Inserts `$new` with its authors, tags and topics inside `$tx`; evaluates
 /// to the new id.
 macro_rules! insert_article {
-    ($tx:expr, $new:expr, $status:expr, $first_published_at:expr, $now:expr) => {{
+    ($tx:expr, $new:expr, $status:expr, $first_published_at:expr, $now:expr) => {
+        insert_article!($tx, $new, $status, $first_published_at, $now, None::<i64>)
+    };
+    ($tx:expr, $new:expr, $status:expr, $first_published_at:expr, $now:expr, $by:expr) => {{
         let new: &NewArticle = $new;
         let now = $now.as_microsecond();
+        let by: Option<i64> = $by;
         let id: i64 = sqlx::query_scalar(INSERT_ARTICLE)
             .bind(new.slug.as_str())
             .bind($status.as_str())
@@ -27,7 +31,18 @@ macro_rules! insert_article {
             .bind(new.corpus_label.as_deref())
             .bind(now)
             .bind($first_published_at.map(|t: Timestamp| t.as_microsecond()))
+            .bind(by)
             .fetch_one(&mut *$tx)
+            .await?;
+        sqlx::query(crate::articles::INSERT_REVISION)
+            .bind(id)
+            .bind(1_i64)
+            .bind(by)
+            .bind(now)
+            .bind(new.headline.as_str())
+            .bind(&new.standfirst)
+            .bind(new.body.markdown())
+            .execute(&mut *$tx)
             .await?;
         for (position, author) in (0_i64..).zip(&new.authors) {
             sqlx::query(INSERT_AUTHOR)
@@ -57,8 +72,8 @@ macro_rules! insert_article {
 
 const INSERT_ARTICLE: &str = "insert into articles (slug, status, headline, standfirst, body_markdown, body_html,
         section_id, source_id, edited_by_id, place, lead_media_id, lead_caption, lead_credit, language,
-        corpus_label, created_at, updated_at, first_published_at)
-    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17) returning id";
+        corpus_label, created_at, updated_at, first_published_at, created_by)
+    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18) returning id";
 const INSERT_AUTHOR: &str =
     "insert into article_authors (article_id, person_id, position) values ($1, $2, $3)";
 const INSERT_TAG: &str = "insert into article_tags (article_id, tag_id) values ($1, $2)";
@@ -78,6 +93,30 @@ impl Store {
             none,
             now
         ));
+        Ok(ArticleId(id))
+    }
+
+    /// Saves a new draft written by `by`, who owns it from then on; its text
+    /// is revision 1.
+    pub async fn create_draft(
+        &self,
+        new: &NewArticle,
+        by: UserId,
+        now: Timestamp,
+    ) -> Result<ArticleId> {
+        const AUDIT: &str = "insert into audit_log (at, user_id, article_id, action, detail)
+            values ($1, $2, $3, 'created', '')";
+        let none: Option<Timestamp> = None;
+        let id = write_tx!(self, |tx| {
+            let id = insert_article!(tx, new, ArticleStatus::Draft, none, now, Some(by.0));
+            sqlx::query(AUDIT)
+                .bind(now.as_microsecond())
+                .bind(by.0)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            id
+        });
         Ok(ArticleId(id))
     }
 
@@ -107,43 +146,15 @@ impl Store {
         Ok(ids)
     }
 
-    /// Moves an article along the workflow. Refuses moves the workflow does
-    /// not allow; logs the moves readers can see.
+    /// Moves an article along the workflow as the system (see
+    /// [`Store::move_article`]).
     pub async fn change_article_status(
         &self,
         id: ArticleId,
         next: ArticleStatus,
         now: Timestamp,
     ) -> Result<()> {
-        const CURRENT: &str = "select status from articles where id = $1";
-        const UPDATE: &str = "update articles set status = $2, updated_at = $3,
-            first_published_at = case when $2 = 'published' then coalesce(first_published_at, $3)
-                                      else first_published_at end
-            where id = $1";
-        write_tx!(self, |tx| {
-            let current: String = sqlx::query_scalar(CURRENT)
-                .bind(id.0)
-                .fetch_one(&mut *tx)
-                .await?;
-            let current =
-                ArticleStatus::parse(&current).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            current.transition(next)?;
-            sqlx::query(UPDATE)
-                .bind(id.0)
-                .bind(next.as_str())
-                .bind(now.as_microsecond())
-                .execute(&mut *tx)
-                .await?;
-            let logged = match (current.is_public(), next.is_public()) {
-                (false, true) => Some(ChangeKind::Published),
-                (true, false) => Some(ChangeKind::Unpublished),
-                _ => None,
-            };
-            if let Some(kind) = logged {
-                append_change!(tx, Entity::Article, id.0, kind, now);
-            }
-        });
-        Ok(())
+        self.move_article(id, next, None, now).await
     }
 
     pub async fn publish_article(&self, id: ArticleId, now: Timestamp) -> Result<()> {
@@ -198,8 +209,10 @@ pub struct ArticleText {
 }
 
 impl Store {
-    /// Replaces an article's headline, standfirst and body. Readers see the
-    /// change at once if the article is published.
+    /// Replaces an article's headline, standfirst and body as the system (no
+    /// revision check; the newsroom saves through
+    /// [`Store::save_article_text`]). Readers see the change at once if the
+    /// article is published.
     pub async fn revise_article(
         &self,
         id: ArticleId,
@@ -207,9 +220,9 @@ impl Store {
         now: Timestamp,
     ) -> Result<()> {
         const SQL: &str = "update articles set headline = $2, standfirst = $3, body_markdown = $4, body_html = $5,
-            updated_at = $6 where id = $1 returning status";
+            updated_at = $6, revision = revision + 1 where id = $1 returning status, revision";
         write_tx!(self, |tx| {
-            let status: String = sqlx::query_scalar(SQL)
+            let (status, revision): (String, i64) = sqlx::query_as(SQL)
                 .bind(id.0)
                 .bind(text.headline.as_str())
                 .bind(&text.standfirst)
@@ -217,6 +230,16 @@ impl Store {
                 .bind(text.body.html())
                 .bind(now.as_microsecond())
                 .fetch_one(&mut *tx)
+                .await?;
+            sqlx::query(crate::articles::INSERT_REVISION)
+                .bind(id.0)
+                .bind(revision)
+                .bind(None::<i64>)
+                .bind(now.as_microsecond())
+                .bind(text.headline.as_str())
+                .bind(&text.standfirst)
+                .bind(text.body.markdown())
+                .execute(&mut *tx)
                 .await?;
             if status == ArticleStatus::Published.as_str() {
                 append_change!(tx, Entity::Article, id.0, ChangeKind::Updated, now);

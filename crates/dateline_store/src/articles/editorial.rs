@@ -1,0 +1,441 @@
+//! The newsroom's side of an article: revisions saved with optimistic
+//! concurrency, workflow moves with embargoes and scheduling, and the audit
+//! log of who did what.
+
+use dateline_core::{ArticleId, ArticleStatus, Invalid, UserId};
+use jiff::Timestamp;
+
+use super::write::ArticleText;
+use crate::{
+    ChangeKind, Entity, Result, Store, StoreError,
+    changes::append_change,
+    jobs::ENQUEUE,
+    read,
+    rows::{instant, opt_instant},
+    write_tx,
+};
+
+pub(crate) const INSERT_REVISION: &str = "insert into article_revisions
+    (article_id, number, user_id, created_at, headline, standfirst, body_markdown)
+    values ($1, $2, $3, $4, $5, $6, $7)";
+
+const INSERT_AUDIT: &str =
+    "insert into audit_log (at, user_id, article_id, action, detail) values ($1, $2, $3, $4, $5)";
+
+/// The job that publishes a scheduled article at its time.
+pub const PUBLISH_SCHEDULED_JOB: &str = "publish_scheduled";
+
+/// Appends an audit entry inside `$tx`.
+macro_rules! audit {
+    ($tx:expr, $at:expr, $by:expr, $article:expr, $action:expr, $detail:expr) => {
+        sqlx::query(INSERT_AUDIT)
+            .bind($at.as_microsecond())
+            .bind($by.map(|u: UserId| u.0))
+            .bind($article.0)
+            .bind($action)
+            .bind($detail)
+            .execute(&mut *$tx)
+            .await?
+    };
+}
+
+/// Where an article stands for the newsroom.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Editorial {
+    pub status: ArticleStatus,
+    pub revision: i64,
+    pub created_by: Option<UserId>,
+    pub scheduled_at: Option<Timestamp>,
+    pub embargo_until: Option<Timestamp>,
+}
+
+/// One saved version of an article's text.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Revision {
+    pub number: i64,
+    pub user_id: Option<UserId>,
+    pub user_name: Option<String>,
+    pub created_at: Timestamp,
+    pub headline: String,
+    pub standfirst: String,
+    pub body_markdown: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AuditEntry {
+    pub at: Timestamp,
+    pub user_id: Option<UserId>,
+    pub user_name: Option<String>,
+    pub article_id: Option<ArticleId>,
+    pub action: String,
+    pub detail: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct RevisionRow {
+    number: i64,
+    user_id: Option<i64>,
+    user_name: Option<String>,
+    created_at: i64,
+    headline: String,
+    standfirst: String,
+    body_markdown: String,
+}
+
+impl TryFrom<RevisionRow> for Revision {
+    type Error = StoreError;
+    fn try_from(r: RevisionRow) -> Result<Self> {
+        Ok(Revision {
+            number: r.number,
+            user_id: r.user_id.map(UserId),
+            user_name: r.user_name,
+            created_at: instant(r.created_at)?,
+            headline: r.headline,
+            standfirst: r.standfirst,
+            body_markdown: r.body_markdown,
+        })
+    }
+}
+
+fn status(s: &str) -> Result<ArticleStatus> {
+    ArticleStatus::parse(s).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn embargoed(until: Timestamp) -> StoreError {
+    Invalid::new(
+        "embargo",
+        format!("the article is under embargo until {until}; it cannot be published before then"),
+    )
+    .into()
+}
+
+impl Store {
+    pub async fn editorial(&self, id: ArticleId) -> Result<Option<Editorial>> {
+        const SQL: &str = "select status, revision, created_by, scheduled_at, embargo_until
+            from articles where id = $1";
+        type Row = (String, i64, Option<i64>, Option<i64>, Option<i64>);
+        let row: Option<Row> = read!(self, |conn| sqlx::query_as(SQL)
+            .bind(id.0)
+            .fetch_optional(&mut *conn)
+            .await)?;
+        row.map(|(s, revision, created_by, scheduled_at, embargo_until)| {
+            Ok(Editorial {
+                status: status(&s)?,
+                revision,
+                created_by: created_by.map(UserId),
+                scheduled_at: opt_instant(scheduled_at)?,
+                embargo_until: opt_instant(embargo_until)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Saves new text as the next revision, if the article is still at
+    /// `base_revision`; otherwise [`StoreError::StaleRevision`] and nothing
+    /// changes. Returns the new revision number.
+    pub async fn save_article_text(
+        &self,
+        id: ArticleId,
+        text: &ArticleText,
+        base_revision: i64,
+        by: UserId,
+        now: Timestamp,
+    ) -> Result<i64> {
+        // The revision check and the bump are one statement, so two saves
+        // from the same base cannot both pass it on either backend.
+        const UPDATE: &str = "update articles set headline = $2, standfirst = $3,
+                body_markdown = $4, body_html = $5, updated_at = $6, revision = revision + 1
+            where id = $1 and revision = $7 returning revision, status";
+        const CURRENT: &str = "select revision from articles where id = $1";
+        write_tx!(self, |tx| {
+            let updated: Option<(i64, String)> = sqlx::query_as(UPDATE)
+                .bind(id.0)
+                .bind(text.headline.as_str())
+                .bind(&text.standfirst)
+                .bind(text.body.markdown())
+                .bind(text.body.html())
+                .bind(now.as_microsecond())
+                .bind(base_revision)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some((revision, current_status)) = updated else {
+                let current: Option<i64> = sqlx::query_scalar(CURRENT)
+                    .bind(id.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                return Err(match current {
+                    Some(current) => StoreError::StaleRevision { current },
+                    None => StoreError::NotFound,
+                });
+            };
+            sqlx::query(INSERT_REVISION)
+                .bind(id.0)
+                .bind(revision)
+                .bind(by.0)
+                .bind(now.as_microsecond())
+                .bind(text.headline.as_str())
+                .bind(&text.standfirst)
+                .bind(text.body.markdown())
+                .execute(&mut *tx)
+                .await?;
+            audit!(
+                tx,
+                now,
+                Some(by),
+                id,
+                "edited",
+                format!("revision {revision}")
+            );
+            if status(&current_status)?.is_public() {
+                append_change!(tx, Entity::Article, id.0, ChangeKind::Updated, now);
+            }
+            Ok(revision)
+        })
+    }
+
+    /// The article's current text, as its newest revision.
+    pub async fn latest_revision(&self, id: ArticleId) -> Result<Option<Revision>> {
+        const SQL: &str = "select r.number, r.user_id, u.name as user_name, r.created_at,
+                r.headline, r.standfirst, r.body_markdown
+            from article_revisions r left join users u on u.id = r.user_id
+            where r.article_id = $1 order by r.number desc limit 1";
+        let row: Option<RevisionRow> = read!(self, |conn| sqlx::query_as(SQL)
+            .bind(id.0)
+            .fetch_optional(&mut *conn)
+            .await)?;
+        row.map(Revision::try_from).transpose()
+    }
+
+    /// Every revision of an article, newest first.
+    pub async fn revisions(&self, id: ArticleId) -> Result<Vec<Revision>> {
+        const SQL: &str = "select r.number, r.user_id, u.name as user_name, r.created_at,
+                r.headline, r.standfirst, r.body_markdown
+            from article_revisions r left join users u on u.id = r.user_id
+            where r.article_id = $1 order by r.number desc";
+        let rows: Vec<RevisionRow> = read!(self, |conn| sqlx::query_as(SQL)
+            .bind(id.0)
+            .fetch_all(&mut *conn)
+            .await)?;
+        rows.into_iter().map(Revision::try_from).collect()
+    }
+
+    /// Moves an article along the workflow on behalf of `by` (`None`: the
+    /// system). Publishing is refused before the article's embargo ends.
+    /// Leaving "scheduled" forgets the schedule; its job then finds nothing
+    /// to do.
+    pub async fn move_article(
+        &self,
+        id: ArticleId,
+        next: ArticleStatus,
+        by: Option<UserId>,
+        now: Timestamp,
+    ) -> Result<()> {
+        const CURRENT: &str = "select status, embargo_until from articles where id = $1";
+        const UPDATE: &str =
+            "update articles set status = $2, updated_at = $3, scheduled_at = null,
+            first_published_at = case when $2 = 'published' then coalesce(first_published_at, $3)
+                                      else first_published_at end
+            where id = $1";
+        write_tx!(self, |tx| {
+            let (current, embargo): (String, Option<i64>) = sqlx::query_as(CURRENT)
+                .bind(id.0)
+                .fetch_one(&mut *tx)
+                .await?;
+            let current = status(&current)?;
+            current.transition(next)?;
+            if let Some(until) = opt_instant(embargo)?
+                && next.is_public()
+                && now < until
+            {
+                return Err(embargoed(until));
+            }
+            sqlx::query(UPDATE)
+                .bind(id.0)
+                .bind(next.as_str())
+                .bind(now.as_microsecond())
+                .execute(&mut *tx)
+                .await?;
+            audit!(tx, now, by, id, next.as_str(), String::new());
+            match (current.is_public(), next.is_public()) {
+                (false, true) => {
+                    append_change!(tx, Entity::Article, id.0, ChangeKind::Published, now);
+                }
+                (true, false) => {
+                    append_change!(tx, Entity::Article, id.0, ChangeKind::Unpublished, now);
+                }
+                _ => {}
+            }
+        });
+        Ok(())
+    }
+
+    /// Schedules an article to be published at `at`, by a job enqueued in
+    /// the same transaction (so a schedule never exists without its job).
+    pub async fn schedule_article(
+        &self,
+        id: ArticleId,
+        at: Timestamp,
+        by: UserId,
+        now: Timestamp,
+    ) -> Result<()> {
+        const CURRENT: &str = "select status, embargo_until from articles where id = $1";
+        const UPDATE: &str =
+            "update articles set status = 'scheduled', scheduled_at = $2, updated_at = $3
+            where id = $1";
+        write_tx!(self, |tx| {
+            let (current, embargo): (String, Option<i64>) = sqlx::query_as(CURRENT)
+                .bind(id.0)
+                .fetch_one(&mut *tx)
+                .await?;
+            let current = status(&current)?;
+            // Rescheduling a scheduled article is allowed; the old job then
+            // finds a different time and does nothing.
+            if current != ArticleStatus::Scheduled {
+                current.transition(ArticleStatus::Scheduled)?;
+            }
+            if let Some(until) = opt_instant(embargo)?
+                && at < until
+            {
+                return Err(embargoed(until));
+            }
+            sqlx::query(UPDATE)
+                .bind(id.0)
+                .bind(at.as_microsecond())
+                .bind(now.as_microsecond())
+                .execute(&mut *tx)
+                .await?;
+            let payload = serde_json::json!({ "article": id.0, "at": at.as_microsecond() });
+            sqlx::query(ENQUEUE)
+                .bind(PUBLISH_SCHEDULED_JOB)
+                .bind(payload.to_string())
+                .bind(format!(
+                    "{PUBLISH_SCHEDULED_JOB}:{}:{}",
+                    id.0,
+                    at.as_microsecond()
+                ))
+                .bind(at.as_microsecond())
+                .bind(10_i64)
+                .bind(now.as_microsecond())
+                .execute(&mut *tx)
+                .await?;
+            audit!(tx, now, Some(by), id, "scheduled", at.to_string());
+        });
+        Ok(())
+    }
+
+    /// Publishes a scheduled article if it is still scheduled for `at`;
+    /// `false` if it is not (published already, unscheduled, moved to
+    /// another time). Safe to run any number of times: the check and the
+    /// move are one statement.
+    pub async fn publish_scheduled(
+        &self,
+        id: ArticleId,
+        at: Timestamp,
+        now: Timestamp,
+    ) -> Result<bool> {
+        const UPDATE: &str = "update articles set status = 'published', updated_at = $3,
+                scheduled_at = null, first_published_at = coalesce(first_published_at, $3)
+            where id = $1 and status = 'scheduled' and scheduled_at = $2
+              and (embargo_until is null or embargo_until <= $3)
+            returning id";
+        write_tx!(self, |tx| {
+            let published: Option<i64> = sqlx::query_scalar(UPDATE)
+                .bind(id.0)
+                .bind(at.as_microsecond())
+                .bind(now.as_microsecond())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if published.is_none() {
+                return Ok(false);
+            }
+            audit!(
+                tx,
+                now,
+                None::<UserId>,
+                id,
+                "published",
+                "on schedule".to_owned()
+            );
+            append_change!(tx, Entity::Article, id.0, ChangeKind::Published, now);
+            Ok(true)
+        })
+    }
+
+    /// Sets or lifts the article's embargo.
+    pub async fn set_embargo(
+        &self,
+        id: ArticleId,
+        until: Option<Timestamp>,
+        by: UserId,
+        now: Timestamp,
+    ) -> Result<()> {
+        // A schedule earlier than the embargo would never fire: refused.
+        const SQL: &str = "update articles set embargo_until = $2
+            where id = $1 and ($2 is null or status <> 'scheduled' or scheduled_at >= $2)";
+        const EXISTS: &str = "select count(*) from articles where id = $1";
+        write_tx!(self, |tx| {
+            let updated = sqlx::query(SQL)
+                .bind(id.0)
+                .bind(until.map(|t| t.as_microsecond()))
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if updated == 0 {
+                let exists: i64 = sqlx::query_scalar(EXISTS)
+                    .bind(id.0)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                return Err(if exists == 0 {
+                    StoreError::NotFound
+                } else {
+                    Invalid::new(
+                        "embargo",
+                        "the article is scheduled before this embargo ends; reschedule it first",
+                    )
+                    .into()
+                });
+            }
+            let detail = until.map_or_else(|| "lifted".to_owned(), |t| t.to_string());
+            audit!(tx, now, Some(by), id, "embargo", detail);
+        });
+        Ok(())
+    }
+
+    /// The newest `limit` audit entries, of one article or of all.
+    pub async fn audit_log(
+        &self,
+        article: Option<ArticleId>,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>> {
+        const SQL: &str = "select a.at, a.user_id, u.name, a.article_id, a.action, a.detail
+            from audit_log a left join users u on u.id = a.user_id
+            where $1 = 0 or a.article_id = $1
+            order by a.id desc limit $2";
+        type Row = (
+            i64,
+            Option<i64>,
+            Option<String>,
+            Option<i64>,
+            String,
+            String,
+        );
+        let rows: Vec<Row> = read!(self, |conn| sqlx::query_as(SQL)
+            // Ids start at 1: 0 stands for every article.
+            .bind(article.map_or(0, |a| a.0))
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await)?;
+        rows.into_iter()
+            .map(|(at, user_id, user_name, article_id, action, detail)| {
+                Ok(AuditEntry {
+                    at: instant(at)?,
+                    user_id: user_id.map(UserId),
+                    user_name,
+                    article_id: article_id.map(ArticleId),
+                    action,
+                    detail,
+                })
+            })
+            .collect()
+    }
+}

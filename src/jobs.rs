@@ -1,0 +1,94 @@
+//! The job worker: runs the store's due jobs (scheduled publishing now;
+//! newsletters, renditions and webhooks later), one at a time per node.
+//!
+//! A job is claimed with a lease, so a node that dies mid-job leaves it to be
+//! claimed again once the lease runs out; every job is written to be safe to
+//! run twice. With nothing due the worker sleeps until the next job's time,
+//! at most [`IDLE`], or until this node enqueues something.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use dateline_core::ArticleId;
+use dateline_store::{Job, PUBLISH_SCHEDULED_JOB};
+use jiff::Timestamp;
+use serde::Deserialize;
+use tokio::task::JoinHandle;
+
+use crate::app::AppState;
+
+/// How long a claimed job is ours before another worker may take it.
+const LEASE: Duration = Duration::from_secs(60);
+/// The longest a worker sleeps: jobs enqueued by other nodes wait at most this.
+const IDLE: Duration = Duration::from_secs(1);
+
+pub fn spawn_worker(app: AppState) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            match app.store.claim_job(Timestamp::now(), LEASE).await {
+                Ok(Some(job)) => finish(&app, &job, run(&app, &job).await).await,
+                Ok(None) => idle(&app).await,
+                Err(e) => {
+                    tracing::error!(error = format!("{e:#}"), "cannot claim a job");
+                    tokio::time::sleep(IDLE).await;
+                }
+            }
+        }
+    })
+}
+
+async fn run(app: &AppState, job: &Job) -> anyhow::Result<()> {
+    match job.kind.as_str() {
+        PUBLISH_SCHEDULED_JOB => {
+            #[derive(Deserialize)]
+            struct Payload {
+                article: i64,
+                at: i64,
+            }
+            let p: Payload = serde_json::from_value(job.payload.clone())
+                .context("a publish_scheduled job's payload")?;
+            let at = Timestamp::from_microsecond(p.at)?;
+            let published = app
+                .store
+                .publish_scheduled(ArticleId(p.article), at, Timestamp::now())
+                .await?;
+            tracing::info!(article = p.article, published, "scheduled publication");
+            Ok(())
+        }
+        other => anyhow::bail!("no worker knows jobs of kind {other:?}"),
+    }
+}
+
+async fn finish(app: &AppState, job: &Job, outcome: anyhow::Result<()>) {
+    let now = Timestamp::now();
+    let recorded = match outcome {
+        Ok(()) => app.store.complete_job(job, now).await,
+        Err(e) => {
+            let error = format!("{e:#}");
+            tracing::warn!(job = job.id.0, kind = job.kind, error, "job failed");
+            // 2, 4, 8 … seconds, at most an hour.
+            let backoff = Duration::from_secs(2_u64.saturating_pow(job.attempts as u32).min(3600));
+            let retry_at = now.checked_add(backoff).unwrap_or(now);
+            app.store.retry_job(job, &error, retry_at, now).await
+        }
+    };
+    if let Err(e) = recorded {
+        tracing::error!(
+            job = job.id.0,
+            error = format!("{e:#}"),
+            "cannot record a job's outcome"
+        );
+    }
+}
+
+async fn idle(app: &AppState) {
+    let now = Timestamp::now();
+    let until_next = match app.store.next_job_due(now).await {
+        Ok(Some(next)) => Duration::try_from(next.duration_since(now)).unwrap_or(IDLE),
+        _ => IDLE,
+    };
+    tokio::select! {
+        () = tokio::time::sleep(until_next.min(IDLE)) => {}
+        () = app.jobs_enqueued.notified() => {}
+    }
+}

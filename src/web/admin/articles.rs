@@ -1,0 +1,463 @@
+//! Writing and moving articles: the new-article form, the editor (saves
+//! with optimistic concurrency), workflow moves and scheduling, revisions.
+
+use axum::{
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::{Html, IntoResponse, Redirect, Response},
+};
+use dateline_core::{
+    Action, ArticleId, ArticleStatus, Body, Headline, Invalid, NewArticle, Ownership, Section,
+    SectionId, Slug,
+};
+use dateline_store::{ArticleText, Editorial, Revision, StoreError};
+use jiff::{Timestamp, civil::DateTime};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    diff::{DiffLine, article_text, line_diff},
+    session::{AdminForm, Staff, StaffView, private},
+};
+use crate::{
+    app::{App, AppState},
+    web::{AppError, Result},
+};
+
+/// What the editor form holds.
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct TextForm {
+    #[serde(default)]
+    headline: String,
+    #[serde(default)]
+    standfirst: String,
+    #[serde(default)]
+    body: String,
+    /// The revision the text was loaded from (the editor form only).
+    #[serde(default)]
+    revision: i64,
+    /// The section (the new-article form only).
+    #[serde(default)]
+    section: i64,
+}
+
+#[derive(Serialize)]
+struct EditorPage<'a> {
+    staff: StaffView,
+    /// `None` for a new article.
+    id: Option<ArticleId>,
+    form: &'a TextForm,
+    status: Option<&'static str>,
+    sections: Vec<Section>,
+    errors: Vec<FieldError>,
+    /// Moves the staff member may make from here: (status, button label).
+    moves: Vec<(&'static str, &'static str)>,
+    can_schedule: bool,
+    scheduled_at: Option<Timestamp>,
+    embargo_until: Option<Timestamp>,
+    /// Set on the conflict page: the text someone else saved meanwhile.
+    conflict: Option<Conflict>,
+}
+
+#[derive(Serialize)]
+struct FieldError {
+    field: &'static str,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct Conflict {
+    current_revision: i64,
+    by: Option<String>,
+    diff: Vec<DiffLine>,
+}
+
+fn ownership(staff: &Staff, editorial: &Editorial) -> Ownership {
+    if editorial.created_by == Some(staff.user.id) {
+        Ownership::Own
+    } else {
+        Ownership::Others
+    }
+}
+
+async fn editorial(app: &App, id: ArticleId) -> Result<Editorial> {
+    app.store.editorial(id).await?.ok_or(AppError::NotFound)
+}
+
+fn checked_text(form: &TextForm) -> std::result::Result<ArticleText, Vec<Invalid>> {
+    let headline = Headline::parse(&form.headline);
+    match headline {
+        Ok(headline) => Ok(ArticleText {
+            headline,
+            standfirst: form.standfirst.trim().to_owned(),
+            body: Body::from_markdown(&form.body),
+        }),
+        Err(e) => Err(vec![e]),
+    }
+}
+
+/// `GET /admin/articles/new`.
+pub async fn show_new(State(app): State<AppState>, staff: Staff) -> Result<Response> {
+    staff.require(Action::CreateArticle)?;
+    editor_page(
+        &app,
+        &staff,
+        None,
+        &TextForm::default(),
+        Vec::new(),
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `POST /admin/articles`: a new draft, owned by whoever wrote it.
+pub async fn create(
+    State(app): State<AppState>,
+    AdminForm { staff, form }: AdminForm<TextForm>,
+) -> Result<Response> {
+    staff.require(Action::CreateArticle)?;
+    let mut errors = Vec::new();
+    let text = checked_text(&form).map_err(|e| errors.extend(e)).ok();
+    let sections = app.store.sections().await?;
+    let section = sections.iter().find(|s| s.id == SectionId(form.section));
+    if section.is_none() {
+        errors.push(Invalid::new("section", "choose a section"));
+    }
+    let (Some(text), Some(section), true) = (text, section, errors.is_empty()) else {
+        return editor_page(
+            &app,
+            &staff,
+            None,
+            &form,
+            errors,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let new = NewArticle {
+        slug: Slug::from_title(text.headline.as_str(), "article"),
+        headline: text.headline,
+        standfirst: text.standfirst,
+        body: text.body,
+        section: section.id,
+        source: None,
+        authors: Vec::new(),
+        edited_by: None,
+        place: None,
+        tags: Vec::new(),
+        topics: Vec::new(),
+        lead_image: None,
+        language: None,
+        corpus_label: None,
+    };
+    let id = app
+        .store
+        .create_draft(&new, staff.user.id, Timestamp::now())
+        .await?;
+    Ok(private(
+        Redirect::to(&format!("/admin/articles/{id}")).into_response(),
+    ))
+}
+
+/// `GET /admin/articles/{id}`: the editor.
+pub async fn show_editor(
+    State(app): State<AppState>,
+    Path(id): Path<i64>,
+    staff: Staff,
+) -> Result<Response> {
+    let id = ArticleId(id);
+    let state = editorial(&app, id).await?;
+    staff.require(Action::EditArticle(ownership(&staff, &state), state.status))?;
+    let current = app
+        .store
+        .latest_revision(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let form = TextForm {
+        headline: current.headline,
+        standfirst: current.standfirst,
+        body: current.body_markdown,
+        revision: state.revision,
+        section: 0,
+    };
+    editor_page(
+        &app,
+        &staff,
+        Some((id, &state)),
+        &form,
+        Vec::new(),
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `POST /admin/articles/{id}`: saves the text as a new revision, unless
+/// someone else saved since it was loaded (409, with both texts).
+pub async fn save(
+    State(app): State<AppState>,
+    Path(id): Path<i64>,
+    AdminForm { staff, form }: AdminForm<TextForm>,
+) -> Result<Response> {
+    let id = ArticleId(id);
+    let state = editorial(&app, id).await?;
+    staff.require(Action::EditArticle(ownership(&staff, &state), state.status))?;
+    let text = match checked_text(&form) {
+        Ok(text) => text,
+        Err(errors) => {
+            return editor_page(
+                &app,
+                &staff,
+                Some((id, &state)),
+                &form,
+                errors,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    match app
+        .store
+        .save_article_text(id, &text, form.revision, staff.user.id, Timestamp::now())
+        .await
+    {
+        Ok(_) => Ok(private(
+            Redirect::to(&format!("/admin/articles/{id}")).into_response(),
+        )),
+        Err(StoreError::StaleRevision { current }) => {
+            let theirs = app.store.latest_revision(id).await?;
+            let latest = theirs.as_ref().filter(|r| r.number == current);
+            let diff = latest.map_or_else(Vec::new, |r| {
+                line_diff(
+                    &article_text(&r.headline, &r.standfirst, &r.body_markdown),
+                    &article_text(&form.headline, &form.standfirst, &form.body),
+                )
+            });
+            let conflict = Conflict {
+                current_revision: current,
+                by: latest.and_then(|r| r.user_name.clone()),
+                diff,
+            };
+            // The form keeps the refused text, now based on the current
+            // revision: saving again is a deliberate overwrite.
+            let form = TextForm {
+                revision: current,
+                ..form
+            };
+            let state = editorial(&app, id).await?;
+            editor_page(
+                &app,
+                &staff,
+                Some((id, &state)),
+                &form,
+                Vec::new(),
+                Some(conflict),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct MoveForm {
+    status: String,
+}
+
+/// `POST /admin/articles/{id}/status`.
+pub async fn change_status(
+    State(app): State<AppState>,
+    Path(id): Path<i64>,
+    AdminForm { staff, form }: AdminForm<MoveForm>,
+) -> Result<Response> {
+    let id = ArticleId(id);
+    let state = editorial(&app, id).await?;
+    let next = ArticleStatus::parse(&form.status).map_err(refused)?;
+    staff.require(Action::MoveArticle(ownership(&staff, &state), next))?;
+    app.store
+        .move_article(id, next, Some(staff.user.id), Timestamp::now())
+        .await
+        .map_err(store_refusal)?;
+    Ok(private(
+        Redirect::to(&format!("/admin/articles/{id}")).into_response(),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct ScheduleForm {
+    /// `YYYY-MM-DDTHH:MM` in the site's time zone (an `<input type="datetime-local">`).
+    at: String,
+}
+
+/// `POST /admin/articles/{id}/schedule`.
+pub async fn schedule(
+    State(app): State<AppState>,
+    Path(id): Path<i64>,
+    AdminForm { staff, form }: AdminForm<ScheduleForm>,
+) -> Result<Response> {
+    let id = ArticleId(id);
+    let state = editorial(&app, id).await?;
+    staff.require(Action::MoveArticle(
+        ownership(&staff, &state),
+        ArticleStatus::Scheduled,
+    ))?;
+    let at = site_time(&app, &form.at)?;
+    if at <= Timestamp::now() {
+        return Err(refused(Invalid::new("at", "choose a time in the future")));
+    }
+    app.store
+        .schedule_article(id, at, staff.user.id, Timestamp::now())
+        .await
+        .map_err(store_refusal)?;
+    app.jobs_enqueued.notify_one();
+    Ok(private(
+        Redirect::to(&format!("/admin/articles/{id}")).into_response(),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct DiffQuery {
+    from: Option<i64>,
+    to: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct RevisionsPage {
+    staff: StaffView,
+    id: ArticleId,
+    revisions: Vec<Revision>,
+    from: i64,
+    to: i64,
+    diff: Vec<DiffLine>,
+}
+
+/// `GET /admin/articles/{id}/revisions?from=A&to=B`: every revision, and
+/// the difference between two (by default the last two).
+pub async fn show_revisions(
+    State(app): State<AppState>,
+    Path(id): Path<i64>,
+    Query(query): Query<DiffQuery>,
+    staff: Staff,
+) -> Result<Response> {
+    let id = ArticleId(id);
+    let state = editorial(&app, id).await?;
+    staff.require(Action::EditArticle(ownership(&staff, &state), state.status))?;
+    let revisions = app.store.revisions(id).await?;
+    let newest = revisions.first().map_or(1, |r| r.number);
+    let to = query.to.unwrap_or(newest);
+    let from = query.from.unwrap_or((to - 1).max(1));
+    let text_of = |n: i64| {
+        revisions
+            .iter()
+            .find(|r| r.number == n)
+            .map(|r| article_text(&r.headline, &r.standfirst, &r.body_markdown))
+            .ok_or(AppError::NotFound)
+    };
+    let diff = line_diff(&text_of(from)?, &text_of(to)?);
+    let html = app.templates.render(
+        "admin/revisions.html",
+        RevisionsPage {
+            staff: staff.view(),
+            id,
+            revisions,
+            from,
+            to,
+            diff,
+        },
+    )?;
+    Ok(private(Html(html).into_response()))
+}
+
+/// A `datetime-local` value read in the site's time zone.
+fn site_time(app: &App, value: &str) -> Result<Timestamp> {
+    let civil: DateTime = value.parse().map_err(|_| {
+        refused(Invalid::new(
+            "at",
+            format!("{value:?} is not a date and time"),
+        ))
+    })?;
+    let zone = jiff::tz::TimeZone::get(&app.config.site.time_zone)
+        .map_err(|e| AppError::Internal(e.into()))?;
+    civil
+        .to_zoned_datetime(zone)
+        .map(|z| z.timestamp())
+        .map_err(|e| refused(Invalid::new("at", e.to_string())))
+}
+
+fn refused(e: Invalid) -> AppError {
+    AppError::refused(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "Cannot do that",
+        e.to_string(),
+    )
+}
+
+/// A move the workflow or an embargo refuses is the user's to fix (422).
+fn store_refusal(e: StoreError) -> AppError {
+    match e {
+        StoreError::Invalid(e) => refused(e),
+        other => other.into(),
+    }
+}
+
+async fn editor_page(
+    app: &App,
+    staff: &Staff,
+    article: Option<(ArticleId, &Editorial)>,
+    form: &TextForm,
+    errors: Vec<Invalid>,
+    conflict: Option<Conflict>,
+    status: StatusCode,
+) -> Result<Response> {
+    let moves = article.map_or_else(Vec::new, |(_, state)| {
+        let own = ownership(staff, state);
+        [
+            (ArticleStatus::InReview, "Submit for review"),
+            (ArticleStatus::Draft, "Back to draft"),
+            (ArticleStatus::Published, "Publish now"),
+            (ArticleStatus::Unpublished, "Unpublish"),
+        ]
+        .into_iter()
+        .filter(|(next, _)| {
+            state.status.can_become(*next)
+                && dateline_core::allows(staff.user.role, Action::MoveArticle(own, *next))
+        })
+        .map(|(next, label)| (next.as_str(), label))
+        .collect()
+    });
+    let can_schedule = article.is_some_and(|(_, state)| {
+        matches!(
+            state.status,
+            ArticleStatus::Draft | ArticleStatus::InReview | ArticleStatus::Scheduled
+        ) && dateline_core::allows(
+            staff.user.role,
+            Action::MoveArticle(ownership(staff, state), ArticleStatus::Scheduled),
+        )
+    });
+    let html = app.templates.render(
+        "admin/editor.html",
+        EditorPage {
+            staff: staff.view(),
+            id: article.map(|(id, _)| id),
+            form,
+            status: article.map(|(_, s)| s.status.as_str()),
+            sections: app.store.sections().await?,
+            errors: errors
+                .into_iter()
+                .map(|e| FieldError {
+                    field: e.field,
+                    message: format!("{}: {}", e.field, e.reason),
+                })
+                .collect(),
+            moves,
+            can_schedule,
+            scheduled_at: article.and_then(|(_, s)| s.scheduled_at),
+            embargo_until: article.and_then(|(_, s)| s.embargo_until),
+            conflict,
+        },
+    )?;
+    Ok(private((status, Html(html)).into_response()))
+}

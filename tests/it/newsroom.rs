@@ -1,0 +1,371 @@
+//! The newsroom's routes: who may do what, CSRF on every state change, and
+//! two people saving one article.
+
+use dateline_core::{ArticleId, ArticleStatus, Body, Headline, NewArticle, Role, Slug, UserId};
+use dateline_store::Store;
+use jiff::Timestamp;
+
+use crate::{
+    admin::{add_staff, form_token, get_with, post, sign_in},
+    support::{TestServer, encode, escape},
+};
+
+/// A signed-in staff member: session cookie and CSRF token.
+struct Session {
+    role: Option<Role>,
+    user: Option<UserId>,
+    cookie: String,
+    csrf: String,
+}
+
+async fn session(server: &TestServer, role: Role) -> Session {
+    let email = format!("{}@example.org", role.as_str());
+    let user = add_staff(server, &email, role).await;
+    let cookie = sign_in(server, &email).await;
+    let html = get_with(server, "/admin", &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    Session {
+        role: Some(role),
+        user: Some(user),
+        csrf: form_token(&html),
+        cookie,
+    }
+}
+
+async fn draft(store: &Store, by: UserId, headline: &str) -> ArticleId {
+    let news = store.section_by_slug("news").await.unwrap().unwrap();
+    let new = NewArticle {
+        slug: Slug::from_title(headline, "article"),
+        headline: Headline::parse(headline).unwrap(),
+        standfirst: String::new(),
+        body: Body::from_markdown("First paragraph.\n\nSecond paragraph."),
+        section: news.id,
+        source: None,
+        authors: vec![],
+        edited_by: None,
+        place: None,
+        tags: vec![],
+        topics: vec![],
+        lead_image: None,
+        language: None,
+        corpus_label: None,
+    };
+    store
+        .create_draft(&new, by, Timestamp::now())
+        .await
+        .unwrap()
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Allowed {
+    Everyone,
+    AuthorAndUp,
+    EditorAndUp,
+}
+
+impl Allowed {
+    fn admits(self, role: Role) -> bool {
+        match self {
+            Self::Everyone => true,
+            Self::AuthorAndUp => role >= Role::Author,
+            Self::EditorAndUp => role >= Role::Editor,
+        }
+    }
+}
+
+/// One request of the matrix, built for a given session.
+struct Case {
+    method: &'static str,
+    path: String,
+    /// Form fields besides `csrf`.
+    fields: Vec<(&'static str, String)>,
+    allowed: Allowed,
+}
+
+async fn send(
+    server: &TestServer,
+    who: &Session,
+    case: &Case,
+    with_csrf: bool,
+) -> reqwest::Response {
+    if case.method == "GET" {
+        return get_with(server, &case.path, &who.cookie).await;
+    }
+    let mut fields: Vec<(&str, &str)> = case.fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    if with_csrf {
+        fields.push(("csrf", &who.csrf));
+    }
+    post(server, &case.path, &who.cookie, encode(&fields)).await
+}
+
+/// Every admin route, for one session: its own draft and someone else's.
+async fn cases(server: &TestServer, own: ArticleId, others: ArticleId) -> Vec<Case> {
+    let revision = |id| async move {
+        server
+            .app
+            .store
+            .editorial(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .revision
+            .to_string()
+    };
+    let news = server
+        .app
+        .store
+        .section_by_slug("news")
+        .await
+        .unwrap()
+        .unwrap();
+    let soon = Timestamp::now()
+        .checked_add(jiff::SignedDuration::from_hours(2))
+        .unwrap()
+        .in_tz("Asia/Kolkata")
+        .unwrap()
+        .datetime()
+        .strftime("%Y-%m-%dT%H:%M")
+        .to_string();
+    let text = |headline: &str, revision: String| {
+        vec![
+            ("headline", headline.to_owned()),
+            ("standfirst", String::new()),
+            ("body", "Edited.".to_owned()),
+            ("revision", revision),
+        ]
+    };
+    use Allowed::*;
+    vec![
+        Case {
+            method: "GET",
+            path: "/admin".into(),
+            fields: vec![],
+            allowed: Everyone,
+        },
+        Case {
+            method: "GET",
+            path: "/admin/articles/new".into(),
+            fields: vec![],
+            allowed: Everyone,
+        },
+        Case {
+            method: "POST",
+            path: "/admin/articles".into(),
+            fields: vec![
+                ("headline", "A new draft".into()),
+                ("body", "Text.".into()),
+                ("section", news.id.0.to_string()),
+            ],
+            allowed: Everyone,
+        },
+        Case {
+            method: "GET",
+            path: format!("/admin/articles/{own}"),
+            fields: vec![],
+            allowed: Everyone,
+        },
+        Case {
+            method: "POST",
+            path: format!("/admin/articles/{own}"),
+            fields: text("Own draft, edited", revision(own).await),
+            allowed: Everyone,
+        },
+        Case {
+            method: "GET",
+            path: format!("/admin/articles/{others}"),
+            fields: vec![],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "GET",
+            path: format!("/admin/articles/{others}/revisions"),
+            fields: vec![],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "POST",
+            path: format!("/admin/articles/{others}"),
+            fields: text("Someone else's draft, edited", revision(others).await),
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "POST",
+            path: format!("/admin/articles/{others}/schedule"),
+            fields: vec![("at", soon.clone())],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "POST",
+            path: format!("/admin/articles/{own}/status"),
+            fields: vec![("status", "in_review".into())],
+            allowed: Everyone,
+        },
+        Case {
+            method: "POST",
+            path: format!("/admin/articles/{own}/status"),
+            fields: vec![("status", "published".into())],
+            allowed: AuthorAndUp,
+        },
+        Case {
+            method: "POST",
+            path: format!("/admin/articles/{own}/status"),
+            fields: vec![("status", "unpublished".into())],
+            allowed: AuthorAndUp,
+        },
+    ]
+}
+
+#[tokio::test]
+async fn every_admin_route_admits_exactly_the_roles_the_rules_name_and_refuses_forms_without_a_token()
+ {
+    let server = TestServer::with_demo().await;
+    let store = &server.app.store;
+    let owner = add_staff(&server, "owner@example.org", Role::Contributor).await;
+    let anonymous = Session {
+        role: None,
+        user: None,
+        cookie: String::new(),
+        csrf: String::new(),
+    };
+    let mut sessions = vec![anonymous];
+    for role in Role::ALL {
+        sessions.push(session(&server, role).await);
+    }
+    let mut failures = Vec::new();
+    for who in &sessions {
+        let others = draft(store, owner, "Someone else's draft").await;
+        let own = draft(store, who.user.unwrap_or(owner), "An own draft").await;
+        for case in cases(&server, own, others).await {
+            let response = send(&server, who, &case, true).await;
+            let status = response.status().as_u16();
+            let expected_ok = who.role.is_some_and(|role| case.allowed.admits(role));
+            let ok = match who.role {
+                None => status == 303 && response.headers()["location"] == "/admin/sign-in",
+                Some(_) if expected_ok => matches!(status, 200 | 303),
+                Some(_) => status == 403,
+            };
+            if !ok {
+                failures.push(format!(
+                    "{:?} {} {} {:?}: {status}",
+                    who.role, case.method, case.path, case.fields
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+
+    // Every state change without the session's token is refused and changes nothing.
+    let admin = sessions.last().unwrap();
+    let own = draft(store, admin.user.unwrap(), "Untouched").await;
+    let others = draft(store, owner, "Also untouched").await;
+    let before = (
+        store.editorial(own).await.unwrap(),
+        store.editorial(others).await.unwrap(),
+        store.desk_articles(1000).await.unwrap().len(),
+    );
+    for case in cases(&server, own, others).await {
+        if case.method != "POST" {
+            continue;
+        }
+        let response = send(&server, admin, &case, false).await;
+        assert_eq!(response.status(), 403, "{} without a token", case.path);
+        assert!(response.text().await.unwrap().contains("Form expired"));
+    }
+    let after = (
+        store.editorial(own).await.unwrap(),
+        store.editorial(others).await.unwrap(),
+        store.desk_articles(1000).await.unwrap().len(),
+    );
+    assert_eq!(before, after);
+}
+
+#[tokio::test]
+async fn of_two_saves_of_one_article_one_wins_and_the_other_sees_the_conflict_with_both_texts_kept()
+{
+    let server = TestServer::with_demo().await;
+    let (meera, ravi) = (
+        session(&server, Role::Editor).await,
+        session(&server, Role::Admin).await,
+    );
+    let id = draft(
+        &server.app.store,
+        meera.user.unwrap(),
+        "Harbour dredging approved",
+    )
+    .await;
+    // Both open the editor at the same revision.
+    for who in [&meera, &ravi] {
+        let html = get_with(&server, &format!("/admin/articles/{id}"), &who.cookie)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("name=\"revision\" value=\"1\""));
+    }
+    let path = format!("/admin/articles/{id}");
+    let save = |who: &'static str, session: &Session| {
+        let form = encode(&[
+            ("csrf", &session.csrf),
+            ("revision", "1"),
+            ("headline", "Harbour dredging approved"),
+            ("standfirst", ""),
+            ("body", &format!("{who} version of the story.")),
+        ]);
+        let cookie = session.cookie.clone();
+        let (server, path) = (&server, &path);
+        async move { post(server, path, &cookie, form).await }
+    };
+    let (first, second) = tokio::join!(save("Meera's", &meera), save("Ravi's", &ravi));
+    let mut statuses = [first.status().as_u16(), second.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [303, 409], "exactly one save wins");
+    let (winner, loser_text, conflict) = if first.status() == 303 {
+        ("Meera's", "Ravi's", second.text().await.unwrap())
+    } else {
+        ("Ravi's", "Meera's", first.text().await.unwrap())
+    };
+    assert!(
+        conflict.contains("someone else saved this article first"),
+        "{conflict}"
+    );
+    assert!(
+        conflict.contains(&format!("<del>{}", escape(&format!("{winner} version")))),
+        "their text in the diff"
+    );
+    assert!(
+        conflict.contains(&format!(
+            "<ins>{}",
+            escape(&format!("{loser_text} version"))
+        )),
+        "yours in the diff"
+    );
+    assert!(
+        conflict.contains(&format!(
+            "{}</textarea>",
+            escape(&format!("{loser_text} version of the story."))
+        )),
+        "the refused text stays in the form"
+    );
+    assert!(
+        conflict.contains("name=\"revision\" value=\"2\""),
+        "based on the winner now"
+    );
+
+    let revisions = server.app.store.revisions(id).await.unwrap();
+    assert_eq!(revisions.len(), 2);
+    assert!(revisions[0].body_markdown.starts_with(winner));
+    assert_eq!(
+        server
+            .app
+            .store
+            .editorial(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        ArticleStatus::Draft
+    );
+}
