@@ -102,3 +102,40 @@ async fn reader_pages_fit_a_320_pixel_screen_and_size_their_images() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// The newsroom issue's day of news, driven through the admin UI in
+/// Chromium by `tests/browser/newsroom.js` (see there for the steps).
+#[tokio::test]
+async fn a_story_goes_from_a_new_contributor_to_readers_through_the_admin_ui() {
+    use crate::admin::{PASSWORD, add_staff};
+    if !validators_available() {
+        return;
+    }
+    let server = TestServer::with_demo().await;
+    add_staff(&server, "admin@example.org", dateline_core::Role::Admin).await;
+    add_staff(&server, "editor@example.org", dateline_core::Role::Editor).await;
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/newsroom.js");
+    let output = tokio::process::Command::new("node")
+        .env("NODE_PATH", "/opt/validators/node/node_modules")
+        .env("BASE", &server.base)
+        .env("ADMIN_EMAIL", "admin@example.org")
+        .env("EDITOR_EMAIL", "editor@example.org")
+        .env("PASSWORD", PASSWORD)
+        .env("SITE_TZ", &server.app.config.site.time_zone)
+        .env(
+            "AXE",
+            "/opt/validators/node/node_modules/axe-core/axe.min.js",
+        )
+        .arg(script)
+        .output()
+        .await
+        .unwrap();
+    // The steps and their timings, for whoever reads the test log.
+    eprintln!("{}", String::from_utf8_lossy(&output.stdout));
+    assert!(
+        output.status.success(),
+        "the newsroom's day failed:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -41,6 +41,55 @@ async fn home_section_article_tag_topic_author_and_footer_pages_are_valid_html()
     );
 }
 
+/// The newsroom's pages, signed in as an admin (who sees every one of them),
+/// with a published article so that the correction form shows too.
+#[tokio::test]
+async fn newsroom_pages_are_valid_html() {
+    use crate::admin::{add_staff, get_with, sign_in};
+    if !validators_available() {
+        return;
+    }
+    let server = TestServer::with_demo().await;
+    add_staff(&server, "admin@example.org", dateline_core::Role::Admin).await;
+    let cookie = sign_in(&server, "admin@example.org").await;
+    let article = server
+        .app
+        .store
+        .desk_articles(1)
+        .await
+        .unwrap()
+        .remove(0)
+        .id;
+    let dir = tempfile::tempdir().unwrap();
+    for (i, path) in [
+        "/admin".to_owned(),
+        "/admin/articles/new".to_owned(),
+        format!("/admin/articles/{article}"),
+        format!("/admin/articles/{article}/revisions"),
+        "/admin/people".to_owned(),
+        "/admin/audit".to_owned(),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let response = get_with(&server, path, &cookie).await;
+        assert_eq!(response.status(), 200, "{path}");
+        let html = response.text().await.unwrap();
+        std::fs::write(dir.path().join(format!("admin-{i}.html")), html).unwrap();
+    }
+    let output = std::process::Command::new("bash")
+        .arg(validator("validate-html.sh"))
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "the Nu checker found errors:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 async fn dir_of_pages(server: &TestServer, paths: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for (i, path) in paths.iter().enumerate() {

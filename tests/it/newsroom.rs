@@ -64,6 +64,7 @@ enum Allowed {
     Everyone,
     AuthorAndUp,
     EditorAndUp,
+    AdminOnly,
 }
 
 impl Allowed {
@@ -72,6 +73,7 @@ impl Allowed {
             Self::Everyone => true,
             Self::AuthorAndUp => role >= Role::Author,
             Self::EditorAndUp => role >= Role::Editor,
+            Self::AdminOnly => role == Role::Admin,
         }
     }
 }
@@ -101,8 +103,41 @@ async fn send(
     post(server, &case.path, &who.cookie, encode(&fields)).await
 }
 
-/// Every admin route, for one session: its own draft and someone else's.
-async fn cases(server: &TestServer, own: ArticleId, others: ArticleId) -> Vec<Case> {
+/// The articles one session acts on: its own and someone else's, drafts
+/// and published.
+#[derive(Clone, Copy)]
+struct Targets {
+    own: ArticleId,
+    others: ArticleId,
+    own_published: ArticleId,
+    others_published: ArticleId,
+}
+
+async fn targets(store: &Store, own_by: UserId, someone: UserId) -> Targets {
+    let publish = |id| async move {
+        store
+            .move_article(id, ArticleStatus::Published, None, Timestamp::now())
+            .await
+            .unwrap();
+        id
+    };
+    Targets {
+        own: draft(store, own_by, "An own draft").await,
+        others: draft(store, someone, "Someone else's draft").await,
+        own_published: publish(draft(store, own_by, "An own story").await).await,
+        others_published: publish(draft(store, someone, "Someone else's story").await).await,
+    }
+}
+
+/// Every admin route, for one session.
+async fn cases(server: &TestServer, t: Targets, who: Option<Role>) -> Vec<Case> {
+    let Targets {
+        own,
+        others,
+        own_published,
+        others_published,
+    } = t;
+    let new_person = format!("new-{}@example.org", who.map_or("nobody", Role::as_str));
     let revision = |id| async move {
         server
             .app
@@ -215,6 +250,64 @@ async fn cases(server: &TestServer, own: ArticleId, others: ArticleId) -> Vec<Ca
             fields: vec![("status", "unpublished".into())],
             allowed: AuthorAndUp,
         },
+        Case {
+            method: "GET",
+            path: format!("/admin/articles/{own}/preview"),
+            fields: vec![],
+            allowed: Everyone,
+        },
+        Case {
+            method: "GET",
+            path: format!("/admin/articles/{others}/preview"),
+            fields: vec![],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "POST",
+            path: format!("/admin/articles/{others}/lead-image"),
+            fields: vec![("media", String::new())],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "POST",
+            path: format!("/admin/articles/{own_published}/corrections"),
+            fields: vec![
+                ("kind", "correction".into()),
+                ("note", "A figure was wrong.".into()),
+            ],
+            allowed: AuthorAndUp,
+        },
+        Case {
+            method: "POST",
+            path: format!("/admin/articles/{others_published}/corrections"),
+            fields: vec![
+                ("kind", "update".into()),
+                ("note", "Added a reaction.".into()),
+            ],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "GET",
+            path: "/admin/audit".into(),
+            fields: vec![],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "GET",
+            path: "/admin/people".into(),
+            fields: vec![],
+            allowed: AdminOnly,
+        },
+        Case {
+            method: "POST",
+            path: "/admin/people".into(),
+            fields: vec![
+                ("email", new_person),
+                ("name", "New Colleague".into()),
+                ("role", "contributor".into()),
+            ],
+            allowed: AdminOnly,
+        },
     ]
 }
 
@@ -236,9 +329,8 @@ async fn every_admin_route_admits_exactly_the_roles_the_rules_name_and_refuses_f
     }
     let mut failures = Vec::new();
     for who in &sessions {
-        let others = draft(store, owner, "Someone else's draft").await;
-        let own = draft(store, who.user.unwrap_or(owner), "An own draft").await;
-        for case in cases(&server, own, others).await {
+        let t = targets(store, who.user.unwrap_or(owner), owner).await;
+        for case in cases(&server, t, who.role).await {
             let response = send(&server, who, &case, true).await;
             let status = response.status().as_u16();
             let expected_ok = who.role.is_some_and(|role| case.allowed.admits(role));
@@ -259,14 +351,24 @@ async fn every_admin_route_admits_exactly_the_roles_the_rules_name_and_refuses_f
 
     // Every state change without the session's token is refused and changes nothing.
     let admin = sessions.last().unwrap();
-    let own = draft(store, admin.user.unwrap(), "Untouched").await;
-    let others = draft(store, owner, "Also untouched").await;
-    let before = (
-        store.editorial(own).await.unwrap(),
-        store.editorial(others).await.unwrap(),
-        store.desk_articles(1000).await.unwrap().len(),
-    );
-    for case in cases(&server, own, others).await {
+    let t = targets(store, admin.user.unwrap(), owner).await;
+    let snapshot = || async {
+        let mut state = Vec::new();
+        for id in [t.own, t.others, t.own_published, t.others_published] {
+            let article = store.article(id).await.unwrap().unwrap();
+            state.push((
+                store.editorial(id).await.unwrap(),
+                article.corrections.len(),
+            ));
+        }
+        (
+            state,
+            store.desk_articles(1000).await.unwrap().len(),
+            store.users().await.unwrap().len(),
+        )
+    };
+    let before = snapshot().await;
+    for case in cases(&server, t, Some(Role::Admin)).await {
         if case.method != "POST" {
             continue;
         }
@@ -274,12 +376,7 @@ async fn every_admin_route_admits_exactly_the_roles_the_rules_name_and_refuses_f
         assert_eq!(response.status(), 403, "{} without a token", case.path);
         assert!(response.text().await.unwrap().contains("Form expired"));
     }
-    let after = (
-        store.editorial(own).await.unwrap(),
-        store.editorial(others).await.unwrap(),
-        store.desk_articles(1000).await.unwrap().len(),
-    );
-    assert_eq!(before, after);
+    assert_eq!(before, snapshot().await);
 }
 
 #[tokio::test]

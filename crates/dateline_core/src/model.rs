@@ -106,7 +106,7 @@ pub struct NewMedia {
 
 /// A lead image as one article uses it: caption and credit may differ per use
 /// and fall back to the media item's own.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LeadImage {
     pub media: MediaId,
     pub caption: Option<String>,

@@ -200,6 +200,39 @@ impl Store {
     }
 }
 
+/// An item of the media library, for pickers.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MediaItem {
+    pub id: MediaId,
+    pub path: String,
+    pub alt: String,
+    pub caption: String,
+    pub credit: String,
+}
+
+impl Store {
+    /// The newest `limit` items of the media library.
+    pub async fn media_items(&self, limit: i64) -> Result<Vec<MediaItem>> {
+        const SQL: &str = "select id, path, alt, caption, credit from media
+            order by created_at desc, id desc limit $1";
+        let rows: Vec<(i64, String, String, String, String)> =
+            read!(self, |conn| sqlx::query_as(SQL)
+                .bind(limit)
+                .fetch_all(&mut *conn)
+                .await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, path, alt, caption, credit)| MediaItem {
+                id: MediaId(id),
+                path,
+                alt,
+                caption,
+                credit,
+            })
+            .collect())
+    }
+}
+
 impl Store {
     pub async fn tag_by_slug(&self, slug: &str) -> Result<Option<Tag>> {
         const SQL: &str = "select id, slug, name from tags where slug = $1";

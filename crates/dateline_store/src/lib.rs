@@ -23,6 +23,7 @@ pub use articles::{
     ArticleLinks, ArticleList, ArticleText, AuditEntry, DeskEntry, Editorial,
     PUBLISH_SCHEDULED_JOB, Relation, Revision,
 };
+pub use catalog::MediaItem;
 pub use changes::{Change, ChangeKind, Entity};
 pub use connect::{Backend, DEFAULT_SQLITE_FILE, redact};
 pub use error::StoreError;

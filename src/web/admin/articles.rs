@@ -7,10 +7,10 @@ use axum::{
     response::{Html, IntoResponse, Redirect, Response},
 };
 use dateline_core::{
-    Action, ArticleId, ArticleStatus, Body, Headline, Invalid, NewArticle, Ownership, Section,
-    SectionId, Slug,
+    Action, ArticleId, ArticleStatus, Body, CorrectionKind, Headline, Invalid, LeadImage, MediaId,
+    NewArticle, Ownership, Section, SectionId, Slug,
 };
-use dateline_store::{ArticleText, Editorial, Revision, StoreError};
+use dateline_store::{ArticleText, Editorial, MediaItem, Revision, StoreError};
 use jiff::{Timestamp, civil::DateTime};
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +22,9 @@ use crate::{
     app::{App, AppState},
     web::{AppError, Result},
 };
+
+/// Images offered in the editor's lead-image picker (the newest).
+const MEDIA_CHOICES: i64 = 200;
 
 /// What the editor form holds.
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -56,6 +59,11 @@ struct EditorPage<'a> {
     embargo_until: Option<Timestamp>,
     /// Set on the conflict page: the text someone else saved meanwhile.
     conflict: Option<Conflict>,
+    media: Vec<MediaItem>,
+    lead_media: Option<i64>,
+    lead_caption: Option<String>,
+    lead_credit: Option<String>,
+    can_correct: bool,
 }
 
 #[derive(Serialize)]
@@ -437,6 +445,14 @@ async fn editor_page(
             Action::MoveArticle(ownership(staff, state), ArticleStatus::Scheduled),
         )
     });
+    let lead = article.and_then(|(_, s)| s.lead_image.as_ref());
+    let can_correct = article.is_some_and(|(_, state)| {
+        state.status == ArticleStatus::Published
+            && dateline_core::allows(
+                staff.user.role,
+                Action::CorrectArticle(ownership(staff, state)),
+            )
+    });
     let html = app.templates.render(
         "admin/editor.html",
         EditorPage {
@@ -457,7 +473,112 @@ async fn editor_page(
             scheduled_at: article.and_then(|(_, s)| s.scheduled_at),
             embargo_until: article.and_then(|(_, s)| s.embargo_until),
             conflict,
+            media: if article.is_some() {
+                app.store.media_items(MEDIA_CHOICES).await?
+            } else {
+                Vec::new()
+            },
+            lead_media: lead.map(|l| l.media.0),
+            lead_caption: lead.and_then(|l| l.caption.clone()),
+            lead_credit: lead.and_then(|l| l.credit.clone()),
+            can_correct,
         },
     )?;
     Ok(private((status, Html(html)).into_response()))
+}
+
+#[derive(Deserialize)]
+pub struct LeadImageForm {
+    /// A media library id; empty or 0 removes the lead image.
+    #[serde(default)]
+    media: String,
+    #[serde(default)]
+    caption: String,
+    #[serde(default)]
+    credit: String,
+}
+
+/// `POST /admin/articles/{id}/lead-image`.
+pub async fn set_lead_image(
+    State(app): State<AppState>,
+    Path(id): Path<i64>,
+    AdminForm { staff, form }: AdminForm<LeadImageForm>,
+) -> Result<Response> {
+    let id = ArticleId(id);
+    let state = editorial(&app, id).await?;
+    staff.require(Action::EditArticle(ownership(&staff, &state), state.status))?;
+    let media = form.media.trim();
+    let image = if media.is_empty() || media == "0" {
+        None
+    } else {
+        let media = media
+            .parse()
+            .map_err(|_| refused(Invalid::new("media", "not a media id")))?;
+        let optional = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        Some(LeadImage {
+            media: MediaId(media),
+            caption: optional(&form.caption),
+            credit: optional(&form.credit),
+        })
+    };
+    app.store
+        .set_lead_image(id, image.as_ref(), staff.user.id, Timestamp::now())
+        .await
+        .map_err(|e| match e {
+            // The only constraint here: the image must be in the library.
+            StoreError::Conflict { .. } => {
+                refused(Invalid::new("media", "no such image in the library"))
+            }
+            other => other.into(),
+        })?;
+    Ok(private(
+        Redirect::to(&format!("/admin/articles/{id}")).into_response(),
+    ))
+}
+
+/// `GET /admin/articles/{id}/preview`: the reader's page, before readers see it.
+pub async fn show_preview(
+    State(app): State<AppState>,
+    Path(id): Path<i64>,
+    staff: Staff,
+) -> Result<Response> {
+    let id = ArticleId(id);
+    let state = editorial(&app, id).await?;
+    staff.require(Action::EditArticle(ownership(&staff, &state), state.status))?;
+    let html = crate::web::reader::article::preview(&app, id).await?;
+    Ok(private(Html(html).into_response()))
+}
+
+#[derive(Deserialize)]
+pub struct CorrectionForm {
+    kind: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /admin/articles/{id}/corrections`: a dated "Correction:" or
+/// "Updated:" note on a published article.
+pub async fn add_correction(
+    State(app): State<AppState>,
+    Path(id): Path<i64>,
+    AdminForm { staff, form }: AdminForm<CorrectionForm>,
+) -> Result<Response> {
+    let id = ArticleId(id);
+    let state = editorial(&app, id).await?;
+    staff.require(Action::CorrectArticle(ownership(&staff, &state)))?;
+    if state.status != ArticleStatus::Published {
+        return Err(refused(Invalid::new(
+            "note",
+            "corrections and updates are for published articles; edit a draft instead",
+        )));
+    }
+    let kind = CorrectionKind::parse(&form.kind)
+        .ok_or_else(|| refused(Invalid::new("kind", "choose correction or update")))?;
+    app.store
+        .add_correction(id, kind, &form.note, Some(staff.user.id), Timestamp::now())
+        .await
+        .map_err(store_refusal)?;
+    Ok(private(
+        Redirect::to(&format!("/admin/articles/{id}")).into_response(),
+    ))
 }

@@ -8,6 +8,7 @@
 mod articles;
 mod dashboard;
 mod diff;
+mod people;
 mod session;
 mod sign_in;
 
@@ -35,6 +36,20 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/admin/articles/{id}/status", post(articles::change_status))
         .route("/admin/articles/{id}/schedule", post(articles::schedule))
+        .route("/admin/articles/{id}/preview", get(articles::show_preview))
+        .route(
+            "/admin/articles/{id}/lead-image",
+            post(articles::set_lead_image),
+        )
+        .route(
+            "/admin/articles/{id}/corrections",
+            post(articles::add_correction),
+        )
+        .route(
+            "/admin/people",
+            get(people::show_people).post(people::add_person),
+        )
+        .route("/admin/audit", get(people::show_audit))
         .route(
             "/admin/articles/{id}/revisions",
             get(articles::show_revisions),

@@ -117,6 +117,23 @@ async fn render_article(app: &App, url: &str, id: ArticleId) -> Result<Rendered>
         Ok(article) => article,
         Err(redirect) => return Ok(redirect),
     };
+    article_page(app, url, article).await
+}
+
+/// The reader's page of an article in any status, for the newsroom's
+/// preview: exactly what readers will see, never cached.
+pub async fn preview(app: &App, id: ArticleId) -> Result<String> {
+    let mut article = app.store.article(id).await?.ok_or(AppError::NotFound)?;
+    // Not yet published: shown with the time it would carry if published now.
+    article
+        .first_published_at
+        .get_or_insert_with(jiff::Timestamp::now);
+    let url = article_path(&article.section.slug, &article.slug, article.id);
+    Ok(article_page(app, &url, article).await?.html)
+}
+
+async fn article_page(app: &App, url: &str, article: Article) -> Result<Rendered> {
+    let id = article.id;
     let chrome = Chrome::load(app).await?;
     let candidates = app.pages.related_candidates(&app.store, id).await?;
     let mut suggestions = app

@@ -2,7 +2,7 @@
 //! concurrency, workflow moves with embargoes and scheduling, and the audit
 //! log of who did what.
 
-use dateline_core::{ArticleId, ArticleStatus, Invalid, UserId};
+use dateline_core::{ArticleId, ArticleStatus, Invalid, LeadImage, MediaId, UserId};
 use jiff::Timestamp;
 
 use super::write::ArticleText;
@@ -47,6 +47,7 @@ pub struct Editorial {
     pub created_by: Option<UserId>,
     pub scheduled_at: Option<Timestamp>,
     pub embargo_until: Option<Timestamp>,
+    pub lead_image: Option<LeadImage>,
 }
 
 /// One saved version of an article's text.
@@ -111,22 +112,39 @@ fn embargoed(until: Timestamp) -> StoreError {
 
 impl Store {
     pub async fn editorial(&self, id: ArticleId) -> Result<Option<Editorial>> {
-        const SQL: &str = "select status, revision, created_by, scheduled_at, embargo_until
+        const SQL: &str = "select status, revision, created_by, scheduled_at, embargo_until,
+                lead_media_id, lead_caption, lead_credit
             from articles where id = $1";
-        type Row = (String, i64, Option<i64>, Option<i64>, Option<i64>);
+        type Row = (
+            String,
+            i64,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+        );
         let row: Option<Row> = read!(self, |conn| sqlx::query_as(SQL)
             .bind(id.0)
             .fetch_optional(&mut *conn)
             .await)?;
-        row.map(|(s, revision, created_by, scheduled_at, embargo_until)| {
-            Ok(Editorial {
-                status: status(&s)?,
-                revision,
-                created_by: created_by.map(UserId),
-                scheduled_at: opt_instant(scheduled_at)?,
-                embargo_until: opt_instant(embargo_until)?,
-            })
-        })
+        row.map(
+            |(s, revision, created_by, scheduled_at, embargo_until, media, caption, credit)| {
+                Ok(Editorial {
+                    status: status(&s)?,
+                    revision,
+                    created_by: created_by.map(UserId),
+                    scheduled_at: opt_instant(scheduled_at)?,
+                    embargo_until: opt_instant(embargo_until)?,
+                    lead_image: media.map(|m| LeadImage {
+                        media: MediaId(m),
+                        caption,
+                        credit,
+                    }),
+                })
+            },
+        )
         .transpose()
     }
 
@@ -359,6 +377,39 @@ impl Store {
             append_change!(tx, Entity::Article, id.0, ChangeKind::Published, now);
             Ok(true)
         })
+    }
+
+    /// Sets or removes the article's lead image (caption and credit as
+    /// used here; `None` falls back to the media item's own).
+    pub async fn set_lead_image(
+        &self,
+        id: ArticleId,
+        image: Option<&LeadImage>,
+        by: UserId,
+        now: Timestamp,
+    ) -> Result<()> {
+        const SQL: &str = "update articles set lead_media_id = $2, lead_caption = $3,
+            lead_credit = $4, updated_at = $5 where id = $1 returning status";
+        write_tx!(self, |tx| {
+            let current: Option<String> = sqlx::query_scalar(SQL)
+                .bind(id.0)
+                .bind(image.map(|i| i.media.0))
+                .bind(image.and_then(|i| i.caption.as_deref()))
+                .bind(image.and_then(|i| i.credit.as_deref()))
+                .bind(now.as_microsecond())
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some(current) = current else {
+                return Err(StoreError::NotFound);
+            };
+            let detail =
+                image.map_or_else(|| "removed".to_owned(), |i| format!("media {}", i.media.0));
+            audit!(tx, now, Some(by), id, "lead image", detail);
+            if status(&current)?.is_public() {
+                append_change!(tx, Entity::Article, id.0, ChangeKind::Updated, now);
+            }
+        });
+        Ok(())
     }
 
     /// Sets or lifts the article's embargo.

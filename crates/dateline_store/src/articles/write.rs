@@ -167,16 +167,20 @@ impl Store {
             .await
     }
 
-    /// Adds a dated correction or update note; the article counts as modified.
+    /// Adds a dated correction or update note on behalf of `by` (`None`: the
+    /// system); the article counts as modified.
     pub async fn add_correction(
         &self,
         id: ArticleId,
         kind: CorrectionKind,
         note: &str,
+        by: Option<UserId>,
         now: Timestamp,
     ) -> Result<()> {
         const INSERT: &str =
             "insert into corrections (article_id, kind, note, created_at) values ($1, $2, $3, $4)";
+        const AUDIT: &str = "insert into audit_log (at, user_id, article_id, action, detail)
+            values ($1, $2, $3, $4, $5)";
         const TOUCH: &str = "update articles set updated_at = $2 where id = $1 returning status";
         let note = dateline_core::Text::parse("note", note, 2000)?;
         write_tx!(self, |tx| {
@@ -190,6 +194,14 @@ impl Store {
                 .bind(kind.as_str())
                 .bind(note.as_str())
                 .bind(now.as_microsecond())
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(AUDIT)
+                .bind(now.as_microsecond())
+                .bind(by.map(|u| u.0))
+                .bind(id.0)
+                .bind(kind.as_str())
+                .bind(note.as_str())
                 .execute(&mut *tx)
                 .await?;
             if status == ArticleStatus::Published.as_str() {

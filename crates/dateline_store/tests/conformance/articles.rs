@@ -199,6 +199,7 @@ pub async fn corrections_mark_a_published_article_updated(store: &Store) {
             ids[0],
             CorrectionKind::Correction,
             "The bridge is 2.1 km long, not 21 km.",
+            None,
             corrected,
         )
         .await
@@ -213,7 +214,7 @@ pub async fn corrections_mark_a_published_article_updated(store: &Store) {
         [ChangeKind::Updated]
     );
     let empty = store
-        .add_correction(ids[0], CorrectionKind::Update, "  ", corrected)
+        .add_correction(ids[0], CorrectionKind::Update, "  ", None, corrected)
         .await;
     assert!(matches!(empty, Err(StoreError::Invalid(_))), "{empty:?}");
 }
