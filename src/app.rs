@@ -23,6 +23,9 @@ pub struct App {
     /// Sign-in attempts per account (its lowercased address).
     pub sign_in_by_account: Throttle<String>,
     pub data_dir: PathBuf,
+    /// Opens `/admin/setup` from anywhere while there is no admin; printed
+    /// to the log at start.
+    pub setup_token: String,
     /// Woken when this node enqueues a job, so the worker need not wait out its sleep.
     pub jobs_enqueued: tokio::sync::Notify,
 }
@@ -52,6 +55,7 @@ impl App {
             sign_in_by_account: Throttle::new(SIGN_INS_PER_ACCOUNT, Duration::from_secs(6)),
             data_dir,
             jobs_enqueued: tokio::sync::Notify::new(),
+            setup_token: crate::accounts::new_token(),
         }))
     }
 

@@ -77,7 +77,7 @@ async function firstShown(url, text, deadline) {
     step('contributor added');
 
     // 2. The contributor writes, previews and submits.
-    const writer = await signIn(browser, 'stringer@example.org', password);
+    let writer = await signIn(browser, 'stringer@example.org', password);
     const headline = `Ferry timetable changes for the monsoon ${Date.now()}`;
     await writer.goto(`${BASE}/admin/articles/new`);
     await axe(writer, 'new article');
@@ -87,6 +87,19 @@ async function firstShown(url, text, deadline) {
     await Promise.all([writer.waitForURL(/\/admin\/articles\/\d+$/), writer.click('text=Create draft')]);
     const editorUrl = writer.url();
     await axe(writer, 'editor');
+    // Live preview, then autosave: typing, a closed tab, the text restored.
+    await writer.waitForFunction(() => document.getElementById('body-preview').textContent.includes('an hour earlier'));
+    await writer.fill('#article-body', 'Ferries will leave an hour earlier from Monday.\n\nThe last boat goes at seven.\n\nTyped, never saved.');
+    await writer.waitForFunction(() => document.getElementById('autosave-status').textContent.includes('kept'), null, { timeout: 15000 });
+    await writer.close();
+    const reopened = await writer.context().newPage();
+    await reopened.goto(editorUrl);
+    check(await reopened.isVisible('text=You have unsaved text'), 'the editor offers the unsaved text');
+    await reopened.click('text=Restore it into the editor');
+    check((await reopened.inputValue('#article-body')).includes('Typed, never saved.'), 'the typed text came back');
+    await Promise.all([reopened.waitForURL(editorUrl), reopened.click('button:text("Save")')]);
+    step('autosaved and restored');
+    writer = reopened;
     await writer.selectOption('#lead-media', { index: 1 });
     await writer.fill('#lead-caption', 'The jetty at first light.');
     await Promise.all([writer.waitForURL(editorUrl), writer.click('text=Set lead image')]);

@@ -252,3 +252,104 @@ async fn the_eleventh_attempt_in_a_minute_for_one_account_is_refused_without_che
     // Another account from the same address is not locked out.
     sign_in(&server, "ravi@example.org").await;
 }
+
+#[tokio::test]
+async fn the_first_admin_is_set_up_from_this_machine_or_with_the_logged_token_and_only_once() {
+    let server = TestServer::with_demo().await;
+    let setup = format!("{}/admin/setup", server.base);
+    let from_loopback = server.client.get(&setup).send().await.unwrap();
+    assert_eq!(from_loopback.status(), 200);
+    assert_eq!(
+        from_loopback.headers()["cache-control"],
+        "private, no-store"
+    );
+
+    // Through a proxy on this machine the connection is loopback, the reader is not.
+    let proxied = server
+        .client
+        .get(&setup)
+        .header("x-forwarded-for", "203.0.113.7")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(proxied.status(), 403);
+    let token = &server.app.setup_token;
+    let with_token = server
+        .client
+        .get(format!("{setup}?token={token}"))
+        .header("x-forwarded-for", "203.0.113.7")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_token.status(), 200);
+
+    let wrong_token = post(
+        &server,
+        "/admin/setup",
+        "",
+        encode(&[
+            ("token", "0"),
+            ("email", "chief@example.org"),
+            ("name", "Chief"),
+            ("password", PASSWORD),
+        ]),
+    )
+    .await;
+    assert_eq!(wrong_token.status(), 403);
+    let short = post(
+        &server,
+        "/admin/setup",
+        "",
+        encode(&[
+            ("token", token),
+            ("email", "chief@example.org"),
+            ("name", "Chief"),
+            ("password", "short"),
+        ]),
+    )
+    .await;
+    assert_eq!(short.status(), 422);
+    assert_eq!(
+        server.app.store.admin_count().await.unwrap(),
+        0,
+        "nothing stored"
+    );
+
+    let done = post(
+        &server,
+        "/admin/setup",
+        "",
+        encode(&[
+            ("token", token),
+            ("email", "chief@example.org"),
+            ("name", "Chief"),
+            ("password", PASSWORD),
+        ]),
+    )
+    .await;
+    assert_eq!(done.status(), 303);
+    let session = set_cookie(&done, "dateline_session").expect("signed in at once");
+    let cookie = format!("dateline_session={}", cookie_value(&session));
+    let desk = get_with(&server, "/admin/people", &cookie).await;
+    assert_eq!(desk.status(), 200, "the first account is an admin");
+
+    assert_eq!(
+        server.client.get(&setup).send().await.unwrap().status(),
+        404,
+        "setup is gone"
+    );
+    let again = post(
+        &server,
+        "/admin/setup",
+        "",
+        encode(&[
+            ("token", token),
+            ("email", "second@example.org"),
+            ("name", "Second"),
+            ("password", PASSWORD),
+        ]),
+    )
+    .await;
+    assert_eq!(again.status(), 404);
+    assert_eq!(server.app.store.admin_count().await.unwrap(), 1);
+}

@@ -209,6 +209,30 @@ async fn cases(server: &TestServer, t: Targets, who: Option<Role>) -> Vec<Case> 
             allowed: Everyone,
         },
         Case {
+            method: "POST",
+            path: format!("/admin/articles/{own}/autosave"),
+            fields: text("Own draft, being typed", revision(own).await),
+            allowed: Everyone,
+        },
+        Case {
+            method: "POST",
+            path: format!("/admin/articles/{own}/autosave/discard"),
+            fields: vec![],
+            allowed: Everyone,
+        },
+        Case {
+            method: "POST",
+            path: "/admin/markdown".into(),
+            fields: vec![("body", "*Preview*".into())],
+            allowed: Everyone,
+        },
+        Case {
+            method: "POST",
+            path: format!("/admin/articles/{others}/autosave"),
+            fields: text("Someone else's draft, being typed", revision(others).await),
+            allowed: EditorAndUp,
+        },
+        Case {
             method: "GET",
             path: format!("/admin/articles/{others}"),
             fields: vec![],
@@ -224,6 +248,12 @@ async fn cases(server: &TestServer, t: Targets, who: Option<Role>) -> Vec<Case> 
             method: "POST",
             path: format!("/admin/articles/{others}"),
             fields: text("Someone else's draft, edited", revision(others).await),
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "POST",
+            path: format!("/admin/articles/{others}/revisions/1/restore"),
+            fields: vec![],
             allowed: EditorAndUp,
         },
         Case {
@@ -336,7 +366,7 @@ async fn every_admin_route_admits_exactly_the_roles_the_rules_name_and_refuses_f
             let expected_ok = who.role.is_some_and(|role| case.allowed.admits(role));
             let ok = match who.role {
                 None => status == 303 && response.headers()["location"] == "/admin/sign-in",
-                Some(_) if expected_ok => matches!(status, 200 | 303),
+                Some(_) if expected_ok => matches!(status, 200 | 204 | 303),
                 Some(_) => status == 403,
             };
             if !ok {
@@ -365,6 +395,10 @@ async fn every_admin_route_admits_exactly_the_roles_the_rules_name_and_refuses_f
             state,
             store.desk_articles(1000).await.unwrap().len(),
             store.users().await.unwrap().len(),
+            store
+                .autosave_of(t.others, admin.user.unwrap())
+                .await
+                .unwrap(),
         )
     };
     let before = snapshot().await;
@@ -464,5 +498,147 @@ async fn of_two_saves_of_one_article_one_wins_and_the_other_sees_the_conflict_wi
             .unwrap()
             .status,
         ArticleStatus::Draft
+    );
+}
+
+#[tokio::test]
+async fn typed_text_is_kept_until_saved_and_an_old_revision_can_be_restored_as_a_new_one() {
+    let server = TestServer::with_demo().await;
+    let meera = session(&server, Role::Author).await;
+    let id = draft(
+        &server.app.store,
+        meera.user.unwrap(),
+        "Night market reopens",
+    )
+    .await;
+    let editor = format!("/admin/articles/{id}");
+
+    // The editor's script sends the text as it is typed.
+    let typed = encode(&[
+        ("csrf", &meera.csrf),
+        ("revision", "1"),
+        ("headline", "Night market reopens on Friday"),
+        ("standfirst", ""),
+        ("body", "Half-typed para"),
+    ]);
+    let kept = post(&server, &format!("{editor}/autosave"), &meera.cookie, typed).await;
+    assert_eq!(kept.status(), 204);
+    let page = get_with(&server, &editor, &meera.cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("You have unsaved text of this article"),
+        "{page}"
+    );
+    let restored = get_with(
+        &server,
+        &format!("{editor}?restore=autosave"),
+        &meera.cookie,
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(restored.contains("Half-typed para</textarea>"));
+
+    // Saving stores a revision and clears the kept text.
+    let save = encode(&[
+        ("csrf", &meera.csrf),
+        ("revision", "1"),
+        ("headline", "Night market reopens on Friday"),
+        ("standfirst", ""),
+        ("body", "The night market reopens on Friday."),
+    ]);
+    assert_eq!(
+        post(&server, &editor, &meera.cookie, save).await.status(),
+        303
+    );
+    assert!(
+        server
+            .app
+            .store
+            .autosave_of(id, meera.user.unwrap())
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Revision 1 comes back as revision 3; 2 stays in the history.
+    let restore = encode(&[("csrf", &meera.csrf)]);
+    let back = post(
+        &server,
+        &format!("{editor}/revisions/1/restore"),
+        &meera.cookie,
+        restore,
+    )
+    .await;
+    assert_eq!(back.status(), 303);
+    let revisions = server.app.store.revisions(id).await.unwrap();
+    assert_eq!(
+        revisions.iter().map(|r| r.number).collect::<Vec<_>>(),
+        [3, 2, 1]
+    );
+    assert_eq!(revisions[0].headline, "Night market reopens");
+    assert_eq!(revisions[0].body_markdown, revisions[2].body_markdown);
+
+    // The live preview renders as readers get it, sanitised.
+    let markdown = encode(&[
+        ("csrf", &meera.csrf),
+        ("body", "**Bold** <script>alert(1)</script>"),
+    ]);
+    let html = post(&server, "/admin/markdown", &meera.cookie, markdown)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("<strong>Bold</strong>") && !html.contains("<script"),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn a_save_refused_for_a_conflict_is_kept_for_its_writer() {
+    let server = TestServer::with_demo().await;
+    let (a, b) = (
+        session(&server, Role::Editor).await,
+        session(&server, Role::Admin).await,
+    );
+    let id = draft(&server.app.store, a.user.unwrap(), "Bridge closure").await;
+    let form = |who: &Session, body: &str| {
+        encode(&[
+            ("csrf", &who.csrf),
+            ("revision", "1"),
+            ("headline", "Bridge closure"),
+            ("standfirst", ""),
+            ("body", body),
+        ])
+    };
+    let path = format!("/admin/articles/{id}");
+    assert_eq!(
+        post(&server, &path, &a.cookie, form(&a, "First text."))
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        post(&server, &path, &b.cookie, form(&b, "Second text."))
+            .await
+            .status(),
+        409
+    );
+    let kept = server
+        .app
+        .store
+        .autosave_of(id, b.user.unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept.body_markdown, "Second text.");
+    assert_eq!(
+        kept.base_revision, 1,
+        "saving it again meets the conflict, not an overwrite"
     );
 }

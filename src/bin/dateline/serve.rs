@@ -35,6 +35,15 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         );
     }
     let addr = listener.local_addr()?;
+    if app.store.admin_count().await? == 0 {
+        // The link is how an operator without a shell on a loopback
+        // browser reaches setup; it opens nothing once an admin exists.
+        tracing::warn!(
+            "no admin yet: create one at {}/admin/setup?token={} (or open /admin/setup on this machine), or run `dateline user add EMAIL --role admin`",
+            app.config.site.base_url.trim_end_matches('/'),
+            app.setup_token
+        );
+    }
     tracing::info!(%addr, backend = app.store.backend_name(), "serving");
     println!(
         "Dateline is serving {} at http://{addr}/",

@@ -10,7 +10,7 @@ use dateline_core::{
     Action, ArticleId, ArticleStatus, Body, CorrectionKind, Headline, Invalid, LeadImage, MediaId,
     NewArticle, Ownership, Section, SectionId, Slug,
 };
-use dateline_store::{ArticleText, Editorial, MediaItem, Revision, StoreError};
+use dateline_store::{ArticleText, Autosave, Editorial, MediaItem, Revision, StoreError};
 use jiff::{Timestamp, civil::DateTime};
 use serde::{Deserialize, Serialize};
 
@@ -64,6 +64,8 @@ struct EditorPage<'a> {
     lead_caption: Option<String>,
     lead_credit: Option<String>,
     can_correct: bool,
+    #[serde(flatten)]
+    extras: EditorExtras,
 }
 
 #[derive(Serialize)]
@@ -89,6 +91,18 @@ fn ownership(staff: &Staff, editorial: &Editorial) -> Ownership {
 
 async fn editorial(app: &App, id: ArticleId) -> Result<Editorial> {
     app.store.editorial(id).await?.ok_or(AppError::NotFound)
+}
+
+/// The article's state, if `staff` may edit it as it stands (else 403).
+async fn editable(app: &App, staff: &Staff, id: ArticleId) -> Result<Editorial> {
+    let state = editorial(app, id).await?;
+    staff.require(Action::EditArticle(ownership(staff, &state), state.status))?;
+    Ok(state)
+}
+
+/// After a change, the editor again (303, so a reload does not repeat it).
+fn back_to_editor(id: ArticleId) -> Response {
+    private(Redirect::to(&format!("/admin/articles/{id}")).into_response())
 }
 
 fn checked_text(form: &TextForm) -> std::result::Result<ArticleText, Vec<Invalid>> {
@@ -163,42 +177,70 @@ pub async fn create(
         .store
         .create_draft(&new, staff.user.id, Timestamp::now())
         .await?;
-    Ok(private(
-        Redirect::to(&format!("/admin/articles/{id}")).into_response(),
-    ))
+    Ok(back_to_editor(id))
+}
+
+#[derive(Deserialize)]
+pub struct EditorQuery {
+    /// `autosave`: fill the form with the staff member's unsaved text.
+    restore: Option<String>,
+}
+
+/// What only the plain editor page shows.
+#[derive(Default, Serialize)]
+struct EditorExtras {
+    /// The staff member's unsaved text, offered for restoring.
+    unsaved: Option<Autosave>,
 }
 
 /// `GET /admin/articles/{id}`: the editor.
 pub async fn show_editor(
     State(app): State<AppState>,
     Path(id): Path<i64>,
+    Query(query): Query<EditorQuery>,
     staff: Staff,
 ) -> Result<Response> {
     let id = ArticleId(id);
-    let state = editorial(&app, id).await?;
-    staff.require(Action::EditArticle(ownership(&staff, &state), state.status))?;
-    let current = app
-        .store
-        .latest_revision(id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let form = TextForm {
-        headline: current.headline,
-        standfirst: current.standfirst,
-        body: current.body_markdown,
-        revision: state.revision,
-        section: 0,
+    let state = editable(&app, &staff, id).await?;
+    let unsaved = app.store.autosave_of(id, staff.user.id).await?;
+    let restoring = query.restore.as_deref() == Some("autosave");
+    let form = match &unsaved {
+        // Based on the revision it was typed over: if someone saved since,
+        // saving it meets the conflict page, not a silent overwrite.
+        Some(unsaved) if restoring => TextForm {
+            headline: unsaved.headline.clone(),
+            standfirst: unsaved.standfirst.clone(),
+            body: unsaved.body_markdown.clone(),
+            revision: unsaved.base_revision,
+            section: 0,
+        },
+        _ => {
+            let current = app
+                .store
+                .latest_revision(id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            TextForm {
+                headline: current.headline,
+                standfirst: current.standfirst,
+                body: current.body_markdown,
+                revision: state.revision,
+                section: 0,
+            }
+        }
     };
-    editor_page(
-        &app,
-        &staff,
-        Some((id, &state)),
-        &form,
-        Vec::new(),
-        None,
-        StatusCode::OK,
-    )
-    .await
+    let extras = EditorExtras {
+        unsaved: unsaved.filter(|_| !restoring),
+    };
+    let page = Page {
+        staff: &staff,
+        article: Some((id, &state)),
+        form: &form,
+        errors: Vec::new(),
+        conflict: None,
+        extras,
+    };
+    page.render(&app, StatusCode::OK).await
 }
 
 /// `POST /admin/articles/{id}`: saves the text as a new revision, unless
@@ -209,8 +251,7 @@ pub async fn save(
     AdminForm { staff, form }: AdminForm<TextForm>,
 ) -> Result<Response> {
     let id = ArticleId(id);
-    let state = editorial(&app, id).await?;
-    staff.require(Action::EditArticle(ownership(&staff, &state), state.status))?;
+    let state = editable(&app, &staff, id).await?;
     let text = match checked_text(&form) {
         Ok(text) => text,
         Err(errors) => {
@@ -231,10 +272,12 @@ pub async fn save(
         .save_article_text(id, &text, form.revision, staff.user.id, Timestamp::now())
         .await
     {
-        Ok(_) => Ok(private(
-            Redirect::to(&format!("/admin/articles/{id}")).into_response(),
-        )),
+        Ok(_) => Ok(back_to_editor(id)),
         Err(StoreError::StaleRevision { current }) => {
+            // Kept for its writer too: recoverable even if this page is closed.
+            app.store
+                .autosave(id, staff.user.id, &autosave_of_form(&form))
+                .await?;
             let theirs = app.store.latest_revision(id).await?;
             let latest = theirs.as_ref().filter(|r| r.number == current);
             let diff = latest.map_or_else(Vec::new, |r| {
@@ -289,9 +332,7 @@ pub async fn change_status(
         .move_article(id, next, Some(staff.user.id), Timestamp::now())
         .await
         .map_err(store_refusal)?;
-    Ok(private(
-        Redirect::to(&format!("/admin/articles/{id}")).into_response(),
-    ))
+    Ok(back_to_editor(id))
 }
 
 #[derive(Deserialize)]
@@ -321,9 +362,7 @@ pub async fn schedule(
         .await
         .map_err(store_refusal)?;
     app.jobs_enqueued.notify_one();
-    Ok(private(
-        Redirect::to(&format!("/admin/articles/{id}")).into_response(),
-    ))
+    Ok(back_to_editor(id))
 }
 
 #[derive(Deserialize)]
@@ -351,8 +390,7 @@ pub async fn show_revisions(
     staff: Staff,
 ) -> Result<Response> {
     let id = ArticleId(id);
-    let state = editorial(&app, id).await?;
-    staff.require(Action::EditArticle(ownership(&staff, &state), state.status))?;
+    editable(&app, &staff, id).await?;
     let revisions = app.store.revisions(id).await?;
     let newest = revisions.first().map_or(1, |r| r.number);
     let to = query.to.unwrap_or(newest);
@@ -411,6 +449,16 @@ fn store_refusal(e: StoreError) -> AppError {
     }
 }
 
+/// The editor page as one request shows it.
+struct Page<'a> {
+    staff: &'a Staff,
+    article: Option<(ArticleId, &'a Editorial)>,
+    form: &'a TextForm,
+    errors: Vec<Invalid>,
+    conflict: Option<Conflict>,
+    extras: EditorExtras,
+}
+
 async fn editor_page(
     app: &App,
     staff: &Staff,
@@ -420,71 +468,94 @@ async fn editor_page(
     conflict: Option<Conflict>,
     status: StatusCode,
 ) -> Result<Response> {
-    let moves = article.map_or_else(Vec::new, |(_, state)| {
-        let own = ownership(staff, state);
-        [
-            (ArticleStatus::InReview, "Submit for review"),
-            (ArticleStatus::Draft, "Back to draft"),
-            (ArticleStatus::Published, "Publish now"),
-            (ArticleStatus::Unpublished, "Unpublish"),
-        ]
-        .into_iter()
-        .filter(|(next, _)| {
-            state.status.can_become(*next)
-                && dateline_core::allows(staff.user.role, Action::MoveArticle(own, *next))
-        })
-        .map(|(next, label)| (next.as_str(), label))
-        .collect()
-    });
-    let can_schedule = article.is_some_and(|(_, state)| {
-        matches!(
-            state.status,
-            ArticleStatus::Draft | ArticleStatus::InReview | ArticleStatus::Scheduled
-        ) && dateline_core::allows(
-            staff.user.role,
-            Action::MoveArticle(ownership(staff, state), ArticleStatus::Scheduled),
-        )
-    });
-    let lead = article.and_then(|(_, s)| s.lead_image.as_ref());
-    let can_correct = article.is_some_and(|(_, state)| {
-        state.status == ArticleStatus::Published
-            && dateline_core::allows(
-                staff.user.role,
-                Action::CorrectArticle(ownership(staff, state)),
-            )
-    });
-    let html = app.templates.render(
-        "admin/editor.html",
-        EditorPage {
-            staff: staff.view(),
-            id: article.map(|(id, _)| id),
+    let page = Page {
+        staff,
+        article,
+        form,
+        errors,
+        conflict,
+        extras: EditorExtras::default(),
+    };
+    page.render(app, status).await
+}
+
+impl Page<'_> {
+    async fn render(self, app: &App, status: StatusCode) -> Result<Response> {
+        let Page {
+            staff,
+            article,
             form,
-            status: article.map(|(_, s)| s.status.as_str()),
-            sections: app.store.sections().await?,
-            errors: errors
-                .into_iter()
-                .map(|e| FieldError {
-                    field: e.field,
-                    message: format!("{}: {}", e.field, e.reason),
-                })
-                .collect(),
-            moves,
-            can_schedule,
-            scheduled_at: article.and_then(|(_, s)| s.scheduled_at),
-            embargo_until: article.and_then(|(_, s)| s.embargo_until),
+            errors,
             conflict,
-            media: if article.is_some() {
-                app.store.media_items(MEDIA_CHOICES).await?
-            } else {
-                Vec::new()
+            extras,
+        } = self;
+        let moves = article.map_or_else(Vec::new, |(_, state)| {
+            let own = ownership(staff, state);
+            [
+                (ArticleStatus::InReview, "Submit for review"),
+                (ArticleStatus::Draft, "Back to draft"),
+                (ArticleStatus::Published, "Publish now"),
+                (ArticleStatus::Unpublished, "Unpublish"),
+            ]
+            .into_iter()
+            .filter(|(next, _)| {
+                state.status.can_become(*next)
+                    && dateline_core::allows(staff.user.role, Action::MoveArticle(own, *next))
+            })
+            .map(|(next, label)| (next.as_str(), label))
+            .collect()
+        });
+        let can_schedule = article.is_some_and(|(_, state)| {
+            matches!(
+                state.status,
+                ArticleStatus::Draft | ArticleStatus::InReview | ArticleStatus::Scheduled
+            ) && dateline_core::allows(
+                staff.user.role,
+                Action::MoveArticle(ownership(staff, state), ArticleStatus::Scheduled),
+            )
+        });
+        let lead = article.and_then(|(_, s)| s.lead_image.as_ref());
+        let can_correct = article.is_some_and(|(_, state)| {
+            state.status == ArticleStatus::Published
+                && dateline_core::allows(
+                    staff.user.role,
+                    Action::CorrectArticle(ownership(staff, state)),
+                )
+        });
+        let html = app.templates.render(
+            "admin/editor.html",
+            EditorPage {
+                staff: staff.view(),
+                id: article.map(|(id, _)| id),
+                form,
+                status: article.map(|(_, s)| s.status.as_str()),
+                sections: app.store.sections().await?,
+                errors: errors
+                    .into_iter()
+                    .map(|e| FieldError {
+                        field: e.field,
+                        message: format!("{}: {}", e.field, e.reason),
+                    })
+                    .collect(),
+                moves,
+                can_schedule,
+                scheduled_at: article.and_then(|(_, s)| s.scheduled_at),
+                embargo_until: article.and_then(|(_, s)| s.embargo_until),
+                conflict,
+                media: if article.is_some() {
+                    app.store.media_items(MEDIA_CHOICES).await?
+                } else {
+                    Vec::new()
+                },
+                lead_media: lead.map(|l| l.media.0),
+                lead_caption: lead.and_then(|l| l.caption.clone()),
+                lead_credit: lead.and_then(|l| l.credit.clone()),
+                can_correct,
+                extras,
             },
-            lead_media: lead.map(|l| l.media.0),
-            lead_caption: lead.and_then(|l| l.caption.clone()),
-            lead_credit: lead.and_then(|l| l.credit.clone()),
-            can_correct,
-        },
-    )?;
-    Ok(private((status, Html(html)).into_response()))
+        )?;
+        Ok(private((status, Html(html)).into_response()))
+    }
 }
 
 #[derive(Deserialize)]
@@ -505,8 +576,7 @@ pub async fn set_lead_image(
     AdminForm { staff, form }: AdminForm<LeadImageForm>,
 ) -> Result<Response> {
     let id = ArticleId(id);
-    let state = editorial(&app, id).await?;
-    staff.require(Action::EditArticle(ownership(&staff, &state), state.status))?;
+    editable(&app, &staff, id).await?;
     let media = form.media.trim();
     let image = if media.is_empty() || media == "0" {
         None
@@ -531,9 +601,7 @@ pub async fn set_lead_image(
             }
             other => other.into(),
         })?;
-    Ok(private(
-        Redirect::to(&format!("/admin/articles/{id}")).into_response(),
-    ))
+    Ok(back_to_editor(id))
 }
 
 /// `GET /admin/articles/{id}/preview`: the reader's page, before readers see it.
@@ -543,8 +611,7 @@ pub async fn show_preview(
     staff: Staff,
 ) -> Result<Response> {
     let id = ArticleId(id);
-    let state = editorial(&app, id).await?;
-    staff.require(Action::EditArticle(ownership(&staff, &state), state.status))?;
+    editable(&app, &staff, id).await?;
     let html = crate::web::reader::article::preview(&app, id).await?;
     Ok(private(Html(html).into_response()))
 }
@@ -578,7 +645,93 @@ pub async fn add_correction(
         .add_correction(id, kind, &form.note, Some(staff.user.id), Timestamp::now())
         .await
         .map_err(store_refusal)?;
-    Ok(private(
-        Redirect::to(&format!("/admin/articles/{id}")).into_response(),
-    ))
+    Ok(back_to_editor(id))
+}
+
+fn autosave_of_form(form: &TextForm) -> Autosave {
+    Autosave {
+        base_revision: form.revision,
+        saved_at: Timestamp::now(),
+        headline: form.headline.clone(),
+        standfirst: form.standfirst.clone(),
+        body_markdown: form.body.clone(),
+    }
+}
+
+/// `POST /admin/articles/{id}/autosave`: the editor's script keeps the text
+/// being typed, so a closed tab loses at most a few seconds of it.
+pub async fn autosave(
+    State(app): State<AppState>,
+    Path(id): Path<i64>,
+    AdminForm { staff, form }: AdminForm<TextForm>,
+) -> Result<Response> {
+    let id = ArticleId(id);
+    editable(&app, &staff, id).await?;
+    app.store
+        .autosave(id, staff.user.id, &autosave_of_form(&form))
+        .await?;
+    Ok(private(StatusCode::NO_CONTENT.into_response()))
+}
+
+/// `POST /admin/articles/{id}/autosave/discard`.
+pub async fn discard_autosave(
+    State(app): State<AppState>,
+    Path(id): Path<i64>,
+    AdminForm { staff, .. }: AdminForm<super::sign_in::Nothing>,
+) -> Result<Response> {
+    let id = ArticleId(id);
+    editable(&app, &staff, id).await?;
+    app.store.discard_autosave(id, staff.user.id).await?;
+    Ok(back_to_editor(id))
+}
+
+/// `POST /admin/articles/{id}/revisions/{number}/restore`: an old text
+/// becomes the newest revision (history is never rewritten).
+pub async fn restore_revision(
+    State(app): State<AppState>,
+    Path((id, number)): Path<(i64, i64)>,
+    AdminForm { staff, .. }: AdminForm<super::sign_in::Nothing>,
+) -> Result<Response> {
+    let id = ArticleId(id);
+    let state = editable(&app, &staff, id).await?;
+    let old = app
+        .store
+        .revisions(id)
+        .await?
+        .into_iter()
+        .find(|r| r.number == number)
+        .ok_or(AppError::NotFound)?;
+    let text = ArticleText {
+        headline: Headline::parse(&old.headline).map_err(refused)?,
+        standfirst: old.standfirst,
+        body: Body::from_markdown(&old.body_markdown),
+    };
+    app.store
+        .save_article_text(id, &text, state.revision, staff.user.id, Timestamp::now())
+        .await
+        .map_err(|e| match e {
+            StoreError::StaleRevision { .. } => AppError::refused(
+                StatusCode::CONFLICT,
+                "Not restored",
+                "Someone saved the article just now. Look at the revisions again and retry.",
+            ),
+            other => other.into(),
+        })?;
+    Ok(back_to_editor(id))
+}
+
+#[derive(Deserialize)]
+pub struct MarkdownForm {
+    #[serde(default)]
+    body: String,
+}
+
+/// `POST /admin/markdown`: the sanitised HTML of a body, for the editor's
+/// live preview (the same rendering readers get).
+pub async fn render_markdown(
+    AdminForm { staff, form }: AdminForm<MarkdownForm>,
+) -> Result<Response> {
+    staff.require(Action::CreateArticle)?;
+    let html = dateline_core::render_markdown(&form.body);
+    Ok(private(Html(html).into_response()))
 }

@@ -10,6 +10,7 @@ mod dashboard;
 mod diff;
 mod people;
 mod session;
+mod setup;
 mod sign_in;
 
 use axum::{
@@ -50,6 +51,17 @@ pub fn routes() -> Router<AppState> {
             get(people::show_people).post(people::add_person),
         )
         .route("/admin/audit", get(people::show_audit))
+        .route("/admin/articles/{id}/autosave", post(articles::autosave))
+        .route(
+            "/admin/articles/{id}/autosave/discard",
+            post(articles::discard_autosave),
+        )
+        .route(
+            "/admin/articles/{id}/revisions/{number}/restore",
+            post(articles::restore_revision),
+        )
+        .route("/admin/markdown", post(articles::render_markdown))
+        .route("/admin/setup", get(setup::show_setup).post(setup::set_up))
         .route(
             "/admin/articles/{id}/revisions",
             get(articles::show_revisions),

@@ -145,6 +145,8 @@ pub async fn sign_in(
             now,
         )
         .await?;
+    // Sign-ins are rare enough to sweep expired sessions away as they happen.
+    app.store.purge_expired_sessions(now).await?;
     tracing::info!(user = user.id.0, "signed in");
     let mut response = private(Redirect::to("/admin").into_response());
     let headers = response.headers_mut();

@@ -196,6 +196,11 @@ impl Store {
                 .bind(text.body.markdown())
                 .execute(&mut *tx)
                 .await?;
+            sqlx::query(super::autosave::DISCARD)
+                .bind(id.0)
+                .bind(by.0)
+                .execute(&mut *tx)
+                .await?;
             audit!(
                 tx,
                 now,

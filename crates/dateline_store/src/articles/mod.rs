@@ -36,12 +36,14 @@ macro_rules! card_query {
     };
 }
 
+mod autosave;
 mod editorial;
 mod lists;
 mod read;
 mod related;
 mod write;
 
+pub use autosave::Autosave;
 pub(crate) use editorial::INSERT_REVISION;
 pub use editorial::{AuditEntry, Editorial, PUBLISH_SCHEDULED_JOB, Revision};
 pub use lists::{ArticleList, DeskEntry};
