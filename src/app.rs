@@ -23,6 +23,7 @@ pub struct App {
     /// Sign-in attempts per account (its lowercased address).
     pub sign_in_by_account: Throttle<String>,
     pub data_dir: PathBuf,
+    pub mailer: crate::mail::Mailer,
     /// Opens `/admin/setup` from anywhere while there is no admin; printed
     /// to the log at start.
     pub setup_token: String,
@@ -44,6 +45,7 @@ impl App {
         let store = open_store(&config, &data_dir).await?;
         let templates = Templates::new(&config.site, Some(data_dir.join("theme")))?;
         let pages = Arc::new(PageCache::new(config.cache.max_bytes));
+        let mailer = crate::mail::Mailer::new(&config.mail)?;
         Ok(Arc::new(App {
             store,
             config,
@@ -56,6 +58,7 @@ impl App {
             data_dir,
             jobs_enqueued: tokio::sync::Notify::new(),
             setup_token: crate::accounts::new_token(),
+            mailer,
         }))
     }
 

@@ -9,5 +9,6 @@ pub mod app;
 pub mod config;
 pub mod demo;
 pub mod jobs;
+pub mod mail;
 pub mod telemetry;
 pub mod web;

@@ -24,6 +24,7 @@ pub struct Config {
     pub server: ServerConfig,
     pub database: DatabaseConfig,
     pub cache: CacheConfig,
+    pub mail: MailConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -81,6 +82,26 @@ pub struct DatabaseConfig {
 pub struct CacheConfig {
     /// Memory for rendered pages (all encodings), in bytes; 0 turns the page cache off.
     pub max_bytes: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MailConfig {
+    /// `smtp://host:port` (plain, or STARTTLS when offered), `smtps://host:465`
+    /// (TLS); user and password in the URL. Unset: no mail is sent, and
+    /// features that need it say so.
+    pub smtp_url: Option<String>,
+    /// The sender of every message, `Name <address>`.
+    pub from: String,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            smtp_url: None,
+            from: "Dateline <newsroom@localhost>".into(),
+        }
+    }
 }
 
 impl Default for CacheConfig {
@@ -153,11 +174,12 @@ impl Config {
         }
     }
 
-    /// The configuration as TOML, with the database password hidden: for
+    /// The configuration as TOML, with the database and SMTP passwords hidden: for
     /// `dateline config check`.
     pub fn to_redacted_toml(&self) -> String {
         let mut shown = self.clone();
         shown.database.url = shown.database.url.as_deref().map(dateline_store::redact);
+        shown.mail.smtp_url = shown.mail.smtp_url.as_deref().map(dateline_store::redact);
         toml::to_string_pretty(&shown).unwrap_or_default()
     }
 }

@@ -6,6 +6,7 @@ mod cache;
 mod cli;
 mod feedback;
 mod html;
+mod mail;
 mod newsroom;
 mod reader;
 mod schedule;

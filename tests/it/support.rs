@@ -15,11 +15,18 @@ impl TestServer {
     /// Starts a server on 127.0.0.1:0 with the demo site seeded into a
     /// fresh SQLite data directory.
     pub async fn with_demo() -> Self {
+        Self::with_demo_and(|_| {}).await
+    }
+
+    /// As [`TestServer::with_demo`], with `configure` applied to the
+    /// configuration first.
+    pub async fn with_demo_and(configure: impl FnOnce(&mut Config)) -> Self {
         let data = tempfile::tempdir().unwrap();
         demo::write_config(data.path()).unwrap();
         let listener = web::bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
         let mut config = Config::load(data.path()).unwrap();
         config.apply_listen(Some(listener.local_addr().unwrap()));
+        configure(&mut config);
         let app = App::open(config, data.path().to_owned()).await.unwrap();
         demo::seed(&app.store, &app.media_dir(), jiff::Timestamp::now())
             .await

@@ -256,4 +256,79 @@ impl Store {
             .await?
             .rows_affected()))
     }
+
+    /// Records a password-reset link for `user`, valid until `expires_at`.
+    pub async fn create_password_reset(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        expires_at: Timestamp,
+        now: Timestamp,
+    ) -> Result<()> {
+        const SQL: &str =
+            "insert into password_resets (token_hash, user_id, created_at, expires_at)
+            values ($1, $2, $3, $4)";
+        write_tx!(self, |tx| {
+            sqlx::query(SQL)
+                .bind(token_hash)
+                .bind(user.0)
+                .bind(now.as_microsecond())
+                .bind(expires_at.as_microsecond())
+                .execute(&mut *tx)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// The account a reset link is for, if the link is unused and unexpired.
+    pub async fn password_reset_user(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<User>> {
+        const SQL: &str = "select u.id, u.email, u.name, u.role, u.created_at, u.disabled_at
+            from password_resets r join users u on u.id = r.user_id
+            where r.token_hash = $1 and r.used_at is null and r.expires_at > $2
+              and u.disabled_at is null";
+        let row: Option<UserRow> = read!(self, |conn| sqlx::query_as(SQL)
+            .bind(token_hash)
+            .bind(now.as_microsecond())
+            .fetch_optional(&mut *conn)
+            .await)?;
+        row.map(User::try_from).transpose()
+    }
+
+    /// Uses a reset link: sets the new password, ends every session of the
+    /// account and spends the link, in one transaction. `None` (and nothing
+    /// changed) if the link is unknown, used or expired.
+    pub async fn reset_password(
+        &self,
+        token_hash: &str,
+        new_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<UserId>> {
+        const SPEND: &str = "update password_resets set used_at = $2
+            where token_hash = $1 and used_at is null and expires_at > $2 returning user_id";
+        const UPDATE: &str =
+            "update users set password_hash = $1, password_changed_at = $2 where id = $3";
+        const END: &str = "delete from sessions where user_id = $1";
+        write_tx!(self, |tx| {
+            let user: Option<i64> = sqlx::query_scalar(SPEND)
+                .bind(token_hash)
+                .bind(now.as_microsecond())
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some(user) = user else {
+                return Ok(None);
+            };
+            sqlx::query(UPDATE)
+                .bind(new_hash)
+                .bind(now.as_microsecond())
+                .bind(user)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(END).bind(user).execute(&mut *tx).await?;
+            Ok(Some(UserId(user)))
+        })
+    }
 }

@@ -8,6 +8,7 @@
 mod articles;
 mod dashboard;
 mod diff;
+mod password;
 mod people;
 mod session;
 mod setup;
@@ -62,6 +63,14 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/admin/markdown", post(articles::render_markdown))
         .route("/admin/setup", get(setup::show_setup).post(setup::set_up))
+        .route(
+            "/admin/password-reset",
+            get(password::show_ask).post(password::ask),
+        )
+        .route(
+            "/admin/password-reset/{token}",
+            get(password::show_choose).post(password::choose),
+        )
         .route(
             "/admin/articles/{id}/revisions",
             get(articles::show_revisions),

@@ -25,8 +25,26 @@ use crate::{
     web::{AppError, Result, throttle::client_address},
 };
 
-/// The double-submit cookie of the sign-in form.
-const SIGN_IN_COOKIE: &str = "dateline_sign_in";
+/// The double-submit cookie of the forms shown before sign-in (signing in,
+/// resetting a password): the form must echo it, which a page of another
+/// site cannot do.
+pub const SIGN_IN_COOKIE: &str = "dateline_sign_in";
+
+/// Refuses a pre-sign-in form whose token does not echo its cookie.
+pub fn check_form_token(headers: &axum::http::HeaderMap, sent: &str) -> Result<()> {
+    let expected = cookie(headers, SIGN_IN_COOKIE).unwrap_or_default();
+    if expected.is_empty() || !same_secret(sent, expected) {
+        return Err(session::expired_form());
+    }
+    Ok(())
+}
+
+/// A fresh token for a pre-sign-in form, and the cookie that carries it.
+pub fn new_form_token(app: &AppState) -> (String, HeaderValue) {
+    let token = new_token();
+    let cookie = set_cookie(app, SIGN_IN_COOKIE, &token, 3600);
+    (token, cookie)
+}
 
 #[derive(Serialize)]
 struct SignInPage<'a> {
@@ -70,10 +88,7 @@ pub async fn sign_in(
             format!("The form could not be read: {e}."),
         )
     })?;
-    let expected = cookie(&parts.headers, SIGN_IN_COOKIE).unwrap_or_default();
-    if expected.is_empty() || !same_secret(&form.csrf, expected) {
-        return Err(session::expired_form());
-    }
+    check_form_token(&parts.headers, &form.csrf)?;
 
     let client = client_address(
         &parts.headers,
@@ -181,7 +196,7 @@ fn form_page(
     email: &str,
     error: Option<&str>,
 ) -> Result<Response> {
-    let csrf = new_token();
+    let (csrf, cookie) = new_form_token(app);
     let html = app.templates.render(
         "admin/sign_in.html",
         SignInPage {
@@ -192,9 +207,6 @@ fn form_page(
         },
     )?;
     let mut response = private((status, Html(html)).into_response());
-    response.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(app, SIGN_IN_COOKIE, &csrf, 3600),
-    );
+    response.headers_mut().append(header::SET_COOKIE, cookie);
     Ok(response)
 }

@@ -118,3 +118,83 @@ pub async fn a_new_password_ends_every_session(store: &Store) {
         Err(StoreError::NotFound)
     ));
 }
+
+pub async fn a_reset_link_works_once_before_it_expires_and_ends_every_session(store: &Store) {
+    let now = at("2026-11-10T09:00:00Z");
+    let id = store
+        .create_user(&new_user("asha@example.org", Role::Author), now)
+        .await
+        .unwrap();
+    store
+        .create_session(&new_session("s1", id, "2026-11-11T09:00:00Z"), now)
+        .await
+        .unwrap();
+    let expires = now.checked_add(1.hours()).unwrap();
+    store
+        .create_password_reset("r1", id, expires, now)
+        .await
+        .unwrap();
+    store
+        .create_password_reset("r2", id, expires, now)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .password_reset_user("r1", now)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        id
+    );
+    assert!(
+        store
+            .password_reset_user("nope", now)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let late = expires.checked_add(1.seconds()).unwrap();
+    assert!(
+        store
+            .password_reset_user("r2", late)
+            .await
+            .unwrap()
+            .is_none(),
+        "expired"
+    );
+    assert_eq!(
+        store
+            .reset_password("r2", "$argon2id$late", late)
+            .await
+            .unwrap(),
+        None
+    );
+
+    assert_eq!(
+        store
+            .reset_password("r1", "$argon2id$new", now)
+            .await
+            .unwrap(),
+        Some(id)
+    );
+    assert_eq!(
+        store
+            .reset_password("r1", "$argon2id$again", now)
+            .await
+            .unwrap(),
+        None,
+        "used"
+    );
+    let found = store
+        .credentials("asha@example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.password_hash.as_deref(), Some("$argon2id$new"));
+    assert!(
+        store.session("s1", now).await.unwrap().is_none(),
+        "sessions ended"
+    );
+}

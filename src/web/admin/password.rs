@@ -1,0 +1,215 @@
+//! "Forgot your password?": a link by email, valid for an hour, used once.
+//!
+//! Asking for a link answers the same whether or not the address has an
+//! account (no way to learn who works here), is throttled like signing in,
+//! and the mail goes out before the answer, over the configured SMTP server.
+//! Using the link sets the password and ends every session of the account.
+
+use std::net::SocketAddr;
+
+use axum::{
+    extract::{ConnectInfo, Path, Request, State},
+    http::{StatusCode, header},
+    response::{Html, IntoResponse, Response},
+};
+use jiff::{Timestamp, ToSpan};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    session::{private, read_form},
+    sign_in::{check_form_token, new_form_token},
+};
+use crate::{
+    accounts::{check_new_password, hash_password, new_token, token_hash},
+    app::AppState,
+    web::{AppError, Result, throttle::client_address},
+};
+
+/// How long a reset link works.
+const LINK_HOURS: i64 = 1;
+
+#[derive(Serialize)]
+struct ResetPage<'a> {
+    /// `ask`, `sent`, `choose` or `done`.
+    stage: &'static str,
+    csrf: &'a str,
+    token: &'a str,
+    error: Option<String>,
+    staff: Option<()>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct AskForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ChooseForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    password: String,
+}
+
+fn page(
+    app: &AppState,
+    stage: &'static str,
+    token: &str,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response> {
+    let (csrf, cookie) = new_form_token(app);
+    let html = app.templates.render(
+        "admin/password_reset.html",
+        ResetPage {
+            stage,
+            csrf: &csrf,
+            token,
+            error,
+            staff: None,
+        },
+    )?;
+    let mut response = private((status, Html(html)).into_response());
+    response.headers_mut().append(header::SET_COOKIE, cookie);
+    Ok(response)
+}
+
+fn gone() -> AppError {
+    AppError::refused(
+        StatusCode::GONE,
+        "Link expired",
+        "This password-reset link has expired or has been used. Ask for a new one.",
+    )
+}
+
+/// `GET /admin/password-reset`.
+pub async fn show_ask(State(app): State<AppState>) -> Result<Response> {
+    page(&app, "ask", "", None, StatusCode::OK)
+}
+
+/// `POST /admin/password-reset`.
+pub async fn ask(
+    State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+) -> Result<Response> {
+    let (parts, body) = request.into_parts();
+    let bytes = read_form(&parts.headers, body).await?;
+    let form: AskForm = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+    check_form_token(&parts.headers, &form.csrf)?;
+    if !app.mailer.is_configured() {
+        return Err(AppError::refused(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "No mail",
+            "This site cannot send mail yet. Ask an admin to reset your password.",
+        ));
+    }
+    let client = client_address(
+        &parts.headers,
+        app.config.server.client_ip_header.as_deref(),
+        peer,
+    );
+    let account = form.email.trim().to_lowercase();
+    if let Err(wait) = app
+        .sign_in_by_address
+        .check(client)
+        .and_then(|()| app.sign_in_by_account.check(account))
+    {
+        let mut response = AppError::refused(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many attempts",
+            format!(
+                "Too many attempts. Please wait {} seconds.",
+                wait.as_secs().max(1)
+            ),
+        )
+        .into_response();
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, wait.as_secs().max(1).into());
+        return Ok(response);
+    }
+    let credentials = app.store.credentials(&form.email).await?;
+    if let Some(user) = credentials.map(|c| c.user).filter(|u| !u.disabled) {
+        let token = new_token();
+        let now = Timestamp::now();
+        let expires_at = now
+            .checked_add(LINK_HOURS.hours())
+            .map_err(|e| AppError::Internal(e.into()))?;
+        app.store
+            .create_password_reset(&token_hash(&token), user.id, expires_at, now)
+            .await?;
+        let link = format!(
+            "{}/admin/password-reset/{token}",
+            app.config.site.base_url.trim_end_matches('/')
+        );
+        let text = format!(
+            "Hello {},\n\nSomeone (we hope you) asked to reset your password for the {} newsroom.\n\
+             To choose a new one, open this link within {LINK_HOURS} hour:\n\n{link}\n\n\
+             If you did not ask, ignore this message; your password stays as it is.\n",
+            user.name, app.config.site.name
+        );
+        let subject = format!("Reset your {} newsroom password", app.config.site.name);
+        // The link works only for the address it was sent to; a failure is
+        // logged for the operator and told to the reader as a retry.
+        if let Err(e) = app.mailer.send_text(&user.email, &subject, text).await {
+            tracing::error!(
+                user = user.id.0,
+                error = format!("{e:#}"),
+                "cannot send a password-reset mail"
+            );
+            return Err(AppError::refused(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Mail not sent",
+                "The message could not be sent just now. Please try again in a few minutes.",
+            ));
+        }
+        tracing::info!(user = user.id.0, "password-reset link sent");
+    }
+    page(&app, "sent", "", None, StatusCode::OK)
+}
+
+/// `GET /admin/password-reset/{token}`.
+pub async fn show_choose(
+    State(app): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response> {
+    app.store
+        .password_reset_user(&token_hash(&token), Timestamp::now())
+        .await?
+        .ok_or_else(gone)?;
+    page(&app, "choose", &token, None, StatusCode::OK)
+}
+
+/// `POST /admin/password-reset/{token}`.
+pub async fn choose(
+    State(app): State<AppState>,
+    Path(token): Path<String>,
+    request: Request,
+) -> Result<Response> {
+    let (parts, body) = request.into_parts();
+    let bytes = read_form(&parts.headers, body).await?;
+    let form: ChooseForm = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+    check_form_token(&parts.headers, &form.csrf)?;
+    if let Err(e) = check_new_password(&form.password) {
+        let error = Some(format!("{}: {}", e.field, e.reason));
+        return page(
+            &app,
+            "choose",
+            &token,
+            error,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
+    let hash = hash_password(form.password).await?;
+    let user = app
+        .store
+        .reset_password(&token_hash(&token), &hash, Timestamp::now())
+        .await?
+        .ok_or_else(gone)?;
+    tracing::info!(user = user.0, "password reset");
+    page(&app, "done", "", None, StatusCode::OK)
+}
