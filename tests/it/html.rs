@@ -57,7 +57,7 @@ async fn newsroom_pages_are_valid_html() {
     let article = server
         .app
         .store
-        .desk_articles(1)
+        .desk_articles(&Default::default(), 1)
         .await
         .unwrap()
         .remove(0)

@@ -393,7 +393,11 @@ async fn every_admin_route_admits_exactly_the_roles_the_rules_name_and_refuses_f
         }
         (
             state,
-            store.desk_articles(1000).await.unwrap().len(),
+            store
+                .desk_articles(&Default::default(), 1000)
+                .await
+                .unwrap()
+                .len(),
             store.users().await.unwrap().len(),
             store
                 .autosave_of(t.others, admin.user.unwrap())
@@ -641,4 +645,46 @@ async fn a_save_refused_for_a_conflict_is_kept_for_its_writer() {
         kept.base_revision, 1,
         "saving it again meets the conflict, not an overwrite"
     );
+}
+
+#[tokio::test]
+async fn the_article_list_filters_by_headline_and_status_from_its_form() {
+    let server = TestServer::with_demo().await;
+    let desk = session(&server, Role::Editor).await;
+    let id = draft(
+        &server.app.store,
+        desk.user.unwrap(),
+        "Lighthouse keeper retires",
+    )
+    .await;
+    let list = |query: &'static str| {
+        let cookie = desk.cookie.clone();
+        let server = &server;
+        async move {
+            get_with(server, &format!("/admin?{query}"), &cookie)
+                .await
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    let found = list("q=lighthouse+KEEPER").await;
+    assert!(
+        found.contains(&format!("/admin/articles/{id}\"")),
+        "{found}"
+    );
+    assert_eq!(
+        found.matches("<tr>").count(),
+        2,
+        "a header row and the one match"
+    );
+    assert!(
+        found.contains("value=\"lighthouse KEEPER\""),
+        "the form keeps the query"
+    );
+    let drafts = list("status=draft").await;
+    assert!(drafts.contains(&format!("/admin/articles/{id}\"")));
+    let published = list("status=published").await;
+    assert!(!published.contains(&format!("/admin/articles/{id}\"")));
+    assert!(published.contains("<option value=\"published\" selected>"));
 }

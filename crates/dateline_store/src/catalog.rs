@@ -211,6 +211,32 @@ pub struct MediaItem {
 }
 
 impl Store {
+    /// Everyone the site credits, by name.
+    pub async fn people(&self) -> Result<Vec<Person>> {
+        const SQL: &str = "select id, slug, name, bio from people order by name, id";
+        let rows: Vec<(i64, String, String, String)> =
+            read!(self, |conn| sqlx::query_as(SQL).fetch_all(&mut *conn).await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, slug, name, bio)| Person {
+                id: PersonId(id),
+                slug,
+                name,
+                bio,
+            })
+            .collect())
+    }
+
+    /// Every source of copy, by name.
+    pub async fn sources(&self) -> Result<Vec<Source>> {
+        const SQL: &str = "select id, slug, name, notice, full_text_in_feeds, full_text_in_api,
+                full_text_in_federation
+            from sources order by name, id";
+        let rows: Vec<SourceRow> =
+            read!(self, |conn| sqlx::query_as(SQL).fetch_all(&mut *conn).await)?;
+        Ok(rows.into_iter().map(Source::from).collect())
+    }
+
     /// The newest `limit` items of the media library.
     pub async fn media_items(&self, limit: i64) -> Result<Vec<MediaItem>> {
         const SQL: &str = "select id, path, alt, caption, credit from media

@@ -20,7 +20,7 @@ mod staff;
 pub mod testing;
 
 pub use articles::{
-    ArticleLinks, ArticleList, ArticleText, AuditEntry, Autosave, DeskEntry, Editorial,
+    ArticleLinks, ArticleList, ArticleText, AuditEntry, Autosave, DeskEntry, DeskFilter, Editorial,
     PUBLISH_SCHEDULED_JOB, Relation, Revision,
 };
 pub use catalog::MediaItem;

@@ -2,7 +2,7 @@
 //! and author pages.
 
 use dateline_core::{
-    ArticleCard, ArticleId, ArticleStatus, Named, PersonId, SectionId, TagId, TopicId,
+    ArticleCard, ArticleId, ArticleStatus, Named, PersonId, SectionId, SourceId, TagId, TopicId,
 };
 
 use super::read::ImageColumns;
@@ -163,15 +163,57 @@ pub struct DeskEntry {
     pub updated_at: jiff::Timestamp,
 }
 
+/// Which articles the newsroom's list shows; every field narrows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeskFilter {
+    pub status: Option<ArticleStatus>,
+    pub section: Option<SectionId>,
+    pub author: Option<PersonId>,
+    pub source: Option<SourceId>,
+    /// Words the headline contains, in any case.
+    pub headline: Option<String>,
+}
+
+/// `text` for a `like … escape '\'` pattern that finds it anywhere.
+fn contains_pattern(text: &str) -> String {
+    let escaped = text
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 impl Store {
-    /// The newsroom's most recently changed articles, whatever their status.
-    pub async fn desk_articles(&self, limit: i64) -> Result<Vec<DeskEntry>> {
+    /// The newsroom's most recently changed articles that pass `filter`,
+    /// whatever their status.
+    pub async fn desk_articles(&self, filter: &DeskFilter, limit: i64) -> Result<Vec<DeskEntry>> {
+        // One statement for every combination: an empty value (0, '')
+        // leaves its condition out.
         const SQL: &str = "select a.id, a.headline, a.status, s.name, a.updated_at
             from articles a join sections s on s.id = a.section_id
+            where ($2 = '' or a.status = $2)
+              and ($3 = 0 or a.section_id = $3)
+              and ($4 = 0 or exists (select 1 from article_authors x
+                                     where x.article_id = a.id and x.person_id = $4))
+              and ($5 = 0 or a.source_id = $5)
+              and ($6 = '' or lower(a.headline) like $6 escape '\\')
             order by a.updated_at desc, a.id desc limit $1";
+        let pattern = filter
+            .headline
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .map(contains_pattern)
+            .unwrap_or_default();
         let rows: Vec<(i64, String, String, String, i64)> =
             read!(self, |conn| sqlx::query_as(SQL)
                 .bind(limit)
+                .bind(filter.status.map_or("", ArticleStatus::as_str))
+                .bind(filter.section.map_or(0, |s| s.0))
+                .bind(filter.author.map_or(0, |p| p.0))
+                .bind(filter.source.map_or(0, |s| s.0))
+                .bind(pattern.as_str())
                 .fetch_all(&mut *conn)
                 .await)?;
         rows.into_iter()

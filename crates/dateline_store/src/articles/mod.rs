@@ -46,7 +46,7 @@ mod write;
 pub use autosave::Autosave;
 pub(crate) use editorial::INSERT_REVISION;
 pub use editorial::{AuditEntry, Editorial, PUBLISH_SCHEDULED_JOB, Revision};
-pub use lists::{ArticleList, DeskEntry};
+pub use lists::{ArticleList, DeskEntry, DeskFilter};
 pub use read::ArticleLinks;
 pub(crate) use read::ImageColumns;
 pub use related::Relation;

@@ -199,3 +199,72 @@ pub async fn a_scheduled_article_is_published_once_however_often_its_job_runs(st
     );
     assert!(store.publish_scheduled(other, later, later).await.unwrap());
 }
+
+pub async fn the_newsroom_list_narrows_by_status_section_author_source_and_headline(store: &Store) {
+    use dateline_store::DeskFilter;
+    let room = newsroom(store).await;
+    let by = staff(store, "desk@example.org").await;
+    let other_section = crate::fixtures::section(store, "sport", 2).await;
+    let now = at("2026-11-10T09:00:00Z");
+    let wire = store
+        .create_draft(&article(&room, "Monsoon reaches Kerala"), by, now)
+        .await
+        .unwrap();
+    let mut own = article(&room, "Kerala_100% rainfall, 50% more");
+    own.source = None;
+    own.authors = vec![];
+    own.section = other_section;
+    let own = store.create_draft(&own, by, now).await.unwrap();
+    store
+        .move_article(wire, ArticleStatus::Published, Some(by), now)
+        .await
+        .unwrap();
+    let ids = |filter: DeskFilter| async move {
+        let found = store.desk_articles(&filter, 100).await.unwrap();
+        let mut ids: Vec<_> = found.iter().map(|e| e.id).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids(DeskFilter::default()).await, [wire, own]);
+    let published = DeskFilter {
+        status: Some(ArticleStatus::Published),
+        ..Default::default()
+    };
+    assert_eq!(ids(published).await, [wire]);
+    let sport = DeskFilter {
+        section: Some(other_section),
+        ..Default::default()
+    };
+    assert_eq!(ids(sport).await, [own]);
+    let by_author = DeskFilter {
+        author: Some(room.author),
+        ..Default::default()
+    };
+    assert_eq!(ids(by_author).await, [wire]);
+    let from_agency = DeskFilter {
+        source: Some(room.agency),
+        ..Default::default()
+    };
+    assert_eq!(ids(from_agency).await, [wire]);
+    let search = |q: &str| DeskFilter {
+        headline: Some(q.into()),
+        ..Default::default()
+    };
+    assert_eq!(ids(search("KERALA")).await, [wire, own], "any case");
+    assert_eq!(
+        ids(search("100%")).await,
+        [own],
+        "% is a character, not a wildcard"
+    );
+    assert_eq!(ids(search("a_1")).await, [own], "and so is _");
+    assert_eq!(
+        ids(search("a%r")).await,
+        Vec::<dateline_core::ArticleId>::new()
+    );
+    let both = DeskFilter {
+        status: Some(ArticleStatus::Draft),
+        headline: Some("monsoon".into()),
+        ..Default::default()
+    };
+    assert!(ids(both).await.is_empty(), "conditions combine");
+}

@@ -59,4 +59,5 @@ conformance!(
     editorial::of_two_saves_from_one_revision_the_second_is_refused_and_changes_nothing,
     editorial::an_embargoed_article_cannot_be_published_or_scheduled_before_its_time,
     editorial::a_scheduled_article_is_published_once_however_often_its_job_runs,
+    editorial::the_newsroom_list_narrows_by_status_section_author_source_and_headline,
 );
