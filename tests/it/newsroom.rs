@@ -1,13 +1,13 @@
 //! The newsroom's routes: who may do what, CSRF on every state change, and
 //! two people saving one article.
 
-use dateline_core::{ArticleId, ArticleStatus, Body, Headline, NewArticle, Role, Slug, UserId};
+use dateline_core::{ArticleId, ArticleStatus, Role, UserId};
 use dateline_store::Store;
 use jiff::Timestamp;
 
 use crate::{
     admin::{add_staff, form_token, get_with, post, sign_in},
-    support::{TestServer, encode, escape},
+    support::{TestServer, draft, encode, escape},
 };
 
 /// A signed-in staff member: session cookie and CSRF token.
@@ -33,30 +33,6 @@ async fn session(server: &TestServer, role: Role) -> Session {
         csrf: form_token(&html),
         cookie,
     }
-}
-
-async fn draft(store: &Store, by: UserId, headline: &str) -> ArticleId {
-    let news = store.section_by_slug("news").await.unwrap().unwrap();
-    let new = NewArticle {
-        slug: Slug::from_title(headline, "article"),
-        headline: Headline::parse(headline).unwrap(),
-        standfirst: String::new(),
-        body: Body::from_markdown("First paragraph.\n\nSecond paragraph."),
-        section: news.id,
-        source: None,
-        authors: vec![],
-        edited_by: None,
-        place: None,
-        tags: vec![],
-        topics: vec![],
-        lead_image: None,
-        language: None,
-        corpus_label: None,
-    };
-    store
-        .create_draft(&new, by, Timestamp::now())
-        .await
-        .unwrap()
 }
 
 #[derive(Clone, Copy, Debug)]

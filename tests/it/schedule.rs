@@ -6,13 +6,11 @@ use std::{
     time::Duration,
 };
 
-use dateline_core::{
-    ArticleId, ArticleStatus, Body, Email, Headline, NewArticle, Role, Slug, Text, UserId,
-};
+use dateline_core::{ArticleStatus, Email, Role, Text, UserId};
 use dateline_store::{ChangeKind, NewUser, Store};
 use jiff::Timestamp;
 
-use crate::support::{TestServer, eventually};
+use crate::support::{TestServer, draft, eventually};
 
 async fn editor(store: &Store) -> UserId {
     store
@@ -25,30 +23,6 @@ async fn editor(store: &Store) -> UserId {
             },
             Timestamp::now(),
         )
-        .await
-        .unwrap()
-}
-
-async fn draft(store: &Store, by: UserId, headline: &str) -> ArticleId {
-    let news = store.section_by_slug("news").await.unwrap().unwrap();
-    let new = NewArticle {
-        slug: Slug::from_title(headline, "article"),
-        headline: Headline::parse(headline).unwrap(),
-        standfirst: "Scheduled by the night desk.".into(),
-        body: Body::from_markdown("The text of a scheduled story."),
-        section: news.id,
-        source: None,
-        authors: vec![],
-        edited_by: None,
-        place: None,
-        tags: vec![],
-        topics: vec![],
-        lead_image: None,
-        language: None,
-        corpus_label: None,
-    };
-    store
-        .create_draft(&new, by, Timestamp::now())
         .await
         .unwrap()
 }

@@ -149,3 +149,32 @@ pub fn encode(fields: &[(&str, &str)]) -> String {
         .collect::<Vec<_>>()
         .join("&")
 }
+
+/// A draft in the News section, written by `by`.
+pub async fn draft(
+    store: &dateline_store::Store,
+    by: dateline_core::UserId,
+    headline: &str,
+) -> dateline_core::ArticleId {
+    let news = store.section_by_slug("news").await.unwrap().unwrap();
+    let new = dateline_core::NewArticle {
+        slug: dateline_core::Slug::from_title(headline, "article"),
+        headline: dateline_core::Headline::parse(headline).unwrap(),
+        standfirst: String::new(),
+        body: dateline_core::Body::from_markdown("First paragraph.\n\nSecond paragraph."),
+        section: news.id,
+        source: None,
+        authors: vec![],
+        edited_by: None,
+        place: None,
+        tags: vec![],
+        topics: vec![],
+        lead_image: None,
+        language: None,
+        corpus_label: None,
+    };
+    store
+        .create_draft(&new, by, jiff::Timestamp::now())
+        .await
+        .unwrap()
+}

@@ -17,12 +17,12 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     session::{private, read_form},
-    sign_in::{check_form_token, new_form_token},
+    sign_in::{check_form_token, new_form_token, throttled},
 };
 use crate::{
     accounts::{check_new_password, hash_password, new_token, token_hash},
     app::AppState,
-    web::{AppError, Result, throttle::client_address},
+    web::{AppError, Result},
 };
 
 /// How long a reset link works.
@@ -107,30 +107,8 @@ pub async fn ask(
             "This site cannot send mail yet. Ask an admin to reset your password.",
         ));
     }
-    let client = client_address(
-        &parts.headers,
-        app.config.server.client_ip_header.as_deref(),
-        peer,
-    );
-    let account = form.email.trim().to_lowercase();
-    if let Err(wait) = app
-        .sign_in_by_address
-        .check(client)
-        .and_then(|()| app.sign_in_by_account.check(account))
-    {
-        let mut response = AppError::refused(
-            StatusCode::TOO_MANY_REQUESTS,
-            "Too many attempts",
-            format!(
-                "Too many attempts. Please wait {} seconds.",
-                wait.as_secs().max(1)
-            ),
-        )
-        .into_response();
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, wait.as_secs().max(1).into());
-        return Ok(response);
+    if let Some(refusal) = throttled(&app, &parts.headers, peer, &form.email) {
+        return Ok(refusal);
     }
     let credentials = app.store.credentials(&form.email).await?;
     if let Some(user) = credentials.map(|c| c.user).filter(|u| !u.disabled) {

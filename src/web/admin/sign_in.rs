@@ -39,6 +39,36 @@ pub fn check_form_token(headers: &axum::http::HeaderMap, sent: &str) -> Result<(
     Ok(())
 }
 
+/// Counts an attempt to sign in or to get a reset link, for the network
+/// address and for the account; the 429 answer once either has used its
+/// allowance. Counted before any password is checked.
+pub fn throttled(
+    app: &AppState,
+    headers: &axum::http::HeaderMap,
+    peer: SocketAddr,
+    email: &str,
+) -> Option<Response> {
+    let client = client_address(headers, app.config.server.client_ip_header.as_deref(), peer);
+    let account = email.trim().to_lowercase();
+    let wait = app
+        .sign_in_by_address
+        .check(client)
+        .and_then(|()| app.sign_in_by_account.check(account))
+        .err()?;
+    tracing::warn!(%client, "sign-in attempts throttled");
+    let seconds = wait.as_secs().max(1);
+    let mut response = AppError::refused(
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too many attempts",
+        format!("Too many sign-in attempts. Please wait {seconds} seconds and try again."),
+    )
+    .into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    Some(response)
+}
+
 /// A fresh token for a pre-sign-in form, and the cookie that carries it.
 pub fn new_form_token(app: &AppState) -> (String, HeaderValue) {
     let token = new_token();
@@ -90,32 +120,8 @@ pub async fn sign_in(
     })?;
     check_form_token(&parts.headers, &form.csrf)?;
 
-    let client = client_address(
-        &parts.headers,
-        app.config.server.client_ip_header.as_deref(),
-        peer,
-    );
-    let account = form.email.trim().to_lowercase();
-    if let Err(wait) = app
-        .sign_in_by_address
-        .check(client)
-        .and_then(|()| app.sign_in_by_account.check(account))
-    {
-        tracing::warn!(%client, "sign-in throttled");
-        let mut response = AppError::refused(
-            StatusCode::TOO_MANY_REQUESTS,
-            "Too many attempts",
-            format!(
-                "Too many sign-in attempts. Please wait {} seconds and try again.",
-                wait.as_secs().max(1)
-            ),
-        )
-        .into_response();
-        response.headers_mut().insert(
-            header::RETRY_AFTER,
-            HeaderValue::from(wait.as_secs().max(1)),
-        );
-        return Ok(response);
+    if let Some(refusal) = throttled(&app, &parts.headers, peer, &form.email) {
+        return Ok(refusal);
     }
 
     let credentials = app.store.credentials(&form.email).await?;
