@@ -9,15 +9,15 @@ use std::net::SocketAddr;
 
 use axum::{
     extract::{ConnectInfo, Path, Request, State},
-    http::{StatusCode, header},
-    response::{Html, IntoResponse, Response},
+    http::StatusCode,
+    response::Response,
 };
 use jiff::{Timestamp, ToSpan};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    session::{private, read_form},
-    sign_in::{check_form_token, new_form_token, throttled},
+    session::read_form,
+    sign_in::{check_form_token, throttled, with_form_token},
 };
 use crate::{
     accounts::{check_new_password, hash_password, new_token, token_hash},
@@ -61,20 +61,18 @@ fn page(
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response> {
-    let (csrf, cookie) = new_form_token(app);
-    let html = app.templates.render(
-        "admin/password_reset.html",
-        ResetPage {
-            stage,
-            csrf: &csrf,
-            token,
-            error,
-            staff: None,
-        },
-    )?;
-    let mut response = private((status, Html(html)).into_response());
-    response.headers_mut().append(header::SET_COOKIE, cookie);
-    Ok(response)
+    with_form_token(app, status, |csrf| {
+        app.templates.render(
+            "admin/password_reset.html",
+            ResetPage {
+                stage,
+                csrf,
+                token,
+                error,
+                staff: None,
+            },
+        )
+    })
 }
 
 fn gone() -> AppError {

@@ -202,16 +202,28 @@ fn form_page(
     email: &str,
     error: Option<&str>,
 ) -> Result<Response> {
+    with_form_token(app, status, |csrf| {
+        app.templates.render(
+            "admin/sign_in.html",
+            SignInPage {
+                csrf,
+                email,
+                error,
+                staff: None,
+            },
+        )
+    })
+}
+
+/// A pre-sign-in page rendered by `render` with a fresh form token, and the
+/// cookie the token must echo.
+pub fn with_form_token(
+    app: &AppState,
+    status: StatusCode,
+    render: impl FnOnce(&str) -> std::result::Result<String, minijinja::Error>,
+) -> Result<Response> {
     let (csrf, cookie) = new_form_token(app);
-    let html = app.templates.render(
-        "admin/sign_in.html",
-        SignInPage {
-            csrf: &csrf,
-            email,
-            error,
-            staff: None,
-        },
-    )?;
+    let html = render(&csrf)?;
     let mut response = private((status, Html(html)).into_response());
     response.headers_mut().append(header::SET_COOKIE, cookie);
     Ok(response)
