@@ -206,6 +206,9 @@ pub struct Article {
     pub first_published_at: Option<Timestamp>,
     pub updated_at: Timestamp,
     pub corrections: Vec<Correction>,
+    /// See [`ArticleDetails::seo_title`].
+    pub seo_title: Option<String>,
+    pub seo_description: Option<String>,
 }
 
 /// An article in a list: a front, a section page, a block.
@@ -277,5 +280,86 @@ mod tests {
         ] {
             assert_eq!(article_id_from_segment(bad), None, "{bad:?}");
         }
+    }
+}
+
+/// An article's filing and presentation, set in the editor beside its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleDetails {
+    pub slug: Slug,
+    pub section: SectionId,
+    pub source: Option<SourceId>,
+    /// In byline order.
+    pub authors: Vec<PersonId>,
+    pub edited_by: Option<PersonId>,
+    pub place: Option<String>,
+    /// By name: a tag that does not exist yet is created with the article.
+    pub tags: Vec<TagName>,
+    pub topics: Vec<TopicId>,
+    /// The editor's related articles, in order.
+    pub related: Vec<ArticleId>,
+    /// Replaces the headline in the page title and search results.
+    pub seo_title: Option<String>,
+    /// Replaces the standfirst in the meta description and cards.
+    pub seo_description: Option<String>,
+}
+
+impl ArticleDetails {
+    pub const SEO_TITLE_MAX: usize = 120;
+    pub const SEO_DESCRIPTION_MAX: usize = 320;
+
+    /// The names of the fields that differ from `before`, for the audit log.
+    pub fn changed_from(&self, before: &Self) -> Vec<&'static str> {
+        let fields = [
+            ("slug", self.slug != before.slug),
+            ("section", self.section != before.section),
+            ("source", self.source != before.source),
+            ("authors", self.authors != before.authors),
+            ("edited by", self.edited_by != before.edited_by),
+            ("place", self.place != before.place),
+            ("tags", self.tags != before.tags),
+            ("topics", self.topics != before.topics),
+            ("related articles", self.related != before.related),
+            ("SEO title", self.seo_title != before.seo_title),
+            (
+                "SEO description",
+                self.seo_description != before.seo_description,
+            ),
+        ];
+        fields
+            .into_iter()
+            .filter_map(|(name, changed)| changed.then_some(name))
+            .collect()
+    }
+}
+
+/// A tag as an editor types it: its display name and the slug of its page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagName {
+    pub slug: Slug,
+    pub name: Text,
+}
+
+impl TagName {
+    pub const MAX_CHARS: usize = 100;
+
+    /// A tag from its name. A name without ASCII letters (Devanagari, say)
+    /// gets a slug from a hash of the name, so that two such tags do not
+    /// share one page.
+    pub fn parse(name: &str) -> Result<Self, crate::Invalid> {
+        let name = Text::parse("tags", name, Self::MAX_CHARS)?;
+        let slug = if name.as_str().chars().any(|c| c.is_ascii_alphanumeric()) {
+            Slug::from_title(name.as_str(), "tag")
+        } else {
+            // FNV-1a: stable across builds and platforms, unlike std's hasher.
+            let hash = name
+                .as_str()
+                .bytes()
+                .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                    (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+                });
+            Slug::parse(&format!("tag-{hash:016x}"))?
+        };
+        Ok(Self { slug, name })
     }
 }

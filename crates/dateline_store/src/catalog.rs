@@ -62,6 +62,14 @@ impl Store {
             "insert into sections (slug, name, parent_id, position, created_at, updated_at)
             values ($1, $2, $3, $4, $5, $5) returning id";
         let id = write_tx!(self, |tx| {
+            // Sections and static pages share the first path segment.
+            let pages: i64 = sqlx::query_scalar(crate::taxonomy::SLUG_TAKEN_BY_PAGE)
+                .bind(new.slug.as_str())
+                .fetch_one(&mut *tx)
+                .await?;
+            if pages > 0 {
+                return Err(crate::taxonomy::slug_taken(new.slug.as_str(), "page"));
+            }
             let id: i64 = sqlx::query_scalar(SQL)
                 .bind(new.slug.as_str())
                 .bind(new.name.as_str())

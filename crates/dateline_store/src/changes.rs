@@ -21,6 +21,7 @@ pub enum Entity {
     Source,
     Person,
     Topic,
+    Tag,
     Media,
 }
 
@@ -55,6 +56,7 @@ names!(Entity {
     Source => "source",
     Person => "person",
     Topic => "topic",
+    Tag => "tag",
     Media => "media",
 });
 names!(ChangeKind {

@@ -16,7 +16,7 @@ pub struct NewFeedback {
     pub dedupe_key: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Feedback {
     pub id: i64,
     pub name: String,

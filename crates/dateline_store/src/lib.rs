@@ -16,6 +16,7 @@ pub mod jobs;
 mod pages;
 mod rows;
 mod staff;
+mod taxonomy;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -30,6 +31,7 @@ pub use error::StoreError;
 pub use feedback::{Feedback, NewFeedback};
 pub use jobs::{Job, JobId, NewJob};
 pub use staff::{Credentials, NewSession, NewUser, Session, User};
+pub use taxonomy::{Direction, PageSource, TaxonomyEntry, TopicItem};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

@@ -8,13 +8,16 @@ use axum::{
 };
 use dateline_core::{
     Action, ArticleId, ArticleStatus, Body, CorrectionKind, Headline, Invalid, LeadImage, MediaId,
-    NewArticle, Ownership, Section, SectionId, Slug,
+    NewArticle, Ownership, SectionId, Slug, article_path,
 };
-use dateline_store::{ArticleText, Autosave, Editorial, MediaItem, Revision, StoreError};
+use dateline_store::{
+    ArticleText, Autosave, DeskFilter, Editorial, MediaItem, Revision, StoreError,
+};
 use jiff::{Timestamp, civil::DateTime};
 use serde::{Deserialize, Serialize};
 
 use super::{
+    details::{self, Choices},
     diff::{DiffLine, article_text, line_diff},
     session::{AdminForm, Staff, StaffView, private},
 };
@@ -26,21 +29,45 @@ use crate::{
 /// Images offered in the editor's lead-image picker (the newest).
 const MEDIA_CHOICES: i64 = 200;
 
-/// What the editor form holds.
+/// What the editor form holds: the text, and (on the editor, not the
+/// new-article form or the autosave) the details.
 #[derive(Debug, Default, Deserialize, Serialize)]
 pub struct TextForm {
     #[serde(default)]
-    headline: String,
+    pub(super) headline: String,
     #[serde(default)]
-    standfirst: String,
+    pub(super) standfirst: String,
     #[serde(default)]
-    body: String,
+    pub(super) body: String,
     /// The revision the text was loaded from (the editor form only).
     #[serde(default)]
-    revision: i64,
-    /// The section (the new-article form only).
+    pub(super) revision: i64,
     #[serde(default)]
-    section: i64,
+    pub(super) section: i64,
+    /// Set when the form carries the details fields below; without it a
+    /// save changes the text only.
+    #[serde(default)]
+    pub(super) details: Option<String>,
+    #[serde(default)]
+    pub(super) slug: String,
+    #[serde(default)]
+    pub(super) source: String,
+    #[serde(default)]
+    pub(super) edited_by: String,
+    #[serde(default)]
+    pub(super) place: String,
+    #[serde(default)]
+    pub(super) authors: String,
+    #[serde(default)]
+    pub(super) tags: String,
+    #[serde(default)]
+    pub(super) topics: Vec<i64>,
+    #[serde(default)]
+    pub(super) related: String,
+    #[serde(default)]
+    pub(super) seo_title: String,
+    #[serde(default)]
+    pub(super) seo_description: String,
 }
 
 #[derive(Serialize)]
@@ -50,7 +77,10 @@ struct EditorPage<'a> {
     id: Option<ArticleId>,
     form: &'a TextForm,
     status: Option<&'static str>,
-    sections: Vec<Section>,
+    #[serde(flatten)]
+    choices: Choices,
+    /// The article's address on the reader site.
+    path: Option<String>,
     errors: Vec<FieldError>,
     /// Moves the staff member may make from here: (status, button label).
     moves: Vec<(&'static str, &'static str)>,
@@ -204,7 +234,7 @@ pub async fn show_editor(
     let state = editable(&app, &staff, id).await?;
     let unsaved = app.store.autosave_of(id, staff.user.id).await?;
     let restoring = query.restore.as_deref() == Some("autosave");
-    let form = match &unsaved {
+    let mut form = match &unsaved {
         // Based on the revision it was typed over: if someone saved since,
         // saving it meets the conflict page, not a silent overwrite.
         Some(unsaved) if restoring => TextForm {
@@ -212,7 +242,7 @@ pub async fn show_editor(
             standfirst: unsaved.standfirst.clone(),
             body: unsaved.body_markdown.clone(),
             revision: unsaved.base_revision,
-            section: 0,
+            ..TextForm::default()
         },
         _ => {
             let current = app
@@ -225,10 +255,17 @@ pub async fn show_editor(
                 standfirst: current.standfirst,
                 body: current.body_markdown,
                 revision: state.revision,
-                section: 0,
+                ..TextForm::default()
             }
         }
     };
+    let details = app
+        .store
+        .article_details(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let choices = Choices::load(&app).await?;
+    details::fill(&app, &mut form, &details, &choices).await?;
     let extras = EditorExtras {
         unsaved: unsaved.filter(|_| !restoring),
     };
@@ -240,7 +277,7 @@ pub async fn show_editor(
         conflict: None,
         extras,
     };
-    page.render(&app, StatusCode::OK).await
+    page.render(&app, choices, StatusCode::OK).await
 }
 
 /// `POST /admin/articles/{id}`: saves the text as a new revision, unless
@@ -252,26 +289,40 @@ pub async fn save(
 ) -> Result<Response> {
     let id = ArticleId(id);
     let state = editable(&app, &staff, id).await?;
-    let text = match checked_text(&form) {
-        Ok(text) => text,
-        Err(errors) => {
-            return editor_page(
-                &app,
-                &staff,
-                Some((id, &state)),
-                &form,
-                errors,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
+    let choices = Choices::load(&app).await?;
+    let mut errors = Vec::new();
+    let text = checked_text(&form).map_err(|e| errors.extend(e)).ok();
+    let details = match form.details {
+        Some(_) => details::check(&app, &form, id, &choices)
+            .await?
+            .map_err(|e| errors.extend(e))
+            .ok(),
+        None => None,
     };
-    match app
+    let Some(text) = text.filter(|_| errors.is_empty()) else {
+        return editor_page(
+            &app,
+            &staff,
+            Some((id, &state)),
+            &form,
+            errors,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let saved = app
         .store
-        .save_article_text(id, &text, form.revision, staff.user.id, Timestamp::now())
-        .await
-    {
+        .save_article(
+            id,
+            &text,
+            details.as_ref(),
+            form.revision,
+            staff.user.id,
+            Timestamp::now(),
+        )
+        .await;
+    match saved {
         Ok(_) => Ok(back_to_editor(id)),
         Err(StoreError::StaleRevision { current }) => {
             // Kept for its writer too: recoverable even if this page is closed.
@@ -305,6 +356,23 @@ pub async fn save(
                 &form,
                 Vec::new(),
                 Some(conflict),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        // A byline, topic or related article deleted meanwhile.
+        Err(StoreError::Conflict { .. }) => {
+            let errors = vec![Invalid::new(
+                "details",
+                "something the details name was removed meanwhile; check them and save again",
+            )];
+            editor_page(
+                &app,
+                &staff,
+                Some((id, &state)),
+                &form,
+                errors,
+                None,
                 StatusCode::CONFLICT,
             )
             .await
@@ -476,11 +544,11 @@ async fn editor_page(
         conflict,
         extras: EditorExtras::default(),
     };
-    page.render(app, status).await
+    page.render(app, Choices::load(app).await?, status).await
 }
 
 impl Page<'_> {
-    async fn render(self, app: &App, status: StatusCode) -> Result<Response> {
+    async fn render(self, app: &App, choices: Choices, status: StatusCode) -> Result<Response> {
         let Page {
             staff,
             article,
@@ -529,7 +597,11 @@ impl Page<'_> {
                 id: article.map(|(id, _)| id),
                 form,
                 status: article.map(|(_, s)| s.status.as_str()),
-                sections: app.store.sections().await?,
+                path: article.and_then(|(id, _)| {
+                    let section = choices.sections.iter().find(|s| s.id.0 == form.section)?;
+                    Some(article_path(&section.slug, &form.slug, id))
+                }),
+                choices,
                 errors: errors
                     .into_iter()
                     .map(|e| FieldError {
@@ -734,4 +806,47 @@ pub async fn render_markdown(
     staff.require(Action::CreateArticle)?;
     let html = dateline_core::render_markdown(&form.body);
     Ok(private(Html(html).into_response()))
+}
+
+#[derive(Deserialize)]
+pub struct LookupQuery {
+    #[serde(default)]
+    q: String,
+}
+
+#[derive(Serialize)]
+struct Found {
+    id: ArticleId,
+    headline: String,
+}
+
+/// `GET /admin/articles/lookup?q=words`: published articles whose headline
+/// has the words, for the editor's related-articles search (JSON).
+pub async fn lookup(
+    State(app): State<AppState>,
+    Query(query): Query<LookupQuery>,
+    staff: Staff,
+) -> Result<Response> {
+    const FOUND: i64 = 8;
+    staff.require(Action::CreateArticle)?;
+    let words = query.q.trim();
+    let found: Vec<Found> = if words.is_empty() {
+        Vec::new()
+    } else {
+        let filter = DeskFilter {
+            status: Some(ArticleStatus::Published),
+            headline: Some(words.to_owned()),
+            ..DeskFilter::default()
+        };
+        app.store
+            .desk_articles(&filter, FOUND)
+            .await?
+            .into_iter()
+            .map(|e| Found {
+                id: e.id,
+                headline: e.headline,
+            })
+            .collect()
+    };
+    Ok(private(axum::Json(found).into_response()))
 }

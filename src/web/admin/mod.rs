@@ -6,13 +6,22 @@
 //! through [`Staff::require`], and nowhere else.
 
 mod articles;
+mod bylines;
+mod catalog;
 mod dashboard;
+mod details;
 mod diff;
+mod inbox;
+mod pages;
 mod password;
 mod people;
+mod sections;
 mod session;
 mod setup;
 mod sign_in;
+mod sources;
+mod tags;
+mod topics;
 
 use axum::{
     Router,
@@ -23,7 +32,22 @@ pub use session::{AdminForm, SESSION_COOKIE, Staff};
 use crate::app::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
+    let router = Router::new();
+    let router = catalog::routes::<sections::Sections>(router);
+    let router = catalog::routes::<sources::Sources>(router);
+    let router = catalog::routes::<bylines::Bylines>(router);
+    let router = catalog::routes::<topics::Topics>(router);
+    let router = catalog::routes::<pages::Pages>(router);
+    router
+        .route("/admin/topics/{id}/articles", post(topics::change_order))
+        .route("/admin/pages/{id}/delete", post(pages::delete_page))
+        .route("/admin/tags", get(tags::show_tags))
+        .route(
+            "/admin/tags/{id}",
+            get(tags::show_tag).post(tags::rename_tag),
+        )
+        .route("/admin/tags/{id}/delete", post(tags::delete_tag))
+        .route("/admin/feedback", get(inbox::show_inbox))
         .route("/admin", get(dashboard::show_dashboard))
         .route(
             "/admin/sign-in",
@@ -32,6 +56,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/sign-out", post(sign_in::sign_out))
         .route("/admin/articles", post(articles::create))
         .route("/admin/articles/new", get(articles::show_new))
+        .route("/admin/articles/lookup", get(articles::lookup))
         .route(
             "/admin/articles/{id}",
             get(articles::show_editor).post(articles::save),

@@ -96,7 +96,7 @@ pub async fn ask(
 ) -> Result<Response> {
     let (parts, body) = request.into_parts();
     let bytes = read_form(&parts.headers, body).await?;
-    let form: AskForm = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+    let form: AskForm = serde_html_form::from_bytes(&bytes).unwrap_or_default();
     check_form_token(&parts.headers, &form.csrf)?;
     if !app.mailer.is_configured() {
         return Err(AppError::refused(
@@ -168,7 +168,7 @@ pub async fn choose(
 ) -> Result<Response> {
     let (parts, body) = request.into_parts();
     let bytes = read_form(&parts.headers, body).await?;
-    let form: ChooseForm = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+    let form: ChooseForm = serde_html_form::from_bytes(&bytes).unwrap_or_default();
     check_form_token(&parts.headers, &form.csrf)?;
     if let Err(e) = check_new_password(&form.password) {
         let error = Some(format!("{}: {}", e.field, e.reason));

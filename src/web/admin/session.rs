@@ -115,11 +115,11 @@ impl<T: DeserializeOwned> FromRequest<AppState> for AdminForm<T> {
         let (mut parts, body) = request.into_parts();
         let staff = Staff::from_request_parts(&mut parts, app).await?;
         let bytes = read_form(&parts.headers, body).await?;
-        let sent: CsrfField = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+        let sent: CsrfField = serde_html_form::from_bytes(&bytes).unwrap_or_default();
         if !same_secret(&sent.csrf, &staff.csrf_token) {
             return Err(expired_form());
         }
-        let form = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
+        let form = serde_html_form::from_bytes(&bytes).map_err(|e| {
             AppError::refused(
                 StatusCode::BAD_REQUEST,
                 "Unreadable form",
@@ -187,6 +187,24 @@ pub fn set_cookie(app: &AppState, name: &str, value: &str, max_age_secs: i64) ->
         "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
     ))
     .expect("cookie names and hex tokens are valid header text")
+}
+
+/// An admin page: `template` rendered with `context`, private to its reader.
+pub fn admin_page(
+    app: &crate::app::App,
+    template: &str,
+    status: StatusCode,
+    context: impl Serialize,
+) -> Result<Response> {
+    use axum::response::{Html, IntoResponse};
+    let html = app.templates.render(template, context)?;
+    Ok(private((status, Html(html)).into_response()))
+}
+
+/// After a change, `path` again (303, so a reload does not repeat it).
+pub fn see_other(path: &str) -> Response {
+    use axum::response::{IntoResponse, Redirect};
+    private(Redirect::to(path).into_response())
 }
 
 /// Marks an admin response as private to its reader, never stored by a

@@ -93,7 +93,7 @@ pub async fn set_up(State(app): State<AppState>, request: Request) -> Result<Res
     open(&app).await?;
     let (parts, body) = request.into_parts();
     let bytes = read_form(&parts.headers, body).await?;
-    let form: SetupForm = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+    let form: SetupForm = serde_html_form::from_bytes(&bytes).unwrap_or_default();
     if !same_secret(&form.token, &app.setup_token) {
         return Err(super::session::expired_form());
     }

@@ -111,7 +111,7 @@ pub async fn sign_in(
 ) -> Result<Response> {
     let (parts, body) = request.into_parts();
     let bytes = read_form(&parts.headers, body).await?;
-    let form: SignInForm = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
+    let form: SignInForm = serde_html_form::from_bytes(&bytes).map_err(|e| {
         AppError::refused(
             StatusCode::BAD_REQUEST,
             "Unreadable form",

@@ -4,6 +4,8 @@
 // so a closed tab or a lost connection loses at most that much typing.
 // Live preview: the body is rendered by the server (the same sanitised
 // HTML readers get) a moment after typing stops.
+// Related search: finds published articles by headline and adds the chosen
+// one to the related-articles list (which can also be typed by hand).
 (() => {
   const form = document.querySelector('form.editor');
   if (!form) return;
@@ -46,5 +48,46 @@
     };
     body.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(render, 400); });
     render();
+  }
+
+  const search = document.querySelector('.related-search');
+  const related = document.getElementById('article-related');
+  if (search && related) {
+    search.hidden = false;
+    const query = document.getElementById('related-query');
+    const results = document.getElementById('related-results');
+    let timer;
+    const find = async () => {
+      const words = query.value.trim();
+      results.replaceChildren();
+      if (!words) return;
+      const r = await fetch(`${search.dataset.lookup}?q=${encodeURIComponent(words)}`, { credentials: 'same-origin' });
+      if (!r.ok) return;
+      const found = await r.json();
+      if (!found.length) {
+        const none = document.createElement('li');
+        none.textContent = 'No published article has those words in its headline.';
+        results.append(none);
+      }
+      for (const article of found) {
+        const item = document.createElement('li');
+        const add = document.createElement('button');
+        add.type = 'button';
+        add.textContent = `Add: ${article.headline}`;
+        add.addEventListener('click', () => {
+          const lines = related.value.split('\n').filter((l) => l.trim());
+          if (!lines.some((l) => l.split(' ')[0] === String(article.id))) {
+            lines.push(`${article.id} ${article.headline}`);
+            related.value = `${lines.join('\n')}\n`;
+            related.dispatchEvent(new Event('input', { bubbles: true }));
+          }
+          add.disabled = true;
+          add.textContent = `Added: ${article.headline}`;
+        });
+        item.append(add);
+        results.append(item);
+      }
+    };
+    query.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(find, 250); });
   }
 })();

@@ -2,10 +2,15 @@
 //! concurrency, workflow moves with embargoes and scheduling, and the audit
 //! log of who did what.
 
-use dateline_core::{ArticleId, ArticleStatus, Invalid, LeadImage, MediaId, UserId};
+use dateline_core::{
+    ArticleDetails, ArticleId, ArticleStatus, Invalid, LeadImage, MediaId, UserId,
+};
 use jiff::Timestamp;
 
-use super::write::ArticleText;
+use super::{
+    details::{load_details, write_details},
+    write::ArticleText,
+};
 use crate::{
     ChangeKind, Entity, Result, Store, StoreError,
     changes::append_change,
@@ -159,6 +164,24 @@ impl Store {
         by: UserId,
         now: Timestamp,
     ) -> Result<i64> {
+        self.save_article(id, text, None, base_revision, by, now)
+            .await
+    }
+
+    /// Saves new text, and new details if given, as the next revision, if
+    /// the article is still at `base_revision`; otherwise
+    /// [`StoreError::StaleRevision`] and nothing changes. A section, source,
+    /// byline, topic or related article that does not exist is a
+    /// [`StoreError::Conflict`], and nothing changes either.
+    pub async fn save_article(
+        &self,
+        id: ArticleId,
+        text: &ArticleText,
+        details: Option<&ArticleDetails>,
+        base_revision: i64,
+        by: UserId,
+        now: Timestamp,
+    ) -> Result<i64> {
         // The revision check and the bump are one statement, so two saves
         // from the same base cannot both pass it on either backend.
         const UPDATE: &str = "update articles set headline = $2, standfirst = $3,
@@ -209,6 +232,14 @@ impl Store {
                 "edited",
                 format!("revision {revision}")
             );
+            if let Some(details) = details {
+                let before = load_details!(tx, id)?.ok_or(StoreError::NotFound)?;
+                write_details!(tx, id, details);
+                let changed = super::details::changed(details, &before);
+                if !changed.is_empty() {
+                    audit!(tx, now, Some(by), id, "details", changed);
+                }
+            }
             if status(&current_status)?.is_public() {
                 append_change!(tx, Entity::Article, id.0, ChangeKind::Updated, now);
             }

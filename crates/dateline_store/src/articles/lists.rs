@@ -175,7 +175,7 @@ pub struct DeskFilter {
 }
 
 /// `text` for a `like … escape '\'` pattern that finds it anywhere.
-fn contains_pattern(text: &str) -> String {
+pub(crate) fn contains_pattern(text: &str) -> String {
     let escaped = text
         .to_lowercase()
         .replace('\\', "\\\\")

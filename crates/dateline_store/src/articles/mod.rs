@@ -37,6 +37,7 @@ macro_rules! card_query {
 }
 
 mod autosave;
+mod details;
 mod editorial;
 mod lists;
 mod read;
@@ -44,8 +45,10 @@ mod related;
 mod write;
 
 pub use autosave::Autosave;
+pub(crate) use details::APPEND_TO_TOPIC;
 pub(crate) use editorial::INSERT_REVISION;
 pub use editorial::{AuditEntry, Editorial, PUBLISH_SCHEDULED_JOB, Revision};
+pub(crate) use lists::contains_pattern;
 pub use lists::{ArticleList, DeskEntry, DeskFilter};
 pub use read::ArticleLinks;
 pub(crate) use read::ImageColumns;

@@ -33,6 +33,8 @@ struct ArticleRow {
     created_at: i64,
     first_published_at: Option<i64>,
     updated_at: i64,
+    seo_title: Option<String>,
+    seo_description: Option<String>,
     #[sqlx(flatten)]
     image: ImageColumns,
     /// See [`article_sql`].
@@ -83,7 +85,8 @@ macro_rules! article_sql {
                 src.full_text_in_api as source_full_text_in_api,
                 src.full_text_in_federation as source_full_text_in_federation,
                 e.slug as editor_slug, e.name as editor_name, a.place, a.language,
-                a.created_at, a.first_published_at, a.updated_at, ",
+                a.created_at, a.first_published_at, a.updated_at,
+                a.seo_title, a.seo_description, ",
             image_columns!(),
             ", (select ",
             $links_open,
@@ -197,6 +200,8 @@ impl Store {
             first_published_at: opt_instant(row.first_published_at)?,
             updated_at: instant(row.updated_at)?,
             corrections,
+            seo_title: row.seo_title,
+            seo_description: row.seo_description,
         }))
     }
 }
