@@ -43,6 +43,17 @@ impl Templates {
                 Ok(super::time::reader_time(at, &tz))
             },
         );
+        // HTML's machine-readable times allow at most milliseconds; stored
+        // instants have microseconds. Whole seconds are what readers see.
+        env.add_filter(
+            "machine_time",
+            |at: String| -> Result<String, minijinja::Error> {
+                let at: Timestamp = at.parse().map_err(|e: jiff::Error| {
+                    minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e.to_string())
+                })?;
+                Ok(at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+            },
+        );
         // Paths are made of slugs and digits only; marking them safe keeps
         // the escaper from writing every `/` as `&#x2f;`.
         env.add_function("article_path", |section: String, slug: String, id: i64| {

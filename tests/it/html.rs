@@ -62,6 +62,13 @@ async fn newsroom_pages_are_valid_html() {
         .unwrap()
         .remove(0)
         .id;
+    let store = &server.app.store;
+    let section = store.sections().await.unwrap()[0].id;
+    let source = store.sources().await.unwrap()[0].id;
+    let byline = store.people().await.unwrap()[0].id;
+    let topic = store.topics().await.unwrap()[0].id;
+    let page = store.pages().await.unwrap()[0].id;
+    let tag = store.tags("", 1).await.unwrap()[0].id;
     let dir = tempfile::tempdir().unwrap();
     for (i, path) in [
         "/admin".to_owned(),
@@ -70,6 +77,19 @@ async fn newsroom_pages_are_valid_html() {
         format!("/admin/articles/{article}/revisions"),
         "/admin/people".to_owned(),
         "/admin/audit".to_owned(),
+        "/admin/sections".to_owned(),
+        format!("/admin/sections/{section}"),
+        "/admin/sources".to_owned(),
+        format!("/admin/sources/{source}"),
+        "/admin/bylines".to_owned(),
+        format!("/admin/bylines/{byline}"),
+        "/admin/topics".to_owned(),
+        format!("/admin/topics/{topic}"),
+        "/admin/pages".to_owned(),
+        format!("/admin/pages/{page}"),
+        "/admin/tags".to_owned(),
+        format!("/admin/tags/{tag}"),
+        "/admin/feedback".to_owned(),
     ]
     .iter()
     .enumerate()

@@ -53,7 +53,6 @@ pub struct Source {
     pub slug: String,
     pub name: String,
     pub notice: Option<String>,
-    #[serde(skip)]
     pub rights: SourceRights,
 }
 
