@@ -3,6 +3,7 @@
 mod admin;
 mod browser;
 mod cache;
+mod catalog;
 mod cli;
 mod feedback;
 mod html;

@@ -1,7 +1,9 @@
 //! The newsroom's routes: who may do what, CSRF on every state change, and
 //! two people saving one article.
 
-use dateline_core::{ArticleId, ArticleStatus, Role, UserId};
+use dateline_core::{
+    ArticleId, ArticleStatus, Body, NewPage, PageId, Role, Slug, TagId, TagName, Text, UserId,
+};
 use dateline_store::Store;
 use jiff::Timestamp;
 
@@ -11,14 +13,14 @@ use crate::{
 };
 
 /// A signed-in staff member: session cookie and CSRF token.
-struct Session {
+pub(crate) struct Session {
     role: Option<Role>,
-    user: Option<UserId>,
-    cookie: String,
-    csrf: String,
+    pub(crate) user: Option<UserId>,
+    pub(crate) cookie: String,
+    pub(crate) csrf: String,
 }
 
-async fn session(server: &TestServer, role: Role) -> Session {
+pub(crate) async fn session(server: &TestServer, role: Role) -> Session {
     let email = format!("{}@example.org", role.as_str());
     let user = add_staff(server, &email, role).await;
     let cookie = sign_in(server, &email).await;
@@ -87,6 +89,9 @@ struct Targets {
     others: ArticleId,
     own_published: ArticleId,
     others_published: ArticleId,
+    /// A static page and a tag that the session may delete.
+    page: PageId,
+    tag: TagId,
 }
 
 async fn targets(store: &Store, own_by: UserId, someone: UserId) -> Targets {
@@ -97,11 +102,27 @@ async fn targets(store: &Store, own_by: UserId, someone: UserId) -> Targets {
             .unwrap();
         id
     };
+    let unique = Timestamp::now().as_microsecond();
+    let page = store
+        .create_page(
+            &NewPage {
+                slug: Slug::parse(&format!("page-{unique}")).unwrap(),
+                title: Text::parse("title", "A page to delete", 100).unwrap(),
+                body: Body::from_markdown("Text."),
+            },
+            Timestamp::now(),
+        )
+        .await
+        .unwrap();
+    let tag = TagName::parse(&format!("Tag {unique}")).unwrap();
+    let tag = store.ensure_tag(&tag.slug, &tag.name).await.unwrap();
     Targets {
         own: draft(store, own_by, "An own draft").await,
         others: draft(store, someone, "Someone else's draft").await,
         own_published: publish(draft(store, own_by, "An own story").await).await,
         others_published: publish(draft(store, someone, "Someone else's story").await).await,
+        page,
+        tag,
     }
 }
 
@@ -112,7 +133,26 @@ async fn cases(server: &TestServer, t: Targets, who: Option<Role>) -> Vec<Case> 
         others,
         own_published,
         others_published,
+        page,
+        tag,
     } = t;
+    let store = &server.app.store;
+    let unique = format!(
+        "{} {}",
+        who.map_or("nobody", Role::as_str),
+        Timestamp::now().as_microsecond()
+    );
+    let section = store.sections().await.unwrap().remove(0);
+    let source = store.sources().await.unwrap().remove(0);
+    let byline = store.people().await.unwrap().remove(0);
+    let topic = store.topics().await.unwrap().remove(0);
+    let page_fields = |title: &str| {
+        vec![
+            ("title", title.to_owned()),
+            ("slug", String::new()),
+            ("body", "Text.".to_owned()),
+        ]
+    };
     let new_person = format!("new-{}@example.org", who.map_or("nobody", Role::as_str));
     let revision = |id| async move {
         server
@@ -305,6 +345,195 @@ async fn cases(server: &TestServer, t: Targets, who: Option<Role>) -> Vec<Case> 
             allowed: AdminOnly,
         },
         Case {
+            method: "GET",
+            path: "/admin/articles/lookup?q=story".into(),
+            fields: vec![],
+            allowed: Everyone,
+        },
+        Case {
+            method: "GET",
+            path: "/admin/sections".into(),
+            fields: vec![],
+            allowed: AdminOnly,
+        },
+        Case {
+            method: "GET",
+            path: format!("/admin/sections/{}", section.id),
+            fields: vec![],
+            allowed: AdminOnly,
+        },
+        Case {
+            method: "POST",
+            path: "/admin/sections".into(),
+            fields: vec![("name", format!("Section {unique}"))],
+            allowed: AdminOnly,
+        },
+        Case {
+            method: "POST",
+            path: format!("/admin/sections/{}", section.id),
+            fields: vec![
+                ("name", section.name.clone()),
+                ("slug", section.slug.clone()),
+                ("parent", String::new()),
+                ("position", section.position.to_string()),
+            ],
+            allowed: AdminOnly,
+        },
+        Case {
+            method: "GET",
+            path: "/admin/sources".into(),
+            fields: vec![],
+            allowed: AdminOnly,
+        },
+        Case {
+            method: "GET",
+            path: format!("/admin/sources/{}", source.id),
+            fields: vec![],
+            allowed: AdminOnly,
+        },
+        Case {
+            method: "POST",
+            path: "/admin/sources".into(),
+            fields: vec![("name", format!("Wire {unique}"))],
+            allowed: AdminOnly,
+        },
+        Case {
+            method: "POST",
+            path: format!("/admin/sources/{}", source.id),
+            fields: vec![
+                ("name", source.name.clone()),
+                ("slug", source.slug.clone()),
+                ("notice", source.notice.clone().unwrap_or_default()),
+            ],
+            allowed: AdminOnly,
+        },
+        Case {
+            method: "GET",
+            path: "/admin/pages".into(),
+            fields: vec![],
+            allowed: AdminOnly,
+        },
+        Case {
+            method: "GET",
+            path: format!("/admin/pages/{page}"),
+            fields: vec![],
+            allowed: AdminOnly,
+        },
+        Case {
+            method: "POST",
+            path: "/admin/pages".into(),
+            fields: page_fields(&format!("Page {unique}")),
+            allowed: AdminOnly,
+        },
+        Case {
+            method: "POST",
+            path: format!("/admin/pages/{page}"),
+            fields: page_fields("A page to delete, renamed"),
+            allowed: AdminOnly,
+        },
+        Case {
+            method: "POST",
+            path: format!("/admin/pages/{page}/delete"),
+            fields: vec![],
+            allowed: AdminOnly,
+        },
+        Case {
+            method: "GET",
+            path: "/admin/bylines".into(),
+            fields: vec![],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "GET",
+            path: format!("/admin/bylines/{}", byline.id),
+            fields: vec![],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "POST",
+            path: "/admin/bylines".into(),
+            fields: vec![("name", format!("Byline {unique}"))],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "POST",
+            path: format!("/admin/bylines/{}", byline.id),
+            fields: vec![
+                ("name", byline.name.clone()),
+                ("slug", byline.slug.clone()),
+                ("bio", byline.bio.clone()),
+            ],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "GET",
+            path: "/admin/topics".into(),
+            fields: vec![],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "GET",
+            path: format!("/admin/topics/{}", topic.id),
+            fields: vec![],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "POST",
+            path: "/admin/topics".into(),
+            fields: vec![("name", format!("Topic {unique}"))],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "POST",
+            path: format!("/admin/topics/{}", topic.id),
+            fields: vec![
+                ("name", topic.name.clone()),
+                ("slug", topic.slug.clone()),
+                ("description", topic.description.clone()),
+                (
+                    "image",
+                    topic.image.map(|m| m.0.to_string()).unwrap_or_default(),
+                ),
+            ],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "POST",
+            path: format!("/admin/topics/{}/articles", topic.id),
+            fields: vec![("op", "add".into()), ("article", own_published.to_string())],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "GET",
+            path: "/admin/tags".into(),
+            fields: vec![],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "GET",
+            path: format!("/admin/tags/{tag}"),
+            fields: vec![],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "POST",
+            path: format!("/admin/tags/{tag}"),
+            fields: vec![("name", format!("Renamed {unique}"))],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "POST",
+            path: format!("/admin/tags/{tag}/delete"),
+            fields: vec![],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "GET",
+            path: "/admin/feedback".into(),
+            fields: vec![],
+            allowed: EditorAndUp,
+        },
+        Case {
             method: "POST",
             path: "/admin/people".into(),
             fields: vec![
@@ -367,8 +596,17 @@ async fn every_admin_route_admits_exactly_the_roles_the_rules_name_and_refuses_f
                 article.corrections.len(),
             ));
         }
+        let catalog = (
+            store.sections().await.unwrap().len(),
+            store.sources().await.unwrap().len(),
+            store.people().await.unwrap().len(),
+            store.topics().await.unwrap(),
+            store.pages().await.unwrap().len(),
+            store.tags("", 10_000).await.unwrap(),
+        );
         (
             state,
+            catalog,
             store
                 .desk_articles(&Default::default(), 1000)
                 .await
