@@ -10,6 +10,7 @@ mod feedback;
 mod fixtures;
 mod jobs;
 mod staff;
+mod taxonomy;
 
 macro_rules! conformance {
     ($($module:ident :: $test:ident),* $(,)?) => {
@@ -35,6 +36,10 @@ macro_rules! conformance {
 }
 
 conformance!(
+    taxonomy::details_are_saved_with_the_text_in_one_revision_and_refused_whole,
+    taxonomy::sections_nest_one_level_and_share_addresses_with_pages,
+    taxonomy::a_topic_keeps_its_curated_order_through_moves_and_saves,
+    taxonomy::a_tag_is_renamed_in_place_and_deleted_from_every_article,
     articles::sections_come_back_in_navigation_order,
     articles::a_duplicate_slug_is_a_conflict_and_logs_nothing,
     articles::an_article_reads_back_with_every_element,
