@@ -6,8 +6,12 @@
 // password, writes an article with a lead image, previews it and submits
 // it; an editor schedules it 5 s ahead; it must be on the home page and its
 // section within 1 s of its time; the editor adds a correction, which the
-// reader page shows, and edits the text, which the revision diff shows.
-// Every admin page visited is checked with axe. Prints one JSON line per
+// reader page shows, and edits the text, which the revision diff shows;
+// the editor files it (bylines, tags, place, a topic, a related article
+// found by the search), which the reader page shows. The admin's catalog
+// pages are visited; a section is added with the keyboard alone, and on
+// the busiest pages Tab must reach every control, each with a visible
+// focus ring. Every admin page visited is checked with axe. Prints one JSON line per
 // step; exits 0 iff every check held.
 const fs = require('fs');
 const { chromium } = require('playwright-core');
@@ -25,6 +29,53 @@ async function axe(page, label) {
     return r.violations.map(v => ({ id: v.id, nodes: v.nodes.map(n => n.target.join(' ')) }));
   });
   check(result.length === 0, `axe on ${label}: ${JSON.stringify(result)}`);
+}
+
+// Presses Tab until `selector` has the focus (at most 300 times).
+async function tabTo(page, selector) {
+  const target = await page.$(selector);
+  if (!check(target !== null, `${selector} on ${page.url()}`)) return;
+  for (let i = 0; i < 300; i++) {
+    await page.keyboard.press('Tab');
+    if (await target.evaluate(el => el === document.activeElement)) return;
+  }
+  check(false, `Tab never reached ${selector} on ${page.url()}`);
+}
+
+// Walks the page with Tab from the top: every visible control must get the
+// focus, each with a visible focus indicator.
+async function keyboardWalk(page, label) {
+  await page.evaluate(() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); });
+  const controls = await page.evaluate(() => {
+    const all = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea')]
+      // Tab skips what is taken out of its order, and enters a radio group
+      // once (arrow keys move within it).
+      .filter(el => el.getAttribute('tabindex') !== '-1')
+      .filter(el => el.type !== 'radio' || el.checked);
+    all.forEach((el, i) => { el.dataset.walk = String(i); });
+    return all.filter(el => !el.disabled && el.getClientRects().length > 0)
+      .map(el => ({ id: el.dataset.walk, what: el.outerHTML.slice(0, 80) }));
+  });
+  const reached = new Set();
+  const unringed = [];
+  for (let i = 0; i < controls.length * 2 + 10; i++) {
+    await page.keyboard.press('Tab');
+    const seen = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || !el.dataset || el.dataset.walk === undefined) return null;
+      const style = getComputedStyle(el);
+      const ring = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0 || style.boxShadow !== 'none';
+      return { id: el.dataset.walk, ring, what: el.outerHTML.slice(0, 80) };
+    });
+    if (!seen) continue;
+    if (!seen.ring) unringed.push(seen.what);
+    reached.add(seen.id);
+    if (reached.size === controls.length) break;
+  }
+  const missed = controls.filter(c => !reached.has(c.id)).map(c => c.what);
+  check(missed.length === 0, `Tab reaches every control on ${label}; missed: ${missed}`);
+  check(unringed.length === 0, `every focused control on ${label} shows a focus ring: ${unringed.slice(0, 3)}`);
+  step('keyboard walk', { page: label, controls: controls.length });
 }
 
 async function signIn(browser, email, password) {
@@ -153,6 +204,49 @@ async function firstShown(url, text, deadline) {
     const added = await editor.locator('.diff ins').allTextContents();
     check(added.some(t => t.includes('Tickets bought for the old times stay valid.')), `the diff shows the edit: ${added}`);
     step('revision diff');
+
+    // 6. The editor files the story: bylines, place, tags, a topic and a
+    //    related article found by the search box.
+    await editor.goto(editorUrl);
+    await editor.fill('#article-authors', 'Asha Menon');
+    await editor.fill('#article-place', 'Kochi');
+    await editor.fill('#article-tags', 'Ferries, Monsoon timetable');
+    await editor.locator('#article-topics input[type=checkbox]').first().check();
+    await editor.fill('#related-query', 'a');
+    await editor.waitForSelector('#related-results button');
+    await editor.locator('#related-results button').first().click();
+    check((await editor.inputValue('#article-related')).trim().length > 0, 'the search adds a related article');
+    await editor.fill('#article-seo_title', 'Ferry timetable: earlier boats from Monday');
+    await Promise.all([editor.waitForURL(editorUrl), editor.click('button:text("Save")')]);
+    const refusal = await editor.locator('.form-errors').allTextContents();
+    check(refusal.length === 0 && (await editor.inputValue('#article-place')) === 'Kochi', `the details are saved ${refusal}`);
+    await keyboardWalk(editor, 'editor');
+    await editor.goto(editorUrl.replace(/\/(\d+)$/, '/$1/preview'));
+    const filed = await editor.content();
+    check(filed.includes('Kochi') && filed.includes('/tag/monsoon-timetable') && filed.includes('Asha Menon'),
+      'the reader page shows place, tags and byline');
+    check(filed.includes('<title>Ferry timetable: earlier boats from Monday |'), 'the SEO title is the page title');
+    step('filed');
+
+    // 7. The catalog pages, and a section added with the keyboard alone.
+    for (const path of ['/admin/sections', '/admin/sources', '/admin/bylines', '/admin/topics',
+      '/admin/pages', '/admin/tags', '/admin/feedback']) {
+      await admin.goto(`${BASE}${path}`);
+      await axe(admin, path);
+    }
+    await admin.goto(`${BASE}/admin/topics`);
+    await Promise.all([admin.waitForURL(/\/admin\/topics\/\d+$/), admin.locator('.desk a').first().click()]);
+    await axe(admin, 'a topic');
+    await admin.goto(`${BASE}/admin/sections`);
+    await keyboardWalk(admin, 'sections');
+    await admin.goto(`${BASE}/admin/sections`);
+    await tabTo(admin, '#section-name');
+    await admin.keyboard.type('Science');
+    await tabTo(admin, 'button[type=submit]:text("Add section")');
+    await admin.keyboard.press('Enter');
+    check(await admin.waitForSelector('.desk a:text-is("Science")', { timeout: 5000 }).then(() => true, () => false),
+      'the section added by keyboard is listed');
+    step('catalog');
   } catch (e) {
     failures.push(String(e && e.stack || e));
   } finally {

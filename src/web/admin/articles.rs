@@ -812,6 +812,8 @@ pub async fn render_markdown(
 pub struct LookupQuery {
     #[serde(default)]
     q: String,
+    /// The article being edited, which is not its own related article.
+    not: Option<i64>,
 }
 
 #[derive(Serialize)]
@@ -820,8 +822,9 @@ struct Found {
     headline: String,
 }
 
-/// `GET /admin/articles/lookup?q=words`: published articles whose headline
-/// has the words, for the editor's related-articles search (JSON).
+/// `GET /admin/articles/lookup?q=words&not=ID`: published articles (but
+/// article `ID`) whose headline has the words, for the editor's
+/// related-articles search (JSON).
 pub async fn lookup(
     State(app): State<AppState>,
     Query(query): Query<LookupQuery>,
@@ -839,9 +842,11 @@ pub async fn lookup(
             ..DeskFilter::default()
         };
         app.store
-            .desk_articles(&filter, FOUND)
+            .desk_articles(&filter, FOUND + 1)
             .await?
             .into_iter()
+            .filter(|e| Some(e.id.0) != query.not)
+            .take(FOUND as usize)
             .map(|e| Found {
                 id: e.id,
                 headline: e.headline,

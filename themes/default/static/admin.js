@@ -61,7 +61,7 @@
       const words = query.value.trim();
       results.replaceChildren();
       if (!words) return;
-      const r = await fetch(`${search.dataset.lookup}?q=${encodeURIComponent(words)}`, { credentials: 'same-origin' });
+      const r = await fetch(`${search.dataset.lookup}&q=${encodeURIComponent(words)}`, { credentials: 'same-origin' });
       if (!r.ok) return;
       const found = await r.json();
       if (!found.length) {
