@@ -64,6 +64,17 @@ pub(crate) fn slug_taken(slug: &str, by: &str) -> StoreError {
     .into()
 }
 
+/// After a write meant for one row: `NotFound` if it touched none, else the
+/// change is logged in the same transaction.
+macro_rules! logged_one {
+    ($tx:expr, $rows:expr, $entity:expr, $id:expr, $kind:expr, $now:expr) => {
+        if $rows == 0 {
+            return Err(StoreError::NotFound);
+        }
+        append_change!($tx, $entity, $id, $kind, $now);
+    };
+}
+
 fn no_such(what: &'static str) -> StoreError {
     Invalid::new(what, format!("there is no such {what}")).into()
 }
@@ -131,10 +142,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-            if updated == 0 {
-                return Err(StoreError::NotFound);
-            }
-            append_change!(tx, Entity::Section, id.0, ChangeKind::Updated, now);
+            logged_one!(tx, updated, Entity::Section, id.0, ChangeKind::Updated, now);
         });
         Ok(())
     }
@@ -163,10 +171,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-            if updated == 0 {
-                return Err(StoreError::NotFound);
-            }
-            append_change!(tx, Entity::Source, id.0, ChangeKind::Updated, now);
+            logged_one!(tx, updated, Entity::Source, id.0, ChangeKind::Updated, now);
         });
         Ok(())
     }
@@ -191,10 +196,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-            if updated == 0 {
-                return Err(StoreError::NotFound);
-            }
-            append_change!(tx, Entity::Person, id.0, ChangeKind::Updated, now);
+            logged_one!(tx, updated, Entity::Person, id.0, ChangeKind::Updated, now);
         });
         Ok(())
     }
@@ -241,10 +243,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-            if updated == 0 {
-                return Err(StoreError::NotFound);
-            }
-            append_change!(tx, Entity::Tag, id.0, ChangeKind::Updated, now);
+            logged_one!(tx, updated, Entity::Tag, id.0, ChangeKind::Updated, now);
         });
         Ok(())
     }
@@ -261,10 +260,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-            if deleted == 0 {
-                return Err(StoreError::NotFound);
-            }
-            append_change!(tx, Entity::Tag, id.0, ChangeKind::Deleted, now);
+            logged_one!(tx, deleted, Entity::Tag, id.0, ChangeKind::Deleted, now);
         });
         Ok(())
     }
@@ -295,10 +291,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-            if updated == 0 {
-                return Err(StoreError::NotFound);
-            }
-            append_change!(tx, Entity::Topic, id.0, ChangeKind::Updated, now);
+            logged_one!(tx, updated, Entity::Topic, id.0, ChangeKind::Updated, now);
         });
         Ok(())
     }
@@ -484,10 +477,7 @@ impl Store {
                     other => other,
                 })?
                 .rows_affected();
-            if updated == 0 {
-                return Err(StoreError::NotFound);
-            }
-            append_change!(tx, Entity::Page, id.0, ChangeKind::Updated, now);
+            logged_one!(tx, updated, Entity::Page, id.0, ChangeKind::Updated, now);
         });
         Ok(())
     }
@@ -499,10 +489,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-            if deleted == 0 {
-                return Err(StoreError::NotFound);
-            }
-            append_change!(tx, Entity::Page, id.0, ChangeKind::Deleted, now);
+            logged_one!(tx, deleted, Entity::Page, id.0, ChangeKind::Deleted, now);
         });
         Ok(())
     }

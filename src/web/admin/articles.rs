@@ -32,41 +32,26 @@ const MEDIA_CHOICES: i64 = 200;
 /// What the editor form holds: the text, and (on the editor, not the
 /// new-article form or the autosave) the details.
 #[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct TextForm {
-    #[serde(default)]
     pub(super) headline: String,
-    #[serde(default)]
     pub(super) standfirst: String,
-    #[serde(default)]
     pub(super) body: String,
     /// The revision the text was loaded from (the editor form only).
-    #[serde(default)]
     pub(super) revision: i64,
-    #[serde(default)]
     pub(super) section: i64,
     /// Set when the form carries the details fields below; without it a
     /// save changes the text only.
-    #[serde(default)]
     pub(super) details: Option<String>,
-    #[serde(default)]
     pub(super) slug: String,
-    #[serde(default)]
     pub(super) source: String,
-    #[serde(default)]
     pub(super) edited_by: String,
-    #[serde(default)]
     pub(super) place: String,
-    #[serde(default)]
     pub(super) authors: String,
-    #[serde(default)]
     pub(super) tags: String,
-    #[serde(default)]
     pub(super) topics: Vec<i64>,
-    #[serde(default)]
     pub(super) related: String,
-    #[serde(default)]
     pub(super) seo_title: String,
-    #[serde(default)]
     pub(super) seo_description: String,
 }
 

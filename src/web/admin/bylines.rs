@@ -14,12 +14,10 @@ const MAX_BIO_CHARS: usize = 2000;
 pub struct Bylines;
 
 #[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct BylineForm {
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     slug: String,
-    #[serde(default)]
     bio: String,
 }
 

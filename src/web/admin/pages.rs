@@ -22,12 +22,10 @@ use crate::{
 pub struct Pages;
 
 #[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct PageForm {
-    #[serde(default)]
     title: String,
-    #[serde(default)]
     slug: String,
-    #[serde(default)]
     body: String,
 }
 

@@ -11,15 +11,12 @@ use crate::{app::App, web::Result};
 pub struct Sections;
 
 #[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct SectionForm {
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     slug: String,
     /// Empty for a top-level section.
-    #[serde(default)]
     parent: String,
-    #[serde(default)]
     position: String,
 }
 

@@ -14,19 +14,14 @@ const MAX_NOTICE_CHARS: usize = 1000;
 pub struct Sources;
 
 #[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct SourceForm {
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     slug: String,
-    #[serde(default)]
     notice: String,
     /// Checkboxes: present when ticked.
-    #[serde(default)]
     full_text_in_feeds: Option<String>,
-    #[serde(default)]
     full_text_in_api: Option<String>,
-    #[serde(default)]
     full_text_in_federation: Option<String>,
 }
 

@@ -28,15 +28,12 @@ const MEDIA_CHOICES: i64 = 200;
 pub struct Topics;
 
 #[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct TopicForm {
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     slug: String,
-    #[serde(default)]
     description: String,
     /// A media library id; empty for none.
-    #[serde(default)]
     image: String,
 }
 

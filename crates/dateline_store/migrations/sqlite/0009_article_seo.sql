@@ -1,5 +1,0 @@
--- What search engines and social cards show of an article when it should
--- differ from the headline and standfirst. Twin: ../postgres/0009_article_seo.sql.
-
-alter table articles add column seo_title text;
-alter table articles add column seo_description text;
