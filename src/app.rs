@@ -29,6 +29,13 @@ pub struct App {
     pub setup_token: String,
     /// Woken when this node enqueues a job, so the worker need not wait out its sleep.
     pub jobs_enqueued: tokio::sync::Notify,
+    /// The same for the media worker (renditions).
+    pub media_jobs_enqueued: tokio::sync::Notify,
+    /// Originals and renditions of uploaded pictures.
+    pub blobs: crate::media::Blobs,
+    /// Decoding and resizing pictures takes a core and up to hundreds of
+    /// megabytes each: at most this many at once on a node.
+    pub image_work: tokio::sync::Semaphore,
 }
 
 pub type AppState = Arc<App>;
@@ -55,10 +62,13 @@ impl App {
             feedback_throttle: Throttle::new(5, std::time::Duration::from_secs(60)),
             sign_in_by_address: Throttle::new(SIGN_INS_PER_ADDRESS, Duration::from_secs(2)),
             sign_in_by_account: Throttle::new(SIGN_INS_PER_ACCOUNT, Duration::from_secs(6)),
-            data_dir,
             jobs_enqueued: tokio::sync::Notify::new(),
+            media_jobs_enqueued: tokio::sync::Notify::new(),
+            blobs: crate::media::Blobs::local(data_dir.join("blobs")),
+            image_work: tokio::sync::Semaphore::new(2),
             setup_token: crate::accounts::new_token(),
             mailer,
+            data_dir,
         }))
     }
 

@@ -1,5 +1,7 @@
-//! The job worker: runs the store's due jobs (scheduled publishing now;
-//! newsletters, renditions and webhooks later), one at a time per node.
+//! The job workers: run the store's due jobs (scheduled publishing,
+//! renditions; newsletters and webhooks later). Each node runs two, one at
+//! a time each: one for quick jobs, one for media work, so that a batch of
+//! renditions never delays a scheduled publication.
 //!
 //! A job is claimed with a lease, so a node that dies mid-job leaves it to be
 //! claimed again once the lease runs out; every job is written to be safe to
@@ -9,8 +11,8 @@
 use std::time::Duration;
 
 use anyhow::Context;
-use dateline_core::ArticleId;
-use dateline_store::{Job, PUBLISH_SCHEDULED_JOB};
+use dateline_core::{ArticleId, MediaId};
+use dateline_store::{Job, Lane, PUBLISH_SCHEDULED_JOB, RENDITIONS_JOB};
 use jiff::Timestamp;
 use serde::Deserialize;
 use tokio::task::JoinHandle;
@@ -24,17 +26,21 @@ const IDLE: Duration = Duration::from_secs(1);
 
 pub fn spawn_worker(app: AppState) -> JoinHandle<()> {
     tokio::spawn(async move {
-        loop {
-            match app.store.claim_job(Timestamp::now(), LEASE).await {
-                Ok(Some(job)) => finish(&app, &job, run(&app, &job).await).await,
-                Ok(None) => idle(&app).await,
-                Err(e) => {
-                    tracing::error!(error = format!("{e:#}"), "cannot claim a job");
-                    tokio::time::sleep(IDLE).await;
-                }
+        tokio::join!(work(&app, Lane::Quick), work(&app, Lane::Media));
+    })
+}
+
+async fn work(app: &AppState, lane: Lane) {
+    loop {
+        match app.store.claim_job_in(lane, Timestamp::now(), LEASE).await {
+            Ok(Some(job)) => finish(app, &job, run(app, &job).await).await,
+            Ok(None) => idle(app, lane).await,
+            Err(e) => {
+                tracing::error!(error = format!("{e:#}"), "cannot claim a job");
+                tokio::time::sleep(IDLE).await;
             }
         }
-    })
+    }
 }
 
 async fn run(app: &AppState, job: &Job) -> anyhow::Result<()> {
@@ -54,6 +60,15 @@ async fn run(app: &AppState, job: &Job) -> anyhow::Result<()> {
                 .await?;
             tracing::info!(article = p.article, published, "scheduled publication");
             Ok(())
+        }
+        RENDITIONS_JOB => {
+            #[derive(Deserialize)]
+            struct Payload {
+                media: i64,
+            }
+            let p: Payload = serde_json::from_value(job.payload.clone())
+                .context("a media_renditions job's payload")?;
+            crate::media::make_renditions(app, MediaId(p.media)).await
         }
         other => anyhow::bail!("no worker knows jobs of kind {other:?}"),
     }
@@ -81,7 +96,7 @@ async fn finish(app: &AppState, job: &Job, outcome: anyhow::Result<()>) {
     }
 }
 
-async fn idle(app: &AppState) {
+async fn idle(app: &AppState, lane: Lane) {
     let now = Timestamp::now();
     let until_next = match app.store.next_job_due(now).await {
         Ok(Some(next)) => Duration::try_from(next.duration_since(now)).unwrap_or(IDLE),
@@ -89,6 +104,13 @@ async fn idle(app: &AppState) {
     };
     tokio::select! {
         () = tokio::time::sleep(until_next.min(IDLE)) => {}
-        () = app.jobs_enqueued.notified() => {}
+        () = enqueued(app, lane).notified() => {}
+    }
+}
+
+fn enqueued(app: &AppState, lane: Lane) -> &tokio::sync::Notify {
+    match lane {
+        Lane::Media => &app.media_jobs_enqueued,
+        Lane::Quick | Lane::Any => &app.jobs_enqueued,
     }
 }

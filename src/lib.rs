@@ -1,7 +1,7 @@
 //! Dateline: a newsroom publishing platform in one binary.
 //!
 //! The app crate wires the parts together: configuration, the web server
-//! (reader site now; newsroom and API later), the demo content and the
+//! (reader site and newsroom; the API later), the media library, the demo content and the
 //! command line in `src/bin/dateline`.
 
 pub mod accounts;
@@ -10,5 +10,6 @@ pub mod config;
 pub mod demo;
 pub mod jobs;
 pub mod mail;
+pub mod media;
 pub mod telemetry;
 pub mod web;

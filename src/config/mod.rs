@@ -25,6 +25,7 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub cache: CacheConfig,
     pub mail: MailConfig,
+    pub media: MediaConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -104,6 +105,25 @@ impl Default for MailConfig {
     }
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MediaConfig {
+    /// The largest file an upload may be, in bytes.
+    pub max_upload_bytes: u64,
+    /// The most pixels an uploaded picture may have, in millions; checked
+    /// from the file's header before anything is decoded.
+    pub max_megapixels: u64,
+}
+
+impl Default for MediaConfig {
+    fn default() -> Self {
+        Self {
+            max_upload_bytes: 32 << 20,
+            max_megapixels: 50,
+        }
+    }
+}
+
 impl Default for CacheConfig {
     fn default() -> Self {
         Self {
@@ -156,6 +176,9 @@ impl Config {
         }
         if self.site.name.trim().is_empty() {
             bail!("site.name: must not be empty");
+        }
+        if self.media.max_megapixels == 0 || self.media.max_upload_bytes == 0 {
+            bail!("media.max_megapixels and media.max_upload_bytes: must be more than 0");
         }
         if self.site.language.trim().is_empty() {
             bail!("site.language: must not be empty");

@@ -27,6 +27,7 @@ pub fn router(app: AppState) -> Router {
         )
         .route("/feedback/thanks", get(reader::feedback::show_thanks))
         .route("/static/{*path}", get(reader::assets::show_static_file))
+        .route("/img/{shard}/{file}", get(reader::assets::show_rendition))
         .nest_service("/media", media)
         .fallback(reader::errors::show_not_found);
     let operators = Router::new().route("/healthz", get(reader::health::check_health));
@@ -34,7 +35,9 @@ pub fn router(app: AppState) -> Router {
     Router::new()
         .merge(reader)
         .merge(operators)
-        .merge(admin::routes())
+        .merge(admin::routes(
+            usize::try_from(app.config.media.max_upload_bytes).unwrap_or(usize::MAX),
+        ))
         .layer(SitePolicyLayer::new(app.clone()))
         .with_state(app)
 }

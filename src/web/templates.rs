@@ -63,6 +63,15 @@ impl Templates {
                 dateline_core::ArticleId(id),
             ))
         });
+        // A rendition's address: keys are lowercase letters, digits, dots
+        // and one slash, so they need no escaping.
+        env.add_function("img", |key: String| {
+            if crate::media::rendition_key(&key).is_some() {
+                Value::from_safe_string(format!("/img/{key}"))
+            } else {
+                Value::from("")
+            }
+        });
         env.add_global(
             "site",
             Value::from(minijinja::value::Serde(SiteGlobals {

@@ -230,7 +230,7 @@ async function firstShown(url, text, deadline) {
 
     // 7. The catalog pages, and a section added with the keyboard alone.
     for (const path of ['/admin/sections', '/admin/sources', '/admin/bylines', '/admin/topics',
-      '/admin/pages', '/admin/tags', '/admin/feedback']) {
+      '/admin/pages', '/admin/tags', '/admin/feedback', '/admin/media']) {
       await admin.goto(`${BASE}${path}`);
       await axe(admin, path);
     }

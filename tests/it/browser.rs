@@ -139,3 +139,85 @@ async fn a_story_goes_from_a_new_contributor_to_readers_through_the_admin_ui() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// A phone (360 CSS px, one device pixel each) gets the lead image as WebP
+/// at the width its `srcset` names for the screen: `tests/browser/picture.js`
+/// records what Chromium fetched.
+#[tokio::test]
+async fn a_phone_fetches_the_lead_image_as_webp_at_its_width() {
+    use crate::{
+        media::{upload, uploaded_id, with_renditions},
+        newsroom::session,
+    };
+    use dateline_core::{ArticleStatus, LeadImage, Role};
+    if !validators_available() {
+        return;
+    }
+    let server = TestServer::with_demo().await;
+    let editor = session(&server, Role::Editor).await;
+    let photo = crate::media::large_photo();
+    let id = uploaded_id(
+        &upload(
+            &server,
+            &editor,
+            &photo,
+            "big.jpg",
+            "image/jpeg",
+            "A wide street",
+        )
+        .await,
+    );
+    let item = with_renditions(&server, id).await;
+    let store = &server.app.store;
+    let article = crate::support::draft(store, editor.user.unwrap(), "Street repairs begin").await;
+    let lead = LeadImage {
+        media: id,
+        caption: None,
+        credit: None,
+    };
+    store
+        .set_lead_image(
+            article,
+            Some(&lead),
+            editor.user.unwrap(),
+            jiff::Timestamp::now(),
+        )
+        .await
+        .unwrap();
+    store
+        .move_article(
+            article,
+            ArticleStatus::Published,
+            None,
+            jiff::Timestamp::now(),
+        )
+        .await
+        .unwrap();
+    // The narrowest rendition at least 360 px wide.
+    let expected = item
+        .renditions
+        .unwrap()
+        .full
+        .into_iter()
+        .find(|r| r.width >= 360)
+        .unwrap();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/picture.js");
+    let output = tokio::process::Command::new("node")
+        .env("NODE_PATH", "/opt/validators/node/node_modules")
+        .env(
+            "URL",
+            format!("{}/news/street-repairs-begin-{article}", server.base),
+        )
+        .env("EXPECT", format!("/img/{}", expected.webp))
+        .arg(script)
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    eprintln!("{stdout} (the original: {} bytes)", photo.len());
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

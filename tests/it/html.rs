@@ -69,6 +69,29 @@ async fn newsroom_pages_are_valid_html() {
     let topic = store.topics().await.unwrap()[0].id;
     let page = store.pages().await.unwrap()[0].id;
     let tag = store.tags("", 1).await.unwrap()[0].id;
+    let picture = store.library(&Default::default(), 1).await.unwrap()[0].id;
+    // An uploaded picture, with its renditions, as the lead image of the
+    // article: the reader's `<picture>` markup is checked too.
+    let editor = crate::newsroom::session(&server, dateline_core::Role::Editor).await;
+    let photo = crate::media::fixture("gps.jpg");
+    let sent =
+        crate::media::upload(&server, &editor, &photo, "p.jpg", "image/jpeg", "A street").await;
+    let uploaded = crate::media::uploaded_id(&sent);
+    crate::media::with_renditions(&server, uploaded).await;
+    let lead = dateline_core::LeadImage {
+        media: uploaded,
+        caption: None,
+        credit: None,
+    };
+    store
+        .set_lead_image(
+            article,
+            Some(&lead),
+            editor.user.unwrap(),
+            jiff::Timestamp::now(),
+        )
+        .await
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     for (i, path) in [
         "/admin".to_owned(),
@@ -90,6 +113,10 @@ async fn newsroom_pages_are_valid_html() {
         "/admin/tags".to_owned(),
         format!("/admin/tags/{tag}"),
         "/admin/feedback".to_owned(),
+        "/admin/media".to_owned(),
+        format!("/admin/media/{picture}"),
+        format!("/admin/media/{uploaded}"),
+        format!("/admin/articles/{article}/preview"),
     ]
     .iter()
     .enumerate()

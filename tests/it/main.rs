@@ -8,6 +8,7 @@ mod cli;
 mod feedback;
 mod html;
 mod mail;
+mod media;
 mod newsroom;
 mod reader;
 mod schedule;

@@ -74,7 +74,11 @@ pub enum Action {
     CorrectArticle(Ownership),
     /// Read who did what to articles.
     ReadAuditLog,
-    /// Tags and topics, and the ordered lists of topics.
+    /// Upload pictures to the media library and browse it.
+    UploadMedia,
+    /// Change a picture's alt text, caption, credit and focus.
+    EditMedia,
+    /// Tags, topics (and their ordered lists) and bylines.
     ManageTaxonomy,
     /// Messages readers sent through the Feedback form.
     ReadFeedback,
@@ -90,7 +94,7 @@ pub fn allows(role: Role, action: Action) -> bool {
     use Ownership::*;
     use Role::*;
     match action {
-        Action::EnterAdmin | Action::CreateArticle => true,
+        Action::EnterAdmin | Action::CreateArticle | Action::UploadMedia => true,
         // A contributor's copy is theirs until they submit it; an author's
         // own stays theirs; an editor may touch anyone's.
         Action::EditArticle(Own, Draft | InReview) => true,
@@ -103,7 +107,10 @@ pub fn allows(role: Role, action: Action) -> bool {
         },
         Action::CorrectArticle(Own) => role >= Author,
         Action::CorrectArticle(Others) => role >= Editor,
-        Action::ReadAuditLog | Action::ManageTaxonomy | Action::ReadFeedback => role >= Editor,
+        Action::ReadAuditLog
+        | Action::EditMedia
+        | Action::ManageTaxonomy
+        | Action::ReadFeedback => role >= Editor,
         Action::ManagePeople | Action::ManageSite => role >= Admin,
     }
 }
@@ -142,6 +149,8 @@ mod tests {
             (CorrectArticle(Own), [false, true, true, true]),
             (CorrectArticle(Others), [false, false, true, true]),
             (ReadAuditLog, [false, false, true, true]),
+            (UploadMedia, [true, true, true, true]),
+            (EditMedia, [false, false, true, true]),
             (ManageTaxonomy, [false, false, true, true]),
             (ReadFeedback, [false, false, true, true]),
             (ManagePeople, [false, false, false, true]),

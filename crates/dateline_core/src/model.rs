@@ -115,12 +115,15 @@ pub struct LeadImage {
 /// A lead image ready for a page.
 #[derive(Debug, Clone, Serialize)]
 pub struct Figure {
+    /// Under `/media/`, for a picture without renditions (the demo's own).
     pub path: String,
     pub width: u32,
     pub height: u32,
     pub alt: String,
     pub caption: String,
     pub credit: String,
+    /// For an uploaded picture, under `/img/`.
+    pub renditions: Option<Renditions>,
 }
 
 /// Everything the newsroom supplies for a new article. It starts as a draft.
@@ -360,5 +363,45 @@ impl TagName {
             Slug::parse(&format!("tag-{hash:016x}"))?
         };
         Ok(Self { slug, name })
+    }
+}
+
+/// Which cut of a picture a rendition is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Shape {
+    /// The whole picture.
+    Full,
+    /// A 16:9 crop around the picture's focus.
+    Wide,
+    /// A 1:1 crop around the picture's focus.
+    Square,
+}
+
+/// One size of a picture, in WebP and JPEG; the keys name files by their
+/// content, so a rendition's address never changes what it serves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Rendition {
+    pub width: u32,
+    pub height: u32,
+    pub webp: String,
+    pub jpeg: String,
+}
+
+/// Every rendition of a picture, narrowest first in each shape.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Renditions {
+    pub full: Vec<Rendition>,
+    pub wide: Vec<Rendition>,
+    pub square: Vec<Rendition>,
+}
+
+impl Renditions {
+    pub fn push(&mut self, shape: Shape, rendition: Rendition) {
+        match shape {
+            Shape::Full => self.full.push(rendition),
+            Shape::Wide => self.wide.push(rendition),
+            Shape::Square => self.square.push(rendition),
+        }
     }
 }

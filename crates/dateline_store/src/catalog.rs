@@ -284,7 +284,8 @@ impl Store {
     pub async fn topic_by_slug(&self, slug: &str) -> Result<Option<Topic>> {
         const SQL: &str = "select t.id, t.slug, t.name, t.description,
                 m.path as image_path, m.width as image_width, m.height as image_height,
-                m.alt as image_alt, m.caption as image_caption, m.credit as image_credit
+                m.alt as image_alt, m.caption as image_caption, m.credit as image_credit,
+                m.original_key as image_original, m.renditions as image_renditions
             from topics t left join media m on m.id = t.image_media_id where t.slug = $1";
         #[derive(sqlx::FromRow)]
         struct TopicRow {

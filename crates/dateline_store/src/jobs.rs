@@ -38,6 +38,26 @@ pub struct Job {
     pub claimed_until: Timestamp,
 }
 
+/// Which jobs a worker takes: long media work (kinds starting `media_`)
+/// runs beside quick jobs, so a batch of renditions never delays a
+/// scheduled publication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    Any,
+    Quick,
+    Media,
+}
+
+impl Lane {
+    fn code(self) -> i64 {
+        match self {
+            Self::Any => 0,
+            Self::Quick => 1,
+            Self::Media => 2,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JobState {
     Pending,
@@ -62,6 +82,7 @@ const CLAIM_SQLITE: &str = "update jobs set attempts = attempts + 1, claimed_unt
                 where completed_at is null and failed_at is null and run_at <= $1
                   and attempts < max_attempts
                   and (claimed_until is null or claimed_until <= $1)
+                  and ($3 = 0 or (substr(kind, 1, 6) = 'media_') = ($3 = 2))
                 order by run_at, id limit 1)
     returning id, kind, payload, idempotency_key, run_at, attempts, max_attempts, claimed_until";
 // PostgreSQL runs the subquery and the update in separate snapshots, so two
@@ -72,6 +93,7 @@ const CLAIM_POSTGRES: &str = "update jobs set attempts = attempts + 1, claimed_u
                 where completed_at is null and failed_at is null and run_at <= $1
                   and attempts < max_attempts
                   and (claimed_until is null or claimed_until <= $1)
+                  and ($3 = 0 or (substr(kind, 1, 6) = 'media_') = ($3 = 2))
                 order by run_at, id limit 1
                 for update skip locked)
     returning id, kind, payload, idempotency_key, run_at, attempts, max_attempts, claimed_until";
@@ -99,6 +121,16 @@ impl Store {
 
     /// Claims the oldest due job for `lease`, if any.
     pub async fn claim_job(&self, now: Timestamp, lease: Duration) -> Result<Option<Job>> {
+        self.claim_job_in(Lane::Any, now, lease).await
+    }
+
+    /// Claims the next due job of `lane` (see [`Store::claim_job`]).
+    pub async fn claim_job_in(
+        &self,
+        lane: Lane,
+        now: Timestamp,
+        lease: Duration,
+    ) -> Result<Option<Job>> {
         let until = now
             .as_microsecond()
             .saturating_add(lease.as_micros().try_into().unwrap_or(i64::MAX));
@@ -109,6 +141,7 @@ impl Store {
         let row: Option<JobRow> = write_tx!(self, |tx| sqlx::query_as(sql)
             .bind(now.as_microsecond())
             .bind(until)
+            .bind(lane.code())
             .fetch_optional(&mut *tx)
             .await?);
         row.map(|r| {

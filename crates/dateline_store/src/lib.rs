@@ -13,6 +13,7 @@ mod connect;
 mod error;
 mod feedback;
 pub mod jobs;
+mod media;
 mod pages;
 mod rows;
 mod staff;
@@ -29,7 +30,8 @@ pub use changes::{Change, ChangeKind, Entity};
 pub use connect::{Backend, DEFAULT_SQLITE_FILE, redact};
 pub use error::StoreError;
 pub use feedback::{Feedback, NewFeedback};
-pub use jobs::{Job, JobId, NewJob};
+pub use jobs::{Job, JobId, Lane, NewJob};
+pub use media::{LibraryItem, MediaFilter, NewUpload, RENDITIONS_JOB, UploadSource};
 pub use staff::{Credentials, NewSession, NewUser, Session, User};
 pub use taxonomy::{Direction, PageSource, TaxonomyEntry, TopicItem};
 

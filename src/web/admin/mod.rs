@@ -12,6 +12,7 @@ mod dashboard;
 mod details;
 mod diff;
 mod inbox;
+mod media;
 mod pages;
 mod password;
 mod people;
@@ -25,13 +26,15 @@ mod topics;
 
 use axum::{
     Router,
+    extract::DefaultBodyLimit,
     routing::{get, post},
 };
 pub use session::{AdminForm, SESSION_COOKIE, Staff};
 
 use crate::app::AppState;
 
-pub fn routes() -> Router<AppState> {
+/// The admin's routes; an upload may be `max_upload_bytes` (and its form).
+pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
     let router = Router::new();
     let router = catalog::routes::<sections::Sections>(router);
     let router = catalog::routes::<sources::Sources>(router);
@@ -48,6 +51,18 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/admin/tags/{id}/delete", post(tags::delete_tag))
         .route("/admin/feedback", get(inbox::show_inbox))
+        .route(
+            "/admin/media",
+            get(media::show_library)
+                .post(media::upload)
+                .layer(DefaultBodyLimit::max(
+                    max_upload_bytes.saturating_add(64 << 10),
+                )),
+        )
+        .route(
+            "/admin/media/{id}",
+            get(media::show_item).post(media::update_item),
+        )
         .route("/admin", get(dashboard::show_dashboard))
         .route(
             "/admin/sign-in",

@@ -5,7 +5,8 @@ macro_rules! image_columns {
     () => {
         "m.path as image_path, m.width as image_width, m.height as image_height,
         m.alt as image_alt, coalesce(a.lead_caption, m.caption) as image_caption,
-        coalesce(a.lead_credit, m.credit) as image_credit"
+        coalesce(a.lead_credit, m.credit) as image_credit,
+        m.original_key as image_original, m.renditions as image_renditions"
     };
 }
 

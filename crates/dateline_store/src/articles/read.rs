@@ -50,6 +50,9 @@ pub(crate) struct ImageColumns {
     image_alt: Option<String>,
     image_caption: Option<String>,
     image_credit: Option<String>,
+    /// Set for an uploaded picture; it has a figure once its renditions are made.
+    image_original: Option<String>,
+    image_renditions: Option<String>,
 }
 
 impl ImageColumns {
@@ -59,6 +62,15 @@ impl ImageColumns {
         else {
             return Ok(None);
         };
+        let renditions = match (self.image_original, self.image_renditions) {
+            (_, Some(json)) => Some(
+                serde_json::from_str(&json)
+                    .map_err(|e| StoreError::Corrupt(format!("renditions of {path}: {e}")))?,
+            ),
+            // Uploaded, its renditions not made yet: nothing to show.
+            (Some(_), None) => return Ok(None),
+            (None, None) => None,
+        };
         Ok(Some(Figure {
             path,
             width: dimension(width)?,
@@ -66,6 +78,7 @@ impl ImageColumns {
             alt: self.image_alt.unwrap_or_default(),
             caption: self.image_caption.unwrap_or_default(),
             credit: self.image_credit.unwrap_or_default(),
+            renditions,
         }))
     }
 }

@@ -9,6 +9,7 @@ mod editorial;
 mod feedback;
 mod fixtures;
 mod jobs;
+mod media;
 mod staff;
 mod taxonomy;
 
@@ -36,6 +37,7 @@ macro_rules! conformance {
 }
 
 conformance!(
+    media::an_upload_is_kept_once_with_one_renditions_job_and_found_by_its_words,
     taxonomy::details_are_saved_with_the_text_in_one_revision_and_refused_whole,
     taxonomy::sections_nest_one_level_and_share_addresses_with_pages,
     taxonomy::a_topic_keeps_its_curated_order_through_moves_and_saves,
