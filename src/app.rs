@@ -53,6 +53,7 @@ impl App {
         let templates = Templates::new(&config.site, Some(data_dir.join("theme")))?;
         let pages = Arc::new(PageCache::new(config.cache.max_bytes));
         let mailer = crate::mail::Mailer::new(&config.mail)?;
+        let blobs = crate::media::Blobs::open(&config.media, &data_dir)?;
         Ok(Arc::new(App {
             store,
             config,
@@ -64,7 +65,7 @@ impl App {
             sign_in_by_account: Throttle::new(SIGN_INS_PER_ACCOUNT, Duration::from_secs(6)),
             jobs_enqueued: tokio::sync::Notify::new(),
             media_jobs_enqueued: tokio::sync::Notify::new(),
-            blobs: crate::media::Blobs::local(data_dir.join("blobs")),
+            blobs,
             image_work: tokio::sync::Semaphore::new(2),
             setup_token: crate::accounts::new_token(),
             mailer,

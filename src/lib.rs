@@ -13,3 +13,10 @@ pub mod mail;
 pub mod media;
 pub mod telemetry;
 pub mod web;
+
+/// HTTP clients (object_store's S3 client) use rustls built without a
+/// crypto provider, since the default one (aws-lc) is a C build; ring's is
+/// installed for the whole process instead. Safe to call more than once.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}

@@ -113,6 +113,15 @@ pub struct MediaConfig {
     /// The most pixels an uploaded picture may have, in millions; checked
     /// from the file's header before anything is decoded.
     pub max_megapixels: u64,
+    /// Keep pictures in this S3 bucket (shared by every node) instead of
+    /// the data directory.
+    pub s3_bucket: Option<String>,
+    /// An S3-compatible service's address (MinIO, Ceph, R2, …); unset: AWS.
+    pub s3_endpoint: Option<String>,
+    pub s3_region: String,
+    /// Unset: the usual AWS sources (environment, instance role).
+    pub s3_access_key_id: Option<String>,
+    pub s3_secret_access_key: Option<String>,
 }
 
 impl Default for MediaConfig {
@@ -120,6 +129,11 @@ impl Default for MediaConfig {
         Self {
             max_upload_bytes: 32 << 20,
             max_megapixels: 50,
+            s3_bucket: None,
+            s3_endpoint: None,
+            s3_region: "us-east-1".into(),
+            s3_access_key_id: None,
+            s3_secret_access_key: None,
         }
     }
 }
@@ -197,12 +211,15 @@ impl Config {
         }
     }
 
-    /// The configuration as TOML, with the database and SMTP passwords hidden: for
+    /// The configuration as TOML, with the database, SMTP and S3 secrets hidden: for
     /// `dateline config check`.
     pub fn to_redacted_toml(&self) -> String {
         let mut shown = self.clone();
         shown.database.url = shown.database.url.as_deref().map(dateline_store::redact);
         shown.mail.smtp_url = shown.mail.smtp_url.as_deref().map(dateline_store::redact);
+        if shown.media.s3_secret_access_key.is_some() {
+            shown.media.s3_secret_access_key = Some("(hidden)".into());
+        }
         toml::to_string_pretty(&shown).unwrap_or_default()
     }
 }

@@ -1,58 +1,103 @@
-//! Where originals and renditions are kept: files under a directory, named
-//! by keys made of lowercase letters, digits, `.` and `/`.
+//! Where originals and renditions are kept: a directory of the data
+//! directory by default, or an S3-compatible bucket that several nodes
+//! share; one interface (object_store's) over both.
 //!
-//! Every key is content-addressed (named by a hash of what it holds), so a
-//! key is written once and never changes: writing it again is a no-op, and
-//! the files can be served as immutable.
+//! Keys are made of lowercase letters, digits, `.` and `/`, and every key is
+//! content-addressed (named by a hash of what it holds): a key is written
+//! once and never changes, so writing it again is skipped and the files can
+//! be served as immutable.
 
-use std::{
-    io,
-    path::{Path, PathBuf},
+use std::{path::Path, sync::Arc};
+
+use anyhow::Context;
+use object_store::{
+    ObjectStore, ObjectStoreExt, PutPayload, aws::AmazonS3Builder, local::LocalFileSystem,
+    path::Path as Key,
 };
+
+use crate::config::MediaConfig;
 
 #[derive(Debug, Clone)]
 pub struct Blobs {
-    root: PathBuf,
+    store: Arc<dyn ObjectStore>,
 }
 
 impl Blobs {
-    /// Blobs kept under `root`, created on first write.
-    pub fn local(root: impl Into<PathBuf>) -> Self {
-        Self { root: root.into() }
+    /// The store `config` names: its S3 bucket if one is set, else the
+    /// `blobs` directory of `data_dir`.
+    pub fn open(config: &MediaConfig, data_dir: &Path) -> anyhow::Result<Self> {
+        match &config.s3_bucket {
+            Some(bucket) => Self::s3(config, bucket),
+            None => Self::local(&data_dir.join("blobs")),
+        }
+    }
+
+    /// Blobs kept as files under `root`.
+    pub fn local(root: &Path) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(root)
+            .with_context(|| format!("cannot create the blob directory {}", root.display()))?;
+        let store = LocalFileSystem::new_with_prefix(root)
+            .with_context(|| format!("the blob directory {}", root.display()))?;
+        Ok(Self {
+            store: Arc::new(store),
+        })
+    }
+
+    fn s3(config: &MediaConfig, bucket: &str) -> anyhow::Result<Self> {
+        crate::install_tls_provider();
+        let mut builder = AmazonS3Builder::new()
+            .with_bucket_name(bucket)
+            .with_region(&config.s3_region);
+        if let Some(endpoint) = &config.s3_endpoint {
+            builder = builder
+                .with_endpoint(endpoint)
+                .with_allow_http(endpoint.starts_with("http://"))
+                // Self-hosted S3 (MinIO, Ceph, Garage) names buckets in the path.
+                .with_virtual_hosted_style_request(false);
+        }
+        if let (Some(id), Some(secret)) = (&config.s3_access_key_id, &config.s3_secret_access_key) {
+            builder = builder
+                .with_access_key_id(id)
+                .with_secret_access_key(secret);
+        }
+        let store = builder
+            .build()
+            .with_context(|| format!("media.s3_bucket {bucket:?}"))?;
+        Ok(Self {
+            store: Arc::new(store),
+        })
     }
 
     /// Stores `bytes` under `key` unless something is there already; a
-    /// half-written file is never visible under the key.
-    pub async fn put(&self, key: &str, bytes: &[u8]) -> io::Result<()> {
-        let path = self.path(key)?;
-        if tokio::fs::try_exists(&path).await? {
-            return Ok(());
+    /// half-written blob is never visible under the key.
+    pub async fn put(&self, key: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        let key = checked(key)?;
+        match self.store.head(&key).await {
+            Ok(_) => return Ok(()),
+            Err(object_store::Error::NotFound { .. }) => {}
+            Err(e) => return Err(e).with_context(|| format!("blob {key}")),
         }
-        let dir = path.parent().unwrap_or(&self.root);
-        tokio::fs::create_dir_all(dir).await?;
-        let temp = dir.join(format!(".{}.partial", crate::accounts::new_token()));
-        tokio::fs::write(&temp, bytes).await?;
-        tokio::fs::rename(&temp, &path).await
+        self.store
+            .put(&key, PutPayload::from(bytes.to_vec()))
+            .await
+            .with_context(|| format!("cannot store blob {key}"))?;
+        Ok(())
     }
 
     /// The blob under `key`, if there is one.
-    pub async fn get(&self, key: &str) -> io::Result<Option<Vec<u8>>> {
-        match tokio::fs::read(self.path(key)?).await {
-            Ok(bytes) => Ok(Some(bytes)),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
+    pub async fn get(&self, key: &str) -> anyhow::Result<Option<Vec<u8>>> {
+        let key = checked(key)?;
+        match self.store.get(&key).await {
+            Ok(found) => Ok(Some(found.bytes().await?.to_vec())),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e).with_context(|| format!("cannot read blob {key}")),
         }
     }
+}
 
-    fn path(&self, key: &str) -> io::Result<PathBuf> {
-        if !valid_key(key) {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("{key:?} is not a blob key"),
-            ));
-        }
-        Ok(self.root.join(Path::new(key)))
-    }
+fn checked(key: &str) -> anyhow::Result<Key> {
+    anyhow::ensure!(valid_key(key), "{key:?} is not a blob key");
+    Ok(Key::from(key))
 }
 
 /// Segments of lowercase letters, digits and dots (not only dots), joined
@@ -92,7 +137,7 @@ mod tests {
     #[tokio::test]
     async fn a_blob_is_written_once_and_read_back() {
         let dir = tempfile::tempdir().unwrap();
-        let blobs = Blobs::local(dir.path());
+        let blobs = Blobs::local(dir.path()).unwrap();
         blobs.put("renditions/ab/ab.jpg", b"one").await.unwrap();
         blobs.put("renditions/ab/ab.jpg", b"two").await.unwrap();
         assert_eq!(
@@ -101,5 +146,6 @@ mod tests {
         );
         assert!(blobs.get("renditions/ab/cd.jpg").await.unwrap().is_none());
         assert!(blobs.get("../secret").await.is_err());
+        assert!(dir.path().join("renditions/ab/ab.jpg").is_file());
     }
 }

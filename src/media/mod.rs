@@ -78,10 +78,7 @@ pub async fn upload(app: &App, upload: Upload) -> Result<(MediaId, bool), Upload
     };
     let sha256 = sha256_hex(&upload.bytes);
     let original_key = key("originals", &sha256, probed.kind.extension());
-    app.blobs
-        .put(&original_key, &upload.bytes)
-        .await
-        .map_err(anyhow::Error::from)?;
+    app.blobs.put(&original_key, &upload.bytes).await?;
     let new = NewUpload {
         sha256,
         original_key,

@@ -389,3 +389,104 @@ pub(crate) fn large_photo() -> Vec<u8> {
         .unwrap();
     jpeg
 }
+
+const MOTO: &str = "/opt/validators/venv/bin/moto_server";
+
+/// A local S3 service (moto, installed by `scripts/test` into the
+/// validators' Python environment), killed when dropped.
+struct S3Service {
+    endpoint: String,
+    _process: tokio::process::Child,
+}
+
+async fn s3_service(bucket: &str) -> Option<S3Service> {
+    if !std::path::Path::new(MOTO).exists() {
+        assert!(
+            std::env::var("DATELINE_REQUIRE_VALIDATORS").is_err(),
+            "moto (a local S3 service) is required but not installed: run scripts/test"
+        );
+        eprintln!("SKIPPED: moto is not installed (scripts/test installs it)");
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let process = tokio::process::Command::new(MOTO)
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let start = std::time::Instant::now();
+    while client.get(&endpoint).send().await.is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "moto did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let created = client
+        .put(format!("{endpoint}/{bucket}"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        created.status().is_success(),
+        "bucket: {}",
+        created.status()
+    );
+    Some(S3Service {
+        endpoint,
+        _process: process,
+    })
+}
+
+#[tokio::test]
+async fn with_a_bucket_configured_pictures_are_kept_in_s3_for_every_node() {
+    dateline::install_tls_provider();
+    let Some(s3) = s3_service("newsroom-media").await else {
+        return;
+    };
+    let endpoint = s3.endpoint.clone();
+    let server = TestServer::with_demo_and(move |config| {
+        config.media.s3_bucket = Some("newsroom-media".into());
+        config.media.s3_endpoint = Some(endpoint);
+        config.media.s3_access_key_id = Some("testing".into());
+        config.media.s3_secret_access_key = Some("testing".into());
+    })
+    .await;
+    let editor = session(&server, Role::Editor).await;
+    let response = upload(
+        &server,
+        &editor,
+        &fixture("gps.jpg"),
+        "p.jpg",
+        "image/jpeg",
+        "A street",
+    )
+    .await;
+    let item = with_renditions(&server, uploaded_id(&response)).await;
+    let rendition = &item.renditions.unwrap().full[0];
+    let (headers, _) = fetch(&server, &rendition.webp).await;
+    assert_eq!(headers["content-type"], "image/webp");
+    // The bucket holds the original and the renditions; the node, nothing.
+    let listing = reqwest::Client::new()
+        .get(format!("{}/newsroom-media?list-type=2", s3.endpoint))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(listing.contains("<Key>originals/"), "{listing}");
+    assert!(
+        listing.contains(&format!("<Key>renditions/{}</Key>", rendition.webp)),
+        "{listing}"
+    );
+    assert_eq!(blob_count(&server), 0);
+}

@@ -136,6 +136,7 @@ async fn a_schedule_that_falls_while_the_server_is_down_is_published_once_after_
     let id = draft(&store, by, "Overnight count in the assembly polls").await;
 
     let (server, base) = Server::start(data.path());
+    dateline::install_tls_provider();
     let client = reqwest::Client::new();
     assert_eq!(
         client

@@ -33,6 +33,7 @@ impl TestServer {
             .unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(web::serve(app.clone(), listener));
+        dateline::install_tls_provider();
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()

@@ -57,7 +57,7 @@ pub async fn show_rendition(
             .blobs
             .get(&key)
             .await
-            .map_err(|e| AppError::Internal(e.into()))?
+            .map_err(AppError::Internal)?
             .ok_or(AppError::NotFound)?;
         bytes.into_response()
     };
