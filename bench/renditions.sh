@@ -33,7 +33,7 @@ reference() {
     steps+=( \( mpr:s -gravity center -crop 4000x2250+0+0 +repage -resize "${w}x" -quality 80 -write "$out/wide-$w.jpg" -quality 78 -write "$out/wide-$w.webp" +delete \) )
     steps+=( \( mpr:s -gravity center -crop 3000x3000+0+0 +repage -resize "${w}x" -quality 80 -write "$out/square-$w.jpg" -quality 78 -write "$out/square-$w.webp" +delete \) )
   done
-  convert "$in" -auto-orient -strip -write mpr:s +delete "${steps[@]}" null:
+  convert "$in" -auto-orient -strip -write mpr:s +delete "${steps[@]}" xc:none null:
 }
 echo "== Reference: ImageMagick $(convert -version | head -1 | awk '{print $3}'), the same 22 files"
 times=()

@@ -490,3 +490,56 @@ async fn with_a_bucket_configured_pictures_are_kept_in_s3_for_every_node() {
     );
     assert_eq!(blob_count(&server), 0);
 }
+
+#[tokio::test]
+async fn an_article_shows_its_new_picture_within_a_second_of_its_renditions() {
+    use dateline_core::{ArticleStatus, LeadImage};
+    let server = TestServer::with_demo().await;
+    let editor = session(&server, Role::Editor).await;
+    let store = &server.app.store;
+    let article = crate::support::draft(store, editor.user.unwrap(), "Ferry pier rebuilt").await;
+    store
+        .move_article(
+            article,
+            ArticleStatus::Published,
+            None,
+            jiff::Timestamp::now(),
+        )
+        .await
+        .unwrap();
+    let path = format!("/news/ferry-pier-rebuilt-{article}");
+    assert!(
+        !server.page(&path).await.contains("<picture>"),
+        "cached without a picture"
+    );
+    let response = upload(
+        &server,
+        &editor,
+        &fixture("photo.webp"),
+        "pier.webp",
+        "image/webp",
+        "The pier",
+    )
+    .await;
+    let id = uploaded_id(&response);
+    let lead = LeadImage {
+        media: id,
+        caption: None,
+        credit: None,
+    };
+    store
+        .set_lead_image(
+            article,
+            Some(&lead),
+            editor.user.unwrap(),
+            jiff::Timestamp::now(),
+        )
+        .await
+        .unwrap();
+    let item = with_renditions(&server, id).await;
+    let widest = item.renditions.unwrap().full.pop().unwrap();
+    crate::support::eventually(Duration::from_secs(1), || async {
+        server.page(&path).await.contains(&widest.jpeg)
+    })
+    .await;
+}

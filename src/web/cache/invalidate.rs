@@ -6,8 +6,8 @@
 
 use std::{sync::Arc, time::Duration};
 
-use dateline_core::ArticleId;
-use dateline_store::{Change, Entity, Store};
+use dateline_core::{ArticleId, MediaId};
+use dateline_store::{Change, ChangeKind, Entity, Store};
 use tokio::task::JoinHandle;
 
 use super::{DepKey, PageCache};
@@ -24,8 +24,21 @@ pub async fn keys_for_change(
     store: &Store,
     change: &Change,
 ) -> dateline_store::Result<Option<Vec<DepKey>>> {
-    if change.entity != Entity::Article {
-        return Ok(None);
+    match change.entity {
+        Entity::Article => {}
+        // A new picture is on no page yet; a changed one (its renditions,
+        // texts) is on the pages of the articles and topics that use it.
+        Entity::Media if change.kind == ChangeKind::Created => return Ok(Some(Vec::new())),
+        Entity::Media => {
+            let (articles, topics) = store.media_users(MediaId(change.entity_id)).await?;
+            let articles = articles.into_iter().map(DepKey::Article);
+            return Ok(Some(
+                articles
+                    .chain(topics.into_iter().map(DepKey::Topic))
+                    .collect(),
+            ));
+        }
+        _ => return Ok(None),
     }
     let id = change.entity_id;
     let mut keys = vec![DepKey::Article(id), DepKey::Home];
