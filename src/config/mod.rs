@@ -191,8 +191,11 @@ impl Config {
         if self.site.name.trim().is_empty() {
             bail!("site.name: must not be empty");
         }
-        if self.media.max_megapixels == 0 || self.media.max_upload_bytes == 0 {
-            bail!("media.max_megapixels and media.max_upload_bytes: must be more than 0");
+        if !(1..=1000).contains(&self.media.max_megapixels) {
+            bail!("media.max_megapixels: must be from 1 to 1000");
+        }
+        if self.media.max_upload_bytes == 0 {
+            bail!("media.max_upload_bytes: must be more than 0");
         }
         if self.site.language.trim().is_empty() {
             bail!("site.language: must not be empty");

@@ -23,6 +23,9 @@ use renditions::Focus;
 
 use crate::app::App;
 
+/// The longest caption or credit, in characters.
+pub const MAX_TEXT_CHARS: usize = 1000;
+
 /// What the upload form carries.
 pub struct Upload {
     pub bytes: Bytes,
@@ -60,7 +63,7 @@ fn key(dir: &str, hash: &str, extension: &str) -> String {
 pub async fn upload(app: &App, upload: Upload) -> Result<(MediaId, bool), UploadError> {
     let alt = Text::parse("alt", &upload.alt, 500)?;
     for (field, text) in [("caption", &upload.caption), ("credit", &upload.credit)] {
-        if text.chars().count() > 1000 {
+        if text.chars().count() > MAX_TEXT_CHARS {
             return Err(Invalid::new(field, "must be at most 1000 characters").into());
         }
     }

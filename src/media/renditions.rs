@@ -14,6 +14,9 @@ pub const LADDER: [u32; 5] = [320, 640, 960, 1280, 1920];
 pub const CROP_LADDER: [u32; 3] = [320, 640, 960];
 const JPEG_QUALITY: u8 = 80;
 const WEBP_QUALITY: f32 = 78.0;
+/// WebP's largest side; a rendition taller than this (of a very tall
+/// infographic, say) is left out rather than failing the whole job.
+const WEBP_MAX_SIDE: u32 = 16383;
 
 /// One rendition's encoded bytes.
 pub struct Encoded {
@@ -67,9 +70,23 @@ pub fn crop(width: u32, height: u32, aspect: f64, focus: Focus) -> (f64, f64, f6
     (left, top, cw, ch)
 }
 
+/// The picture as opaque RGB: transparent parts become white (as on the
+/// page), not the black that dropping the alpha channel would leave.
+fn on_white(image: &DynamicImage) -> image::RgbImage {
+    if !image.color().has_alpha() {
+        return image.to_rgb8();
+    }
+    let rgba = image.to_rgba8();
+    image::RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
+        let [r, g, b, a] = rgba.get_pixel(x, y).0;
+        let over = |c: u8| ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8;
+        image::Rgb([over(r), over(g), over(b)])
+    })
+}
+
 /// Every rendition of `image`.
 pub fn make(image: &DynamicImage, focus: Focus) -> anyhow::Result<Vec<Encoded>> {
-    let rgb = DynamicImage::ImageRgb8(image.to_rgb8());
+    let rgb = DynamicImage::ImageRgb8(on_white(image));
     let (width, height) = (rgb.width(), rgb.height());
     let mut resizer = Resizer::new();
     let mut out = Vec::new();
@@ -83,8 +100,11 @@ pub fn make(image: &DynamicImage, focus: Focus) -> anyhow::Result<Vec<Encoded>> 
             Some(aspect) => crop(width, height, aspect, focus),
             None => (0.0, 0.0, f64::from(width), f64::from(height)),
         };
-        for w in widths(ladder, cw.floor() as u32) {
+        for w in widths(ladder, (cw.floor() as u32).max(1)) {
             let h = ((f64::from(w) * ch / cw).round() as u32).max(1);
+            if h > WEBP_MAX_SIDE {
+                continue;
+            }
             let mut target = Image::new(w, h, fast_image_resize::PixelType::U8x3);
             let options = ResizeOptions::new().crop(left, top, cw, ch);
             resizer.resize(&rgb, &mut target, &options)?;
@@ -97,7 +117,8 @@ pub fn make(image: &DynamicImage, focus: Focus) -> anyhow::Result<Vec<Encoded>> 
                 image::ExtendedColorType::Rgb8,
             )?;
             let webp = webp::Encoder::from_rgb(pixels, w, h)
-                .encode(WEBP_QUALITY)
+                .encode_simple(false, WEBP_QUALITY)
+                .map_err(|e| anyhow::anyhow!("WebP encoding of {w} × {h}: {e:?}"))?
                 .to_vec();
             out.push(Encoded {
                 shape,
@@ -132,6 +153,29 @@ mod tests {
         assert_eq!(widths(&LADDER, 640), [320, 640]);
         assert_eq!(widths(&LADDER, 200), [200]);
         assert_eq!(widths(&CROP_LADDER, 2000), [320, 640, 960]);
+    }
+
+    #[test]
+    fn transparent_parts_become_white_and_a_very_tall_picture_keeps_its_narrow_sizes() {
+        let mut clear = image::RgbaImage::new(40, 2000);
+        clear.put_pixel(0, 0, image::Rgba([0, 0, 0, 255]));
+        let made = make(&DynamicImage::ImageRgba8(clear), Focus::default()).unwrap();
+        let thumb = image::load_from_memory(&made[0].jpeg).unwrap().to_rgb8();
+        let middle = thumb.get_pixel(thumb.width() / 2, thumb.height() / 2).0;
+        assert!(
+            middle.iter().all(|c| *c > 240),
+            "white, not black: {middle:?}"
+        );
+        // 1:40: the whole picture at 40 px is 1600 px tall; nothing fails.
+        assert!(made.iter().all(|r| r.height <= WEBP_MAX_SIDE));
+        let tall = DynamicImage::ImageRgb8(image::RgbImage::new(500, 20_000));
+        let made = make(&tall, Focus::default()).unwrap();
+        let full: Vec<u32> = made
+            .iter()
+            .filter(|r| r.shape == Shape::Full)
+            .map(|r| r.width)
+            .collect();
+        assert_eq!(full, [320], "640 px would be 25,600 px tall");
     }
 
     #[test]

@@ -525,3 +525,42 @@ async fn a_topic_keeps_its_curated_order_and_the_inbox_shows_what_readers_sent()
         .unwrap();
     assert!(inbox.contains("The berth map is upside down."), "{inbox}");
 }
+
+#[tokio::test]
+async fn a_contributor_files_tags_but_leaves_topics_to_editors() {
+    let server = TestServer::with_demo().await;
+    let store = &server.app.store;
+    let writer = session(&server, Role::Contributor).await;
+    let id = draft(store, writer.user.unwrap(), "Night buses return").await;
+    let news = store.section_by_slug("news").await.unwrap().unwrap();
+    let topic = store.topics().await.unwrap().remove(0);
+    let (section, topic) = (news.id.0.to_string(), topic.id.to_string());
+    let saved = send(
+        &server,
+        &writer,
+        &format!("/admin/articles/{id}"),
+        &[
+            ("revision", "1"),
+            ("headline", "Night buses return"),
+            ("body", "Text."),
+            ("details", "1"),
+            ("section", &section),
+            ("tags", "Night buses"),
+            ("topics", &topic),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status(), 303);
+    let details = store.article_details(id).await.unwrap().unwrap();
+    assert_eq!(details.tags.len(), 1, "tags are the writer's");
+    assert!(details.topics.is_empty(), "topics are curated by editors");
+    let form = get_with(&server, &format!("/admin/articles/{id}"), &writer.cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !form.contains("name=\"topics\""),
+        "no topic boxes for a contributor"
+    );
+}

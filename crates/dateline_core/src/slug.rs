@@ -13,6 +13,7 @@ const RESERVED: &[&str] = &[
     "author",
     "feed",
     "feeds",
+    "img",
     "healthz",
     "media",
     "metrics",

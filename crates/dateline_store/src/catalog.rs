@@ -70,6 +70,11 @@ impl Store {
             if pages > 0 {
                 return Err(crate::taxonomy::slug_taken(new.slug.as_str(), "page"));
             }
+            if let Some(parent) = new.parent {
+                use crate::taxonomy::no_such;
+                use dateline_core::Invalid;
+                crate::taxonomy::check_parent!(tx, None, parent);
+            }
             let id: i64 = sqlx::query_scalar(SQL)
                 .bind(new.slug.as_str())
                 .bind(new.name.as_str())

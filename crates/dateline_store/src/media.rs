@@ -114,14 +114,16 @@ fn item(
     })
 }
 
-/// Enqueues the renditions job of media `$id` (focus `$fx`, `$fy`) inside `$tx`.
+/// Enqueues a renditions job for media `$id` inside `$tx`, in the same
+/// transaction as the change that needs it, so it needs no idempotency key:
+/// a focus set back to an earlier value, or a failed job's picture uploaded
+/// again, is made again.
 macro_rules! enqueue_renditions {
-    ($tx:expr, $id:expr, $fx:expr, $fy:expr, $now:expr) => {
+    ($tx:expr, $id:expr, $now:expr) => {
         sqlx::query(ENQUEUE)
             .bind(RENDITIONS_JOB)
             .bind(serde_json::json!({ "media": $id }).to_string())
-            // A new focus needs new crops: a new job.
-            .bind(format!("{RENDITIONS_JOB}:{}:{}:{}", $id, $fx, $fy))
+            .bind(None::<String>)
             .bind($now.as_microsecond())
             .bind(5_i64)
             .bind($now.as_microsecond())
@@ -139,7 +141,7 @@ impl Store {
                 credit, created_at, sha256, original_key, byte_size)
             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $1, $10)
             on conflict (sha256) where sha256 is not null do nothing returning id";
-        const EXISTING: &str = "select id from media where sha256 = $1";
+        const EXISTING: &str = "select id, renditions is null from media where sha256 = $1";
         write_tx!(self, |tx| {
             let id: Option<i64> = sqlx::query_scalar(INSERT)
                 .bind(&new.original_key)
@@ -155,13 +157,17 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
             let Some(id) = id else {
-                let id: i64 = sqlx::query_scalar(EXISTING)
+                let (id, unmade): (i64, bool) = sqlx::query_as(EXISTING)
                     .bind(&new.sha256)
                     .fetch_one(&mut *tx)
                     .await?;
+                if unmade {
+                    // Its job may have given up: uploading it again retries.
+                    enqueue_renditions!(tx, id, now);
+                }
                 return Ok((MediaId(id), false));
             };
-            enqueue_renditions!(tx, id, 0.5, 0.5, now);
+            enqueue_renditions!(tx, id, now);
             append_change!(tx, Entity::Media, id, ChangeKind::Created, now);
             Ok((MediaId(id), true))
         })
@@ -216,28 +222,33 @@ impl Store {
         focus: (f64, f64),
         now: Timestamp,
     ) -> Result<()> {
+        const BEFORE: &str = "select focal_x, focal_y, original_key from media where id = $1";
         const SQL: &str = "update media set alt = $2, caption = $3, credit = $4, focal_x = $5,
-            focal_y = $6 where id = $1 returning original_key";
+            focal_y = $6 where id = $1";
         let (fx, fy) = focus;
         if !(0.0..=1.0).contains(&fx) || !(0.0..=1.0).contains(&fy) {
             return Err(Invalid::new("focus", "must be within the picture (0 to 100 %)").into());
         }
         write_tx!(self, |tx| {
-            let original: Option<Option<String>> = sqlx::query_scalar(SQL)
+            let before: Option<(f64, f64, Option<String>)> = sqlx::query_as(BEFORE)
+                .bind(id.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some((old_x, old_y, original)) = before else {
+                return Err(StoreError::NotFound);
+            };
+            sqlx::query(SQL)
                 .bind(id.0)
                 .bind(alt.as_str())
                 .bind(caption.trim())
                 .bind(credit.trim())
                 .bind(fx)
                 .bind(fy)
-                .fetch_optional(&mut *tx)
+                .execute(&mut *tx)
                 .await?;
-            match original {
-                None => return Err(StoreError::NotFound),
-                Some(Some(_)) => {
-                    enqueue_renditions!(tx, id.0, fx, fy, now);
-                }
-                Some(None) => {}
+            // A new focus needs new crops.
+            if original.is_some() && (old_x, old_y) != (fx, fy) {
+                enqueue_renditions!(tx, id.0, now);
             }
             append_change!(tx, Entity::Media, id.0, ChangeKind::Updated, now);
         });

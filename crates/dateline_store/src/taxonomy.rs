@@ -64,6 +64,51 @@ pub(crate) fn slug_taken(slug: &str, by: &str) -> StoreError {
     .into()
 }
 
+/// Refuses (returns early from the transaction body) a parent that would
+/// nest sections more than one level deep: the parent must exist and be
+/// top-level, must not be the section itself, and a section with children
+/// stays at the top.
+macro_rules! check_parent {
+    ($tx:expr, $section:expr, $parent:expr) => {{
+        const PARENT_OF: &str = "select parent_id from sections where id = $1";
+        const CHILDREN: &str = "select count(*) from sections where parent_id = $1";
+        let section: Option<SectionId> = $section;
+        let parent: SectionId = $parent;
+        if section == Some(parent) {
+            return Err(Invalid::new("parent", "a section cannot be its own parent").into());
+        }
+        let grandparent: Option<Option<i64>> = sqlx::query_scalar(PARENT_OF)
+            .bind(parent.0)
+            .fetch_optional(&mut *$tx)
+            .await?;
+        match grandparent {
+            None => return Err(no_such("parent")),
+            Some(Some(_)) => {
+                return Err(Invalid::new(
+                    "parent",
+                    "the parent is itself under another section; sections nest one level deep",
+                )
+                .into());
+            }
+            Some(None) => {}
+        }
+        if let Some(section) = section {
+            let children: i64 = sqlx::query_scalar(CHILDREN)
+                .bind(section.0)
+                .fetch_one(&mut *$tx)
+                .await?;
+            if children > 0 {
+                return Err(Invalid::new(
+                    "parent",
+                    "this section has sections under it, so it stays at the top",
+                )
+                .into());
+            }
+        }
+    }};
+}
+pub(crate) use check_parent;
+
 /// After a write meant for one row: `NotFound` if it touched none, else the
 /// change is logged in the same transaction.
 macro_rules! logged_one {
@@ -75,7 +120,7 @@ macro_rules! logged_one {
     };
 }
 
-fn no_such(what: &'static str) -> StoreError {
+pub(crate) fn no_such(what: &'static str) -> StoreError {
     Invalid::new(what, format!("there is no such {what}")).into()
 }
 
@@ -89,41 +134,11 @@ impl Store {
         section: &NewSection,
         now: Timestamp,
     ) -> Result<()> {
-        const PARENT_OF: &str = "select parent_id from sections where id = $1";
-        const CHILDREN: &str = "select count(*) from sections where parent_id = $1";
         const UPDATE: &str = "update sections set slug = $2, name = $3, parent_id = $4,
             position = $5, updated_at = $6 where id = $1";
         write_tx!(self, |tx| {
             if let Some(parent) = section.parent {
-                if parent == id {
-                    return Err(Invalid::new("parent", "a section cannot be its own parent").into());
-                }
-                let grandparent: Option<Option<i64>> = sqlx::query_scalar(PARENT_OF)
-                    .bind(parent.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                match grandparent {
-                    None => return Err(no_such("parent")),
-                    Some(Some(_)) => {
-                        return Err(Invalid::new(
-                            "parent",
-                            "the parent is itself under another section; sections nest one level deep",
-                        )
-                        .into());
-                    }
-                    Some(None) => {}
-                }
-                let children: i64 = sqlx::query_scalar(CHILDREN)
-                    .bind(id.0)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                if children > 0 {
-                    return Err(Invalid::new(
-                        "parent",
-                        "this section has sections under it, so it stays at the top",
-                    )
-                    .into());
-                }
+                check_parent!(tx, Some(id), parent);
             }
             let pages: i64 = sqlx::query_scalar(SLUG_TAKEN_BY_PAGE)
                 .bind(section.slug.as_str())
@@ -380,37 +395,41 @@ impl Store {
         direction: Direction,
         now: Timestamp,
     ) -> Result<()> {
-        const POSITION: &str =
-            "select position from article_topics where topic_id = $1 and article_id = $2";
-        const ABOVE: &str = "select article_id, position from article_topics
-            where topic_id = $1 and position < $2 order by position desc limit 1";
-        const BELOW: &str = "select article_id, position from article_topics
-            where topic_id = $1 and position > $2 order by position limit 1";
+        const LIST: &str = "select article_id from article_topics where topic_id = $1
+            order by position, article_id";
+        // Two editors reordering one list wait for each other (SQLite's
+        // write transaction already does).
+        const LOCK_POSTGRES: &str = "select id from topics where id = $1 for update";
         const SET: &str =
             "update article_topics set position = $3 where topic_id = $1 and article_id = $2";
+        let postgres = matches!(self.backend, crate::Backend::Postgres(_));
         write_tx!(self, |tx| {
-            let position: Option<i64> = sqlx::query_scalar(POSITION)
+            if postgres {
+                sqlx::query(LOCK_POSTGRES)
+                    .bind(topic.0)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let mut list: Vec<i64> = sqlx::query_scalar(LIST)
                 .bind(topic.0)
-                .bind(article.0)
-                .fetch_optional(&mut *tx)
+                .fetch_all(&mut *tx)
                 .await?;
-            let Some(position) = position else {
+            let Some(at) = list.iter().position(|a| *a == article.0) else {
                 return Err(StoreError::NotFound);
             };
-            let neighbour: Option<(i64, i64)> = sqlx::query_as(match direction {
-                Direction::Up => ABOVE,
-                Direction::Down => BELOW,
-            })
-            .bind(topic.0)
-            .bind(position)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some((other, other_position)) = neighbour {
-                for (id, at) in [(article.0, other_position), (other, position)] {
+            let other = match direction {
+                Direction::Up => at.checked_sub(1),
+                Direction::Down => Some(at + 1).filter(|o| *o < list.len()),
+            };
+            if let Some(other) = other {
+                list.swap(at, other);
+                // Numbered afresh, so that positions two concurrent
+                // additions made equal come apart.
+                for (position, id) in (1_i64..).zip(&list) {
                     sqlx::query(SET)
                         .bind(topic.0)
                         .bind(id)
-                        .bind(at)
+                        .bind(position)
                         .execute(&mut *tx)
                         .await?;
                 }

@@ -79,6 +79,8 @@ struct EditorPage<'a> {
     lead_caption: Option<String>,
     lead_credit: Option<String>,
     can_correct: bool,
+    /// Topics are curated lists: editors and admins file articles in them.
+    can_file_in_topics: bool,
     #[serde(flatten)]
     extras: EditorExtras,
 }
@@ -278,10 +280,18 @@ pub async fn save(
     let mut errors = Vec::new();
     let text = checked_text(&form).map_err(|e| errors.extend(e)).ok();
     let details = match form.details {
-        Some(_) => details::check(&app, &form, id, &choices)
-            .await?
-            .map_err(|e| errors.extend(e))
-            .ok(),
+        Some(_) => {
+            let kept_topics = if staff.allows(Action::ManageTaxonomy) {
+                None
+            } else {
+                let current = app.store.article_details(id).await?;
+                Some(current.map(|d| d.topics).unwrap_or_default())
+            };
+            details::check(&app, &form, id, &choices, kept_topics)
+                .await?
+                .map_err(|e| errors.extend(e))
+                .ok()
+        }
         None => None,
     };
     let Some(text) = text.filter(|_| errors.is_empty()) else {
@@ -608,6 +618,7 @@ impl Page<'_> {
                 lead_caption: lead.and_then(|l| l.caption.clone()),
                 lead_credit: lead.and_then(|l| l.credit.clone()),
                 can_correct,
+                can_file_in_topics: staff.allows(Action::ManageTaxonomy),
                 extras,
             },
         )?;

@@ -89,12 +89,15 @@ pub async fn fill(
 }
 
 /// The details the form asks for, or what is wrong with them (every field
-/// is checked, so the editor sees all problems at once).
+/// is checked, so the editor sees all problems at once). `kept_topics`:
+/// the article's topics as they are, for someone who may not change them
+/// (topics are curated lists).
 pub async fn check(
     app: &App,
     form: &TextForm,
     id: ArticleId,
     choices: &Choices,
+    kept_topics: Option<Vec<TopicId>>,
 ) -> Result<std::result::Result<ArticleDetails, Vec<Invalid>>> {
     let mut errors = Vec::new();
 
@@ -134,7 +137,10 @@ pub async fn check(
     );
     let authors = keep(&mut errors, authors(&form.authors, &choices.people));
     let tags = keep(&mut errors, tags(&form.tags));
-    let topics = keep(&mut errors, topics(&form.topics, &choices.topics));
+    let topics = match kept_topics {
+        Some(kept) => Some(kept),
+        None => keep(&mut errors, topics(&form.topics, &choices.topics)),
+    };
     let seo_title = keep(
         &mut errors,
         optional_text(&form.seo_title, "seo_title", ArticleDetails::SEO_TITLE_MAX),

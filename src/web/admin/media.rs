@@ -247,7 +247,7 @@ async fn item_page(
     let page = ItemPage {
         staff: staff.view(),
         item,
-        can_edit: dateline_core::allows(staff.user.role, Action::EditMedia),
+        can_edit: staff.allows(Action::EditMedia),
         error,
     };
     admin_page(app, "admin/media_item.html", status, page)
@@ -297,6 +297,19 @@ pub async fn update_item(
             .await;
         }
     };
+    for (field, text) in [("caption", &form.caption), ("credit", &form.credit)] {
+        if text.chars().count() > crate::media::MAX_TEXT_CHARS {
+            let e = dateline_core::Invalid::new(field, "must be at most 1000 characters");
+            return item_page(
+                &app,
+                &staff,
+                id,
+                Some(message(&e)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    }
     let focus = (form.focus_x / 100.0, form.focus_y / 100.0);
     match app
         .store

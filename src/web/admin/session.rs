@@ -57,6 +57,11 @@ impl Staff {
         }
     }
 
+    /// Whether the staff member's role allows `action` (for what a page offers).
+    pub fn allows(&self, action: Action) -> bool {
+        allows(self.user.role, action)
+    }
+
     /// The staff member signed in on this request, if any.
     pub async fn signed_in(parts: &mut Parts, app: &AppState) -> Result<Option<Self>> {
         match Self::from_request_parts(parts, app).await {

@@ -6,7 +6,7 @@
 
 alter table media add column sha256 text;
 alter table media add column original_key text;
-alter table media add column byte_size integer;
+alter table media add column byte_size bigint;
 alter table media add column focal_x double precision not null default 0.5;
 alter table media add column focal_y double precision not null default 0.5;
 alter table media add column renditions text;

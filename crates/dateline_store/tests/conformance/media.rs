@@ -139,6 +139,18 @@ pub async fn an_upload_is_kept_once_with_one_renditions_job_and_found_by_its_wor
         .await
         .unwrap();
     assert_eq!(pending_renditions_jobs(store, now).await, 1);
+    // The first focus again: made again (a job per change, not per value).
+    for (focus, when) in [
+        ((0.5, 0.5), "2026-11-12T10:00:00Z"),
+        ((0.2, 0.5), "2026-11-12T10:01:00Z"),
+    ] {
+        let later = at(when);
+        store
+            .update_media(id, &alt, "New caption", "", focus, later)
+            .await
+            .unwrap();
+        assert_eq!(pending_renditions_jobs(store, later).await, 1);
+    }
     assert!(matches!(
         store.update_media(id, &alt, "", "", (1.5, 0.5), now).await,
         Err(StoreError::Invalid(_))

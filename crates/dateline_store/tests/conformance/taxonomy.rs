@@ -137,8 +137,15 @@ pub async fn sections_nest_one_level_and_share_addresses_with_pages(store: &Stor
         sections.iter().find(|s| s.id == city).unwrap().parent_id,
         Some(news)
     );
-    // Not under a section that is itself under one, not under itself, and
+    // Neither a new section nor a changed one goes under a section that is
+    // itself under one; not under itself; and
     // a section with children stays at the top.
+    assert!(matches!(
+        store
+            .create_section(&under(Some(city), "deep", 4), now)
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
     let sports = section(store, "sports", 3).await;
     for (id, new) in [
         (sports, under(Some(city), "sports", 3)),
