@@ -16,6 +16,11 @@ pub fn router(app: AppState) -> Router {
             "/{section}/{article}/print",
             get(reader::article::show_article_print),
         )
+        .route("/feed/{format}", get(reader::feeds::show_site_feed))
+        .route(
+            "/feed/{kind}/{slug}/{format}",
+            get(reader::feeds::show_list_feed),
+        )
         .route("/tag/{slug}", get(reader::listing::show_tag))
         .route("/topic/{slug}", get(reader::listing::show_topic))
         .route("/author/{slug}", get(reader::listing::show_author))

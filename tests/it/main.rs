@@ -6,6 +6,7 @@ mod cache;
 mod catalog;
 mod cli;
 mod feedback;
+mod feeds;
 mod html;
 mod mail;
 mod media;

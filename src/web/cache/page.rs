@@ -18,6 +18,8 @@ use super::keys::{DepKey, surrogate_keys};
 pub struct Rendered {
     pub status: StatusCode,
     pub html: String,
+    /// `text/html` for pages; feeds say what they are.
+    pub content_type: &'static str,
     /// Set for redirects.
     pub location: Option<String>,
     pub keys: Vec<DepKey>,
@@ -28,8 +30,17 @@ impl Rendered {
         Self {
             status: StatusCode::OK,
             html,
+            content_type: HTML,
             location: None,
             keys,
+        }
+    }
+
+    /// A document that is not HTML (a feed), with its media type.
+    pub fn document(body: String, content_type: &'static str, keys: Vec<DepKey>) -> Self {
+        Self {
+            content_type,
+            ..Self::page(body, keys)
         }
     }
 
@@ -37,6 +48,7 @@ impl Rendered {
         Self {
             status: StatusCode::MOVED_PERMANENTLY,
             html: String::new(),
+            content_type: HTML,
             location: Some(location),
             keys,
         }
@@ -80,8 +92,11 @@ impl Encoding {
     }
 }
 
+const HTML: &str = "text/html; charset=utf-8";
+
 pub struct CachedPage {
     status: StatusCode,
+    content_type: &'static str,
     location: Option<String>,
     identity: Bytes,
     gzip: Option<Bytes>,
@@ -119,6 +134,7 @@ impl CachedPage {
         let compress = |enc| wanted.contains(&enc) && !identity.is_empty();
         Self {
             status: rendered.status,
+            content_type: rendered.content_type,
             location: rendered.location,
             gzip: compress(Encoding::Gzip).then(|| gzip(&identity, effort)),
             brotli: compress(Encoding::Brotli).then(|| brotli(&identity, effort)),
@@ -175,7 +191,7 @@ impl CachedPage {
         let headers = response.headers_mut();
         headers.insert(
             header::CONTENT_TYPE,
-            HeaderValue::from_static("text/html; charset=utf-8"),
+            HeaderValue::from_static(self.content_type),
         );
         headers.insert(header::ETAG, self.etag.clone());
         headers.insert(header::LAST_MODIFIED, self.last_modified.clone());

@@ -124,7 +124,9 @@ async fn show(
         .await
 }
 
-async fn subject(app: &App, kind: &'static str, slug: &str) -> Result<Option<Subject>> {
+/// What `/{kind}/{slug}` lists (`kind`: `tag`, `topic`, `author`, or
+/// `section` for a feed of a section).
+pub(super) async fn subject(app: &App, kind: &'static str, slug: &str) -> Result<Option<Subject>> {
     let path = format!("/{kind}/{slug}");
     Ok(match kind {
         "tag" => app.store.tag_by_slug(slug).await?.map(|t| Subject {
@@ -146,6 +148,16 @@ async fn subject(app: &App, kind: &'static str, slug: &str) -> Result<Option<Sub
             section_slug: None,
             list: ArticleList::Topic(t.id),
             key: DepKey::Topic(t.id.0),
+        }),
+        "section" => app.store.section_by_slug(slug).await?.map(|s| Subject {
+            kind: "",
+            path: format!("/{}", s.slug),
+            section_slug: Some(s.slug),
+            name: s.name,
+            description: String::new(),
+            image: None,
+            list: ArticleList::Section(s.id),
+            key: DepKey::Section(s.id.0),
         }),
         _ => app.store.person_by_slug(slug).await?.map(|p| Subject {
             kind: "Author",
