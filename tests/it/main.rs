@@ -13,4 +13,5 @@ mod media;
 mod newsroom;
 mod reader;
 mod schedule;
+mod structured;
 mod support;

@@ -26,6 +26,9 @@ struct ArticlePage {
     article: Article,
     canonical: String,
     breadcrumbs_ld: String,
+    article_ld: String,
+    /// The lead image for social cards, absolute.
+    share_image: Option<String>,
     related: Vec<ArticleCard>,
     more_like_this: Vec<ArticleCard>,
     series: Vec<SeriesBlock>,
@@ -165,6 +168,9 @@ async fn article_page(app: &App, url: &str, article: Article) -> Result<Rendered
         ),
         (&article.headline, format!("{base}{canonical}")),
     ]);
+    let absolute = format!("{base}{canonical}");
+    let article_ld = structured::news_article(base, &app.config.site.name, &absolute, &article);
+    let share_image = structured::image_urls(base, &article).into_iter().next();
     let mut keys = vec![DepKey::Article(id.0)];
     keys.extend(card_keys(
         related
@@ -177,6 +183,8 @@ async fn article_page(app: &App, url: &str, article: Article) -> Result<Rendered
         article,
         canonical,
         breadcrumbs_ld,
+        article_ld,
+        share_image,
         related,
         more_like_this,
         series,

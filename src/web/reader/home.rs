@@ -21,6 +21,7 @@ const PER_SECTION: i64 = 4;
 #[derive(Serialize)]
 struct HomePage {
     chrome: Chrome,
+    site_ld: String,
     top: Vec<ArticleCard>,
     blocks: Vec<SectionBlock>,
 }
@@ -69,6 +70,11 @@ async fn render_home(app: &App) -> Result<Rendered> {
         "home.html",
         HomePage {
             chrome,
+            site_ld: super::structured::home(
+                app.config.site.base_url.trim_end_matches('/'),
+                &app.config.site.name,
+                &app.config.site.language,
+            ),
             top,
             blocks,
         },

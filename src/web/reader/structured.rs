@@ -1,6 +1,91 @@
 //! Structured data for search engines, as JSON-LD.
 
+use dateline_core::Article;
 use serde_json::json;
+
+/// The site's logo for publishers' marks (`publisher.logo`).
+pub const LOGO: &str = "/static/favicon.svg";
+
+/// The picture addresses of an article's lead image, absolute: the widest
+/// of each shape (whole, 16:9, 1:1) where renditions exist, as Google asks
+/// for NewsArticle images; else its one file.
+pub fn image_urls(base: &str, article: &Article) -> Vec<String> {
+    let Some(figure) = &article.lead_image else {
+        return Vec::new();
+    };
+    match &figure.renditions {
+        Some(r) => [&r.full, &r.wide, &r.square]
+            .into_iter()
+            .filter_map(|set| set.last())
+            .map(|r| format!("{base}/img/{}", r.jpeg))
+            .collect(),
+        None => vec![format!("{base}/media/{}", figure.path)],
+    }
+}
+
+/// A NewsArticle for the article at `canonical` (absolute).
+pub fn news_article(base: &str, site: &str, canonical: &str, article: &Article) -> String {
+    let time = |t: jiff::Timestamp| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let published = article.first_published_at.unwrap_or(article.created_at);
+    let authors: Vec<_> = article
+        .authors
+        .iter()
+        .map(|a| json!({ "@type": "Person", "name": a.name, "url": format!("{base}/author/{}", a.slug) }))
+        .collect();
+    let description = article
+        .seo_description
+        .as_deref()
+        .unwrap_or(&article.standfirst);
+    let mut ld = json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline,
+        "description": description,
+        "datePublished": time(published),
+        "dateModified": time(article.updated_at),
+        "mainEntityOfPage": { "@type": "WebPage", "@id": canonical },
+        "url": canonical,
+        "isAccessibleForFree": true,
+        "articleSection": article.section.name,
+        "keywords": article.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        "inLanguage": article.language,
+        "publisher": organization(base, site),
+    });
+    let images = image_urls(base, article);
+    if !images.is_empty() {
+        ld["image"] = json!(images);
+    }
+    ld["author"] = if authors.is_empty() {
+        organization(base, site)
+    } else {
+        json!(authors)
+    };
+    script_safe(&ld)
+}
+
+fn organization(base: &str, site: &str) -> serde_json::Value {
+    json!({
+        "@type": "Organization",
+        "name": site,
+        "url": format!("{base}/"),
+        "logo": { "@type": "ImageObject", "url": format!("{base}{LOGO}") },
+    })
+}
+
+/// The home page's Organization and WebSite.
+pub fn home(base: &str, site: &str, language: &str) -> String {
+    let mut org = organization(base, site);
+    org["@context"] = json!("https://schema.org");
+    let website = json!({
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": site,
+        "url": format!("{base}/"),
+        "inLanguage": language,
+        "publisher": { "@type": "Organization", "name": site },
+    });
+    script_safe(&json!([org, website]))
+}
 
 /// A BreadcrumbList for `items` (name, absolute URL), ready to put inside a
 /// `<script type="application/ld+json">` element.
