@@ -16,6 +16,13 @@ pub fn router(app: AppState) -> Router {
             "/{section}/{article}/print",
             get(reader::article::show_article_print),
         )
+        .route("/robots.txt", get(reader::sitemaps::show_robots))
+        .route("/sitemap.xml", get(reader::sitemaps::show_index))
+        .route(
+            "/sitemap-news.xml",
+            get(reader::sitemaps::show_news_sitemap),
+        )
+        .route("/sitemaps/{name}", get(reader::sitemaps::show_sitemap))
         .route("/feed/{format}", get(reader::feeds::show_site_feed))
         .route(
             "/feed/{kind}/{slug}/{format}",

@@ -13,5 +13,6 @@ mod media;
 mod newsroom;
 mod reader;
 mod schedule;
+mod sitemaps;
 mod structured;
 mod support;

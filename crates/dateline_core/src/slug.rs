@@ -19,6 +19,7 @@ const RESERVED: &[&str] = &[
     "metrics",
     "search",
     "sitemap",
+    "sitemaps",
     "static",
     "tag",
     "topic",

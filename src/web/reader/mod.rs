@@ -9,6 +9,7 @@ pub mod health;
 pub mod home;
 pub mod listing;
 pub mod section;
+pub mod sitemaps;
 pub mod structured;
 
 use std::sync::RwLock;

@@ -43,6 +43,7 @@ mod editorial;
 mod lists;
 mod read;
 mod related;
+mod sitemap;
 mod write;
 
 pub use autosave::Autosave;
@@ -54,4 +55,5 @@ pub use lists::{ArticleList, DeskEntry, DeskFilter};
 pub use read::ArticleLinks;
 pub(crate) use read::ImageColumns;
 pub use related::Relation;
+pub use sitemap::SitemapEntry;
 pub use write::ArticleText;
