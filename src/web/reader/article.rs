@@ -169,7 +169,13 @@ async fn article_page(app: &App, url: &str, article: Article) -> Result<Rendered
         (&article.headline, format!("{base}{canonical}")),
     ]);
     let absolute = format!("{base}{canonical}");
-    let article_ld = structured::news_article(base, &app.config.site.name, &absolute, &article);
+    let article_ld = structured::news_article(
+        base,
+        &app.config.site.name,
+        &app.config.site.language,
+        &absolute,
+        &article,
+    );
     let share_image = structured::image_urls(base, &article).into_iter().next();
     let mut keys = vec![DepKey::Article(id.0)];
     keys.extend(card_keys(

@@ -109,6 +109,9 @@ pub async fn show_list_feed(
 /// One entry as every format needs it.
 struct Entry {
     article: Article,
+    /// Never changes, even when the article's address does (a new slug or
+    /// section): `tag:{host},{first publication date}:article-{id}`.
+    id: String,
     url: String,
     /// The full text, if the source allows it in feeds.
     content: Option<String>,
@@ -145,14 +148,21 @@ async fn render_feed(
             .clone()
             .filter(|d| !d.is_empty())
             .unwrap_or_else(|| article.standfirst.clone());
+        let published = article.first_published_at.unwrap_or(card.published_at);
         entries.push(Entry {
+            id: format!(
+                "tag:{},{}:article-{}",
+                host(&base),
+                published.strftime("%Y-%m-%d"),
+                article.id
+            ),
             url: format!(
                 "{base}{}",
                 article_path(&article.section.slug, &article.slug, article.id)
             ),
             content,
             summary,
-            published: article.first_published_at.unwrap_or(card.published_at),
+            published,
             article,
         });
     }
@@ -182,6 +192,15 @@ async fn render_feed(
     let mut keys = vec![subject.key];
     keys.extend(cards.iter().map(|c| DepKey::Article(c.id.0)));
     Ok(Rendered::document(body, format.content_type(), keys))
+}
+
+/// The host of `base` (`https://news.example:8080/` → `news.example`).
+fn host(base: &str) -> &str {
+    let rest = base.split_once("://").map_or(base, |(_, rest)| rest);
+    let authority = rest.split('/').next().unwrap_or(rest);
+    authority
+        .rsplit_once(':')
+        .map_or(authority, |(host, _)| host)
 }
 
 /// What every format says about the feed itself.
@@ -247,10 +266,11 @@ fn rss_feed(page: &Page, entries: &[Entry]) -> String {
             rss::Item {
                 title: Some(e.article.headline.clone()),
                 link: Some(e.url.clone()),
-                description: Some(e.summary.clone()),
+                // RSS readers take the description as HTML.
+                description: Some(super::sitemaps::escape(&e.summary)),
                 guid: Some(rss::Guid {
-                    value: e.url.clone(),
-                    permalink: true,
+                    value: e.id.clone(),
+                    permalink: false,
                 }),
                 pub_date: Some(rfc2822(e.published)),
                 content: e.content.clone(),
@@ -327,7 +347,7 @@ fn atom_feed(page: &Page, entries: &[Entry]) -> String {
                 });
             }
             atom::Entry {
-                id: e.url.clone(),
+                id: e.id.clone(),
                 title: atom::Text::plain(e.article.headline.clone()),
                 updated: time(e.article.updated_at),
                 published: Some(time(e.published)),
@@ -395,7 +415,7 @@ fn json_feed(page: &Page, entries: &[Entry]) -> Result<String> {
         .iter()
         .map(|e| {
             let mut item = json!({
-                "id": e.url,
+                "id": e.id,
                 "url": e.url,
                 "title": e.article.headline,
                 "summary": e.summary,
@@ -428,4 +448,16 @@ fn json_feed(page: &Page, entries: &[Entry]) -> Result<String> {
         "items": items,
     });
     serde_json::to_string(&feed).map_err(|e| AppError::Internal(e.into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host;
+
+    #[test]
+    fn the_host_of_an_address_has_no_scheme_port_or_path() {
+        assert_eq!(host("https://news.example.org"), "news.example.org");
+        assert_eq!(host("http://127.0.0.1:8080/"), "127.0.0.1");
+        assert_eq!(host("https://news.example:8443/edition"), "news.example");
+    }
 }

@@ -32,7 +32,8 @@ const NEWS_HOURS: i64 = 48;
 const NEWS_MAX: i64 = 1_000;
 const XML: &str = "application/xml; charset=utf-8";
 
-fn escape(s: &str) -> String {
+/// Text for XML (and HTML) character data and attribute values.
+pub(super) fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -52,7 +53,7 @@ fn base(app: &App) -> &str {
 pub async fn show_robots(State(app): State<AppState>) -> Response {
     let base = base(&app);
     let body = format!(
-        "User-agent: *\nDisallow: /admin\n\nSitemap: {base}/sitemap.xml\nSitemap: {base}/sitemap-news.xml\n"
+        "User-agent: *\nDisallow: /admin/\nDisallow: /admin$\n\nSitemap: {base}/sitemap.xml\nSitemap: {base}/sitemap-news.xml\n"
     );
     let mut response = body.into_response();
     response.headers_mut().insert(
@@ -113,8 +114,18 @@ fn file_name(month: Date, part: usize) -> String {
     }
 }
 
+/// The most parts a month's sitemap is split into (50 million articles).
+const MAX_PARTS: usize = 1000;
+
 /// `2026-11.xml` → (2026-11-01, 1); `2026-11-2.xml` → (2026-11-01, 2).
+/// Only the one spelling [`file_name`] writes is taken, so that no other
+/// name makes another cache entry of the same sitemap.
 fn parse_name(name: &str) -> Option<(Date, usize)> {
+    let parsed = parse_spelling(name)?;
+    (parsed.1 <= MAX_PARTS && file_name(parsed.0, parsed.1) == name).then_some(parsed)
+}
+
+fn parse_spelling(name: &str) -> Option<(Date, usize)> {
     let stem = name.strip_suffix(".xml")?;
     let (month, part) = match stem.len() {
         7 => (stem, 1),
@@ -224,6 +235,11 @@ fn urlset(base: &str, entries: &[SitemapEntry], news: Option<(&str, &str)>) -> S
         body.push_str(" xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\"");
     }
     body.push_str(">\n");
+    if entries.is_empty() {
+        // A urlset must list a URL; with no news of the last two days, the
+        // home page it is.
+        body.push_str(&format!("<url><loc>{}/</loc></url>\n", escape(base)));
+    }
     for e in entries {
         let loc = format!("{base}{}", article_path(&e.section_slug, &e.slug, e.id));
         body.push_str(&format!(
@@ -232,10 +248,11 @@ fn urlset(base: &str, entries: &[SitemapEntry], news: Option<(&str, &str)>) -> S
             w3c(e.updated_at)
         ));
         if let Some((publication, language)) = news {
+            let language = news_language(e.language.as_deref().unwrap_or(language));
             body.push_str(&format!(
                 "<news:news><news:publication><news:name>{}</news:name><news:language>{}</news:language></news:publication><news:publication_date>{}</news:publication_date><news:title>{}</news:title></news:news>",
                 escape(publication),
-                escape(e.language.as_deref().unwrap_or(language)),
+                escape(&language),
                 w3c(e.published_at),
                 escape(&e.headline)
             ));
@@ -250,6 +267,19 @@ fn urlset(base: &str, entries: &[SitemapEntry], news: Option<(&str, &str)>) -> S
     }
     body.push_str("</urlset>\n");
     body
+}
+
+/// Google News wants an ISO 639 code (`en`, `hi`), except for Chinese
+/// (`zh-cn`, `zh-tw`), where a BCP 47 tag may say more (`en-IN`).
+fn news_language(tag: &str) -> String {
+    let tag = tag.to_ascii_lowercase().replace('_', "-");
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("en").to_owned();
+    if primary == "zh" {
+        let traditional = tag.contains("hant") || tag.ends_with("-tw") || tag.ends_with("-hk");
+        return if traditional { "zh-tw" } else { "zh-cn" }.to_owned();
+    }
+    primary
 }
 
 /// `/sitemap-news.xml`: articles first published in the last 48 hours.
@@ -307,6 +337,14 @@ mod tests {
         ] {
             assert_eq!(parse_name(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn news_languages_are_iso_639_codes() {
+        assert_eq!(news_language("en-IN"), "en");
+        assert_eq!(news_language("HI"), "hi");
+        assert_eq!(news_language("zh-Hant-TW"), "zh-tw");
+        assert_eq!(news_language("zh_CN"), "zh-cn");
     }
 
     #[test]

@@ -24,7 +24,13 @@ pub fn image_urls(base: &str, article: &Article) -> Vec<String> {
 }
 
 /// A NewsArticle for the article at `canonical` (absolute).
-pub fn news_article(base: &str, site: &str, canonical: &str, article: &Article) -> String {
+pub fn news_article(
+    base: &str,
+    site: &str,
+    language: &str,
+    canonical: &str,
+    article: &Article,
+) -> String {
     let time = |t: jiff::Timestamp| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
     let published = article.first_published_at.unwrap_or(article.created_at);
     let authors: Vec<_> = article
@@ -48,7 +54,7 @@ pub fn news_article(base: &str, site: &str, canonical: &str, article: &Article) 
         "isAccessibleForFree": true,
         "articleSection": article.section.name,
         "keywords": article.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
-        "inLanguage": article.language,
+        "inLanguage": article.language.as_deref().unwrap_or(language),
         "publisher": organization(base, site),
     });
     let images = image_urls(base, article);
@@ -100,12 +106,15 @@ pub fn breadcrumbs(items: &[(&str, String)]) -> String {
     )
 }
 
-/// JSON that cannot end the script element it sits in.
+/// JSON that cannot end the script element it sits in, nor open a comment
+/// in it: `<`, `>` and `&` are written as JSON's `\u` escapes, which any
+/// JSON reader turns back into the characters.
 fn script_safe(value: &serde_json::Value) -> String {
     value
         .to_string()
-        .replace("</", "<\\/")
-        .replace("<!--", "<\\!--")
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 #[cfg(test)]
@@ -120,6 +129,11 @@ mod tests {
         ]);
         let parsed: serde_json::Value = serde_json::from_str(&ld).unwrap();
         assert_eq!(parsed["itemListElement"][1]["position"], 2);
+        assert_eq!(parsed["itemListElement"][1]["name"], "</script><b>");
         assert!(!ld.contains("</script"));
+        let comment = breadcrumbs(&[("<!-- a & b -->", "https://x.test/".into())]);
+        let parsed: serde_json::Value = serde_json::from_str(&comment).unwrap();
+        assert_eq!(parsed["itemListElement"][0]["name"], "<!-- a & b -->");
+        assert!(!comment.contains("<!--"));
     }
 }
