@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use dateline_core::ArticleStatus;
 
-use crate::support::{TestServer, eventually, validator, validators_available};
+use crate::support::{TestServer, assert_validates, eventually, validators_available};
 
 const FORMATS: [(&str, &str); 3] = [
     ("rss.xml", "application/rss+xml; charset=utf-8"),
@@ -67,17 +67,7 @@ async fn every_feed_validates_and_parses_in_a_second_parser() {
                 .path()
                 .join(path.trim_start_matches('/').replace('/', "-"));
             std::fs::write(&file, &body).unwrap();
-            let output = std::process::Command::new("bash")
-                .arg(validator("validate-feed.sh"))
-                .arg(&file)
-                .output()
-                .unwrap();
-            assert!(
-                output.status.success(),
-                "{path}: {}{}",
-                String::from_utf8_lossy(&output.stdout),
-                String::from_utf8_lossy(&output.stderr)
-            );
+            assert_validates("validate-feed.sh", &file, &path);
         }
     }
     // Pages name their feeds.

@@ -2,7 +2,7 @@
 //! `../shared/tools/validators/install.sh`). Without it the test says it was
 //! skipped, unless `DATELINE_REQUIRE_VALIDATORS=1` (as in CI).
 
-use crate::support::{TestServer, validator, validators_available};
+use crate::support::{TestServer, assert_validates, validators_available};
 
 #[tokio::test]
 async fn home_section_article_tag_topic_author_and_footer_pages_are_valid_html() {
@@ -30,16 +30,10 @@ async fn home_section_article_tag_topic_author_and_footer_pages_are_valid_html()
         ],
     )
     .await;
-    let output = std::process::Command::new("bash")
-        .arg(validator("validate-html.sh"))
-        .arg(pages.path())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "the Nu checker found errors:\n{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+    assert_validates(
+        "validate-html.sh",
+        pages.path(),
+        "the Nu checker found errors",
     );
 }
 
@@ -126,16 +120,10 @@ async fn newsroom_pages_are_valid_html() {
         let html = response.text().await.unwrap();
         std::fs::write(dir.path().join(format!("admin-{i}.html")), html).unwrap();
     }
-    let output = std::process::Command::new("bash")
-        .arg(validator("validate-html.sh"))
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "the Nu checker found errors:\n{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+    assert_validates(
+        "validate-html.sh",
+        dir.path(),
+        "the Nu checker found errors",
     );
 }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use dateline_core::ArticleStatus;
 
-use crate::support::{TestServer, eventually, validator, validators_available};
+use crate::support::{TestServer, assert_validates, eventually, validators_available};
 
 fn locs(xml: &str) -> Vec<String> {
     xml.split("<loc>")
@@ -89,17 +89,7 @@ async fn the_sitemaps_validate_and_list_every_published_article_once() {
         for (name, xml) in &files {
             let file = dir.path().join(name);
             std::fs::write(&file, xml).unwrap();
-            let output = std::process::Command::new("bash")
-                .arg(validator("validate-sitemap.sh"))
-                .arg(&file)
-                .output()
-                .unwrap();
-            assert!(
-                output.status.success(),
-                "{name}: {}{}",
-                String::from_utf8_lossy(&output.stdout),
-                String::from_utf8_lossy(&output.stderr)
-            );
+            assert_validates("validate-sitemap.sh", &file, name);
         }
     }
     assert_eq!(server.get("/sitemaps/1999-01.xml").await.status(), 404);

@@ -113,6 +113,22 @@ pub fn validator(script: &str) -> std::path::PathBuf {
     shared.join("tools/validators").join(script)
 }
 
+/// Runs the shared validator `script` on `target` (a file or a folder) and
+/// fails with its report, introduced by `what`, unless it passes.
+pub fn assert_validates(script: &str, target: &std::path::Path, what: &str) {
+    let output = std::process::Command::new("bash")
+        .arg(validator(script))
+        .arg(target)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{what}:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// Whether the validators (`../shared/tools/validators/install.sh`) and
 /// Debian's Chromium are installed. Without them a test says it was skipped,
 /// unless `DATELINE_REQUIRE_VALIDATORS=1` (as in CI), which makes it fail.
