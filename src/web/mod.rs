@@ -9,7 +9,7 @@ pub mod reader;
 mod router;
 pub mod templates;
 pub mod throttle;
-mod time;
+pub(crate) mod time;
 
 use std::net::SocketAddr;
 

@@ -51,7 +51,7 @@ impl Templates {
                 let at: Timestamp = at.parse().map_err(|e: jiff::Error| {
                     minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e.to_string())
                 })?;
-                Ok(at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+                Ok(super::time::machine_time(at))
             },
         );
         // Paths are made of slugs and digits only; marking them safe keeps

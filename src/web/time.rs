@@ -1,6 +1,14 @@
-//! Instants as readers in the site's time zone expect to see them.
+//! Instants as readers in the site's time zone expect to see them, and
+//! as machines read them.
 
 use jiff::{Timestamp, tz::TimeZone};
+
+/// An instant for machines (HTML `datetime`, feeds, sitemaps, JSON-LD):
+/// RFC 3339 in UTC to the second. HTML allows at most milliseconds, and the
+/// store keeps microseconds; seconds are what readers see anyway.
+pub fn machine_time(at: Timestamp) -> String {
+    at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
 
 /// "November 10, 2023 13:26 IST": month name, day, year, 24-hour time and
 /// the zone's abbreviation, as the reference news portal prints them.

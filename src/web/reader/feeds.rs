@@ -24,6 +24,7 @@ use crate::{
     web::{
         AppError, Result,
         cache::{DepKey, Rendered},
+        time::machine_time,
     },
 };
 
@@ -321,8 +322,7 @@ fn rss_feed(page: &Page, entries: &[Entry]) -> String {
 
 fn atom_feed(page: &Page, entries: &[Entry]) -> String {
     let time = |t: Timestamp| {
-        atom::FixedDateTime::parse_from_rfc3339(&t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
-            .unwrap_or_default()
+        atom::FixedDateTime::parse_from_rfc3339(&machine_time(t)).unwrap_or_default()
     };
     let person = |name: &str, uri: Option<String>| atom::Person {
         name: name.to_owned(),
@@ -419,8 +419,8 @@ fn json_feed(page: &Page, entries: &[Entry]) -> Result<String> {
                 "url": e.url,
                 "title": e.article.headline,
                 "summary": e.summary,
-                "date_published": e.published.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
-                "date_modified": e.article.updated_at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                "date_published": machine_time(e.published),
+                "date_modified": machine_time(e.article.updated_at),
                 "authors": e.article.authors.iter().map(|a| json!({
                     "name": a.name,
                     "url": format!("{}/author/{}", page.base, a.slug),

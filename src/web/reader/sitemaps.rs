@@ -42,7 +42,7 @@ pub(super) fn escape(s: &str) -> String {
 }
 
 fn w3c(t: Timestamp) -> String {
-    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+    crate::web::time::machine_time(t)
 }
 
 fn base(app: &App) -> &str {

@@ -31,7 +31,7 @@ pub fn news_article(
     canonical: &str,
     article: &Article,
 ) -> String {
-    let time = |t: jiff::Timestamp| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let time = crate::web::time::machine_time;
     let published = article.first_published_at.unwrap_or(article.created_at);
     let authors: Vec<_> = article
         .authors
