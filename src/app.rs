@@ -36,6 +36,8 @@ pub struct App {
     /// Decoding and resizing pictures takes a core and up to hundreds of
     /// megabytes each: at most this many at once on a node.
     pub image_work: tokio::sync::Semaphore,
+    /// For calls out (WebSub hubs; webhooks later): one pool of connections.
+    pub http: reqwest::Client,
 }
 
 pub type AppState = Arc<App>;
@@ -54,6 +56,12 @@ impl App {
         let pages = Arc::new(PageCache::new(config.cache.max_bytes));
         let mailer = crate::mail::Mailer::new(&config.mail)?;
         let blobs = crate::media::Blobs::open(&config.media, &data_dir)?;
+        crate::install_tls_provider();
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("Dateline/", env!("CARGO_PKG_VERSION")))
+            .timeout(Duration::from_secs(10))
+            .build()
+            .context("cannot make an HTTP client")?;
         Ok(Arc::new(App {
             store,
             config,
@@ -67,6 +75,7 @@ impl App {
             media_jobs_enqueued: tokio::sync::Notify::new(),
             blobs,
             image_work: tokio::sync::Semaphore::new(2),
+            http,
             setup_token: crate::accounts::new_token(),
             mailer,
             data_dir,

@@ -1,5 +1,5 @@
 //! The job workers: run the store's due jobs (scheduled publishing,
-//! renditions; newsletters and webhooks later). Each node runs two, one at
+//! renditions, WebSub pings; newsletters and webhooks later). Each node runs two, one at
 //! a time each: one for quick jobs, one for media work, so that a batch of
 //! renditions never delays a scheduled publication.
 //!
@@ -70,6 +70,7 @@ async fn run(app: &AppState, job: &Job) -> anyhow::Result<()> {
                 .context("a media_renditions job's payload")?;
             crate::media::make_renditions(app, MediaId(p.media)).await
         }
+        crate::websub::PING_JOB => crate::websub::ping(app, &job.payload).await,
         other => anyhow::bail!("no worker knows jobs of kind {other:?}"),
     }
 }

@@ -13,6 +13,7 @@ pub mod mail;
 pub mod media;
 pub mod telemetry;
 pub mod web;
+pub mod websub;
 
 /// HTTP clients (object_store's S3 client) use rustls built without a
 /// crypto provider, since the default one (aws-lc) is a C build; ring's is

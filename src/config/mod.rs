@@ -26,6 +26,7 @@ pub struct Config {
     pub cache: CacheConfig,
     pub mail: MailConfig,
     pub media: MediaConfig,
+    pub feeds: FeedsConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -138,6 +139,15 @@ impl Default for MediaConfig {
     }
 }
 
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FeedsConfig {
+    /// A WebSub hub (`https://pubsubhubbub.appspot.com/`, a Superfeedr or
+    /// your own): feeds name it, and it is told when they change, so that
+    /// subscribers hear of a story in seconds instead of at their next poll.
+    pub websub_hub: Option<String>,
+}
+
 impl Default for CacheConfig {
     fn default() -> Self {
         Self {
@@ -196,6 +206,11 @@ impl Config {
         }
         if self.media.max_upload_bytes == 0 {
             bail!("media.max_upload_bytes: must be more than 0");
+        }
+        if let Some(hub) = &self.feeds.websub_hub
+            && !(hub.starts_with("http://") || hub.starts_with("https://"))
+        {
+            bail!("feeds.websub_hub: {hub:?} must start with http:// or https://");
         }
         if self.site.language.trim().is_empty() {
             bail!("site.language: must not be empty");

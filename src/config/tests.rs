@@ -44,6 +44,9 @@ fn bad_values_name_their_key() {
     let dir = data_dir_with("[site]\ntime_zone = \"Asia/Kolkatta\"\n");
     let err = format!("{:#}", Config::load(dir.path()).unwrap_err());
     assert!(err.contains("site.time_zone"), "{err}");
+    let dir = data_dir_with("[feeds]\nwebsub_hub = \"pubsubhubbub.appspot.com\"\n");
+    let err = format!("{:#}", Config::load(dir.path()).unwrap_err());
+    assert!(err.contains("feeds.websub_hub"), "{err}");
 }
 
 #[test]

@@ -16,3 +16,4 @@ mod schedule;
 mod sitemaps;
 mod structured;
 mod support;
+mod websub;

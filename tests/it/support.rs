@@ -173,7 +173,17 @@ pub async fn draft(
     by: dateline_core::UserId,
     headline: &str,
 ) -> dateline_core::ArticleId {
-    let news = store.section_by_slug("news").await.unwrap().unwrap();
+    draft_in(store, "news", by, headline).await
+}
+
+/// A draft in the section `section` (a slug), written by `by`.
+pub async fn draft_in(
+    store: &dateline_store::Store,
+    section: &str,
+    by: dateline_core::UserId,
+    headline: &str,
+) -> dateline_core::ArticleId {
+    let news = store.section_by_slug(section).await.unwrap().unwrap();
     let new = dateline_core::NewArticle {
         slug: dateline_core::Slug::from_title(headline, "article"),
         headline: dateline_core::Headline::parse(headline).unwrap(),

@@ -9,7 +9,7 @@
 
 use jiff::Timestamp;
 
-use crate::{Result, Store, StoreError, read, rows::instant};
+use crate::{NewJob, Result, Store, StoreError, read, rows::instant, write_tx};
 
 /// What kind of thing changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -134,6 +134,45 @@ impl Store {
             .fetch_all(&mut *pool)
             .await)?;
         rows.into_iter().map(Change::try_from).collect()
+    }
+
+    /// Where the durable consumer `name` stopped: the last sequence it
+    /// applied, `None` before its first run.
+    pub async fn consumer_position(&self, name: &str) -> Result<Option<i64>> {
+        const SQL: &str = "select seq from consumer_positions where name = $1";
+        Ok(read!(self, |pool| sqlx::query_scalar(SQL)
+            .bind(name)
+            .fetch_optional(&mut *pool)
+            .await)?)
+    }
+
+    /// Records that the consumer `name` has applied the log up to `seq`,
+    /// enqueueing the `jobs` that applying it made (those whose idempotency
+    /// key exists are skipped), in one transaction: a crash leaves both or
+    /// neither. The position never moves back, so nodes running the same
+    /// consumer side by side agree on it.
+    pub async fn advance_consumer(
+        &self,
+        name: &str,
+        seq: i64,
+        jobs: &[NewJob],
+        now: Timestamp,
+    ) -> Result<()> {
+        const SQL: &str = "insert into consumer_positions (name, seq) values ($1, $2)
+            on conflict (name) do update set seq = case
+                when excluded.seq > consumer_positions.seq then excluded.seq
+                else consumer_positions.seq end";
+        write_tx!(self, |tx| {
+            for job in jobs {
+                crate::jobs::enqueue_in!(tx, job, now);
+            }
+            sqlx::query(SQL)
+                .bind(name)
+                .bind(seq)
+                .execute(&mut *tx)
+                .await?;
+        });
+        Ok(())
     }
 
     /// The sequence of the newest change, 0 when there is none.

@@ -98,24 +98,35 @@ const CLAIM_POSTGRES: &str = "update jobs set attempts = attempts + 1, claimed_u
                 for update skip locked)
     returning id, kind, payload, idempotency_key, run_at, attempts, max_attempts, claimed_until";
 
-/// Binds: kind, payload (JSON text), idempotency key, run at, max attempts, now.
 pub(crate) const ENQUEUE: &str =
     "insert into jobs (kind, payload, idempotency_key, run_at, max_attempts, created_at)
     values ($1, $2, $3, $4, $5, $6)
     on conflict (idempotency_key) do nothing returning id";
 
-impl Store {
-    /// Enqueues a job; `None` when a job with the same idempotency key exists.
-    pub async fn enqueue_job(&self, job: &NewJob, now: Timestamp) -> Result<Option<JobId>> {
-        let id: Option<i64> = write_tx!(self, |tx| sqlx::query_scalar(ENQUEUE)
+/// Enqueues the [`NewJob`] `$job` inside the transaction `$tx`, so that it
+/// commits or rolls back with the change that needs it; evaluates to its id,
+/// `None` when a job with the same idempotency key exists.
+macro_rules! enqueue_in {
+    ($tx:expr, $job:expr, $now:expr) => {{
+        let job: &$crate::NewJob = $job;
+        let id: Option<i64> = sqlx::query_scalar($crate::jobs::ENQUEUE)
             .bind(job.kind)
             .bind(job.payload.to_string())
             .bind(job.idempotency_key.as_deref())
             .bind(job.run_at.as_microsecond())
             .bind(job.max_attempts)
-            .bind(now.as_microsecond())
-            .fetch_optional(&mut *tx)
-            .await?);
+            .bind($now.as_microsecond())
+            .fetch_optional(&mut *$tx)
+            .await?;
+        id
+    }};
+}
+pub(crate) use enqueue_in;
+
+impl Store {
+    /// Enqueues a job; `None` when a job with the same idempotency key exists.
+    pub async fn enqueue_job(&self, job: &NewJob, now: Timestamp) -> Result<Option<JobId>> {
+        let id = write_tx!(self, |tx| enqueue_in!(tx, job, now));
         Ok(id.map(JobId))
     }
 

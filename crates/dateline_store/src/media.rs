@@ -5,7 +5,7 @@ use dateline_core::{Invalid, MediaId, Renditions, Text};
 use jiff::Timestamp;
 
 use crate::{
-    ChangeKind, Entity, Result, Store, StoreError, changes::append_change, jobs::ENQUEUE, read,
+    ChangeKind, Entity, Result, Store, StoreError, changes::append_change, jobs::enqueue_in, read,
     rows::instant, write_tx,
 };
 
@@ -120,15 +120,17 @@ fn item(
 /// again, is made again.
 macro_rules! enqueue_renditions {
     ($tx:expr, $id:expr, $now:expr) => {
-        sqlx::query(ENQUEUE)
-            .bind(RENDITIONS_JOB)
-            .bind(serde_json::json!({ "media": $id }).to_string())
-            .bind(None::<String>)
-            .bind($now.as_microsecond())
-            .bind(5_i64)
-            .bind($now.as_microsecond())
-            .execute(&mut *$tx)
-            .await?
+        enqueue_in!(
+            $tx,
+            &crate::NewJob {
+                kind: RENDITIONS_JOB,
+                payload: serde_json::json!({ "media": $id }),
+                idempotency_key: None,
+                run_at: $now,
+                max_attempts: 5,
+            },
+            $now
+        )
     };
 }
 

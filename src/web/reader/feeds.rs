@@ -28,6 +28,9 @@ use crate::{
     },
 };
 
+/// The last part of a feed's address, one per format; every list has all three.
+pub const FEED_FILES: [&str; 3] = ["rss.xml", "atom.xml", "feed.json"];
+
 /// Entries in a feed: the newest.
 const ENTRIES: i64 = 20;
 
@@ -183,6 +186,7 @@ async fn render_feed(
         feed: format!("{base}{self_path}"),
         language: app.config.site.language.clone(),
         site: app.config.site.name.clone(),
+        hub: app.config.feeds.websub_hub.clone(),
         base,
     };
     let body = match format {
@@ -214,7 +218,30 @@ struct Page {
     feed: String,
     language: String,
     site: String,
+    /// The WebSub hub that hears when the feed changes.
+    hub: Option<String>,
     base: String,
+}
+
+impl Page {
+    /// The feed's own link and its hub's, as Atom (and RSS, borrowing
+    /// Atom's element) name them.
+    fn self_and_hub(&self, mime_type: &str) -> Vec<atom::Link> {
+        let mut links = vec![atom::Link {
+            href: self.feed.clone(),
+            rel: "self".into(),
+            mime_type: Some(mime_type.into()),
+            ..Default::default()
+        }];
+        if let Some(hub) = &self.hub {
+            links.push(atom::Link {
+                href: hub.clone(),
+                rel: "hub".into(),
+                ..Default::default()
+            });
+        }
+        links
+    }
 }
 
 /// The lead image's largest JPEG rendition (or its one file), absolute.
@@ -306,12 +333,7 @@ fn rss_feed(page: &Page, entries: &[Entry]) -> String {
         last_build_date: Some(rfc2822(latest(entries))),
         generator: Some("Dateline".into()),
         atom_ext: Some(rss::extension::atom::AtomExtension {
-            links: vec![atom::Link {
-                href: page.feed.clone(),
-                rel: "self".into(),
-                mime_type: Some("application/rss+xml".into()),
-                ..Default::default()
-            }],
+            links: page.self_and_hub("application/rss+xml"),
         }),
         namespaces,
         items,
@@ -385,20 +407,16 @@ fn atom_feed(page: &Page, entries: &[Entry]) -> String {
         updated: time(latest(entries)),
         authors: vec![person(&page.site, Some(page.base.clone()))],
         lang: Some(page.language.clone()),
-        links: vec![
-            atom::Link {
-                href: page.feed.clone(),
-                rel: "self".into(),
-                mime_type: Some("application/atom+xml".into()),
-                ..Default::default()
-            },
-            atom::Link {
+        links: [
+            page.self_and_hub("application/atom+xml"),
+            vec![atom::Link {
                 href: page.home.clone(),
                 rel: "alternate".into(),
                 mime_type: Some("text/html".into()),
                 ..Default::default()
-            },
-        ],
+            }],
+        ]
+        .concat(),
         generator: Some(atom::Generator {
             value: "Dateline".into(),
             ..Default::default()
@@ -438,7 +456,7 @@ fn json_feed(page: &Page, entries: &[Entry]) -> Result<String> {
             item
         })
         .collect();
-    let feed = json!({
+    let mut feed = json!({
         "version": "https://jsonfeed.org/version/1.1",
         "title": page.title,
         "home_page_url": page.home,
@@ -447,6 +465,9 @@ fn json_feed(page: &Page, entries: &[Entry]) -> Result<String> {
         "language": page.language,
         "items": items,
     });
+    if let Some(hub) = &page.hub {
+        feed["hubs"] = json!([{ "type": "WebSub", "url": hub }]);
+    }
     serde_json::to_string(&feed).map_err(|e| AppError::Internal(e.into()))
 }
 

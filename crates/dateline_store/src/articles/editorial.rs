@@ -14,7 +14,7 @@ use super::{
 use crate::{
     ChangeKind, Entity, Result, Store, StoreError,
     changes::append_change,
-    jobs::ENQUEUE,
+    jobs::enqueue_in,
     read,
     rows::{instant, opt_instant},
     write_tx,
@@ -358,20 +358,18 @@ impl Store {
                 .bind(now.as_microsecond())
                 .execute(&mut *tx)
                 .await?;
-            let payload = serde_json::json!({ "article": id.0, "at": at.as_microsecond() });
-            sqlx::query(ENQUEUE)
-                .bind(PUBLISH_SCHEDULED_JOB)
-                .bind(payload.to_string())
-                .bind(format!(
+            let job = crate::NewJob {
+                kind: PUBLISH_SCHEDULED_JOB,
+                payload: serde_json::json!({ "article": id.0, "at": at.as_microsecond() }),
+                idempotency_key: Some(format!(
                     "{PUBLISH_SCHEDULED_JOB}:{}:{}",
                     id.0,
                     at.as_microsecond()
-                ))
-                .bind(at.as_microsecond())
-                .bind(10_i64)
-                .bind(now.as_microsecond())
-                .execute(&mut *tx)
-                .await?;
+                )),
+                run_at: at,
+                max_attempts: 10,
+            };
+            enqueue_in!(tx, &job, now);
             audit!(tx, now, Some(by), id, "scheduled", at.to_string());
         });
         Ok(())

@@ -113,3 +113,38 @@ pub async fn the_change_log_has_no_gaps_or_reordering_under_concurrent_writers(s
     let seqs: Vec<_> = all.iter().map(|c| c.seq).collect();
     assert_eq!(seqs, ((start + 1)..=(start + total)).collect::<Vec<_>>());
 }
+
+pub async fn a_consumer_resumes_where_it_stopped_and_its_jobs_are_enqueued_once(store: &Store) {
+    let now = at("2026-11-29T12:00:00Z");
+    assert_eq!(store.consumer_position("websub").await.unwrap(), None);
+    let ping = |seq: i64| dateline_store::NewJob {
+        kind: "websub_ping",
+        payload: serde_json::json!({ "article": 1 }),
+        idempotency_key: Some(format!("websub:{seq}")),
+        run_at: now,
+        max_attempts: 3,
+    };
+    store
+        .advance_consumer("websub", 5, &[ping(4), ping(5)], now)
+        .await
+        .unwrap();
+    assert_eq!(store.consumer_position("websub").await.unwrap(), Some(5));
+    // A second node, behind the first, applies the same changes: the
+    // position does not move back and no job is enqueued twice.
+    store
+        .advance_consumer("websub", 4, &[ping(4)], now)
+        .await
+        .unwrap();
+    assert_eq!(store.consumer_position("websub").await.unwrap(), Some(5));
+    let lease = std::time::Duration::from_secs(60);
+    let mut keys = Vec::new();
+    while let Some(job) = store.claim_job(now, lease).await.unwrap() {
+        keys.push(job.idempotency_key.unwrap());
+    }
+    assert_eq!(keys, ["websub:4", "websub:5"]);
+    // Each consumer has its own position.
+    assert_eq!(store.consumer_position("search").await.unwrap(), None);
+    store.advance_consumer("search", 2, &[], now).await.unwrap();
+    assert_eq!(store.consumer_position("search").await.unwrap(), Some(2));
+    assert_eq!(store.consumer_position("websub").await.unwrap(), Some(5));
+}

@@ -55,6 +55,7 @@ conformance!(
     change_log::a_failed_transaction_leaves_neither_the_row_nor_its_change,
     feedback::feedback_with_the_same_key_is_stored_once,
     change_log::the_change_log_has_no_gaps_or_reordering_under_concurrent_writers,
+    change_log::a_consumer_resumes_where_it_stopped_and_its_jobs_are_enqueued_once,
     jobs::a_claimed_job_is_not_claimed_again_until_its_lease_expires,
     jobs::a_job_is_enqueued_once_per_idempotency_key,
     jobs::a_failing_job_is_retried_then_given_up,
