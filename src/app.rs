@@ -38,6 +38,8 @@ pub struct App {
     pub image_work: tokio::sync::Semaphore,
     /// For calls out (WebSub hubs; webhooks later): one pool of connections.
     pub http: reqwest::Client,
+    /// The search index in the data directory (this node's own).
+    pub search: Arc<crate::search::SearchIndex>,
 }
 
 pub type AppState = Arc<App>;
@@ -56,6 +58,10 @@ impl App {
         let pages = Arc::new(PageCache::new(config.cache.max_bytes));
         let mailer = crate::mail::Mailer::new(&config.mail)?;
         let blobs = crate::media::Blobs::open(&config.media, &data_dir)?;
+        let (search, _) = crate::search::SearchIndex::open(
+            &data_dir.join(crate::search::INDEX_DIR),
+            &config.site.language,
+        )?;
         crate::install_tls_provider();
         let http = reqwest::Client::builder()
             .user_agent(concat!("Dateline/", env!("CARGO_PKG_VERSION")))
@@ -76,6 +82,7 @@ impl App {
             blobs,
             image_work: tokio::sync::Semaphore::new(2),
             http,
+            search: Arc::new(search),
             setup_token: crate::accounts::new_token(),
             mailer,
             data_dir,

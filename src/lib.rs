@@ -11,6 +11,7 @@ pub mod demo;
 pub mod jobs;
 pub mod mail;
 pub mod media;
+pub mod search;
 pub mod telemetry;
 pub mod web;
 pub mod websub;

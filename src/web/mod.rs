@@ -33,6 +33,7 @@ pub async fn serve(app: AppState, listener: TcpListener) -> anyhow::Result<()> {
     let invalidator = cache::spawn_invalidator(app.store.clone(), app.pages.clone(), from);
     let worker = crate::jobs::spawn_worker(app.clone());
     let announcer = crate::websub::start_announcer(app.clone()).await?;
+    let indexer = crate::search::indexer::start(app.store.clone(), app.search.clone()).await?;
     let router = router(app);
     let router = router.into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, router)
@@ -41,6 +42,7 @@ pub async fn serve(app: AppState, listener: TcpListener) -> anyhow::Result<()> {
         .context("server stopped");
     invalidator.abort();
     worker.abort();
+    indexer.abort();
     if let Some(announcer) = announcer {
         announcer.abort();
     }

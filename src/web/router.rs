@@ -10,6 +10,7 @@ pub fn router(app: AppState) -> Router {
     let media = ServeDir::new(app.media_dir());
     let reader = Router::new()
         .route("/", get(reader::home::show_home))
+        .route("/search", get(reader::search::show_search))
         .route("/{slug}", get(reader::section::show_section_or_page))
         .route("/{section}/{article}", get(reader::article::show_article))
         .route(

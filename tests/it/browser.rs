@@ -18,6 +18,8 @@ async fn reader_pages(server: &TestServer) -> Vec<String> {
         "/author/neha-iyer".to_owned(),
         "/about".to_owned(),
         "/feedback".to_owned(),
+        "/search?q=monsoon".to_owned(),
+        "/search?q=zzqxv&section=news".to_owned(),
         "/no-such-page".to_owned(),
         // The newsroom's sign-in page.
         "/admin/sign-in".to_owned(),

@@ -207,3 +207,26 @@ fn user_add_prints_a_one_time_password_and_refuses_a_second_account_for_the_addr
     assert!(!bad_role.status.success());
     assert!(stderr_line(&bad_role).contains("\"owner\" is not a role"));
 }
+
+#[test]
+fn reindex_builds_the_search_index_and_refuses_while_another_process_holds_it() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().to_str().unwrap();
+    assert!(dateline(&["demo", "--data", dir], &[]).status.success());
+    let output = dateline(&["reindex", "--data", dir], &[]);
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("Indexed 40 published articles"), "{stdout}");
+    let (index, opened) =
+        dateline::search::SearchIndex::open(&data.path().join(dateline::search::INDEX_DIR), "en")
+            .unwrap();
+    assert!(
+        matches!(opened, dateline::search::Opened::At(_)),
+        "{opened:?}"
+    );
+    assert_eq!(index.len(), 40);
+    // This process holds the index's writer, as a running server would.
+    let output = dateline(&["reindex", "--data", dir], &[]);
+    assert!(!output.status.success());
+    assert!(stderr_line(&output).contains("stop `dateline serve`"));
+}

@@ -13,6 +13,7 @@ mod media;
 mod newsroom;
 mod reader;
 mod schedule;
+mod search;
 mod sitemaps;
 mod structured;
 mod support;

@@ -64,15 +64,22 @@ async fn the_article_page_describes_a_news_article_and_the_home_page_the_site() 
     }
 
     let home = server.page("/").await;
-    let types: Vec<String> = json_ld(&home)
+    let blocks: Vec<serde_json::Value> = json_ld(&home)
         .into_iter()
         .flat_map(|b| b.as_array().cloned().unwrap_or_else(|| vec![b]))
-        .map(|b| b["@type"].as_str().unwrap_or_default().to_owned())
         .collect();
-    assert!(
-        types.contains(&"Organization".to_owned()) && types.contains(&"WebSite".to_owned()),
-        "{types:?}"
-    );
+    let of_type = |t: &str| blocks.iter().find(|b| b["@type"] == t);
+    assert!(of_type("Organization").is_some(), "{blocks:?}");
+    let website = of_type("WebSite").expect("a WebSite block");
+    // Its SearchAction leads to the site's search, which finds the words.
+    let template = website["potentialAction"]["target"]["urlTemplate"]
+        .as_str()
+        .unwrap();
+    let search = template.replace("{search_term_string}", "monsoon");
+    let results = server
+        .page(search.strip_prefix(&server.base).unwrap())
+        .await;
+    assert!(results.contains("class=\"list results\""), "{results}");
 
     if !validators_available() {
         return;

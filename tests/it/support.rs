@@ -33,6 +33,12 @@ impl TestServer {
             .unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(web::serve(app.clone(), listener));
+        // The demo's search index is built in the background; tests start
+        // once it is, as readers of a site that has been up a moment would.
+        eventually(std::time::Duration::from_secs(10), || async {
+            app.search.position().unwrap().is_some()
+        })
+        .await;
         dateline::install_tls_provider();
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -183,13 +189,27 @@ pub async fn draft_in(
     by: dateline_core::UserId,
     headline: &str,
 ) -> dateline_core::ArticleId {
-    let news = store.section_by_slug(section).await.unwrap().unwrap();
-    let new = dateline_core::NewArticle {
+    let new = new_article(store, section, headline).await;
+    store
+        .create_draft(&new, by, jiff::Timestamp::now())
+        .await
+        .unwrap()
+}
+
+/// A new article for the section `section` (a slug), with a two-paragraph
+/// body and nothing else, for a test to fill in.
+pub async fn new_article(
+    store: &dateline_store::Store,
+    section: &str,
+    headline: &str,
+) -> dateline_core::NewArticle {
+    let section = store.section_by_slug(section).await.unwrap().unwrap();
+    dateline_core::NewArticle {
         slug: dateline_core::Slug::from_title(headline, "article"),
         headline: dateline_core::Headline::parse(headline).unwrap(),
         standfirst: String::new(),
         body: dateline_core::Body::from_markdown("First paragraph.\n\nSecond paragraph."),
-        section: news.id,
+        section: section.id,
         source: None,
         authors: vec![],
         edited_by: None,
@@ -199,9 +219,19 @@ pub async fn draft_in(
         lead_image: None,
         language: None,
         corpus_label: None,
-    };
+    }
+}
+
+/// A section other than the one with the slug `not`.
+pub async fn section_other_than(
+    store: &dateline_store::Store,
+    not: &str,
+) -> dateline_core::Section {
     store
-        .create_draft(&new, by, jiff::Timestamp::now())
+        .sections()
         .await
         .unwrap()
+        .into_iter()
+        .find(|s| s.slug != not)
+        .expect("the demo has several sections")
 }

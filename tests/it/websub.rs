@@ -149,13 +149,7 @@ async fn feeds_name_the_hub_and_it_hears_of_every_feed_a_published_or_unpublishe
     let store = &server.app.store;
     let editor = add_staff(&server, "kavya@example.org", Role::Editor).await;
     // A draft in another section, sent for review: no feed shows it.
-    let elsewhere = store
-        .sections()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|s| s.slug != "news")
-        .unwrap();
+    let elsewhere = crate::support::section_other_than(store, "news").await;
     let private = draft_in(store, &elsewhere.slug, editor, "Quarry plans under review").await;
     move_to(store, private, ArticleStatus::InReview, editor).await;
     // A story published, and one of the demo's (with tags, a topic,

@@ -37,6 +37,25 @@ pub fn render_markdown(markdown: &str) -> String {
     sanitise(&unsafe_html)
 }
 
+/// The words of a Markdown body without its markup, links' addresses or
+/// raw HTML: for search and snippets. Blocks are separated by a blank line.
+pub fn plain_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event, TagEnd};
+    let mut text = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, Options::ENABLE_SMART_PUNCTUATION) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => {
+                text.push_str("\n\n");
+            }
+            _ => {}
+        }
+    }
+    text.truncate(text.trim_end().len());
+    text
+}
+
 fn sanitise(html: &str) -> String {
     ammonia::Builder::default()
         .link_rel(Some("noopener noreferrer"))
@@ -48,6 +67,14 @@ fn sanitise(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_text_keeps_the_words_and_drops_the_markup() {
+        let text = plain_text(
+            "## Rain\n\nHeavy *rain* fell on [the city](https://example.org).\n\n<script>x</script>",
+        );
+        assert_eq!(text, "Rain\n\nHeavy rain fell on the city.");
+    }
 
     #[test]
     fn markdown_becomes_html() {

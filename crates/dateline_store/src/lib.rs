@@ -23,7 +23,7 @@ pub mod testing;
 
 pub use articles::{
     ArticleLinks, ArticleList, ArticleText, AuditEntry, Autosave, DeskEntry, DeskFilter, Editorial,
-    PUBLISH_SCHEDULED_JOB, Relation, Revision, SitemapEntry,
+    IndexDocument, PUBLISH_SCHEDULED_JOB, Relation, Revision, SitemapEntry,
 };
 pub use catalog::MediaItem;
 pub use changes::{Change, ChangeKind, Entity};

@@ -3,6 +3,7 @@
 mod config;
 mod demo;
 mod migrate;
+mod reindex;
 mod serve;
 mod user;
 
@@ -23,6 +24,8 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Bring the database schema up to date.
     Migrate(DataDir),
+    /// Rebuild the search index from the database (with the server stopped).
+    Reindex(DataDir),
     /// Fill the data directory with the demo site and, optionally, synthetic articles.
     Demo(demo::DemoArgs),
     /// Manage staff accounts.
@@ -52,6 +55,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Serve(args) => serve::run(args).await,
             Command::Migrate(args) => migrate::run(args).await,
+            Command::Reindex(args) => reindex::run(args).await,
             Command::Demo(args) => demo::run(args).await,
             Command::Config(command) => config::run(command),
             Command::User(command) => user::run(command).await,

@@ -154,13 +154,18 @@ impl PageCache {
         Fut: Future<Output = Result<Rendered>>,
     {
         let Some(pages) = &self.pages else {
-            let (rendered, seq) = self.consistent_render(app, &render).await?;
-            let page = CachedPage::new(
-                rendered,
-                seq,
-                jiff::Timestamp::now(),
-                &[Encoding::negotiate(request)],
-            );
+            // Made for one response and never kept: a page that mixes a
+            // write's before and after is gone with that response, so the
+            // change log need not be read to rule it out.
+            let rendered = render().await?;
+            self.renders.fetch_add(1, Ordering::Relaxed);
+            let head = self.known_head.load(Ordering::Acquire);
+            let seqs = Seqs {
+                data: head,
+                site: head,
+            };
+            let wanted = [Encoding::negotiate(request)];
+            let page = CachedPage::new(rendered, seqs, jiff::Timestamp::now(), &wanted);
             return Ok(page.respond(request));
         };
         loop {

@@ -135,18 +135,51 @@ pub async fn preview(app: &App, id: ArticleId) -> Result<String> {
     Ok(article_page(app, &url, article).await?.html)
 }
 
+/// The search engine's "More like this" for the published article `id`:
+/// from memory once found, else from the index (nothing for an article the
+/// index does not hold yet).
+async fn similar_to(app: &App, id: ArticleId) -> Result<std::sync::Arc<[ArticleId]>> {
+    if let Some(known) = app.search.known_similar(id) {
+        return Ok(known);
+    }
+    let Some(document) = app.store.index_document(id).await? else {
+        return Ok(std::sync::Arc::new([]));
+    };
+    Ok(app
+        .search
+        .off_thread(move |i| i.more_like_this(&document, 2 * MORE_LIKE_THIS))
+        .await?)
+}
+
 async fn article_page(app: &App, url: &str, article: Article) -> Result<Rendered> {
     let id = article.id;
     let chrome = Chrome::load(app).await?;
     let candidates = app.pages.related_candidates(&app.store, id).await?;
-    let mut suggestions = app
-        .store
-        .suggestions(&candidates, RELATED + MORE_LIKE_THIS)
-        .await?
-        .into_iter()
-        .map(|(_, card)| card);
-    let related: Vec<_> = suggestions.by_ref().take(RELATED).collect();
-    let more_like_this: Vec<_> = suggestions.take(MORE_LIKE_THIS).collect();
+    let similar = similar_to(app, id).await?;
+    // The editor's choice and the store's candidates (same topic, section,
+    // tags) make "Related"; the search engine's nearest make "More like
+    // this", topped up from the candidates while the index is still empty.
+    // Both lists' cards are read in one trip, dropping unpublished ones.
+    let candidate_ids = candidates.iter().map(|(_, id)| *id).take(2 * RELATED);
+    let mut wanted: Vec<ArticleId> = candidate_ids.clone().collect();
+    wanted.extend(similar.iter().take(2 * MORE_LIKE_THIS));
+    let mut cards = app.store.cards(&wanted).await?;
+    let mut take = |ids: &mut dyn Iterator<Item = ArticleId>, n: usize| {
+        let mut out = Vec::with_capacity(n);
+        for id in ids {
+            if out.len() == n {
+                break;
+            }
+            if let Some(at) = cards.iter().position(|c| c.id == id) {
+                out.push(cards.swap_remove(at));
+            }
+        }
+        out
+    };
+    let related = take(&mut candidate_ids.clone(), RELATED);
+    let mut more_like_this = take(&mut similar.iter().copied(), MORE_LIKE_THIS);
+    let missing = MORE_LIKE_THIS - more_like_this.len();
+    more_like_this.extend(take(&mut candidate_ids.clone(), missing));
     let series = if article.topics.is_empty() {
         Vec::new()
     } else {

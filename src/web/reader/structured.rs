@@ -89,6 +89,15 @@ pub fn home(base: &str, site: &str, language: &str) -> String {
         "url": format!("{base}/"),
         "inLanguage": language,
         "publisher": { "@type": "Organization", "name": site },
+        // The site's own search, for search engines' sitelinks search box.
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {
+                "@type": "EntryPoint",
+                "urlTemplate": format!("{base}/search?q={{search_term_string}}"),
+            },
+            "query-input": "required name=search_term_string",
+        },
     });
     script_safe(&json!([org, website]))
 }

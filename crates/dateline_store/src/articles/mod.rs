@@ -43,6 +43,7 @@ mod editorial;
 mod lists;
 mod read;
 mod related;
+mod search;
 mod sitemap;
 mod write;
 
@@ -55,5 +56,6 @@ pub use lists::{ArticleList, DeskEntry, DeskFilter};
 pub use read::ArticleLinks;
 pub(crate) use read::ImageColumns;
 pub use related::Relation;
+pub use search::IndexDocument;
 pub use sitemap::SitemapEntry;
 pub use write::ArticleText;

@@ -1,0 +1,122 @@
+//! Keeps the search index true to the store: builds it when it is new, then
+//! follows the change log from the position its last commit recorded.
+//!
+//! Each node indexes for itself (the index lives in its data directory), so
+//! the position is the index's own, committed with it, not a shared one.
+
+use std::{sync::Arc, time::Duration};
+
+use dateline_core::ArticleId;
+use dateline_store::{Entity, Store};
+use tokio::task::JoinHandle;
+
+use super::SearchIndex;
+
+/// Changes reach search results within this time plus a commit.
+const POLL_INTERVAL: Duration = Duration::from_millis(200);
+const BATCH: i64 = 500;
+/// Articles read from the store per trip while building.
+const BUILD_BATCH: usize = 500;
+
+/// Builds the whole index from the store's published articles; `progress`
+/// hears how many are done. The index then reflects the change log up to
+/// the position read before the first article was: changes made during the
+/// build are applied again afterwards, which does no harm.
+pub async fn rebuild(
+    store: &Store,
+    index: &Arc<SearchIndex>,
+    progress: impl Fn(u64),
+) -> anyhow::Result<i64> {
+    let seq = store.last_change_seq().await?;
+    index.off_thread(|i| i.start_rebuild()).await?;
+    let mut after = ArticleId(0);
+    let mut done = 0;
+    loop {
+        let documents = store.index_documents_after(after, BUILD_BATCH).await?;
+        let Some(last) = documents.last() else { break };
+        after = last.id;
+        done += documents.len() as u64;
+        index.off_thread(move |i| i.add(&documents)).await?;
+        progress(done);
+    }
+    index.off_thread(move |i| i.finish_rebuild(seq)).await?;
+    Ok(seq)
+}
+
+/// Follows the change log from `from` (the index's position), applying
+/// each batch of article changes in one commit, for ever.
+async fn follow(store: Store, index: Arc<SearchIndex>, from: i64) {
+    let mut last = from;
+    let mut ticker = tokio::time::interval(POLL_INTERVAL);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        match apply_changes(&store, &index, last).await {
+            Ok(seq) => last = seq,
+            Err(e) => tracing::warn!(
+                error = format!("{e:#}"),
+                "cannot apply changes to the search index"
+            ),
+        }
+    }
+}
+
+/// Applies the changes after `last`; the position reached.
+pub async fn apply_changes(
+    store: &Store,
+    index: &Arc<SearchIndex>,
+    mut last: i64,
+) -> anyhow::Result<i64> {
+    loop {
+        let changes = store.changes_since(last, BATCH).await?;
+        let Some(newest) = changes.last().map(|c| c.seq) else {
+            return Ok(last);
+        };
+        let mut changed: Vec<ArticleId> = changes
+            .iter()
+            .filter(|c| c.entity == Entity::Article)
+            .map(|c| ArticleId(c.entity_id))
+            .collect();
+        changed.sort_by_key(|id| id.0);
+        changed.dedup();
+        let mut documents = Vec::with_capacity(changed.len());
+        for id in &changed {
+            // Unpublished (or gone): removed from the index.
+            if let Some(document) = store.index_document(*id).await? {
+                documents.push(document);
+            }
+        }
+        if !changed.is_empty() || changes.len() as i64 == BATCH {
+            index
+                .off_thread(move |i| i.apply(&changed, &documents, newest))
+                .await?;
+        }
+        last = newest;
+        if (changes.len() as i64) < BATCH {
+            return Ok(last);
+        }
+    }
+}
+
+/// Starts keeping the index current: from its recorded position, or, for
+/// a new index, after building it from the store in the background (search
+/// answers from an empty index until then).
+pub async fn start(store: Store, index: Arc<SearchIndex>) -> anyhow::Result<JoinHandle<()>> {
+    if let Some(seq) = index.position()? {
+        return Ok(tokio::spawn(follow(store, index, seq)));
+    }
+    Ok(tokio::spawn(async move {
+        let started = std::time::Instant::now();
+        match rebuild(&store, &index, |_| {}).await {
+            Ok(seq) => {
+                tracing::info!(
+                    articles = index.len(),
+                    seconds = started.elapsed().as_secs_f32(),
+                    "search index built"
+                );
+                follow(store, index, seq).await;
+            }
+            Err(e) => tracing::error!(error = format!("{e:#}"), "cannot build the search index"),
+        }
+    }))
+}
