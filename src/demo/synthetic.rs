@@ -4,7 +4,7 @@
 //! same corpus: article `i` is drawn from its own generator seeded by
 //! `(seed, i)`, so generating in parallel changes nothing.
 
-mod vocabulary;
+pub mod vocabulary;
 
 use std::sync::mpsc;
 
@@ -56,7 +56,7 @@ pub struct Draft {
 }
 
 /// The newest synthetic article's time; older ones step back from it.
-const NEWEST: &str = "2026-10-31T12:00:00Z";
+pub const NEWEST: &str = "2026-10-31T12:00:00Z";
 
 pub fn generate(seed: u64, index: u64) -> Draft {
     let mut rng = Rng::new(seed, index);

@@ -118,3 +118,15 @@ fn group(pairs: Vec<(i64, i64)>) -> std::collections::HashMap<i64, Vec<i64>> {
     }
     grouped
 }
+
+impl Store {
+    /// Every published article's known topic label (synthetic articles
+    /// have one), by id: for measuring "More like this".
+    pub async fn corpus_labels(&self) -> Result<Vec<(ArticleId, String)>> {
+        const SQL: &str = "select id, corpus_label from articles
+            where status = 'published' and corpus_label is not null order by id";
+        let rows: Vec<(i64, String)> =
+            read!(self, |pool| sqlx::query_as(SQL).fetch_all(&mut *pool).await)?;
+        Ok(rows.into_iter().map(|(id, l)| (ArticleId(id), l)).collect())
+    }
+}

@@ -392,3 +392,62 @@ pub async fn a_series_lists_the_other_published_articles_of_its_topic_in_curated
         "unpublished articles drop out"
     );
 }
+
+pub async fn the_search_index_reads_published_articles_with_their_filters(store: &Store) {
+    let room = newsroom(store).await;
+    let mut hindi = article(&room, "भारत और अमेरिका");
+    hindi.language = Some("hi".into());
+    hindi.authors = vec![room.author, room.editor];
+    let draft = store
+        .create_article(&article(&room, "Still a draft"), at("2026-11-03T09:00:00Z"))
+        .await
+        .unwrap();
+    let first = store
+        .create_article(
+            &article(&room, "Harbour reopens"),
+            at("2026-11-03T10:00:00Z"),
+        )
+        .await
+        .unwrap();
+    let second = store
+        .create_article(&hindi, at("2026-11-03T11:00:00Z"))
+        .await
+        .unwrap();
+    for id in [first, second] {
+        store
+            .publish_article(id, at("2026-11-03T12:00:00Z"))
+            .await
+            .unwrap();
+    }
+    let all = store
+        .index_documents_after(dateline_core::ArticleId(0), 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        all.iter().map(|d| d.id).collect::<Vec<_>>(),
+        [first, second],
+        "published ones only, by id"
+    );
+    let doc = &all[1];
+    assert_eq!(doc.headline, "भारत और अमेरिका");
+    assert_eq!(doc.language.as_deref(), Some("hi"));
+    assert_eq!(doc.section, room.news.0);
+    assert_eq!(doc.source, Some(room.agency.0));
+    assert_eq!(doc.tags, [room.tag.0]);
+    assert_eq!(
+        doc.authors,
+        [room.author.0, room.editor.0],
+        "in byline order"
+    );
+    assert_eq!(doc.published_at, at("2026-11-03T12:00:00Z"));
+    assert!(doc.body_markdown.contains("First paragraph."));
+    // In batches that resume after the last id read.
+    let rest = store.index_documents_after(first, 1).await.unwrap();
+    assert_eq!(rest.len(), 1);
+    assert_eq!(rest[0], all[1]);
+    assert_eq!(
+        store.index_document(first).await.unwrap().as_ref(),
+        Some(&all[0])
+    );
+    assert_eq!(store.index_document(draft).await.unwrap(), None);
+}

@@ -46,6 +46,7 @@ conformance!(
     articles::a_duplicate_slug_is_a_conflict_and_logs_nothing,
     articles::an_article_reads_back_with_every_element,
     articles::drafts_stay_private_until_published,
+    articles::the_search_index_reads_published_articles_with_their_filters,
     articles::the_workflow_refuses_illegal_moves_and_logs_nothing,
     articles::corrections_mark_a_published_article_updated,
     articles::lists_are_newest_first_and_paginate,
