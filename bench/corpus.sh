@@ -23,6 +23,8 @@ db_bytes=$(du -cb "$data"/dateline.db* | tail -1 | cut -f1)
 printf 'wall time: %.1f s (%.0f articles/s)\n' "$wall" "$(echo "$n / $wall" | bc -l)"
 printf 'database: %.1f MiB (%.1f KiB per article)\n' "$(echo "$db_bytes / 1048576" | bc -l)" "$(echo "$db_bytes / 1024 / $n" | bc -l)"
 
+# Built now, not by the server in the background while it is measured.
+[ -f "$data/search/meta.json" ] || "$bin" reindex --data "$data" >/dev/null
 DATELINE_LOG=warn "$bin" serve --data "$data" --listen "127.0.0.1:$port" >/dev/null &
 server=$!
 trap 'kill $server 2>/dev/null' EXIT

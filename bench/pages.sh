@@ -33,6 +33,8 @@ if [ ! -f "$data/dateline.db" ]; then
   echo "preparing $data with the demo site and $n synthetic articles"
   "$bin" demo --data "$data" --articles "$n" --seed 1 >/dev/null
 fi
+# Built now, not by the first server in the background while it is measured.
+[ -f "$data/search/meta.json" ] || "$bin" reindex --data "$data" >/dev/null
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }

@@ -20,6 +20,8 @@ if [ ! -f "$data/dateline.db" ]; then
   echo "== dateline demo --articles $n (data: $data)"
   "$bin" demo --data "$data" --articles "$n" --seed 1 >/dev/null
 fi
+# Built now, not by the server in the background while it is measured.
+[ -f "$data/search/meta.json" ] || "$bin" reindex --data "$data" >/dev/null
 DATELINE_LOG=warn "$bin" serve --data "$data" --listen "127.0.0.1:$port" >/dev/null &
 server=$!
 work=$(mktemp -d /tmp/dateline-sitemaps-out.XXXXXX)

@@ -100,9 +100,17 @@ pub async fn apply_changes(
 
 /// Starts keeping the index current: from its recorded position, or, for
 /// a new index, after building it from the store in the background (search
-/// answers from an empty index until then).
+/// answers from an empty index until then), as for an index ahead of the
+/// change log. Nothing, if another process keeps it.
 pub async fn start(store: Store, index: Arc<SearchIndex>) -> anyhow::Result<JoinHandle<()>> {
-    if let Some(seq) = index.position()? {
+    if index.is_read_only() {
+        // The process that keeps the index follows the log for both.
+        return Ok(tokio::spawn(async {}));
+    }
+    let head = store.last_change_seq().await?;
+    // An index ahead of the log belongs to another database (one restored
+    // from a backup, say): it is rebuilt like a missing one.
+    if let Some(seq) = index.position()?.filter(|seq| *seq <= head) {
         return Ok(tokio::spawn(follow(store, index, seq)));
     }
     Ok(tokio::spawn(async move {

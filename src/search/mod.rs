@@ -36,7 +36,10 @@ pub const INDEX_DIR: &str = "search";
 pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    /// `None` when another process on the same data directory keeps the
+    /// index (holds its one writer): this one then only reads it, picking
+    /// up the other's commits as they land.
+    writer: Option<Mutex<IndexWriter>>,
     fields: Fields,
     /// The analyzer name for articles without a language of their own.
     site_language: &'static str,
@@ -61,7 +64,10 @@ impl SearchIndex {
     pub fn open(dir: &Path, site_language: &str) -> anyhow::Result<(Self, Opened)> {
         let fields = Fields::new();
         let (index, opened) = match open_existing(dir, &fields) {
-            Ok(Some((index, seq))) => (index, Opened::At(seq)),
+            Ok(Some((index, Some(seq)))) => (index, Opened::At(seq)),
+            // Made and not yet built (by this process before a restart, or
+            // by another one building it now).
+            Ok(Some((index, None))) => (index, Opened::Empty),
             Ok(None) => (create(dir, &fields)?, Opened::Empty),
             Err(e) => {
                 let aside = aside(dir);
@@ -76,19 +82,39 @@ impl SearchIndex {
             }
         };
         register_analyzers(&index);
-        let writer = index
-            .writer_with_num_threads(1, WRITER_MEMORY)
-            .context("cannot open the search index for writing (is another process using it?)")?;
+        let writer = match index.writer_with_num_threads(1, WRITER_MEMORY) {
+            Ok(writer) => Some(Mutex::new(writer)),
+            Err(tantivy::TantivyError::LockFailure(
+                tantivy::directory::error::LockError::LockBusy,
+                _,
+            )) => {
+                tracing::info!(
+                    dir = %dir.display(),
+                    "another process keeps this search index; this one only reads it"
+                );
+                None
+            }
+            Err(e) => {
+                return Err(
+                    anyhow::Error::new(e).context("cannot open the search index for writing")
+                );
+            }
+        };
+        let reload = if writer.is_some() {
+            ReloadPolicy::Manual
+        } else {
+            ReloadPolicy::OnCommitWithDelay
+        };
         let reader = index
             .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
+            .reload_policy(reload)
             .try_into()
             .context("cannot read the search index")?;
         Ok((
             Self {
                 index,
                 reader,
-                writer: Mutex::new(writer),
+                writer,
                 fields,
                 site_language: analysis::analyzer_name(site_language),
                 similar: moka::sync::Cache::builder()
@@ -110,6 +136,19 @@ impl SearchIndex {
         tokio::task::spawn_blocking(move || work(&index)).await?
     }
 
+    /// Whether this process only reads the index (another keeps it).
+    pub fn is_read_only(&self) -> bool {
+        self.writer.is_none()
+    }
+
+    fn writer(&self) -> anyhow::Result<std::sync::MutexGuard<'_, IndexWriter>> {
+        let writer = self
+            .writer
+            .as_ref()
+            .context("another process keeps this search index (stop it first)")?;
+        Ok(writer.lock().expect("search writer lock"))
+    }
+
     /// Replaces the index's documents for `changed` articles: those in
     /// `documents` are (re)indexed, the others removed. Commits with `seq`
     /// as the position it reflects. Blocking: call from a blocking thread.
@@ -119,7 +158,7 @@ impl SearchIndex {
         documents: &[IndexDocument],
         seq: i64,
     ) -> anyhow::Result<()> {
-        let mut writer = self.writer.lock().expect("search writer lock");
+        let mut writer = self.writer()?;
         for id in changed {
             writer.delete_term(Term::from_field_u64(self.fields.id, id.0 as u64));
         }
@@ -138,16 +177,13 @@ impl SearchIndex {
     /// Empties the index, for a rebuild: nothing is visible until
     /// [`SearchIndex::finish_rebuild`].
     pub fn start_rebuild(&self) -> anyhow::Result<()> {
-        self.writer
-            .lock()
-            .expect("search writer lock")
-            .delete_all_documents()?;
+        self.writer()?.delete_all_documents()?;
         Ok(())
     }
 
     /// Adds documents during a rebuild, without committing.
     pub fn add(&self, documents: &[IndexDocument]) -> anyhow::Result<()> {
-        let writer = self.writer.lock().expect("search writer lock");
+        let writer = self.writer()?;
         for document in documents {
             writer.add_document(self.document(document))?;
         }
@@ -156,7 +192,7 @@ impl SearchIndex {
 
     /// Commits a rebuild as reflecting the change log up to `seq`.
     pub fn finish_rebuild(&self, seq: i64) -> anyhow::Result<()> {
-        let mut writer = self.writer.lock().expect("search writer lock");
+        let mut writer = self.writer()?;
         commit(&mut writer, seq)?;
         drop(writer);
         self.reader.reload()?;
@@ -236,8 +272,9 @@ fn create(dir: &Path, fields: &Fields) -> anyhow::Result<Index> {
         .with_context(|| format!("cannot create a search index in {}", dir.display()))
 }
 
-/// The index in `dir` and its position; `None` if there is none.
-fn open_existing(dir: &Path, fields: &Fields) -> anyhow::Result<Option<(Index, i64)>> {
+/// The index in `dir` and its position (`None` until it has been built);
+/// `None` if there is none.
+fn open_existing(dir: &Path, fields: &Fields) -> anyhow::Result<Option<(Index, Option<i64>)>> {
     if !dir.join("meta.json").exists() {
         return Ok(None);
     }
@@ -246,7 +283,7 @@ fn open_existing(dir: &Path, fields: &Fields) -> anyhow::Result<Option<(Index, i
         index.schema() == fields.schema,
         "it was made by another version of Dateline (its fields differ)"
     );
-    let seq = read_position(&index)?.context("it records no change-log position")?;
+    let seq = read_position(&index)?;
     Ok(Some((index, seq)))
 }
 

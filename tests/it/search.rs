@@ -244,3 +244,63 @@ async fn the_index_resumes_from_its_position_and_a_damaged_one_is_rebuilt() {
         });
     assert!(aside, "the damaged index is kept aside for a look");
 }
+
+#[tokio::test]
+async fn a_second_process_on_the_data_directory_reads_what_the_first_keeps() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("search");
+    let (keeper, _) = SearchIndex::open(&path, "en").unwrap();
+    let (reader, opened) = SearchIndex::open(&path, "en").unwrap();
+    assert!(!keeper.is_read_only());
+    assert!(reader.is_read_only(), "the index has one writer");
+    assert_eq!(
+        opened,
+        Opened::Empty,
+        "made, not yet built: never moved aside"
+    );
+    assert!(
+        reader.apply(&[], &[], 1).is_err(),
+        "a reader does not write"
+    );
+    let document = dateline_store::IndexDocument {
+        id: ArticleId(7),
+        headline: "Lighthouse keepers return".into(),
+        standfirst: String::new(),
+        body_markdown: "The lamp is lit again.".into(),
+        section: 1,
+        source: None,
+        tags: vec![],
+        authors: vec![],
+        language: None,
+        published_at: jiff::Timestamp::now(),
+    };
+    keeper.apply(&[document.id], &[document], 3).unwrap();
+    let query = dateline::search::SearchQuery {
+        text: "lighthouse".into(),
+        limit: 10,
+        ..Default::default()
+    };
+    eventually(Duration::from_secs(5), || async {
+        reader.search(&query).unwrap().hits == [ArticleId(7)]
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_index_ahead_of_the_change_log_is_rebuilt() {
+    // As after restoring an older database beside a newer index.
+    let server = TestServer::with_demo().await;
+    let index = server.app.search.clone();
+    let head = server.app.store.last_change_seq().await.unwrap();
+    let articles = index.len();
+    index.apply(&[], &[], head + 1000).unwrap();
+    let follower = dateline::search::indexer::start(server.app.store.clone(), index.clone())
+        .await
+        .unwrap();
+    eventually(Duration::from_secs(5), || async {
+        index.position().unwrap() == Some(head)
+    })
+    .await;
+    assert_eq!(index.len(), articles);
+    follower.abort();
+}
