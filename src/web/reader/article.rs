@@ -19,6 +19,8 @@ use crate::{
 const RELATED: usize = 4;
 const MORE_LIKE_THIS: usize = 5;
 const SERIES: usize = 6;
+/// Candidates read for each of "Related" and "More like this".
+const SPARE_CARDS: usize = 8;
 
 #[derive(Serialize)]
 struct ArticlePage {
@@ -147,7 +149,7 @@ async fn similar_to(app: &App, id: ArticleId) -> Result<std::sync::Arc<[ArticleI
     };
     Ok(app
         .search
-        .off_thread(move |i| i.more_like_this(&document, 2 * MORE_LIKE_THIS))
+        .off_thread(move |i| i.more_like_this(&document, SPARE_CARDS))
         .await?)
 }
 
@@ -160,9 +162,11 @@ async fn article_page(app: &App, url: &str, article: Article) -> Result<Rendered
     // tags) make "Related"; the search engine's nearest make "More like
     // this", topped up from the candidates while the index is still empty.
     // Both lists' cards are read in one trip, dropping unpublished ones.
-    let candidate_ids = candidates.iter().map(|(_, id)| *id).take(2 * RELATED);
+    // Eight of each fill one trip of the store's cards (16), leaving room
+    // for a few unpublished ones to drop out.
+    let candidate_ids = candidates.iter().map(|(_, id)| *id).take(SPARE_CARDS);
     let mut wanted: Vec<ArticleId> = candidate_ids.clone().collect();
-    wanted.extend(similar.iter().take(2 * MORE_LIKE_THIS));
+    wanted.extend(similar.iter().take(SPARE_CARDS));
     let mut cards = app.store.cards(&wanted).await?;
     let mut take = |ids: &mut dyn Iterator<Item = ArticleId>, n: usize| {
         let mut out = Vec::with_capacity(n);
