@@ -14,29 +14,12 @@ use dateline::{
     app::open_store,
     config::Config,
     demo::synthetic::{
-        NEWEST,
+        NEWEST, Rng,
         vocabulary::{GENERAL, LABELS},
     },
     search::{INDEX_DIR, Opened, SearchIndex, SearchQuery},
 };
 use jiff::{SignedDuration, Timestamp};
-
-/// SplitMix64, as the corpus uses: the same mix on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -67,7 +50,8 @@ async fn main() -> anyhow::Result<()> {
     // The mix: for each word count, half without filters, half with a
     // section, a 90-day window or both.
     let newest: Timestamp = NEWEST.parse()?;
-    let mut rng = Rng(7);
+    // The corpus's own generator: the same mix on every run.
+    let mut rng = Rng::new(7, 0);
     let mut mix = Vec::with_capacity(queries);
     for i in 0..queries {
         let words = 1 + i % 3;

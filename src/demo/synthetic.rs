@@ -19,10 +19,10 @@ const BATCH: usize = 500;
 
 /// SplitMix64: tiny, fast, and stable forever, which a seeded corpus needs
 /// (a library generator may change its stream between versions).
-struct Rng(u64);
+pub struct Rng(u64);
 
 impl Rng {
-    fn new(seed: u64, index: u64) -> Self {
+    pub fn new(seed: u64, index: u64) -> Self {
         let mut rng = Self(seed ^ index.wrapping_mul(0x9e37_79b9_7f4a_7c15));
         rng.next();
         rng
@@ -36,7 +36,7 @@ impl Rng {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, n: usize) -> usize {
+    pub fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
 
