@@ -17,7 +17,7 @@ use dateline::{
         NEWEST, Rng,
         vocabulary::{GENERAL, LABELS},
     },
-    search::{INDEX_DIR, Opened, SearchIndex, SearchQuery},
+    search::{INDEX_DIR, SearchIndex, SearchQuery},
 };
 use jiff::{SignedDuration, Timestamp};
 
@@ -32,9 +32,9 @@ async fn main() -> anyhow::Result<()> {
     let samples: usize = args.next().map_or(Ok(500), |a| a.parse())?;
     let config = Config::load(&data)?;
     let store = open_store(&config, &data).await?;
-    let (index, opened) = SearchIndex::open(&data.join(INDEX_DIR), &config.site.language)?;
+    let index = SearchIndex::open(&data.join(INDEX_DIR), &config.site.language)?;
     anyhow::ensure!(
-        matches!(opened, Opened::At(_)),
+        index.position()?.is_some(),
         "no search index in {}: run `dateline reindex --data {}` first",
         data.display(),
         data.display()

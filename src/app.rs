@@ -58,7 +58,7 @@ impl App {
         let pages = Arc::new(PageCache::new(config.cache.max_bytes));
         let mailer = crate::mail::Mailer::new(&config.mail)?;
         let blobs = crate::media::Blobs::open(&config.media, &data_dir)?;
-        let (search, _) = crate::search::SearchIndex::open(
+        let search = crate::search::SearchIndex::open(
             &data_dir.join(crate::search::INDEX_DIR),
             &config.site.language,
         )?;

@@ -145,7 +145,7 @@ pub async fn ping(app: &AppState, payload: &serde_json::Value) -> anyhow::Result
 /// in every format. Hubs take one topic per ping; most accept several, but
 /// not all, so each goes alone.
 async fn feed_urls(app: &AppState, id: ArticleId) -> anyhow::Result<Vec<String>> {
-    let base = app.config.site.base_url.trim_end_matches('/');
+    let base = app.config.site.base();
     let mut lists = vec![String::from("/feed")];
     if let Some(article) = app.store.article(id).await? {
         lists.push(format!("/feed/section/{}", article.section.slug));

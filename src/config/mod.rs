@@ -42,6 +42,13 @@ pub struct SiteConfig {
     pub language: String,
 }
 
+impl SiteConfig {
+    /// The base URL without a trailing slash, for joining with paths.
+    pub fn base(&self) -> &str {
+        self.base_url.trim_end_matches('/')
+    }
+}
+
 impl Default for SiteConfig {
     fn default() -> Self {
         Self {

@@ -102,18 +102,21 @@ pub async fn apply_changes(
 /// a new index, after building it from the store in the background (search
 /// answers from an empty index until then), as for an index ahead of the
 /// change log. Nothing, if another process keeps it.
-pub async fn start(store: Store, index: Arc<SearchIndex>) -> anyhow::Result<JoinHandle<()>> {
+pub async fn start(
+    store: Store,
+    index: Arc<SearchIndex>,
+) -> anyhow::Result<Option<JoinHandle<()>>> {
     if index.is_read_only() {
         // The process that keeps the index follows the log for both.
-        return Ok(tokio::spawn(async {}));
+        return Ok(None);
     }
     let head = store.last_change_seq().await?;
     // An index ahead of the log belongs to another database (one restored
     // from a backup, say): it is rebuilt like a missing one.
     if let Some(seq) = index.position()?.filter(|seq| *seq <= head) {
-        return Ok(tokio::spawn(follow(store, index, seq)));
+        return Ok(Some(tokio::spawn(follow(store, index, seq))));
     }
-    Ok(tokio::spawn(async move {
+    Ok(Some(tokio::spawn(async move {
         let started = std::time::Instant::now();
         match rebuild(&store, &index, |_| {}).await {
             Ok(seq) => {
@@ -126,5 +129,5 @@ pub async fn start(store: Store, index: Arc<SearchIndex>) -> anyhow::Result<Join
             }
             Err(e) => tracing::error!(error = format!("{e:#}"), "cannot build the search index"),
         }
-    }))
+    })))
 }

@@ -47,28 +47,18 @@ pub struct SearchIndex {
     similar: moka::sync::Cache<i64, Arc<[ArticleId]>>,
 }
 
-/// How an index was found when opened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Opened {
-    /// In use: it reflects the change log up to this position.
-    At(i64),
-    /// New (none was there, or the one there could not be used): it must
-    /// be built from the store before it is used.
-    Empty,
-}
-
 impl SearchIndex {
     /// Opens the index in `dir`, or makes an empty one there if there is
     /// none or the one there cannot be used (it is then moved aside, not
-    /// deleted, and the reason logged).
-    pub fn open(dir: &Path, site_language: &str) -> anyhow::Result<(Self, Opened)> {
+    /// deleted, and the reason logged). Its [`SearchIndex::position`] says
+    /// whether it has been built.
+    pub fn open(dir: &Path, site_language: &str) -> anyhow::Result<Self> {
         let fields = Fields::new();
-        let (index, opened) = match open_existing(dir, &fields) {
-            Ok(Some((index, Some(seq)))) => (index, Opened::At(seq)),
-            // Made and not yet built (by this process before a restart, or
-            // by another one building it now).
-            Ok(Some((index, None))) => (index, Opened::Empty),
-            Ok(None) => (create(dir, &fields)?, Opened::Empty),
+        let index = match open_existing(dir, &fields) {
+            // Possibly made and not yet built (by this process before a
+            // restart, or by another one building it now).
+            Ok(Some(index)) => index,
+            Ok(None) => create(dir, &fields)?,
             Err(e) => {
                 let aside = aside(dir);
                 tracing::warn!(
@@ -78,7 +68,7 @@ impl SearchIndex {
                 );
                 std::fs::rename(dir, &aside)
                     .with_context(|| format!("cannot move {} aside", dir.display()))?;
-                (create(dir, &fields)?, Opened::Empty)
+                create(dir, &fields)?
             }
         };
         register_analyzers(&index);
@@ -110,20 +100,17 @@ impl SearchIndex {
             .reload_policy(reload)
             .try_into()
             .context("cannot read the search index")?;
-        Ok((
-            Self {
-                index,
-                reader,
-                writer,
-                fields,
-                site_language: analysis::analyzer_name(site_language),
-                similar: moka::sync::Cache::builder()
-                    .max_capacity(20_000)
-                    .time_to_live(std::time::Duration::from_secs(300))
-                    .build(),
-            },
-            opened,
-        ))
+        Ok(Self {
+            index,
+            reader,
+            writer,
+            fields,
+            site_language: analysis::analyzer_name(site_language),
+            similar: moka::sync::Cache::builder()
+                .max_capacity(20_000)
+                .time_to_live(std::time::Duration::from_secs(300))
+                .build(),
+        })
     }
 
     /// Runs `work` on the index in a blocking thread: tantivy's calls read
@@ -209,7 +196,8 @@ impl SearchIndex {
         self.len() == 0
     }
 
-    /// The change-log position the index's last commit reflects.
+    /// The change-log position the index's last commit reflects; `None`
+    /// until it has been built.
     pub fn position(&self) -> anyhow::Result<Option<i64>> {
         read_position(&self.index)
     }
@@ -272,9 +260,8 @@ fn create(dir: &Path, fields: &Fields) -> anyhow::Result<Index> {
         .with_context(|| format!("cannot create a search index in {}", dir.display()))
 }
 
-/// The index in `dir` and its position (`None` until it has been built);
-/// `None` if there is none.
-fn open_existing(dir: &Path, fields: &Fields) -> anyhow::Result<Option<(Index, Option<i64>)>> {
+/// The index in `dir`; `None` if there is none.
+fn open_existing(dir: &Path, fields: &Fields) -> anyhow::Result<Option<Index>> {
     if !dir.join("meta.json").exists() {
         return Ok(None);
     }
@@ -283,8 +270,9 @@ fn open_existing(dir: &Path, fields: &Fields) -> anyhow::Result<Option<(Index, O
         index.schema() == fields.schema,
         "it was made by another version of Dateline (its fields differ)"
     );
-    let seq = read_position(&index)?;
-    Ok(Some((index, seq)))
+    // A payload that cannot be read makes the index unusable.
+    read_position(&index)?;
+    Ok(Some(index))
 }
 
 fn read_position(index: &Index) -> anyhow::Result<Option<i64>> {

@@ -320,23 +320,48 @@ impl SearchIndex {
         Ok(Some((text, corrected)))
     }
 
-    /// The part of `article`'s text that best matches `query`, as HTML with
-    /// the matches in `<b>`; its standfirst if nothing matches.
-    pub fn snippet(&self, query: &SearchQuery, text: &str, language: Option<&str>) -> String {
+    /// What cuts snippets for the results of `query`: made once per page.
+    pub fn snippets(&self, query: &SearchQuery) -> Snippets {
         let searcher = self.reader.searcher();
-        let language = language.map_or(self.site_language, super::analysis::analyzer_name);
-        let fields: TextFields = self.fields.for_language(language);
-        let parts = parse(&query.text);
-        let Some(q) = self.build(query, &parts) else {
-            return String::new();
-        };
-        match SnippetGenerator::create(&searcher, &*q, fields.text) {
-            Ok(mut generator) => {
-                generator.set_max_num_chars(SNIPPET_CHARS);
-                generator.snippet(text).to_html()
-            }
-            Err(_) => String::new(),
+        let generators = self
+            .build(query, &parse(&query.text))
+            .map(|q| {
+                self.fields
+                    .languages
+                    .iter()
+                    .filter_map(|fields: &TextFields| {
+                        let mut generator =
+                            SnippetGenerator::create(&searcher, &*q, fields.text).ok()?;
+                        generator.set_max_num_chars(SNIPPET_CHARS);
+                        Some((fields.language, generator))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Snippets {
+            generators,
+            site_language: self.site_language,
         }
+    }
+}
+
+/// Snippet generators of one query, one per language's text field.
+pub struct Snippets {
+    generators: Vec<(&'static str, SnippetGenerator)>,
+    site_language: &'static str,
+}
+
+impl Snippets {
+    /// The part of `text` (in `language`, else the site's) that best
+    /// matches the query, as HTML with the matches in `<b>`; empty if
+    /// nothing matches.
+    pub fn of(&self, text: &str, language: Option<&str>) -> String {
+        let language = language.map_or(self.site_language, super::analysis::analyzer_name);
+        self.generators
+            .iter()
+            .find(|(l, _)| *l == language)
+            .map(|(_, generator)| generator.snippet(text).to_html())
+            .unwrap_or_default()
     }
 }
 

@@ -42,9 +42,8 @@ pub async fn serve(app: AppState, listener: TcpListener) -> anyhow::Result<()> {
         .context("server stopped");
     invalidator.abort();
     worker.abort();
-    indexer.abort();
-    if let Some(announcer) = announcer {
-        announcer.abort();
+    for task in [announcer, indexer].into_iter().flatten() {
+        task.abort();
     }
     served
 }

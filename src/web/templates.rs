@@ -76,7 +76,7 @@ impl Templates {
             "site",
             Value::from(minijinja::value::Serde(SiteGlobals {
                 name: &site.name,
-                base_url: site.base_url.trim_end_matches('/'),
+                base_url: site.base(),
                 language: &site.language,
                 time_zone: &site.time_zone,
             })),

@@ -186,15 +186,7 @@ async fn a_phone_fetches_the_lead_image_as_webp_at_its_width() {
         )
         .await
         .unwrap();
-    store
-        .move_article(
-            article,
-            ArticleStatus::Published,
-            None,
-            jiff::Timestamp::now(),
-        )
-        .await
-        .unwrap();
+    crate::support::move_to(store, article, ArticleStatus::Published).await;
     // The narrowest rendition at least 360 px wide.
     let expected = item
         .renditions

@@ -159,15 +159,7 @@ async fn feeds_revalidate_and_drop_an_unpublished_article_within_a_second() {
         .unwrap()
         .remove(0);
     assert!(body.contains(&crate::support::escape(&newest.headline)));
-    store
-        .move_article(
-            newest.id,
-            ArticleStatus::Unpublished,
-            None,
-            jiff::Timestamp::now(),
-        )
-        .await
-        .unwrap();
+    crate::support::move_to(store, newest.id, ArticleStatus::Unpublished).await;
     let headline = crate::support::escape(&newest.headline);
     eventually(Duration::from_secs(1), || async {
         let mut gone = true;

@@ -498,15 +498,7 @@ async fn an_article_shows_its_new_picture_within_a_second_of_its_renditions() {
     let editor = session(&server, Role::Editor).await;
     let store = &server.app.store;
     let article = crate::support::draft(store, editor.user.unwrap(), "Ferry pier rebuilt").await;
-    store
-        .move_article(
-            article,
-            ArticleStatus::Published,
-            None,
-            jiff::Timestamp::now(),
-        )
-        .await
-        .unwrap();
+    crate::support::move_to(store, article, ArticleStatus::Published).await;
     let path = format!("/news/ferry-pier-rebuilt-{article}");
     assert!(
         !server.page(&path).await.contains("<picture>"),

@@ -42,15 +42,7 @@ async fn the_sitemaps_validate_and_list_every_published_article_once() {
         )
         .await
         .unwrap();
-    store
-        .move_article(
-            fresh,
-            ArticleStatus::Published,
-            None,
-            jiff::Timestamp::now(),
-        )
-        .await
-        .unwrap();
+    crate::support::move_to(store, fresh, ArticleStatus::Published).await;
     let robots = server.page("/robots.txt").await;
     assert!(
         robots.contains(&format!("Sitemap: {}/sitemap.xml", server.base)),
@@ -102,15 +94,7 @@ async fn the_sitemaps_validate_and_list_every_published_article_once() {
         .unwrap()
         .remove(0);
     let path = dateline_core::article_path(&newest.section.slug, &newest.slug, newest.id);
-    store
-        .move_article(
-            newest.id,
-            ArticleStatus::Unpublished,
-            None,
-            jiff::Timestamp::now(),
-        )
-        .await
-        .unwrap();
+    crate::support::move_to(store, newest.id, ArticleStatus::Unpublished).await;
     let month = sitemaps
         .iter()
         .rev()

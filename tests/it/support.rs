@@ -235,3 +235,15 @@ pub async fn section_other_than(
         .find(|s| s.slug != not)
         .expect("the demo has several sections")
 }
+
+/// Moves an article along the workflow as the system (no staff member).
+pub async fn move_to(
+    store: &dateline_store::Store,
+    id: dateline_core::ArticleId,
+    status: dateline_core::ArticleStatus,
+) {
+    store
+        .move_article(id, status, None, jiff::Timestamp::now())
+        .await
+        .unwrap();
+}

@@ -17,7 +17,7 @@ use dateline_core::{ArticleStatus, Role};
 
 use crate::{
     admin::add_staff,
-    support::{TestServer, draft, draft_in, eventually},
+    support::{TestServer, draft, draft_in, eventually, move_to},
 };
 
 /// A hub that records the `hub.url` of every publish ping, after refusing
@@ -107,18 +107,6 @@ async fn lists_of(server: &TestServer, id: dateline_core::ArticleId) -> Vec<Stri
     lists
 }
 
-async fn move_to(
-    store: &dateline_store::Store,
-    id: dateline_core::ArticleId,
-    status: ArticleStatus,
-    by: dateline_core::UserId,
-) {
-    store
-        .move_article(id, status, Some(by), jiff::Timestamp::now())
-        .await
-        .unwrap();
-}
-
 #[tokio::test]
 async fn feeds_name_the_hub_and_it_hears_of_every_feed_a_published_or_unpublished_story_is_in() {
     let hub = Hub::start(0).await;
@@ -151,11 +139,11 @@ async fn feeds_name_the_hub_and_it_hears_of_every_feed_a_published_or_unpublishe
     // A draft in another section, sent for review: no feed shows it.
     let elsewhere = crate::support::section_other_than(store, "news").await;
     let private = draft_in(store, &elsewhere.slug, editor, "Quarry plans under review").await;
-    move_to(store, private, ArticleStatus::InReview, editor).await;
+    move_to(store, private, ArticleStatus::InReview).await;
     // A story published, and one of the demo's (with tags, a topic,
     // authors) taken down.
     let fresh = draft(store, editor, "Ferry timetable extended").await;
-    move_to(store, fresh, ArticleStatus::Published, editor).await;
+    move_to(store, fresh, ArticleStatus::Published).await;
     let cards = store
         .published_articles(dateline_store::ArticleList::All, 50, 0)
         .await
@@ -172,7 +160,7 @@ async fn feeds_name_the_hub_and_it_hears_of_every_feed_a_published_or_unpublishe
     let taken_down = taken_down.expect("the demo has a tagged News story with a byline");
     let mut expected = feeds(&server.base, &lists_of(&server, fresh).await);
     expected.extend(feeds(&server.base, &lists_of(&server, taken_down).await));
-    move_to(store, taken_down, ArticleStatus::Unpublished, editor).await;
+    move_to(store, taken_down, ArticleStatus::Unpublished).await;
 
     // Pings wait a second for every node's cache to settle.
     let took = eventually(Duration::from_secs(5), || async {
@@ -200,7 +188,7 @@ async fn a_hub_that_fails_is_asked_again() {
     let store = &server.app.store;
     let editor = add_staff(&server, "kavya@example.org", Role::Editor).await;
     let fresh = draft(store, editor, "Lighthouse reopens to visitors").await;
-    move_to(store, fresh, ArticleStatus::Published, editor).await;
+    move_to(store, fresh, ArticleStatus::Published).await;
     let site = format!("{}/feed/rss.xml", server.base);
     // Two refusals: the job fails twice and is retried after 2 s, then 4 s.
     eventually(Duration::from_secs(15), || async {

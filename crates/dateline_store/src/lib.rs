@@ -23,7 +23,8 @@ pub mod testing;
 
 pub use articles::{
     ArticleLinks, ArticleList, ArticleText, AuditEntry, Autosave, DeskEntry, DeskFilter, Editorial,
-    IndexDocument, PUBLISH_SCHEDULED_JOB, Relation, Revision, SitemapEntry,
+    HITS_PER_TRIP, IndexDocument, PUBLISH_SCHEDULED_JOB, Relation, Revision, SearchHit,
+    SitemapEntry,
 };
 pub use catalog::MediaItem;
 pub use changes::{Change, ChangeKind, Entity};

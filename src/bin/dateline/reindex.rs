@@ -16,7 +16,7 @@ pub async fn run(args: DataDir) -> anyhow::Result<()> {
     let config = Config::load(&args.data)?;
     let store = open_store(&config, &args.data).await?;
     let dir = args.data.join(INDEX_DIR);
-    let (index, _) = SearchIndex::open(&dir, &config.site.language)?;
+    let index = SearchIndex::open(&dir, &config.site.language)?;
     anyhow::ensure!(
         !index.is_read_only(),
         "{}: another process keeps this search index: stop `dateline serve` on this data directory first",

@@ -40,7 +40,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         // browser reaches setup; it opens nothing once an admin exists.
         tracing::warn!(
             "no admin yet: create one at {}/admin/setup?token={} (or open /admin/setup on this machine), or run `dateline user add EMAIL --role admin`",
-            app.config.site.base_url.trim_end_matches('/'),
+            app.config.site.base(),
             app.setup_token
         );
     }

@@ -64,7 +64,7 @@ async fn add(args: AddArgs) -> anyhow::Result<()> {
                 "Added {} ({role}) as user {id}.\nOne-time password: {password}\n\
                  Give it to them privately; they sign in at {}/admin/sign-in.",
                 new.email.as_str(),
-                config.site.base_url.trim_end_matches('/')
+                config.site.base()
             );
             Ok(())
         }

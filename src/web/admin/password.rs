@@ -118,10 +118,7 @@ pub async fn ask(
         app.store
             .create_password_reset(&token_hash(&token), user.id, expires_at, now)
             .await?;
-        let link = format!(
-            "{}/admin/password-reset/{token}",
-            app.config.site.base_url.trim_end_matches('/')
-        );
+        let link = format!("{}/admin/password-reset/{token}", app.config.site.base());
         let text = format!(
             "Hello {},\n\nSomeone (we hope you) asked to reset your password for the {} newsroom.\n\
              To choose a new one, open this link within {LINK_HOURS} hour:\n\n{link}\n\n\

@@ -195,7 +195,7 @@ async fn article_page(app: &App, url: &str, article: Article) -> Result<Rendered
             .collect()
     };
 
-    let base = app.config.site.base_url.trim_end_matches('/');
+    let base = app.config.site.base();
     let canonical = url.to_owned();
     let breadcrumbs_ld = structured::breadcrumbs(&[
         ("Home", format!("{base}/")),

@@ -129,7 +129,7 @@ async fn render_feed(
     format: Format,
     self_path: &str,
 ) -> Result<Rendered> {
-    let base = app.config.site.base_url.trim_end_matches('/').to_owned();
+    let base = app.config.site.base().to_owned();
     let cards = app
         .store
         .published_articles(subject.list, ENTRIES, 0)
@@ -244,19 +244,10 @@ impl Page {
     }
 }
 
-/// The lead image's largest JPEG rendition (or its one file), absolute.
+/// The lead image as feed readers get it (see [`super::widest_jpeg`]).
 fn image_url(base: &str, article: &Article) -> Option<(String, u32, u32)> {
     let figure = article.lead_image.as_ref()?;
-    Some(
-        match figure.renditions.as_ref().and_then(|r| r.full.last()) {
-            Some(r) => (format!("{base}/img/{}", r.jpeg), r.width, r.height),
-            None => (
-                format!("{base}/media/{}", figure.path),
-                figure.width,
-                figure.height,
-            ),
-        },
-    )
+    Some(super::widest_jpeg(base, figure))
 }
 
 fn latest(entries: &[Entry]) -> Timestamp {

@@ -71,7 +71,7 @@ async fn render_home(app: &App) -> Result<Rendered> {
         HomePage {
             chrome,
             site_ld: super::structured::home(
-                app.config.site.base_url.trim_end_matches('/'),
+                app.config.site.base(),
                 &app.config.site.name,
                 &app.config.site.language,
             ),

@@ -26,6 +26,20 @@ use crate::{
     },
 };
 
+/// A picture as crawlers and feed readers get it: its widest JPEG
+/// rendition of the whole picture (or, before it has renditions, its one
+/// file), as an absolute URL, with its width and height.
+pub(crate) fn widest_jpeg(base: &str, figure: &dateline_core::Figure) -> (String, u32, u32) {
+    match figure.renditions.as_ref().and_then(|r| r.full.last()) {
+        Some(r) => (format!("{base}/img/{}", r.jpeg), r.width, r.height),
+        None => (
+            format!("{base}/media/{}", figure.path),
+            figure.width,
+            figure.height,
+        ),
+    }
+}
+
 /// What every reader page shows around its content: the section navigation
 /// and the footer's pages. Kept in memory between site-wide changes.
 #[derive(Clone, Serialize)]

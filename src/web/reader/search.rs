@@ -20,6 +20,8 @@ use crate::{
 };
 
 const PAGE_SIZE: usize = 10;
+// A page's hits are read from the store in one trip.
+const _: () = assert!(PAGE_SIZE <= dateline_store::HITS_PER_TRIP);
 
 /// The query string as a reader's browser sends it. Every field is text:
 /// bad values get a clear message, not a bare 400 from the extractor.
@@ -98,26 +100,26 @@ pub async fn show_search(State(app): State<AppState>, RawQuery(raw): RawQuery) -
     } else {
         Default::default()
     };
-    let snippet_query = SearchQuery {
+    let snippets = app.search.snippets(&SearchQuery {
         text: found
             .corrected
             .clone()
             .unwrap_or_else(|| query.text.clone()),
         ..query.clone()
-    };
-    let cards = app.store.cards(&found.hits).await?;
-    let mut results = Vec::with_capacity(cards.len());
-    for card in cards {
-        let snippet = match app.store.index_document(card.id).await? {
-            Some(doc) => app.search.snippet(
-                &snippet_query,
-                &dateline_core::plain_text(&doc.body_markdown),
-                doc.language.as_deref(),
+    });
+    let results: Vec<_> = app
+        .store
+        .search_hits(&found.hits)
+        .await?
+        .into_iter()
+        .map(|hit| Result_ {
+            snippet: snippets.of(
+                &dateline_core::plain_text(&hit.body_markdown),
+                hit.language.as_deref(),
             ),
-            None => continue,
-        };
-        results.push(Result_ { card, snippet });
-    }
+            card: hit.card,
+        })
+        .collect();
     let total = found.total.min(MAX_RESULTS);
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let search = SearchPage {

@@ -13,7 +13,7 @@ use axum::{
     http::{HeaderValue, header},
     response::{IntoResponse, Response},
 };
-use dateline_core::{Figure, article_path};
+use dateline_core::article_path;
 use dateline_store::SitemapEntry;
 use jiff::{Timestamp, ToSpan, civil::Date, tz::TimeZone};
 
@@ -45,13 +45,9 @@ fn w3c(t: Timestamp) -> String {
     crate::web::time::machine_time(t)
 }
 
-fn base(app: &App) -> &str {
-    app.config.site.base_url.trim_end_matches('/')
-}
-
 /// `/robots.txt`: everything but the newsroom, and where the sitemaps are.
 pub async fn show_robots(State(app): State<AppState>) -> Response {
-    let base = base(&app);
+    let base = app.config.site.base();
     let body = format!(
         "User-agent: *\nDisallow: /admin/\nDisallow: /admin$\n\nSitemap: {base}/sitemap.xml\nSitemap: {base}/sitemap-news.xml\n"
     );
@@ -63,20 +59,15 @@ pub async fn show_robots(State(app): State<AppState>) -> Response {
     response
 }
 
-/// Each month with published articles, and how many sitemaps it takes.
-fn months(times: &[Timestamp]) -> Vec<(Date, usize)> {
-    let mut months: Vec<(Date, usize)> = Vec::new();
-    for t in times {
-        let day = t.to_zoned_datetime(TimeZone::UTC).date();
-        let first = day.first_of_month();
-        match months.last_mut() {
-            Some((month, n)) if *month == first => *n += 1,
-            _ => months.push((first, 1)),
-        }
-    }
-    months
-        .into_iter()
-        .map(|(month, n)| (month, n.div_ceil(MAX_URLS)))
+/// Each month with published articles, and how many sitemaps it takes,
+/// from the store's count of articles per month.
+fn months(counts: &[(i16, i8, i64)]) -> Vec<(Date, usize)> {
+    counts
+        .iter()
+        .filter_map(|&(year, month, n)| {
+            let first = Date::new(year, month, 1).ok()?;
+            Some((first, (n.max(0) as usize).div_ceil(MAX_URLS)))
+        })
         .collect()
 }
 
@@ -84,8 +75,8 @@ fn months(times: &[Timestamp]) -> Vec<(Date, usize)> {
 pub async fn show_index(State(app): State<AppState>, request: Request) -> Result<Response> {
     app.pages
         .serve(&app, "/sitemap.xml", request.headers(), || async {
-            let base = base(&app);
-            let times = app.store.publication_times().await?;
+            let base = app.config.site.base();
+            let counts = app.store.articles_per_month().await?;
             let mut body = String::from(
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
             );
@@ -94,7 +85,7 @@ pub async fn show_index(State(app): State<AppState>, request: Request) -> Result
             };
             add(format!("{base}/sitemaps/pages.xml"));
             add(format!("{base}/sitemap-news.xml"));
-            for (month, parts) in months(&times) {
+            for (month, parts) in months(&counts) {
                 for part in 1..=parts {
                     add(format!("{base}/sitemaps/{}", file_name(month, part)));
                 }
@@ -173,7 +164,7 @@ pub async fn show_sitemap(
                 if entries.is_empty() {
                     return Err(AppError::NotFound);
                 }
-                urlset(base(&app), &entries, None)
+                urlset(app.config.site.base(), &entries, None)
             };
             Ok(Rendered::document(body, XML, vec![DepKey::Home]))
         })
@@ -182,7 +173,7 @@ pub async fn show_sitemap(
 
 /// The home page, section fronts, topic pages and static pages.
 async fn pages_sitemap(app: &App) -> Result<String> {
-    let base = base(app);
+    let base = app.config.site.base();
     let mut locs = vec![format!("{base}/")];
     locs.extend(
         app.store
@@ -213,15 +204,6 @@ async fn pages_sitemap(app: &App) -> Result<String> {
     }
     body.push_str("</urlset>\n");
     Ok(body)
-}
-
-/// The picture a search engine should take for an entry: the widest
-/// rendition, or the picture's one file.
-fn image_loc(base: &str, figure: &Figure) -> String {
-    match figure.renditions.as_ref().and_then(|r| r.full.last()) {
-        Some(r) => format!("{base}/img/{}", r.jpeg),
-        None => format!("{base}/media/{}", figure.path),
-    }
 }
 
 /// A `<urlset>` of articles; with `news` (publication name, default
@@ -260,7 +242,7 @@ fn urlset(base: &str, entries: &[SitemapEntry], news: Option<(&str, &str)>) -> S
         if let Some(figure) = &e.image {
             body.push_str(&format!(
                 "<image:image><image:loc>{}</image:loc></image:image>",
-                escape(&image_loc(base, figure))
+                escape(&super::widest_jpeg(base, figure).0)
             ));
         }
         body.push_str("</url>\n");
@@ -297,7 +279,7 @@ pub async fn show_news_sitemap(State(app): State<AppState>) -> Result<Response> 
         .await?;
     let language = app.config.site.language.clone();
     let body = urlset(
-        base(&app),
+        app.config.site.base(),
         &entries,
         Some((&app.config.site.name, &language)),
     );
@@ -317,10 +299,7 @@ mod tests {
 
     #[test]
     fn months_are_split_at_the_url_limit_and_named_back() {
-        let t = |s: &str| s.parse::<Timestamp>().unwrap();
-        let mut times = vec![t("2026-10-31T23:59:59Z")];
-        times.extend(std::iter::repeat_n(t("2026-11-02T00:00:00Z"), MAX_URLS + 1));
-        let months = months(&times);
+        let months = months(&[(2026, 10, 1), (2026, 11, MAX_URLS as i64 + 1)]);
         let oct: Date = "2026-10-01".parse().unwrap();
         let nov: Date = "2026-11-01".parse().unwrap();
         assert_eq!(months, [(oct, 1), (nov, 2)]);

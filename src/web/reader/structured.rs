@@ -19,7 +19,7 @@ pub fn image_urls(base: &str, article: &Article) -> Vec<String> {
             .filter_map(|set| set.last())
             .map(|r| format!("{base}/img/{}", r.jpeg))
             .collect(),
-        None => vec![format!("{base}/media/{}", figure.path)],
+        None => vec![super::widest_jpeg(base, figure).0],
     }
 }
 

@@ -56,6 +56,6 @@ pub use lists::{ArticleList, DeskEntry, DeskFilter};
 pub use read::ArticleLinks;
 pub(crate) use read::ImageColumns;
 pub use related::Relation;
-pub use search::IndexDocument;
+pub use search::{HITS_PER_TRIP, IndexDocument, SearchHit};
 pub use sitemap::SitemapEntry;
 pub use write::ArticleText;

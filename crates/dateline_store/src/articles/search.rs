@@ -1,10 +1,40 @@
 //! What the search index reads of published articles: their text and the
 //! ids it filters by. The index is derived from these and rebuilt from them.
 
-use dateline_core::ArticleId;
+use dateline_core::{ArticleCard, ArticleId};
 use jiff::Timestamp;
 
+use super::lists::CardRow;
 use crate::{Result, Store, read, rows::instant};
+
+/// The most hits [`Store::search_hits`] reads, in one trip.
+pub const HITS_PER_TRIP: usize = 16;
+
+/// The cards of up to 16 published articles by id, with the text their
+/// snippets are cut from.
+const HITS: &str = card_query!(
+    "select id from articles where status = 'published'
+     and id in ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+    "a.id",
+    "a.body_markdown, a.language, "
+);
+
+#[derive(sqlx::FromRow)]
+struct HitRow {
+    #[sqlx(flatten)]
+    card: CardRow,
+    body_markdown: String,
+    language: Option<String>,
+}
+
+/// A search result as the results page shows it.
+#[derive(Debug, Clone)]
+pub struct SearchHit {
+    pub card: ArticleCard,
+    pub body_markdown: String,
+    /// The article's own language; `None` means the site's.
+    pub language: Option<String>,
+}
 
 /// One published article as the search index keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +76,31 @@ const AUTHORS: &str = "select article_id, person_id from article_authors
     where article_id > $1 and article_id <= $2 order by article_id, position";
 
 impl Store {
+    /// The published ones among the first [`HITS_PER_TRIP`] of `ids`, in
+    /// their order, in one trip: what the index found, as readers may see it.
+    pub async fn search_hits(&self, ids: &[ArticleId]) -> Result<Vec<SearchHit>> {
+        let ids = &ids[..ids.len().min(HITS_PER_TRIP)];
+        let rows: Vec<HitRow> = read!(self, |pool| {
+            let mut query = sqlx::query_as(HITS);
+            for slot in 0..HITS_PER_TRIP {
+                query = query.bind(ids.get(slot).map_or(-1, |id| id.0));
+            }
+            query.fetch_all(&mut *pool).await
+        })?;
+        let mut hits = rows
+            .into_iter()
+            .map(|r| {
+                Ok(SearchHit {
+                    card: ArticleCard::try_from(r.card)?,
+                    body_markdown: r.body_markdown,
+                    language: r.language,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        hits.sort_by_key(|h| ids.iter().position(|id| *id == h.card.id));
+        Ok(hits)
+    }
+
     /// The article `id` as the index keeps it; `None` unless it is published.
     pub async fn index_document(&self, id: ArticleId) -> Result<Option<IndexDocument>> {
         Ok(self.index_documents(id.0 - 1, id.0, 1).await?.pop())

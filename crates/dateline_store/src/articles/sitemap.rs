@@ -55,16 +55,36 @@ const OLDEST_FIRST: &str = entries_sql!("a.first_published_at, a.id");
 const NEWEST_FIRST: &str = entries_sql!("a.first_published_at desc, a.id desc");
 
 impl Store {
-    /// When each published article was first published, oldest first: what
-    /// the sitemap index counts by month.
-    pub async fn publication_times(&self) -> Result<Vec<Timestamp>> {
-        const SQL: &str = "select first_published_at from articles
+    /// How many published articles were first published in each month (in
+    /// UTC), oldest month first, as `(year, month, count)`: what the sitemap
+    /// index lists. Counted by the database, which reads its index only.
+    pub async fn articles_per_month(&self) -> Result<Vec<(i16, i8, i64)>> {
+        const SQLITE: &str =
+            "select strftime('%Y-%m', first_published_at / 1000000, 'unixepoch') as month,
+                count(*) from articles
             where status = 'published' and first_published_at is not null
-            order by first_published_at";
-        let times: Vec<i64> = read!(self, |conn| sqlx::query_scalar(SQL)
-            .fetch_all(&mut *conn)
-            .await)?;
-        times.into_iter().map(instant).collect()
+            group by month order by month";
+        const POSTGRES: &str = "select to_char(to_timestamp(first_published_at / 1000000.0) at time zone 'UTC', 'YYYY-MM') as month,
+                count(*) from articles
+            where status = 'published' and first_published_at is not null
+            group by month order by month";
+        let sql = match self.backend {
+            crate::Backend::Sqlite { .. } => SQLITE,
+            crate::Backend::Postgres(_) => POSTGRES,
+        };
+        let rows: Vec<(String, i64)> =
+            read!(self, |conn| sqlx::query_as(sql).fetch_all(&mut *conn).await)?;
+        rows.into_iter()
+            .map(|(month, count)| {
+                let parsed = month
+                    .split_once('-')
+                    .and_then(|(y, m)| Some((y.parse().ok()?, m.parse().ok()?)));
+                let (year, month) = parsed.ok_or_else(|| {
+                    crate::StoreError::Corrupt(format!("publication month {month:?}"))
+                })?;
+                Ok((year, month, count))
+            })
+            .collect()
     }
 
     /// Published articles first published in `[from, until)`, `limit` from

@@ -451,3 +451,26 @@ pub async fn the_search_index_reads_published_articles_with_their_filters(store:
     );
     assert_eq!(store.index_document(draft).await.unwrap(), None);
 }
+
+pub async fn articles_are_counted_by_the_utc_month_of_first_publication(store: &Store) {
+    let room = newsroom(store).await;
+    for (headline, when) in [
+        ("Last of October", "2026-10-31T23:59:59Z"),
+        ("First of November", "2026-11-01T00:00:00Z"),
+        ("Mid November", "2026-11-15T12:00:00Z"),
+    ] {
+        let id = store
+            .create_article(&article(&room, headline), at(when))
+            .await
+            .unwrap();
+        store.publish_article(id, at(when)).await.unwrap();
+    }
+    store
+        .create_article(&article(&room, "A draft"), at("2026-11-20T00:00:00Z"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.articles_per_month().await.unwrap(),
+        [(2026, 10, 1), (2026, 11, 2)]
+    );
+}

@@ -47,6 +47,7 @@ conformance!(
     articles::an_article_reads_back_with_every_element,
     articles::drafts_stay_private_until_published,
     articles::the_search_index_reads_published_articles_with_their_filters,
+    articles::articles_are_counted_by_the_utc_month_of_first_publication,
     articles::the_workflow_refuses_illegal_moves_and_logs_nothing,
     articles::corrections_mark_a_published_article_updated,
     articles::lists_are_newest_first_and_paginate,
