@@ -29,6 +29,10 @@ pub struct App {
     pub setup_token: String,
     /// Woken when this node enqueues a job, so the worker need not wait out its sleep.
     pub jobs_enqueued: tokio::sync::Notify,
+    /// Woken when this node makes a newsletter issue, for the sender.
+    pub newsletter_queued: tokio::sync::Notify,
+    /// Newsletter sign-ups per network address: ten at once, then one every 6 s.
+    pub signup_throttle: Throttle,
     /// The same for the media worker (renditions).
     pub media_jobs_enqueued: tokio::sync::Notify,
     /// Originals and renditions of uploaded pictures.
@@ -54,9 +58,9 @@ impl App {
     /// Opens (and migrates) the store and loads the theme for `config`.
     pub async fn open(config: Config, data_dir: PathBuf) -> anyhow::Result<AppState> {
         let store = open_store(&config, &data_dir).await?;
-        let templates = Templates::new(&config.site, Some(data_dir.join("theme")))?;
+        let templates = Templates::new(&config, Some(data_dir.join("theme")))?;
         let pages = Arc::new(PageCache::new(config.cache.max_bytes));
-        let mailer = crate::mail::Mailer::new(&config.mail)?;
+        let mailer = crate::mail::Mailer::new(&config.mail, &config.newsletters)?;
         let blobs = crate::media::Blobs::open(&config.media, &data_dir)?;
         let search = crate::search::SearchIndex::open(
             &data_dir.join(crate::search::INDEX_DIR),
@@ -79,6 +83,8 @@ impl App {
             sign_in_by_account: Throttle::new(SIGN_INS_PER_ACCOUNT, Duration::from_secs(6)),
             jobs_enqueued: tokio::sync::Notify::new(),
             media_jobs_enqueued: tokio::sync::Notify::new(),
+            newsletter_queued: tokio::sync::Notify::new(),
+            signup_throttle: Throttle::new(10, std::time::Duration::from_secs(6)),
             blobs,
             image_work: tokio::sync::Semaphore::new(2),
             http,

@@ -27,6 +27,7 @@ pub struct Config {
     pub mail: MailConfig,
     pub media: MediaConfig,
     pub feeds: FeedsConfig,
+    pub newsletters: NewslettersConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -155,6 +156,36 @@ pub struct FeedsConfig {
     pub websub_hub: Option<String>,
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NewslettersConfig {
+    /// The sign-up box's heading on every reader page.
+    pub signup_heading: String,
+    /// The line under it.
+    pub signup_text: String,
+    /// The most newsletter messages this node sends per second; 0: as fast
+    /// as the SMTP server takes them.
+    pub messages_per_second: u32,
+    /// SMTP connections this node keeps open while it sends an issue.
+    pub connections: u32,
+    /// The address of `List-Unsubscribe`'s mailto choice (requests to it
+    /// name the subscriber's token in the subject); unset: the sender's.
+    pub unsubscribe_mailto: Option<String>,
+}
+
+impl Default for NewslettersConfig {
+    fn default() -> Self {
+        Self {
+            signup_heading: "Get News in your Inbox".into(),
+            signup_text: "The day's top stories every morning, and breaking news as it happens."
+                .into(),
+            messages_per_second: 0,
+            connections: 4,
+            unsubscribe_mailto: None,
+        }
+    }
+}
+
 impl Default for CacheConfig {
     fn default() -> Self {
         Self {
@@ -210,6 +241,9 @@ impl Config {
         }
         if !(1..=1000).contains(&self.media.max_megapixels) {
             bail!("media.max_megapixels: must be from 1 to 1000");
+        }
+        if !(1..=64).contains(&self.newsletters.connections) {
+            bail!("newsletters.connections: must be from 1 to 64");
         }
         if self.media.max_upload_bytes == 0 {
             bail!("media.max_upload_bytes: must be more than 0");

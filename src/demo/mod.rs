@@ -70,10 +70,41 @@ pub async fn seed(store: &Store, media_dir: &Path, now: Timestamp) -> anyhow::Re
         };
         store.put_page(&page, now).await?;
     }
+    seed_newsletters(store, now).await?;
     Ok(Seeded {
         articles,
         pages: demo.pages.len(),
     })
+}
+
+/// A morning digest of every section and breaking-news alerts.
+async fn seed_newsletters(store: &Store, now: Timestamp) -> anyhow::Result<()> {
+    use dateline_store::{NewNewsletter, NewsletterKind};
+    for new in [
+        NewNewsletter {
+            slug: "morning-briefing".into(),
+            name: "Morning Briefing".into(),
+            description: "The stories that matter, every morning at seven.".into(),
+            kind: NewsletterKind::Digest,
+            send_time: Some("07:00".into()),
+            max_stories: 10,
+            by_default: true,
+            section_ids: Vec::new(),
+        },
+        NewNewsletter {
+            slug: "breaking-news".into(),
+            name: "Breaking News".into(),
+            description: "Big stories as they happen.".into(),
+            kind: NewsletterKind::Alert,
+            send_time: None,
+            max_stories: 1,
+            by_default: true,
+            section_ids: Vec::new(),
+        },
+    ] {
+        store.save_newsletter(&new, now).await?;
+    }
+    Ok(())
 }
 
 /// Store ids of the demo's sections, sources, people and topics, by slug.

@@ -1,13 +1,19 @@
-//! Sending mail over SMTP (lettre, a pooled connection): the one way out
-//! for password resets now, newsletters later.
+//! Mail: sending over SMTP (lettre, pooled connections), newsletter
+//! composition and the sender that works through an issue's deliveries.
+
+pub mod compose;
+pub mod confirm;
+pub mod digest;
+pub mod sender;
 
 use anyhow::Context;
 use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
     message::{Mailbox, header::ContentType},
+    transport::smtp::PoolConfig,
 };
 
-use crate::config::MailConfig;
+use crate::config::{MailConfig, NewslettersConfig};
 
 pub struct Mailer {
     transport: Option<AsyncSmtpTransport<Tokio1Executor>>,
@@ -15,7 +21,7 @@ pub struct Mailer {
 }
 
 impl Mailer {
-    pub fn new(config: &MailConfig) -> anyhow::Result<Self> {
+    pub fn new(config: &MailConfig, newsletters: &NewslettersConfig) -> anyhow::Result<Self> {
         let from = config
             .from
             .parse()
@@ -25,7 +31,13 @@ impl Mailer {
             .as_deref()
             .map(|url| {
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                    .map(|builder| builder.build())
+                    .map(|builder| {
+                        // Connections are kept and reused: a newsletter
+                        // sends thousands of messages over a few of them.
+                        builder
+                            .pool_config(PoolConfig::new().max_size(newsletters.connections))
+                            .build()
+                    })
                     .with_context(|| {
                         format!(
                             "mail.smtp_url {} is not an SMTP URL",
@@ -42,12 +54,13 @@ impl Mailer {
         self.transport.is_some()
     }
 
+    /// The sender of every message.
+    pub fn from(&self) -> &Mailbox {
+        &self.from
+    }
+
     /// Sends a plain-text message with a `Date` and a `Message-ID`.
     pub async fn send_text(&self, to: &str, subject: &str, text: String) -> anyhow::Result<()> {
-        let transport = self
-            .transport
-            .as_ref()
-            .context("no SMTP server is configured (mail.smtp_url)")?;
         let message = Message::builder()
             .from(self.from.clone())
             .to(to
@@ -58,6 +71,15 @@ impl Mailer {
             .message_id(None)
             .header(ContentType::TEXT_PLAIN)
             .body(text)?;
+        self.send(message).await
+    }
+
+    /// Sends a message made elsewhere.
+    pub async fn send(&self, message: Message) -> anyhow::Result<()> {
+        let transport = self
+            .transport
+            .as_ref()
+            .context("no SMTP server is configured (mail.smtp_url)")?;
         transport.send(message).await.context("SMTP")?;
         Ok(())
     }

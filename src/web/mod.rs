@@ -34,6 +34,8 @@ pub async fn serve(app: AppState, listener: TcpListener) -> anyhow::Result<()> {
     let worker = crate::jobs::spawn_worker(app.clone());
     let announcer = crate::websub::start_announcer(app.clone()).await?;
     let indexer = crate::search::indexer::start(app.store.clone(), app.search.clone()).await?;
+    let sender = crate::mail::sender::spawn(app.clone());
+    let digests = crate::mail::digest::spawn_scheduler(app.clone());
     let router = router(app);
     let router = router.into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, router)
@@ -42,10 +44,22 @@ pub async fn serve(app: AppState, listener: TcpListener) -> anyhow::Result<()> {
         .context("server stopped");
     invalidator.abort();
     worker.abort();
-    for task in [announcer, indexer].into_iter().flatten() {
+    digests.abort();
+    for task in [announcer, indexer, sender].into_iter().flatten() {
         task.abort();
     }
     served
+}
+
+/// Marks a response as private to its reader (an admin page, a page
+/// reached by a reader's own link), never stored by a browser cache or a CDN.
+pub fn private(mut response: axum::response::Response) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    response
 }
 
 pub async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {

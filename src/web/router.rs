@@ -1,6 +1,10 @@
 //! Every route, in one list, grouped by audience.
 
-use axum::{Router, extract::DefaultBodyLimit, routing::get};
+use axum::{
+    Router,
+    extract::DefaultBodyLimit,
+    routing::{get, post},
+};
 use tower_http::services::ServeDir;
 
 use super::{admin, policy::SitePolicyLayer, reader};
@@ -39,6 +43,29 @@ pub fn router(app: AppState) -> Router {
                 .layer(DefaultBodyLimit::max(reader::feedback::MAX_FORM_BYTES)),
         )
         .route("/feedback/thanks", get(reader::feedback::show_thanks))
+        .route(
+            "/newsletter",
+            post(reader::newsletter::sign_up)
+                .layer(DefaultBodyLimit::max(reader::newsletter::MAX_FORM_BYTES)),
+        )
+        .route(
+            "/newsletter/check-inbox",
+            get(reader::newsletter::show_check_inbox),
+        )
+        .route(
+            "/newsletter/confirm/{token}",
+            get(reader::newsletter::show_confirm).post(reader::newsletter::confirm),
+        )
+        .route(
+            "/newsletter/preferences/{token}",
+            get(reader::newsletter::show_preferences)
+                .post(reader::newsletter::save_preferences)
+                .layer(DefaultBodyLimit::max(reader::newsletter::MAX_FORM_BYTES)),
+        )
+        .route(
+            "/newsletter/unsubscribe/{token}",
+            get(reader::newsletter::show_unsubscribe).post(reader::newsletter::unsubscribe),
+        )
         .route("/static/{*path}", get(reader::assets::show_static_file))
         .route("/img/{shard}/{file}", get(reader::assets::show_rendition))
         .nest_service("/media", media)

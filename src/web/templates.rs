@@ -9,7 +9,7 @@ use jiff::{Timestamp, tz::TimeZone};
 use minijinja::{Environment, Value};
 use serde::Serialize;
 
-use crate::config::SiteConfig;
+use crate::config::Config;
 
 #[derive(rust_embed::RustEmbed)]
 #[folder = "themes/default/"]
@@ -21,7 +21,8 @@ pub struct Templates {
 }
 
 impl Templates {
-    pub fn new(site: &SiteConfig, theme_dir: Option<PathBuf>) -> anyhow::Result<Self> {
+    pub fn new(config: &Config, theme_dir: Option<PathBuf>) -> anyhow::Result<Self> {
+        let site = &config.site;
         let tz = TimeZone::get(&site.time_zone)
             .with_context(|| format!("time zone {:?}", site.time_zone))?;
         let mut env = Environment::new();
@@ -81,6 +82,14 @@ impl Templates {
                 time_zone: &site.time_zone,
             })),
         );
+        // The newsletter sign-up box on every reader page.
+        env.add_global(
+            "signup",
+            Value::from(minijinja::value::Serde(Signup {
+                heading: &config.newsletters.signup_heading,
+                text: &config.newsletters.signup_text,
+            })),
+        );
         Ok(Self { env, theme_dir })
     }
 
@@ -105,6 +114,12 @@ struct SiteGlobals<'a> {
     base_url: &'a str,
     language: &'a str,
     time_zone: &'a str,
+}
+
+#[derive(Serialize)]
+struct Signup<'a> {
+    heading: &'a str,
+    text: &'a str,
 }
 
 /// HTML escaping of the five characters that need it. minijinja's default

@@ -42,6 +42,32 @@ impl<K: Hash + Eq + Clone> Throttle<K> {
     }
 }
 
+/// The 429 answer to a throttled client: `text` is told how long to wait
+/// (`{wait}` in it becomes "12 seconds", "3 minutes"), and `Retry-After`
+/// says the same to a program.
+pub fn refusal(wait: Duration, title: &'static str, text: &str) -> axum::response::Response {
+    use axum::{
+        http::{HeaderValue, StatusCode, header},
+        response::IntoResponse,
+    };
+    let seconds = wait.as_secs().max(1);
+    let wait_words = match seconds {
+        1 => "a second".to_owned(),
+        s if s < 90 => format!("{s} seconds"),
+        s => format!("{} minutes", s.div_ceil(60)),
+    };
+    let mut response = crate::web::AppError::refused(
+        StatusCode::TOO_MANY_REQUESTS,
+        title,
+        text.replace("{wait}", &wait_words),
+    )
+    .into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    response
+}
+
 /// The reader's address: from `header` when a trusted proxy sets it (the
 /// first address in the list), else the connection's.
 pub fn client_address(headers: &HeaderMap, header: Option<&str>, peer: SocketAddr) -> IpAddr {

@@ -8,8 +8,12 @@ use crate::support::{TestServer, validator, validators_available};
 /// Every kind of reader page.
 async fn reader_pages(server: &TestServer) -> Vec<String> {
     let article = server.newest_article_path("news").await;
+    let token = crate::support::subscriber(server, "reader@example.org").await;
     vec![
         "/".to_owned(),
+        "/newsletter/check-inbox".to_owned(),
+        format!("/newsletter/preferences/{token}"),
+        format!("/newsletter/unsubscribe/{token}"),
         "/news".to_owned(),
         format!("{article}/print"),
         article,

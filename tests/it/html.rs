@@ -11,6 +11,9 @@ async fn home_section_article_tag_topic_author_and_footer_pages_are_valid_html()
     }
     let server = TestServer::with_demo().await;
     let article = server.newest_article_path("news").await;
+    let token = crate::support::subscriber(&server, "reader@example.org").await;
+    let preferences = format!("/newsletter/preferences/{token}");
+    let unsubscribe = format!("/newsletter/unsubscribe/{token}");
     let pages = dir_of_pages(
         &server,
         &[
@@ -28,6 +31,10 @@ async fn home_section_article_tag_topic_author_and_footer_pages_are_valid_html()
             "/search?q=monsoon",
             "/search?q=monsoun&section=news",
             "/search?q=zzqxv",
+            "/newsletter/check-inbox",
+            "/newsletter/confirm/a-link-token",
+            &preferences,
+            &unsubscribe,
             "/admin/sign-in",
             "/admin/password-reset",
             "/admin/setup",
@@ -111,6 +118,7 @@ async fn newsroom_pages_are_valid_html() {
         "/admin/tags".to_owned(),
         format!("/admin/tags/{tag}"),
         "/admin/feedback".to_owned(),
+        "/admin/newsletters".to_owned(),
         "/admin/media".to_owned(),
         format!("/admin/media/{picture}"),
         format!("/admin/media/{uploaded}"),
@@ -151,5 +159,16 @@ async fn dir_of_pages(server: &TestServer, paths: &[&str]) -> tempfile::TempDir 
     assert_eq!(refused.status(), 422);
     let refused = refused.text().await.unwrap();
     std::fs::write(dir.path().join("feedback-refused.html"), refused).unwrap();
+    let refused = server
+        .client
+        .post(format!("{}/newsletter", server.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("email=not-an-address")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    let refused = refused.text().await.unwrap();
+    std::fs::write(dir.path().join("sign-up-refused.html"), refused).unwrap();
     dir
 }

@@ -17,14 +17,14 @@ use crate::{
 const PYTHON: &str = "/opt/validators/venv/bin/python";
 
 /// An SMTP server on a free loopback port, killed when dropped.
-struct SmtpSink {
+pub(crate) struct SmtpSink {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
     maildir: tempfile::TempDir,
 }
 
 impl SmtpSink {
-    async fn start() -> Self {
+    pub(crate) async fn start() -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -52,8 +52,13 @@ impl SmtpSink {
         }
     }
 
+    /// The Maildir the messages are kept in.
+    pub(crate) fn maildir(&self) -> PathBuf {
+        self.maildir.path().join("box")
+    }
+
     /// Every message received so far, raw.
-    fn messages(&self) -> Vec<String> {
+    pub(crate) fn messages(&self) -> Vec<String> {
         let new: PathBuf = self.maildir.path().join("box/new");
         let Ok(entries) = std::fs::read_dir(new) else {
             return Vec::new();
@@ -72,7 +77,7 @@ impl Drop for SmtpSink {
 }
 
 /// The body of a message with quoted-printable soft breaks and `=3D` undone.
-fn unfolded(message: &str) -> String {
+pub(crate) fn unfolded(message: &str) -> String {
     message
         .replace("=\r\n", "")
         .replace("=\n", "")

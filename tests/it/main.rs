@@ -10,6 +10,7 @@ mod feeds;
 mod html;
 mod mail;
 mod media;
+mod newsletters;
 mod newsroom;
 mod reader;
 mod schedule;

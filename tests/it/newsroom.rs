@@ -188,6 +188,7 @@ async fn cases(server: &TestServer, t: Targets, who: Option<Role>) -> Vec<Case> 
             ("revision", revision),
         ]
     };
+    let morning = server.app.store.newsletters().await.unwrap()[0].id;
     use Allowed::*;
     vec![
         Case {
@@ -532,6 +533,42 @@ async fn cases(server: &TestServer, t: Targets, who: Option<Role>) -> Vec<Case> 
             path: "/admin/feedback".into(),
             fields: vec![],
             allowed: EditorAndUp,
+        },
+        Case {
+            method: "GET",
+            path: "/admin/newsletters".into(),
+            fields: vec![],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "POST",
+            path: format!("/admin/newsletters/{morning}/send"),
+            fields: vec![],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "POST",
+            path: format!("/admin/articles/{others_published}/alert"),
+            fields: vec![],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "POST",
+            path: "/admin/newsletters".into(),
+            fields: vec![
+                ("slug", "weekend".into()),
+                ("name", "Weekend Reads".into()),
+                ("kind", "digest".into()),
+                ("send_time", "09:30".into()),
+                ("max_stories", "8".into()),
+            ],
+            allowed: AdminOnly,
+        },
+        Case {
+            method: "GET",
+            path: "/admin/newsletters/subscribers.csv".into(),
+            fields: vec![],
+            allowed: AdminOnly,
         },
         Case {
             method: "POST",

@@ -247,3 +247,27 @@ pub async fn move_to(
         .await
         .unwrap();
 }
+
+/// A confirmed newsletter subscriber of the demo's default newsletters; the
+/// token of their links.
+pub async fn subscriber(server: &TestServer, email: &str) -> String {
+    let store = &server.app.store;
+    let newsletters: Vec<i64> = store
+        .newsletters()
+        .await
+        .unwrap()
+        .iter()
+        .map(|n| n.id)
+        .collect();
+    let token = format!("test-token-{}", email.replace(['@', '.'], "-"));
+    let address = dateline_core::Email::parse(email).unwrap();
+    store
+        .import_subscribers(
+            &[(address, token.clone())],
+            &newsletters,
+            jiff::Timestamp::now(),
+        )
+        .await
+        .unwrap();
+    token
+}

@@ -82,6 +82,11 @@ pub enum Action {
     ManageTaxonomy,
     /// Messages readers sent through the Feedback form.
     ReadFeedback,
+    /// See newsletters' subscriber counts and issues; send a digest now or
+    /// an article as a breaking alert.
+    SendNewsletters,
+    /// Export the subscriber list (personal data).
+    ExportSubscribers,
     /// Staff accounts and their roles.
     ManagePeople,
     /// Sections, sources and their rights, static pages, settings.
@@ -110,8 +115,9 @@ pub fn allows(role: Role, action: Action) -> bool {
         Action::ReadAuditLog
         | Action::EditMedia
         | Action::ManageTaxonomy
-        | Action::ReadFeedback => role >= Editor,
-        Action::ManagePeople | Action::ManageSite => role >= Admin,
+        | Action::ReadFeedback
+        | Action::SendNewsletters => role >= Editor,
+        Action::ManagePeople | Action::ManageSite | Action::ExportSubscribers => role >= Admin,
     }
 }
 
@@ -153,6 +159,8 @@ mod tests {
             (EditMedia, [false, false, true, true]),
             (ManageTaxonomy, [false, false, true, true]),
             (ReadFeedback, [false, false, true, true]),
+            (SendNewsletters, [false, false, true, true]),
+            (ExportSubscribers, [false, false, false, true]),
             (ManagePeople, [false, false, false, true]),
             (ManageSite, [false, false, false, true]),
         ];

@@ -14,6 +14,7 @@ mod error;
 mod feedback;
 pub mod jobs;
 mod media;
+mod newsletters;
 mod pages;
 mod rows;
 mod staff;
@@ -33,6 +34,11 @@ pub use error::StoreError;
 pub use feedback::{Feedback, NewFeedback};
 pub use jobs::{Job, JobId, Lane, NewJob};
 pub use media::{LibraryItem, MediaFilter, NewUpload, RENDITIONS_JOB, UploadSource};
+pub use newsletters::{
+    CONFIRM_SUBSCRIPTION_JOB, Delivery, Issue, IssueSummary, NewNewsletter, Newsletter,
+    NewsletterKind, Outcome, SignUp, Subscriber, SubscriberCounts, SubscriberExport,
+    SubscriberState,
+};
 pub use staff::{Credentials, NewSession, NewUser, Session, User};
 pub use taxonomy::{Direction, PageSource, TaxonomyEntry, TopicItem};
 

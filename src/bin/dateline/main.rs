@@ -3,6 +3,7 @@
 mod config;
 mod demo;
 mod migrate;
+mod newsletter;
 mod reindex;
 mod serve;
 mod user;
@@ -28,6 +29,9 @@ enum Command {
     Reindex(DataDir),
     /// Fill the data directory with the demo site and, optionally, synthetic articles.
     Demo(demo::DemoArgs),
+    /// Newsletter subscribers and issues.
+    #[command(subcommand)]
+    Newsletter(newsletter::NewsletterCommand),
     /// Manage staff accounts.
     #[command(subcommand)]
     User(user::UserCommand),
@@ -59,6 +63,7 @@ fn main() -> ExitCode {
             Command::Demo(args) => demo::run(args).await,
             Command::Config(command) => config::run(command),
             Command::User(command) => user::run(command).await,
+            Command::Newsletter(command) => newsletter::run(command).await,
         }
     });
     match result {

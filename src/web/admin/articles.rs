@@ -79,6 +79,8 @@ struct EditorPage<'a> {
     lead_caption: Option<String>,
     lead_credit: Option<String>,
     can_correct: bool,
+    /// Published, and the staff member may send newsletters.
+    can_alert: bool,
     /// Topics are curated lists: editors and admins file articles in them.
     can_file_in_topics: bool,
     #[serde(flatten)]
@@ -618,6 +620,8 @@ impl Page<'_> {
                 lead_caption: lead.and_then(|l| l.caption.clone()),
                 lead_credit: lead.and_then(|l| l.credit.clone()),
                 can_correct,
+                can_alert: article.is_some_and(|(_, s)| s.status == ArticleStatus::Published)
+                    && staff.allows(Action::SendNewsletters),
                 can_file_in_topics: staff.allows(Action::ManageTaxonomy),
                 extras,
             },

@@ -13,6 +13,7 @@ mod details;
 mod diff;
 mod inbox;
 mod media;
+mod newsletters;
 mod pages;
 mod password;
 mod people;
@@ -51,6 +52,16 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
         )
         .route("/admin/tags/{id}/delete", post(tags::delete_tag))
         .route("/admin/feedback", get(inbox::show_inbox))
+        .route(
+            "/admin/newsletters",
+            get(newsletters::show_newsletters).post(newsletters::save_newsletter),
+        )
+        .route("/admin/newsletters/{id}/send", post(newsletters::send_now))
+        .route(
+            "/admin/newsletters/subscribers.csv",
+            get(newsletters::export_subscribers),
+        )
+        .route("/admin/articles/{id}/alert", post(newsletters::send_alert))
         .route(
             "/admin/media",
             get(media::show_library)

@@ -212,15 +212,7 @@ pub fn see_other(path: &str) -> Response {
     private(Redirect::to(path).into_response())
 }
 
-/// Marks an admin response as private to its reader, never stored by a
-/// browser cache or a CDN.
-pub fn private(mut response: Response) -> Response {
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    response
-}
+pub use crate::web::private;
 
 #[cfg(test)]
 mod tests {

@@ -56,17 +56,11 @@ pub fn throttled(
         .and_then(|()| app.sign_in_by_account.check(account))
         .err()?;
     tracing::warn!(%client, "sign-in attempts throttled");
-    let seconds = wait.as_secs().max(1);
-    let mut response = AppError::refused(
-        StatusCode::TOO_MANY_REQUESTS,
+    Some(crate::web::throttle::refusal(
+        wait,
         "Too many attempts",
-        format!("Too many sign-in attempts. Please wait {seconds} seconds and try again."),
-    )
-    .into_response();
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-    Some(response)
+        "Too many sign-in attempts. Please wait {wait} and try again.",
+    ))
 }
 
 /// A fresh token for a pre-sign-in form, and the cookie that carries it.

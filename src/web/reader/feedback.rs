@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use axum::{
     Form,
     extract::{ConnectInfo, Request, State, rejection::FormRejection},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, StatusCode},
     response::{Html, IntoResponse, Redirect, Response},
 };
 use dateline_core::{Email, Page};
@@ -20,7 +20,11 @@ use sha2::{Digest, Sha256};
 use super::{Chrome, render};
 use crate::{
     app::{App, AppState},
-    web::{AppError, Result, cache::Rendered, throttle::client_address},
+    web::{
+        AppError, Result,
+        cache::Rendered,
+        throttle::{self, client_address},
+    },
 };
 
 /// The longest message kept, in bytes of UTF-8.
@@ -97,20 +101,11 @@ pub async fn send_feedback(
         peer,
     );
     if let Err(wait) = app.feedback_throttle.check(client) {
-        let seconds = wait.as_secs().max(1);
-        let mut response = AppError::refused(
-            StatusCode::TOO_MANY_REQUESTS,
+        return Ok(throttle::refusal(
+            wait,
             "Please wait",
-            format!(
-                "You have sent several messages in a short time. Please wait {} and try again.",
-                minutes_or_seconds(seconds)
-            ),
-        )
-        .into_response();
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-        return Ok(response);
+            "You have sent several messages in a short time. Please wait {wait} and try again.",
+        ));
     }
     let Form(form) = form.map_err(|rejection| match rejection.status() {
         StatusCode::PAYLOAD_TOO_LARGE => AppError::refused(
@@ -227,14 +222,6 @@ fn dedupe_key(name: &str, email: &Email, message: &str) -> String {
         hash.update([0]);
     }
     crate::web::cache::hex(&hash.finalize())
-}
-
-fn minutes_or_seconds(seconds: u64) -> String {
-    match seconds {
-        1 => "a second".to_owned(),
-        s if s < 90 => format!("{s} seconds"),
-        s => format!("{} minutes", s.div_ceil(60)),
-    }
 }
 
 #[cfg(test)]

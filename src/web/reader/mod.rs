@@ -8,6 +8,7 @@ pub mod feeds;
 pub mod health;
 pub mod home;
 pub mod listing;
+pub mod newsletter;
 pub mod search;
 pub mod section;
 pub mod sitemaps;

@@ -10,6 +10,7 @@ mod feedback;
 mod fixtures;
 mod jobs;
 mod media;
+mod newsletters;
 mod staff;
 mod taxonomy;
 
@@ -70,4 +71,6 @@ conformance!(
     editorial::an_embargoed_article_cannot_be_published_or_scheduled_before_its_time,
     editorial::a_scheduled_article_is_published_once_however_often_its_job_runs,
     editorial::the_newsroom_list_narrows_by_status_section_author_source_and_headline,
+    newsletters::a_sign_up_is_one_subscriber_confirmed_once_and_only_confirmed_ones_get_an_issue,
+    newsletters::deliveries_are_claimed_once_per_lease_and_finished_once,
 );

@@ -1,0 +1,62 @@
+//! Double opt-in: the confirmation message a new subscriber gets, sent by
+//! a job so that signing up never waits on the SMTP server.
+
+use anyhow::Context;
+use dateline_store::SubscriberState;
+use jiff::{Timestamp, ToSpan};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    accounts::{new_token, token_hash},
+    app::App,
+};
+
+/// How long a confirmation link works.
+const LINK_DAYS: i64 = 7;
+
+#[derive(Serialize)]
+struct ConfirmMail<'a> {
+    url: &'a str,
+    days: i64,
+    newsletters: Vec<&'a str>,
+}
+
+/// Mails the subscriber named in the job's payload a fresh link, if they
+/// are still waiting to confirm. Run twice, it sends two links that both work.
+pub async fn send(app: &App, payload: &serde_json::Value) -> anyhow::Result<()> {
+    #[derive(Deserialize)]
+    struct Payload {
+        subscriber: i64,
+    }
+    let p: Payload =
+        serde_json::from_value(payload.clone()).context("a newsletter_confirm job's payload")?;
+    let Some(subscriber) = app.store.subscriber(p.subscriber).await? else {
+        return Ok(());
+    };
+    if subscriber.state != SubscriberState::Pending {
+        return Ok(());
+    }
+    let token = new_token();
+    let expires = Timestamp::now().checked_add((LINK_DAYS * 24).hours())?;
+    app.store
+        .add_confirmation(subscriber.id, &token_hash(&token), expires)
+        .await?;
+    let newsletters = app.store.newsletters().await?;
+    let url = format!("{}/newsletter/confirm/{token}", app.config.site.base());
+    let text = app.templates.render(
+        "mail/confirm.txt",
+        ConfirmMail {
+            url: &url,
+            days: LINK_DAYS,
+            newsletters: newsletters
+                .iter()
+                .filter(|n| subscriber.newsletters.contains(&n.id))
+                .map(|n| n.name.as_str())
+                .collect(),
+        },
+    )?;
+    let subject = format!("Confirm your subscription to {}", app.config.site.name);
+    app.mailer
+        .send_text(&subscriber.email, &subject, text)
+        .await
+}

@@ -1,0 +1,152 @@
+//! Making issues: a digest when its time of day comes (or when an editor
+//! asks), an alert when an editor marks an article breaking. An issue is
+//! made once per key, whichever node gets there first, with a delivery for
+//! each confirmed subscriber; the sender does the rest.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use dateline_core::ArticleId;
+use dateline_store::{Newsletter, NewsletterKind};
+use jiff::{Timestamp, civil::Time, tz::TimeZone};
+use tokio::task::JoinHandle;
+
+use crate::app::{App, AppState};
+
+/// How often each node looks for digests that are due.
+const CHECK_EVERY: Duration = Duration::from_secs(30);
+
+/// An issue that was made: its id and how many messages it will send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Made {
+    pub issue: i64,
+    pub deliveries: u64,
+}
+
+/// Starts the loop that makes scheduled digests when they are due.
+pub fn spawn_scheduler(app: AppState) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(CHECK_EVERY);
+        loop {
+            tick.tick().await;
+            if let Err(e) = make_due_digests(&app, Timestamp::now()).await {
+                tracing::error!(error = format!("{e:#}"), "cannot make due digests");
+            }
+        }
+    })
+}
+
+/// Makes today's issue of every digest whose time of day has come.
+pub async fn make_due_digests(app: &App, now: Timestamp) -> anyhow::Result<Vec<Made>> {
+    let tz = TimeZone::get(&app.config.site.time_zone)?;
+    let today = now.to_zoned_datetime(tz.clone()).date();
+    let mut made = Vec::new();
+    for newsletter in app.store.newsletters().await? {
+        let Some(at) = newsletter.send_time.as_deref() else {
+            continue;
+        };
+        if newsletter.kind != NewsletterKind::Digest {
+            continue;
+        }
+        let at: Time = at
+            .parse()
+            .with_context(|| format!("newsletter {}: send time {at:?}", newsletter.slug))?;
+        if now
+            < today
+                .to_datetime(at)
+                .to_zoned_datetime(tz.clone())?
+                .timestamp()
+        {
+            continue;
+        }
+        let key = format!("digest:{}:{today}", newsletter.id);
+        made.extend(make_digest(app, &newsletter, &key, now).await?);
+    }
+    Ok(made)
+}
+
+/// Makes an issue of the digest `newsletter` now, outside its schedule.
+pub async fn send_digest_now(app: &App, newsletter: &Newsletter) -> anyhow::Result<Option<Made>> {
+    let now = Timestamp::now();
+    let key = format!("digest:{}:at:{}", newsletter.id, now.as_microsecond());
+    make_digest(app, newsletter, &key, now).await
+}
+
+/// The issue `key` of a digest: the stories first published since its last
+/// issue (for its first issue, the newest ones), newest first. Nothing new,
+/// no issue.
+async fn make_digest(
+    app: &App,
+    newsletter: &Newsletter,
+    key: &str,
+    now: Timestamp,
+) -> anyhow::Result<Option<Made>> {
+    let since = app
+        .store
+        .last_issue_at(newsletter.id)
+        .await?
+        .unwrap_or(Timestamp::MIN);
+    let articles = app
+        .store
+        .digest_articles(newsletter.id, since, newsletter.max_stories)
+        .await?;
+    if articles.is_empty() {
+        return Ok(None);
+    }
+    let tz = TimeZone::get(&app.config.site.time_zone)?;
+    let day = now.to_zoned_datetime(tz).strftime("%-d %B %Y");
+    let subject = format!("{}, {day}", newsletter.name);
+    issue(app, newsletter, key, &subject, &articles, now).await
+}
+
+/// Alerts for the published article `id`: one issue for each alert
+/// newsletter that carries its section. Each article alerts once.
+pub async fn send_alert(app: &App, id: ArticleId) -> anyhow::Result<Vec<Made>> {
+    let article = app
+        .store
+        .article(id)
+        .await?
+        .with_context(|| format!("article {}", id.0))?;
+    anyhow::ensure!(
+        article.status == dateline_core::ArticleStatus::Published,
+        "only a published article can be sent as an alert"
+    );
+    let now = Timestamp::now();
+    let subject = format!("Breaking: {}", article.headline);
+    let mut made = Vec::new();
+    for newsletter in app.store.newsletters().await? {
+        let carries =
+            newsletter.sections.is_empty() || newsletter.sections.contains(&article.section.slug);
+        if newsletter.kind != NewsletterKind::Alert || !carries {
+            continue;
+        }
+        let key = format!("alert:{}:{}", newsletter.id, id.0);
+        made.extend(issue(app, &newsletter, &key, &subject, &[id], now).await?);
+    }
+    Ok(made)
+}
+
+async fn issue(
+    app: &App,
+    newsletter: &Newsletter,
+    key: &str,
+    subject: &str,
+    articles: &[ArticleId],
+    now: Timestamp,
+) -> anyhow::Result<Option<Made>> {
+    let made = app
+        .store
+        .create_issue(newsletter.id, key, subject, articles, now)
+        .await?
+        .map(|(issue, deliveries)| Made { issue, deliveries });
+    if let Some(made) = made {
+        tracing::info!(
+            newsletter = newsletter.slug,
+            issue = made.issue,
+            deliveries = made.deliveries,
+            "newsletter issue made"
+        );
+        app.newsletter_queued.notify_one();
+    }
+    Ok(made)
+}
