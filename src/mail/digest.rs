@@ -8,13 +8,17 @@ use std::time::Duration;
 use anyhow::Context;
 use dateline_core::ArticleId;
 use dateline_store::{Newsletter, NewsletterKind};
-use jiff::{Timestamp, civil::Time, tz::TimeZone};
+use jiff::{Timestamp, ToSpan, civil::Time, tz::TimeZone};
 use tokio::task::JoinHandle;
 
 use crate::app::{App, AppState};
 
 /// How often each node looks for digests that are due.
 const CHECK_EVERY: Duration = Duration::from_secs(30);
+/// How long after its time a day's digest may still go (nodes down at
+/// 07:00 send it on start); later, that day has no digest rather than one
+/// in the afternoon.
+const CATCH_UP_HOURS: i64 = 2;
 
 /// An issue that was made: its id and how many messages it will send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +40,8 @@ pub fn spawn_scheduler(app: AppState) -> JoinHandle<()> {
     })
 }
 
-/// Makes today's issue of every digest whose time of day has come.
+/// Makes today's issue of every digest whose time of day has come (within
+/// [`CATCH_UP_HOURS`]).
 pub async fn make_due_digests(app: &App, now: Timestamp) -> anyhow::Result<Vec<Made>> {
     let tz = TimeZone::get(&app.config.site.time_zone)?;
     let today = now.to_zoned_datetime(tz.clone()).date();
@@ -51,12 +56,11 @@ pub async fn make_due_digests(app: &App, now: Timestamp) -> anyhow::Result<Vec<M
         let at: Time = at
             .parse()
             .with_context(|| format!("newsletter {}: send time {at:?}", newsletter.slug))?;
-        if now
-            < today
-                .to_datetime(at)
-                .to_zoned_datetime(tz.clone())?
-                .timestamp()
-        {
+        let due = today
+            .to_datetime(at)
+            .to_zoned_datetime(tz.clone())?
+            .timestamp();
+        if now < due || now > due.checked_add(CATCH_UP_HOURS.hours())? {
             continue;
         }
         let key = format!("digest:{}:{today}", newsletter.id);

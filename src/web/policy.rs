@@ -80,7 +80,7 @@ where
     fn call(&mut self, request: Request) -> Self::Future {
         let log = tracing::enabled!(tracing::Level::DEBUG).then(|| RequestLog {
             method: request.method().clone(),
-            path: request.uri().path().to_owned(),
+            path: loggable(request.uri().path()),
             started: Instant::now(),
         });
         let base_url = &self.app.config.site.base_url;
@@ -154,6 +154,23 @@ where
     }
 }
 
+/// Paths whose last segment is a secret (a reset or newsletter link's
+/// token): the log keeps only what comes before it.
+const SECRET_SEGMENT_AFTER: [&str; 4] = [
+    "/admin/password-reset/",
+    "/newsletter/confirm/",
+    "/newsletter/preferences/",
+    "/newsletter/unsubscribe/",
+];
+
+/// A request path fit for the log: secrets never reach it.
+fn loggable(path: &str) -> String {
+    SECRET_SEGMENT_AFTER
+        .iter()
+        .find(|prefix| path.len() > prefix.len() && path.starts_with(*prefix))
+        .map_or_else(|| path.to_owned(), |prefix| format!("{prefix}…"))
+}
+
 fn finish(mut response: Response, log: Option<RequestLog>) -> Response {
     let headers = response.headers_mut();
     for (name, value) in SECURITY_HEADERS {
@@ -171,4 +188,24 @@ fn finish(mut response: Response, log: Option<RequestLog>) -> Response {
         );
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn link_tokens_never_reach_the_log() {
+        assert_eq!(
+            super::loggable("/newsletter/unsubscribe/abc123"),
+            "/newsletter/unsubscribe/…"
+        );
+        assert_eq!(
+            super::loggable("/admin/password-reset/abc"),
+            "/admin/password-reset/…"
+        );
+        assert_eq!(
+            super::loggable("/admin/password-reset"),
+            "/admin/password-reset"
+        );
+        assert_eq!(super::loggable("/news/a-story-12"), "/news/a-story-12");
+    }
 }

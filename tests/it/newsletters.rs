@@ -459,3 +459,47 @@ async fn a_send_killed_midway_resumes_and_every_subscriber_gets_the_issue_once()
     let summary = &store.issue_summaries(1).await.unwrap()[0];
     assert_eq!(summary.sent, SUBSCRIBERS as i64);
 }
+
+#[tokio::test]
+async fn a_digest_is_made_once_a_day_at_its_time_in_the_site_zone_and_not_hours_late() {
+    let server = TestServer::with_demo().await;
+    let app = &server.app;
+    // The demo's morning digest goes at 07:00 in Asia/Kolkata. Two days
+    // ago, then yesterday, as the scheduler would have seen them.
+    let tz = jiff::tz::TimeZone::get(&app.config.site.time_zone).unwrap();
+    let today = jiff::Timestamp::now().to_zoned_datetime(tz.clone()).date();
+    let at = |days_ago: i64, h: i8, m: i8| {
+        today
+            .checked_sub(jiff::Span::new().days(days_ago))
+            .unwrap()
+            .at(h, m, 0, 0)
+            .to_zoned_datetime(tz.clone())
+            .unwrap()
+            .timestamp()
+    };
+    let due = dateline::mail::digest::make_due_digests;
+    assert!(
+        due(app, at(2, 6, 59)).await.unwrap().is_empty(),
+        "not before its time"
+    );
+    let made = due(app, at(2, 7, 0)).await.unwrap();
+    assert_eq!(made.len(), 1, "the morning digest, with the newest stories");
+    assert!(
+        due(app, at(2, 7, 30)).await.unwrap().is_empty(),
+        "once a day"
+    );
+
+    // A story published since: yesterday's digest carries it, but only
+    // within two hours of 07:00, not in the afternoon.
+    let desk = crate::admin::add_staff(&server, "desk@example.org", Role::Editor).await;
+    publish(&server, desk, "news", "A story after the morning digest").await;
+    assert!(
+        due(app, at(1, 15, 0)).await.unwrap().is_empty(),
+        "a day's digest does not go out hours late"
+    );
+    assert_eq!(
+        due(app, at(1, 8, 0)).await.unwrap().len(),
+        1,
+        "a late node catches up"
+    );
+}
