@@ -119,7 +119,7 @@ pub enum SignUp {
     ConfirmationQueued,
     /// One was mailed moments ago; none more until a while has passed.
     ConfirmationRecentlySent,
-    /// The address was already confirmed; its newsletters were added.
+    /// The address was already confirmed; nothing changed.
     AlreadyConfirmed,
 }
 
@@ -291,8 +291,8 @@ impl Store {
     /// Signs `email` up for `newsletters` (ids). A new or unsubscribed
     /// address becomes pending and gets a confirmation job, as does a
     /// pending one whose last link is older than `resend_after`; a
-    /// confirmed one just gains the newsletters. `token` is used only for a
-    /// new address.
+    /// confirmed one is left as its owner set it. `token` is used only for
+    /// a new address.
     pub async fn sign_up(
         &self,
         email: &Email,
@@ -323,16 +323,21 @@ impl Store {
                 .bind(&email)
                 .fetch_one(&mut *tx)
                 .await?;
-            for newsletter in newsletters {
-                sqlx::query(SUBSCRIBE)
-                    .bind(id)
-                    .bind(newsletter)
-                    .bind(at)
-                    .execute(&mut *tx)
-                    .await?;
+            let state = SubscriberState::parse(&state)?;
+            // A confirmed reader's choices are theirs: a sign-up by anyone
+            // who knows the address changes nothing.
+            if state != SubscriberState::Confirmed {
+                for newsletter in newsletters {
+                    sqlx::query(SUBSCRIBE)
+                        .bind(id)
+                        .bind(newsletter)
+                        .bind(at)
+                        .execute(&mut *tx)
+                        .await?;
+                }
             }
             let recent = requested_at.is_some_and(|r| at.saturating_sub(r) < micros(resend_after));
-            match SubscriberState::parse(&state)? {
+            match state {
                 SubscriberState::Confirmed => SignUp::AlreadyConfirmed,
                 SubscriberState::Pending if recent => SignUp::ConfirmationRecentlySent,
                 SubscriberState::Pending | SubscriberState::Unsubscribed => {

@@ -152,6 +152,52 @@ pub async fn a_sign_up_is_one_subscriber_confirmed_once_and_only_confirmed_ones_
         [ArticleId(1)]
     );
 
+    // The reader swaps the digest for alerts; a sign-up by anyone who knows
+    // the address does not bring the digest back.
+    let alerts = store
+        .save_newsletter(
+            &NewNewsletter {
+                slug: "alerts".into(),
+                name: "Alerts".into(),
+                description: String::new(),
+                kind: NewsletterKind::Alert,
+                send_time: None,
+                max_stories: 1,
+                by_default: true,
+                section_ids: Vec::new(),
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    assert!(
+        store
+            .set_subscriber_preferences("t-reader", &[alerts], &[], now)
+            .await
+            .unwrap()
+    );
+    let again = store
+        .sign_up(
+            &email("reader@example.org"),
+            &[morning],
+            "t-x",
+            RESEND_AFTER,
+            later,
+        )
+        .await
+        .unwrap();
+    assert_eq!(again, SignUp::AlreadyConfirmed);
+    let reader = store
+        .subscriber_by_token("t-reader")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(reader.newsletters, [alerts], "the owner's choice stands");
+    store
+        .set_subscriber_preferences("t-reader", &[morning], &[], now)
+        .await
+        .unwrap();
+
     let counts = store.subscriber_counts().await.unwrap();
     assert_eq!((counts[0].confirmed, counts[0].pending), (1, 0));
     assert!(store.unsubscribe("t-reader", now).await.unwrap());
