@@ -97,8 +97,9 @@ pub struct CacheConfig {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct MailConfig {
-    /// `smtp://host:port` (plain, or STARTTLS when offered), `smtps://host:465`
-    /// (TLS); user and password in the URL. Unset: no mail is sent, and
+    /// `smtp://host:25` (unencrypted), `smtp://host:587?tls=required`
+    /// (STARTTLS), `smtps://host:465` (TLS); user and password in the URL,
+    /// percent-encoded (see `mail::smtp`). Unset: no mail is sent, and
     /// features that need it say so.
     pub smtp_url: Option<String>,
     /// The sender of every message, `Name <address>`.

@@ -1,5 +1,7 @@
 //! Double opt-in: the confirmation message a new subscriber gets, sent by
-//! a job so that signing up never waits on the SMTP server.
+//! a job so that signing up never waits on the SMTP server. A sign-up of
+//! an address already confirmed mails its owner a link to their
+//! preferences instead, changing nothing.
 
 use anyhow::Context;
 use dateline_store::SubscriberState;
@@ -15,14 +17,20 @@ use crate::{
 const LINK_DAYS: i64 = 7;
 
 #[derive(Serialize)]
+struct PreferencesMail<'a> {
+    url: &'a str,
+}
+
+#[derive(Serialize)]
 struct ConfirmMail<'a> {
     url: &'a str,
     days: i64,
     newsletters: Vec<&'a str>,
 }
 
-/// Mails the subscriber named in the job's payload a fresh link, if they
-/// are still waiting to confirm. Run twice, it sends two links that both work.
+/// Mails the subscriber named in the job's payload a fresh link if they are
+/// waiting to confirm (run twice, it sends two links that both work), or
+/// their preferences link if they are confirmed.
 pub async fn send(app: &App, payload: &serde_json::Value) -> anyhow::Result<()> {
     #[derive(Deserialize)]
     struct Payload {
@@ -33,8 +41,24 @@ pub async fn send(app: &App, payload: &serde_json::Value) -> anyhow::Result<()> 
     let Some(subscriber) = app.store.subscriber(p.subscriber).await? else {
         return Ok(());
     };
-    if subscriber.state != SubscriberState::Pending {
-        return Ok(());
+    match subscriber.state {
+        SubscriberState::Pending => {}
+        SubscriberState::Confirmed => {
+            let url = format!(
+                "{}/newsletter/preferences/{}",
+                app.config.site.base(),
+                subscriber.token
+            );
+            let text = app
+                .templates
+                .render("mail/subscribed.txt", PreferencesMail { url: &url })?;
+            let subject = format!("Your newsletters from {}", app.config.site.name);
+            return app
+                .mailer
+                .send_text(&subscriber.email, &subject, text)
+                .await;
+        }
+        SubscriberState::Unsubscribed => return Ok(()),
     }
     let token = new_token();
     let expires = Timestamp::now().checked_add((LINK_DAYS * 24).hours())?;

@@ -1,22 +1,22 @@
-//! Mail: sending over SMTP (lettre, pooled connections), newsletter
+//! Mail: sending over SMTP (pooled connections, see [`smtp`]), newsletter
 //! composition and the sender that works through an issue's deliveries.
 
 pub mod compose;
 pub mod confirm;
 pub mod digest;
 pub mod sender;
+pub mod smtp;
 
 use anyhow::Context;
 use lettre::{
-    AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+    Message,
     message::{Mailbox, header::ContentType},
-    transport::smtp::PoolConfig,
 };
 
 use crate::config::{MailConfig, NewslettersConfig};
 
 pub struct Mailer {
-    transport: Option<AsyncSmtpTransport<Tokio1Executor>>,
+    pool: Option<smtp::Pool>,
     from: Mailbox,
 }
 
@@ -26,32 +26,31 @@ impl Mailer {
             .from
             .parse()
             .with_context(|| format!("mail.from {:?} is not a mailbox", config.from))?;
-        let transport = config
+        let pool = config
             .smtp_url
             .as_deref()
             .map(|url| {
-                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                    .map(|builder| {
-                        // Connections are kept and reused: a newsletter
-                        // sends thousands of messages over a few of them.
-                        builder
-                            .pool_config(PoolConfig::new().max_size(newsletters.connections))
-                            .build()
-                    })
-                    .with_context(|| {
-                        format!(
-                            "mail.smtp_url {} is not an SMTP URL",
-                            dateline_store::redact(url)
-                        )
-                    })
+                let server = smtp::Server::from_url(url).with_context(|| {
+                    format!(
+                        "mail.smtp_url {} is not an SMTP URL",
+                        dateline_store::redact(url)
+                    )
+                })?;
+                // Connections are kept and reused: a newsletter sends
+                // thousands of messages over a few of them.
+                smtp::Pool::builder(smtp::Connections(server))
+                    .max_size(newsletters.connections as usize)
+                    .runtime(deadpool::Runtime::Tokio1)
+                    .build()
+                    .context("the SMTP connection pool")
             })
             .transpose()?;
-        Ok(Self { transport, from })
+        Ok(Self { pool, from })
     }
 
     /// Whether mail can be sent at all (an SMTP server is configured).
     pub fn is_configured(&self) -> bool {
-        self.transport.is_some()
+        self.pool.is_some()
     }
 
     /// The sender of every message.
@@ -74,13 +73,17 @@ impl Mailer {
         self.send(message).await
     }
 
-    /// Sends a message made elsewhere.
+    /// Sends a message made elsewhere, over a pooled connection (one that
+    /// failed is marked broken by lettre and not reused).
     pub async fn send(&self, message: Message) -> anyhow::Result<()> {
-        let transport = self
-            .transport
+        let pool = self
+            .pool
             .as_ref()
             .context("no SMTP server is configured (mail.smtp_url)")?;
-        transport.send(message).await.context("SMTP")?;
+        let mut conn = pool.get().await.context("SMTP")?;
+        conn.send(message.envelope(), &message.formatted())
+            .await
+            .context("SMTP")?;
         Ok(())
     }
 }

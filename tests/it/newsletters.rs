@@ -331,6 +331,33 @@ async fn bad_addresses_are_refused_repeats_merge_and_the_unconfirmed_get_only_th
     );
     let summary = &store.issue_summaries(1).await.unwrap()[0];
     assert_eq!((summary.sent, summary.failed), (1, 0));
+
+    // Someone signs the confirmed address up again: its owner is mailed a
+    // link to their preferences, and nothing else changes.
+    let response = post_form(
+        &server,
+        "/newsletter",
+        encode(&[("email", "Confirmed@example.org")]),
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    eventually(Duration::from_secs(10), || async {
+        sink.messages().len() == 3
+    })
+    .await;
+    let reminder = sink
+        .messages()
+        .into_iter()
+        .map(|m| crate::mail::unfolded(&m))
+        .find(|m| m.contains("It is already subscribed"))
+        .expect("the preferences mail");
+    assert!(
+        reminder.contains(&format!("{}/newsletter/preferences/tok", server.base)),
+        "{reminder}"
+    );
+    let reader = store.subscriber_by_token("tok").await.unwrap().unwrap();
+    assert_eq!(reader.state, SubscriberState::Confirmed);
+    assert_eq!(reader.newsletters, [morning.id]);
 }
 
 /// `dateline` with `args`, its log quiet.

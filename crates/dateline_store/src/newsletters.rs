@@ -7,13 +7,19 @@
 //! skipped. A sender that dies leaves its claimed rows to be claimed again
 //! when their lease runs out; the message they carry keeps its Message-ID.
 
-use std::time::Duration;
+use std::{collections::HashMap, time::Duration};
 
 use dateline_core::{ArticleId, Email};
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::{Backend, Result, Store, StoreError, jobs::enqueue_in, read, rows::instant, write_tx};
+use crate::{
+    Backend, Result, Store, StoreError,
+    jobs::enqueue_in,
+    read,
+    rows::{instant, micros},
+    write_tx,
+};
 
 /// The job that mails a pending subscriber a confirmation link.
 pub const CONFIRM_SUBSCRIPTION_JOB: &str = "newsletter_confirm";
@@ -115,12 +121,11 @@ pub struct Subscriber {
 /// What a sign-up did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignUp {
-    /// A confirmation link is on its way (a job was queued).
-    ConfirmationQueued,
+    /// A message is on its way (a job was queued): a confirmation link, or
+    /// for an address already confirmed, a link to its preferences.
+    MailQueued,
     /// One was mailed moments ago; none more until a while has passed.
-    ConfirmationRecentlySent,
-    /// The address was already confirmed; nothing changed.
-    AlreadyConfirmed,
+    RecentlyMailed,
 }
 
 /// The figures of one newsletter, for the admin.
@@ -196,10 +201,6 @@ pub struct SubscriberExport {
     pub confirmed_at: Option<Timestamp>,
     /// Newsletter slugs, space-separated.
     pub newsletters: String,
-}
-
-fn micros(d: Duration) -> i64 {
-    d.as_micros().try_into().unwrap_or(i64::MAX)
 }
 
 const SUBSCRIBER_BY_ID: &str = "select id, email, state, token from subscribers where id = $1";
@@ -305,7 +306,7 @@ impl Store {
             values ($1, 'pending', $2, $3, $3) on conflict (email) do nothing";
         const FIND: &str =
             "select id, state, confirm_requested_at from subscribers where email = $1";
-        const REQUEST: &str = "update subscribers set state = 'pending', confirm_requested_at = $2,
+        const REQUEST: &str = "update subscribers set state = $3, confirm_requested_at = $2,
             unsubscribed_at = null, updated_at = $2 where id = $1";
         const SUBSCRIBE: &str =
             "insert into subscriptions (subscriber_id, newsletter_id, created_at)
@@ -337,25 +338,32 @@ impl Store {
                 }
             }
             let recent = requested_at.is_some_and(|r| at.saturating_sub(r) < micros(resend_after));
-            match state {
-                SubscriberState::Confirmed => SignUp::AlreadyConfirmed,
-                SubscriberState::Pending if recent => SignUp::ConfirmationRecentlySent,
-                SubscriberState::Pending | SubscriberState::Unsubscribed => {
-                    sqlx::query(REQUEST)
-                        .bind(id)
-                        .bind(at)
-                        .execute(&mut *tx)
-                        .await?;
-                    let job = crate::NewJob {
-                        kind: CONFIRM_SUBSCRIPTION_JOB,
-                        payload: serde_json::json!({ "subscriber": id }),
-                        idempotency_key: Some(format!("{CONFIRM_SUBSCRIPTION_JOB}:{id}:{at}")),
-                        run_at: now,
-                        max_attempts: 5,
-                    };
-                    enqueue_in!(tx, &job, now);
-                    SignUp::ConfirmationQueued
-                }
+            if recent {
+                SignUp::RecentlyMailed
+            } else {
+                // The job mails a pending reader a confirmation link and a
+                // confirmed one a link to their preferences.
+                let state = match state {
+                    SubscriberState::Confirmed => SubscriberState::Confirmed,
+                    SubscriberState::Pending | SubscriberState::Unsubscribed => {
+                        SubscriberState::Pending
+                    }
+                };
+                sqlx::query(REQUEST)
+                    .bind(id)
+                    .bind(at)
+                    .bind(state.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                let job = crate::NewJob {
+                    kind: CONFIRM_SUBSCRIPTION_JOB,
+                    payload: serde_json::json!({ "subscriber": id }),
+                    idempotency_key: Some(format!("{CONFIRM_SUBSCRIPTION_JOB}:{id}:{at}")),
+                    run_at: now,
+                    max_attempts: 5,
+                };
+                enqueue_in!(tx, &job, now);
+                SignUp::MailQueued
             }
         }))
     }
@@ -806,9 +814,6 @@ impl Store {
                 order by next_attempt_at, issue_id, subscriber_id limit $3
                 for update skip locked)
             returning issue_id, subscriber_id, attempts";
-        const WHO: &str = "select email, token, state from subscribers where id = $1";
-        const SECTIONS: &str = "select s.slug from subscriber_sections x
-            join sections s on s.id = x.section_id where x.subscriber_id = $1";
         let sql = match self.backend {
             Backend::Sqlite { .. } => SQLITE,
             Backend::Postgres(_) => POSTGRES,
@@ -820,36 +825,58 @@ impl Store {
             .bind(limit)
             .fetch_all(&mut *tx)
             .await?);
+        if claimed.is_empty() {
+            return Ok(Vec::new());
+        }
         claimed.sort_unstable();
-        // Read after the claim, outside the write lock.
-        Ok(read!(self, |conn| {
-            let mut out = Vec::with_capacity(claimed.len());
-            for (issue_id, subscriber_id, attempts) in claimed {
-                // Gone since the claim (a deleted account): so is the delivery.
-                let Some((email, token, state)): Option<(String, String, String)> =
-                    sqlx::query_as(WHO)
-                        .bind(subscriber_id)
-                        .fetch_optional(&mut *conn)
-                        .await?
-                else {
-                    continue;
-                };
-                let sections = sqlx::query_scalar(SECTIONS)
-                    .bind(subscriber_id)
-                    .fetch_all(&mut *conn)
-                    .await?;
-                out.push(Delivery {
+        let mut ids: Vec<i64> = claimed.iter().map(|c| c.1).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        // Read after the claim, outside the write lock: the batch's
+        // subscribers in one query and their sections in another.
+        type Who = (i64, String, String, String);
+        let (who, sections): (Vec<Who>, Vec<(i64, String)>) = read!(self, |conn| {
+            let who = among(
+                "select id, email, token, state from subscribers where id in (",
+                &ids,
+            )
+            .build_query_as()
+            .fetch_all(&mut *conn)
+            .await?;
+            let sections = among(
+                "select x.subscriber_id, s.slug from subscriber_sections x
+                    join sections s on s.id = x.section_id where x.subscriber_id in (",
+                &ids,
+            )
+            .build_query_as()
+            .fetch_all(&mut *conn)
+            .await?;
+            Ok::<_, sqlx::Error>((who, sections))
+        })?;
+        let who: HashMap<i64, (String, String, String)> = who
+            .into_iter()
+            .map(|(id, email, token, state)| (id, (email, token, state)))
+            .collect();
+        let mut chosen: HashMap<i64, Vec<String>> = HashMap::new();
+        for (subscriber_id, slug) in sections {
+            chosen.entry(subscriber_id).or_default().push(slug);
+        }
+        Ok(claimed
+            .into_iter()
+            // Gone since the claim (a deleted account): so is the delivery.
+            .filter_map(|(issue_id, subscriber_id, attempts)| {
+                let (email, token, state) = who.get(&subscriber_id)?.clone();
+                Some(Delivery {
                     issue_id,
                     subscriber_id,
                     email,
                     token,
-                    sections,
+                    sections: chosen.get(&subscriber_id).cloned().unwrap_or_default(),
                     confirmed: state == SubscriberState::Confirmed.as_str(),
                     attempts,
-                });
-            }
-            Ok::<_, sqlx::Error>(out)
-        })?)
+                })
+            })
+            .collect())
     }
 
     /// Ends a delivery. Only the claim's holder finishes it: a delivery
@@ -908,4 +935,19 @@ impl Store {
 enum SubscriberKey<'a> {
     Id(i64),
     Token(&'a str),
+}
+
+/// `head` (ending in `in (`) followed by `ids` as bound parameters and `)`.
+fn among<DB: sqlx::Database>(head: &str, ids: &[i64]) -> sqlx::QueryBuilder<DB>
+where
+    i64: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    DB::Arguments: Default,
+{
+    let mut query = sqlx::QueryBuilder::new(head);
+    let mut list = query.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    query.push(")");
+    query
 }

@@ -17,3 +17,8 @@ pub(crate) fn opt_instant(us: Option<i64>) -> Result<Option<Timestamp>> {
 pub(crate) fn dimension(v: i64) -> Result<u32> {
     u32::try_from(v).map_err(|_| StoreError::Corrupt(format!("image dimension {v}")))
 }
+
+/// A span in microseconds, as instants are stored; saturating.
+pub(crate) fn micros(d: std::time::Duration) -> i64 {
+    d.as_micros().try_into().unwrap_or(i64::MAX)
+}

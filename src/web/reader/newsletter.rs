@@ -16,7 +16,7 @@ use axum::{
     http::{HeaderMap, StatusCode},
     response::{Html, IntoResponse, Redirect, Response},
 };
-use dateline_core::Email;
+use dateline_core::{Email, Section};
 use dateline_store::{Newsletter, SignUp, Subscriber, SubscriberState};
 use serde::{Deserialize, Serialize};
 
@@ -52,13 +52,39 @@ pub struct PreferencesForm {
     section: Vec<i64>,
 }
 
+/// The template's views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+enum View {
+    /// The sign-up box's address was refused.
+    SignUp,
+    CheckInbox,
+    Confirm,
+    Preferences,
+    Unsubscribe,
+    Unsubscribed,
+    /// A token that is unknown or used up.
+    Invalid,
+}
+
+impl View {
+    fn title(self) -> &'static str {
+        match self {
+            Self::SignUp => "Newsletter sign-up",
+            Self::CheckInbox => "Check your inbox",
+            Self::Confirm => "Confirm your subscription",
+            Self::Preferences => "Your newsletters",
+            Self::Unsubscribe => "Unsubscribe",
+            Self::Unsubscribed => "You are unsubscribed",
+            Self::Invalid => "This link does not work",
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct NewsletterPage<'a> {
     chrome: Chrome,
-    /// Which of the template's views: `sign-up` (a refused address),
-    /// `check-inbox`, `confirm`, `preferences`, `unsubscribe`,
-    /// `unsubscribed`, `invalid`.
-    view: &'a str,
+    view: View,
     title: &'static str,
     token: &'a str,
     subscriber: Option<&'a Subscriber>,
@@ -77,19 +103,11 @@ struct SectionChoice {
 }
 
 impl<'a> NewsletterPage<'a> {
-    async fn new(app: &App, view: &'a str) -> Result<Self> {
+    async fn new(app: &App, view: View) -> Result<Self> {
         Ok(Self {
             chrome: Chrome::load(app).await?,
             view,
-            title: match view {
-                "sign-up" => "Newsletter sign-up",
-                "check-inbox" => "Check your inbox",
-                "confirm" => "Confirm your subscription",
-                "preferences" => "Your newsletters",
-                "unsubscribe" => "Unsubscribe",
-                "unsubscribed" => "You are unsubscribed",
-                _ => "This link does not work",
-            },
+            title: view.title(),
             token: "",
             subscriber: None,
             newsletters: Vec::new(),
@@ -148,7 +166,7 @@ pub async fn sign_up(
     let email = match Email::parse(&form.email) {
         Ok(email) => email,
         Err(_) => {
-            let mut page = NewsletterPage::new(&app, "sign-up").await?;
+            let mut page = NewsletterPage::new(&app, View::SignUp).await?;
             page.email = &form.email;
             page.error = Some(if form.email.trim().is_empty() {
                 "Please give your email address.".into()
@@ -183,7 +201,7 @@ pub async fn sign_up(
             jiff::Timestamp::now(),
         )
         .await?;
-    if outcome == SignUp::ConfirmationQueued {
+    if outcome == SignUp::MailQueued {
         app.jobs_enqueued.notify_one();
     }
     Ok(Redirect::to("/newsletter/check-inbox").into_response())
@@ -197,7 +215,7 @@ pub async fn show_check_inbox(State(app): State<AppState>, request: Request) -> 
             "/newsletter/check-inbox",
             request.headers(),
             || async {
-                let page = NewsletterPage::new(&app, "check-inbox").await?;
+                let page = NewsletterPage::new(&app, View::CheckInbox).await?;
                 render(&app, "newsletter.html", page, Vec::new())
             },
         )
@@ -210,7 +228,7 @@ pub async fn show_confirm(
     State(app): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<Response> {
-    let mut page = NewsletterPage::new(&app, "confirm").await?;
+    let mut page = NewsletterPage::new(&app, View::Confirm).await?;
     page.token = &token;
     page.respond(&app, StatusCode::OK)
 }
@@ -241,7 +259,9 @@ pub async fn show_preferences(
         return invalid_link(&app).await;
     };
     let confirmed = request.uri().query() == Some("confirmed=1");
-    preferences_page(&app, &subscriber, confirmed).await
+    let newsletters = app.store.newsletters().await?;
+    let sections = app.store.sections().await?;
+    preferences_page(&app, &subscriber, confirmed, newsletters, sections).await
 }
 
 /// `POST /newsletter/preferences/{token}`.
@@ -285,19 +305,24 @@ pub async fn save_preferences(
         .subscriber_by_token(&token)
         .await?
         .ok_or(AppError::NotFound)?;
-    preferences_page(&app, &subscriber, false).await
+    preferences_page(&app, &subscriber, false, newsletters, sections).await
 }
 
-async fn preferences_page(app: &App, subscriber: &Subscriber, confirmed: bool) -> Result<Response> {
-    let mut page = NewsletterPage::new(app, "preferences").await?;
+/// The preferences page, offering the newsletters and the top-level
+/// sections.
+async fn preferences_page(
+    app: &App,
+    subscriber: &Subscriber,
+    confirmed: bool,
+    newsletters: Vec<Newsletter>,
+    sections: Vec<Section>,
+) -> Result<Response> {
+    let mut page = NewsletterPage::new(app, View::Preferences).await?;
     page.token = &subscriber.token;
     page.subscriber = Some(subscriber);
     page.saved = confirmed;
-    page.newsletters = app.store.newsletters().await?;
-    page.sections = app
-        .store
-        .sections()
-        .await?
+    page.newsletters = newsletters;
+    page.sections = sections
         .into_iter()
         .filter(|s| s.parent_id.is_none())
         .map(|s| SectionChoice {
@@ -319,9 +344,9 @@ pub async fn show_unsubscribe(
         return invalid_link(&app).await;
     };
     let view = if subscriber.state == SubscriberState::Unsubscribed {
-        "unsubscribed"
+        View::Unsubscribed
     } else {
-        "unsubscribe"
+        View::Unsubscribe
     };
     let mut page = NewsletterPage::new(&app, view).await?;
     page.token = &token;
@@ -343,14 +368,14 @@ pub async fn unsubscribe(
         return invalid_link(&app).await;
     }
     let subscriber = app.store.subscriber_by_token(&token).await?;
-    let mut page = NewsletterPage::new(&app, "unsubscribed").await?;
+    let mut page = NewsletterPage::new(&app, View::Unsubscribed).await?;
     page.token = &token;
     page.subscriber = subscriber.as_ref();
     page.respond(&app, StatusCode::OK)
 }
 
 async fn invalid_link(app: &App) -> Result<Response> {
-    NewsletterPage::new(app, "invalid")
+    NewsletterPage::new(app, View::Invalid)
         .await?
         .respond(app, StatusCode::NOT_FOUND)
 }

@@ -50,7 +50,7 @@ pub async fn a_sign_up_is_one_subscriber_confirmed_once_and_only_confirmed_ones_
         )
         .await
         .unwrap();
-    assert_eq!(first, SignUp::ConfirmationQueued);
+    assert_eq!(first, SignUp::MailQueued);
     let again = store
         .sign_up(
             &email("reader@example.org"),
@@ -61,11 +61,7 @@ pub async fn a_sign_up_is_one_subscriber_confirmed_once_and_only_confirmed_ones_
         )
         .await
         .unwrap();
-    assert_eq!(
-        again,
-        SignUp::ConfirmationRecentlySent,
-        "merged, no second mail yet"
-    );
+    assert_eq!(again, SignUp::RecentlyMailed, "merged, no second mail yet");
     let later = now + SignedDuration::from_secs(601);
     let third = store
         .sign_up(
@@ -77,7 +73,7 @@ pub async fn a_sign_up_is_one_subscriber_confirmed_once_and_only_confirmed_ones_
         )
         .await
         .unwrap();
-    assert_eq!(third, SignUp::ConfirmationQueued);
+    assert_eq!(third, SignUp::MailQueued);
     let reader = store
         .subscriber_by_token("t-reader")
         .await
@@ -182,17 +178,22 @@ pub async fn a_sign_up_is_one_subscriber_confirmed_once_and_only_confirmed_ones_
             &[morning],
             "t-x",
             RESEND_AFTER,
-            later,
+            later + SignedDuration::from_secs(601),
         )
         .await
         .unwrap();
-    assert_eq!(again, SignUp::AlreadyConfirmed);
+    assert_eq!(
+        again,
+        SignUp::MailQueued,
+        "the owner is mailed a link to their preferences"
+    );
     let reader = store
         .subscriber_by_token("t-reader")
         .await
         .unwrap()
         .unwrap();
     assert_eq!(reader.newsletters, [alerts], "the owner's choice stands");
+    assert_eq!(reader.state, SubscriberState::Confirmed);
     store
         .set_subscriber_preferences("t-reader", &[morning], &[], now)
         .await
