@@ -22,6 +22,9 @@ pub struct App {
     pub sign_in_by_address: Throttle,
     /// Sign-in attempts per account (its lowercased address).
     pub sign_in_by_account: Throttle<String>,
+    /// Reader-account mail (links) per recipient address: three at once,
+    /// then one every five minutes, so the forms cannot flood a mailbox.
+    pub account_mail: Throttle<String>,
     pub data_dir: PathBuf,
     pub mailer: crate::mail::Mailer,
     /// Opens `/admin/setup` from anywhere while there is no admin; printed
@@ -81,6 +84,7 @@ impl App {
             feedback_throttle: Throttle::new(5, std::time::Duration::from_secs(60)),
             sign_in_by_address: Throttle::new(SIGN_INS_PER_ADDRESS, Duration::from_secs(2)),
             sign_in_by_account: Throttle::new(SIGN_INS_PER_ACCOUNT, Duration::from_secs(6)),
+            account_mail: Throttle::new(3, Duration::from_secs(300)),
             jobs_enqueued: tokio::sync::Notify::new(),
             media_jobs_enqueued: tokio::sync::Notify::new(),
             newsletter_queued: tokio::sync::Notify::new(),

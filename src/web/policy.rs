@@ -156,7 +156,8 @@ where
 
 /// Paths whose last segment is a secret (a reset or newsletter link's
 /// token): the log keeps only what comes before it.
-const SECRET_SEGMENT_AFTER: [&str; 4] = [
+const SECRET_SEGMENT_AFTER: [&str; 5] = [
+    "/account/link/",
     "/admin/password-reset/",
     "/newsletter/confirm/",
     "/newsletter/preferences/",

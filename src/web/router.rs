@@ -66,6 +66,28 @@ pub fn router(app: AppState) -> Router {
             "/newsletter/unsubscribe/{token}",
             get(reader::newsletter::show_unsubscribe).post(reader::newsletter::unsubscribe),
         )
+        .route("/account", get(reader::account::show_account))
+        .route(
+            "/account/sign-in",
+            get(reader::account::show_sign_in).post(reader::account::sign_in),
+        )
+        .route(
+            "/account/sign-up",
+            get(reader::account::show_sign_up).post(reader::account::sign_up),
+        )
+        .route(
+            "/account/reset",
+            get(reader::account::show_reset).post(reader::account::reset),
+        )
+        .route(
+            "/account/link/{token}",
+            get(reader::account::show_link).post(reader::account::use_link),
+        )
+        .route("/account/sign-out", post(reader::account::sign_out))
+        .route("/account/password", post(reader::account::change_password))
+        .route("/account/email", post(reader::account::change_email))
+        .route("/account/delete", post(reader::account::delete))
+        .route("/account/newsletters", post(reader::account::subscribe))
         .route("/static/{*path}", get(reader::assets::show_static_file))
         .route("/img/{shard}/{file}", get(reader::assets::show_rendition))
         .nest_service("/media", media)

@@ -12,6 +12,8 @@ async fn reader_pages(server: &TestServer) -> Vec<String> {
     vec![
         "/".to_owned(),
         "/newsletter/check-inbox".to_owned(),
+        "/account/sign-in".to_owned(),
+        "/account/sign-up".to_owned(),
         format!("/newsletter/preferences/{token}"),
         format!("/newsletter/unsubscribe/{token}"),
         "/news".to_owned(),

@@ -35,6 +35,9 @@ async fn home_section_article_tag_topic_author_and_footer_pages_are_valid_html()
             "/newsletter/confirm/a-link-token",
             &preferences,
             &unsubscribe,
+            "/account/sign-in",
+            "/account/sign-up",
+            "/account/reset",
             "/admin/sign-in",
             "/admin/password-reset",
             "/admin/setup",
@@ -170,5 +173,15 @@ async fn dir_of_pages(server: &TestServer, paths: &[&str]) -> tempfile::TempDir 
     assert_eq!(refused.status(), 422);
     let refused = refused.text().await.unwrap();
     std::fs::write(dir.path().join("sign-up-refused.html"), refused).unwrap();
+    // A reader's own account page, and a spent link's.
+    let session = crate::support::reader_session(server, "reader@example.org").await;
+    let account = crate::admin::get_with(server, "/account", &session).await;
+    assert_eq!(account.status(), 200);
+    let account = account.text().await.unwrap();
+    std::fs::write(dir.path().join("account.html"), account).unwrap();
+    let spent = server.get("/account/link/spent").await;
+    assert_eq!(spent.status(), 410);
+    let spent = spent.text().await.unwrap();
+    std::fs::write(dir.path().join("account-link-spent.html"), spent).unwrap();
     dir
 }

@@ -1,5 +1,6 @@
 //! Integration tests: the real server on a random port, the real binary.
 
+mod accounts;
 mod admin;
 mod browser;
 mod cache;

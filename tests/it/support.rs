@@ -271,3 +271,46 @@ pub async fn subscriber(server: &TestServer, email: &str) -> String {
         .unwrap();
     token
 }
+
+/// A verified reader account for `email`, signed in: its session cookie
+/// (`name=value`).
+pub async fn reader_session(server: &TestServer, email: &str) -> String {
+    use dateline::accounts::{new_token, token_hash};
+    use dateline_store::{LinkPurpose, NewReaderLink, ReaderSignUp};
+    let store = &server.app.store;
+    let now = jiff::Timestamp::now();
+    let id = match store
+        .sign_up_reader(&dateline_core::Email::parse(email).unwrap(), now)
+        .await
+        .unwrap()
+    {
+        ReaderSignUp::Created(id) | ReaderSignUp::Exists { id, .. } => id,
+    };
+    let link = token_hash(&new_token());
+    let expires_at = now + jiff::SignedDuration::from_hours(1);
+    store
+        .add_reader_link(
+            &NewReaderLink {
+                token_hash: &link,
+                reader_id: id,
+                purpose: LinkPurpose::Verify,
+                new_email: None,
+                password_hash: None,
+                expires_at,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    store
+        .use_reader_link(&link, LinkPurpose::Verify, None, now)
+        .await
+        .unwrap()
+        .unwrap();
+    let token = new_token();
+    store
+        .create_reader_session(&token_hash(&token), id, &new_token(), expires_at, now)
+        .await
+        .unwrap();
+    format!("dateline_reader={token}")
+}

@@ -16,6 +16,7 @@ pub mod jobs;
 mod media;
 mod newsletters;
 mod pages;
+mod readers;
 mod rows;
 mod staff;
 mod taxonomy;
@@ -39,6 +40,7 @@ pub use newsletters::{
     NewsletterKind, Outcome, SignUp, Subscriber, SubscriberCounts, SubscriberExport,
     SubscriberState,
 };
+pub use readers::{LinkPurpose, NewReaderLink, Reader, ReaderLink, ReaderSession, ReaderSignUp};
 pub use staff::{Credentials, NewSession, NewUser, Session, User};
 pub use taxonomy::{Direction, PageSource, TaxonomyEntry, TopicItem};
 

@@ -1,5 +1,6 @@
 //! The public site: what readers and search engines see.
 
+pub mod account;
 pub mod article;
 pub mod assets;
 pub mod errors;

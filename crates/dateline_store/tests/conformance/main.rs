@@ -11,6 +11,7 @@ mod fixtures;
 mod jobs;
 mod media;
 mod newsletters;
+mod readers;
 mod staff;
 mod taxonomy;
 
@@ -38,6 +39,7 @@ macro_rules! conformance {
 }
 
 conformance!(
+    readers::a_reader_link_is_used_once_and_verifies_moves_or_deletes_the_account_whole,
     media::an_upload_is_kept_once_with_one_renditions_job_and_found_by_its_words,
     taxonomy::details_are_saved_with_the_text_in_one_revision_and_refused_whole,
     taxonomy::sections_nest_one_level_and_share_addresses_with_pages,
