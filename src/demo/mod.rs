@@ -79,7 +79,7 @@ pub async fn seed(store: &Store, media_dir: &Path, now: Timestamp) -> anyhow::Re
 
 /// A morning digest of every section and breaking-news alerts.
 async fn seed_newsletters(store: &Store, now: Timestamp) -> anyhow::Result<()> {
-    use dateline_store::{NewNewsletter, NewsletterKind};
+    use dateline_store::{NewNewsletter, NewsletterKind, NewsletterTemplate};
     for new in [
         NewNewsletter {
             slug: "morning-briefing".into(),
@@ -89,6 +89,7 @@ async fn seed_newsletters(store: &Store, now: Timestamp) -> anyhow::Result<()> {
             send_time: Some("07:00".into()),
             max_stories: 10,
             by_default: true,
+            template: NewsletterTemplate::Standard,
             section_ids: Vec::new(),
         },
         NewNewsletter {
@@ -99,6 +100,7 @@ async fn seed_newsletters(store: &Store, now: Timestamp) -> anyhow::Result<()> {
             send_time: None,
             max_stories: 1,
             by_default: true,
+            template: NewsletterTemplate::Headlines,
             section_ids: Vec::new(),
         },
     ] {

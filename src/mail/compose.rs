@@ -1,7 +1,8 @@
 //! Newsletter messages: an issue, made for one subscriber.
 //!
 //! Each message has an HTML part and a plain-text part from the theme's
-//! `mail/issue.html` and `mail/issue.txt`, pictures with their alt text that
+//! templates of the newsletter's look (`mail/issue.html` and
+//! `mail/issue.txt` for the standard one), pictures with their alt text that
 //! the text still makes sense without, links back to the site, and the
 //! headers mailbox providers ask of bulk mail: `List-Unsubscribe` (https and
 //! mailto) with `List-Unsubscribe-Post` for one-click unsubscribing (RFC
@@ -111,8 +112,9 @@ pub fn issue_message(
         preferences_url: format!("{base}/newsletter/preferences/{}", delivery.token),
         unsubscribe_url: unsubscribe_url(base, &delivery.token),
     };
-    let html = app.templates.render("mail/issue.html", &context)?;
-    let text = app.templates.render("mail/issue.txt", &context)?;
+    let stem = content.newsletter.template.file_stem();
+    let html = app.templates.render(&format!("{stem}.html"), &context)?;
+    let text = app.templates.render(&format!("{stem}.txt"), &context)?;
     let from = app.mailer.from();
     let to = delivery.email.parse().with_context(|| {
         format!(

@@ -530,3 +530,87 @@ async fn a_digest_is_made_once_a_day_at_its_time_in_the_site_zone_and_not_hours_
         "a late node catches up"
     );
 }
+
+#[tokio::test]
+async fn an_editor_sends_a_breaking_alert_once_in_its_newsletters_look() {
+    if !validators_available() {
+        return;
+    }
+    let sink = SmtpSink::start().await;
+    let server = server_with(&sink).await;
+    let store = &server.app.store;
+    let breaking = store
+        .newsletters()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|n| n.slug == "breaking-news")
+        .unwrap();
+    assert_eq!(
+        breaking.template,
+        dateline_store::NewsletterTemplate::Headlines
+    );
+    store
+        .import_subscribers(
+            &[(
+                dateline_core::Email::parse("alerts@example.org").unwrap(),
+                "alerts-token".into(),
+            )],
+            &[breaking.id],
+            jiff::Timestamp::now(),
+        )
+        .await
+        .unwrap();
+    let editor = crate::newsroom::session(&server, Role::Editor).await;
+    publish(
+        &server,
+        editor.user.unwrap(),
+        "news",
+        "Bridge reopens after the flood",
+    )
+    .await;
+    let article = store
+        .desk_articles(&Default::default(), 1)
+        .await
+        .unwrap()
+        .remove(0)
+        .id;
+    let alert = || async {
+        crate::admin::post(
+            &server,
+            &format!("/admin/articles/{article}/alert"),
+            &editor.cookie,
+            encode(&[("csrf", &editor.csrf)]),
+        )
+        .await
+    };
+    let sent = alert().await;
+    assert_eq!(sent.status(), 200);
+    assert!(
+        sent.text()
+            .await
+            .unwrap()
+            .contains("on its way to 1 subscribers")
+    );
+    eventually(Duration::from_secs(10), || async {
+        store.unfinished_deliveries().await.unwrap() == 0 && sink.messages().len() == 1
+    })
+    .await;
+    let message = &inspect(&sink)[0];
+    assert!(message.defects.is_empty(), "{:?}", message.defects);
+    assert_eq!(message.to.as_deref(), Some("alerts@example.org"));
+    let html = message.html.as_deref().unwrap();
+    assert!(html.contains("Bridge reopens after the flood"), "{html}");
+    assert!(html.contains("Breaking news"));
+    assert!(!html.contains("<img"), "the headlines look has no pictures");
+    assert!(message.list_unsubscribe.is_some());
+
+    let again = alert().await;
+    assert_eq!(again.status(), 200);
+    assert!(again.text().await.unwrap().contains("already sent"));
+    assert_eq!(
+        store.issue_summaries(10).await.unwrap().len(),
+        1,
+        "one issue per article"
+    );
+}

@@ -561,6 +561,7 @@ async fn cases(server: &TestServer, t: Targets, who: Option<Role>) -> Vec<Case> 
                 ("kind", "digest".into()),
                 ("send_time", "09:30".into()),
                 ("max_stories", "8".into()),
+                ("template", "headlines".into()),
             ],
             allowed: AdminOnly,
         },

@@ -37,8 +37,8 @@ pub use jobs::{Job, JobId, Lane, NewJob};
 pub use media::{LibraryItem, MediaFilter, NewUpload, RENDITIONS_JOB, UploadSource};
 pub use newsletters::{
     CONFIRM_SUBSCRIPTION_JOB, Delivery, Issue, IssueSummary, NewNewsletter, Newsletter,
-    NewsletterKind, Outcome, SignUp, Subscriber, SubscriberCounts, SubscriberExport,
-    SubscriberState,
+    NewsletterKind, NewsletterTemplate, Outcome, SignUp, Subscriber, SubscriberCounts,
+    SubscriberExport, SubscriberState,
 };
 pub use readers::{LinkPurpose, NewReaderLink, Reader, ReaderLink, ReaderSession, ReaderSignUp};
 pub use staff::{Credentials, NewSession, NewUser, Session, User};

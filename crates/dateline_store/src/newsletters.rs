@@ -50,6 +50,48 @@ impl NewsletterKind {
     }
 }
 
+/// How a newsletter's messages look: each is a pair of theme templates,
+/// `mail/<name>.html` and `mail/<name>.txt`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NewsletterTemplate {
+    /// Pictures, standfirsts and headlines (`mail/issue.*`).
+    Standard,
+    /// Headlines and sections only (`mail/issue-headlines.*`).
+    Headlines,
+}
+
+impl NewsletterTemplate {
+    pub const ALL: [Self; 2] = [Self::Standard, Self::Headlines];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Standard => "standard",
+            Self::Headlines => "headlines",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// The theme's templates, without their extension.
+    pub fn file_stem(self) -> &'static str {
+        match self {
+            Self::Standard => "mail/issue",
+            Self::Headlines => "mail/issue-headlines",
+        }
+    }
+
+    /// What the admin offers it as.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Standard => "Standard: pictures, standfirsts and headlines",
+            Self::Headlines => "Headlines only",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Newsletter {
     pub id: i64,
@@ -61,6 +103,7 @@ pub struct Newsletter {
     pub send_time: Option<String>,
     pub max_stories: i64,
     pub by_default: bool,
+    pub template: NewsletterTemplate,
     /// The section slugs it draws from; empty means every section.
     pub sections: Vec<String>,
 }
@@ -75,6 +118,7 @@ pub struct NewNewsletter {
     pub send_time: Option<String>,
     pub max_stories: i64,
     pub by_default: bool,
+    pub template: NewsletterTemplate,
     pub section_ids: Vec<i64>,
 }
 
@@ -211,7 +255,7 @@ impl Store {
     /// Every newsletter, in the order the admin set.
     pub async fn newsletters(&self) -> Result<Vec<Newsletter>> {
         const SQL: &str =
-            "select id, slug, name, description, kind, send_time, max_stories, by_default
+            "select id, slug, name, description, kind, send_time, max_stories, by_default, template
             from newsletters order by position, id";
         const SECTIONS: &str = "select n.newsletter_id, s.slug from newsletter_sections n
             join sections s on s.id = n.section_id order by s.position, s.id";
@@ -224,6 +268,7 @@ impl Store {
             Option<String>,
             i64,
             bool,
+            String,
         );
         let (rows, sections): (Vec<Row>, Vec<(i64, String)>) = read!(self, |conn| {
             let rows = sqlx::query_as(SQL).fetch_all(&mut *conn).await?;
@@ -232,7 +277,17 @@ impl Store {
         })?;
         rows.into_iter()
             .map(
-                |(id, slug, name, description, kind, send_time, max_stories, by_default)| {
+                |(
+                    id,
+                    slug,
+                    name,
+                    description,
+                    kind,
+                    send_time,
+                    max_stories,
+                    by_default,
+                    template,
+                )| {
                     Ok(Newsletter {
                         id,
                         slug,
@@ -242,6 +297,9 @@ impl Store {
                         send_time,
                         max_stories,
                         by_default,
+                        template: NewsletterTemplate::parse(&template).ok_or_else(|| {
+                            StoreError::Corrupt(format!("newsletter template {template:?}"))
+                        })?,
                         sections: sections
                             .iter()
                             .filter(|(n, _)| *n == id)
@@ -256,11 +314,13 @@ impl Store {
     /// Creates the newsletter `new.slug`, or redefines it; its id.
     pub async fn save_newsletter(&self, new: &NewNewsletter, now: Timestamp) -> Result<i64> {
         const UPSERT: &str = "insert into newsletters
-                (slug, name, description, kind, send_time, max_stories, by_default, position, created_at, updated_at)
-            values ($1, $2, $3, $4, $5, $6, $7, (select count(*) from newsletters), $8, $8)
+                (slug, name, description, kind, send_time, max_stories, by_default, template,
+                 position, created_at, updated_at)
+            values ($1, $2, $3, $4, $5, $6, $7, $9, (select count(*) from newsletters), $8, $8)
             on conflict (slug) do update set name = excluded.name, description = excluded.description,
                 kind = excluded.kind, send_time = excluded.send_time, max_stories = excluded.max_stories,
-                by_default = excluded.by_default, updated_at = excluded.updated_at
+                by_default = excluded.by_default, template = excluded.template,
+                updated_at = excluded.updated_at
             returning id";
         const CLEAR: &str = "delete from newsletter_sections where newsletter_id = $1";
         const ADD: &str =
@@ -275,6 +335,7 @@ impl Store {
                 .bind(new.max_stories)
                 .bind(new.by_default)
                 .bind(now.as_microsecond())
+                .bind(new.template.as_str())
                 .fetch_one(&mut *tx)
                 .await?;
             sqlx::query(CLEAR).bind(id).execute(&mut *tx).await?;

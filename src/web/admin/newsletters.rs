@@ -8,7 +8,9 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use dateline_core::{Action, ArticleId, Invalid, Slug, Text};
-use dateline_store::{IssueSummary, NewNewsletter, Newsletter, NewsletterKind, SubscriberCounts};
+use dateline_store::{
+    IssueSummary, NewNewsletter, Newsletter, NewsletterKind, NewsletterTemplate, SubscriberCounts,
+};
 use serde::{Deserialize, Serialize};
 
 use super::session::{AdminForm, Staff, StaffView, admin_page, private, see_other};
@@ -27,10 +29,17 @@ struct NewslettersPage {
     newsletters: Vec<Row>,
     issues: Vec<IssueSummary>,
     sections: Vec<dateline_core::Section>,
+    templates: Vec<TemplateChoice>,
     can_define: bool,
     can_export: bool,
     notice: Option<String>,
     errors: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct TemplateChoice {
+    name: &'static str,
+    label: &'static str,
 }
 
 #[derive(Serialize)]
@@ -72,6 +81,13 @@ async fn page(
         newsletters,
         issues: app.store.issue_summaries(ISSUES_SHOWN).await?,
         sections: app.store.sections().await?,
+        templates: NewsletterTemplate::ALL
+            .into_iter()
+            .map(|t| TemplateChoice {
+                name: t.as_str(),
+                label: t.label(),
+            })
+            .collect(),
         can_define: staff.allows(Action::ManageSite),
         can_export: staff.allows(Action::ExportSubscribers),
         notice,
@@ -96,6 +112,8 @@ pub struct NewsletterForm {
     max_stories: String,
     #[serde(default)]
     by_default: Option<String>,
+    #[serde(default)]
+    template: String,
     #[serde(default)]
     section: Vec<i64>,
 }
@@ -182,6 +200,10 @@ fn checked(
             0
         }
     };
+    let template = NewsletterTemplate::parse(&form.template).or_else(|| {
+        errors.push(Invalid::new("template", "must be one of the looks offered"));
+        None
+    });
     if let Some(unknown) = form
         .section
         .iter()
@@ -192,8 +214,8 @@ fn checked(
             format!("{unknown} is not a section"),
         ));
     }
-    match (slug, name, kind, errors.is_empty()) {
-        (Some(slug), Some(name), Some(kind), true) => Ok(NewNewsletter {
+    match (slug, name, kind, template, errors.is_empty()) {
+        (Some(slug), Some(name), Some(kind), Some(template), true) => Ok(NewNewsletter {
             slug: slug.as_str().to_owned(),
             name: name.as_str().to_owned(),
             description: description.to_owned(),
@@ -201,6 +223,7 @@ fn checked(
             send_time,
             max_stories,
             by_default: form.by_default.is_some(),
+            template,
             section_ids: form.section.clone(),
         }),
         _ => Err(errors),

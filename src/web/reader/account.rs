@@ -842,14 +842,7 @@ pub async fn subscribe(
     State(app): State<AppState>,
     ReaderForm { signed_in, .. }: ReaderForm<Nothing>,
 ) -> Result<Response> {
-    let offered: Vec<i64> = app
-        .store
-        .newsletters()
-        .await?
-        .into_iter()
-        .filter(|n| n.by_default)
-        .map(|n| n.id)
-        .collect();
+    let offered = super::newsletter::offered_by_default(&app).await?;
     let token = app
         .store
         .subscribe_reader(

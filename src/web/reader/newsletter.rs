@@ -183,14 +183,7 @@ pub async fn sign_up(
             "Newsletters cannot be sent from this site yet. Please try again later.",
         ));
     }
-    let offered: Vec<i64> = app
-        .store
-        .newsletters()
-        .await?
-        .into_iter()
-        .filter(|n| n.by_default)
-        .map(|n| n.id)
-        .collect();
+    let offered = offered_by_default(&app).await?;
     let outcome = app
         .store
         .sign_up(
@@ -205,6 +198,18 @@ pub async fn sign_up(
         app.jobs_enqueued.notify_one();
     }
     Ok(Redirect::to("/newsletter/check-inbox").into_response())
+}
+
+/// The newsletters a sign-up gets unless its reader chooses otherwise.
+pub async fn offered_by_default(app: &App) -> Result<Vec<i64>> {
+    Ok(app
+        .store
+        .newsletters()
+        .await?
+        .into_iter()
+        .filter(|n| n.by_default)
+        .map(|n| n.id)
+        .collect())
 }
 
 /// `GET /newsletter/check-inbox`, where every sign-up lands.

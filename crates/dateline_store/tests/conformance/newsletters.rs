@@ -1,7 +1,9 @@
 use std::time::Duration;
 
 use dateline_core::{ArticleId, Email};
-use dateline_store::{NewNewsletter, NewsletterKind, Outcome, SignUp, Store, SubscriberState};
+use dateline_store::{
+    NewNewsletter, NewsletterKind, NewsletterTemplate, Outcome, SignUp, Store, SubscriberState,
+};
 use jiff::SignedDuration;
 
 use crate::fixtures::{at, section};
@@ -24,6 +26,7 @@ async fn digest(store: &Store, sections: Vec<i64>) -> i64 {
                 send_time: Some("07:00".into()),
                 max_stories: 10,
                 by_default: true,
+                template: NewsletterTemplate::Standard,
                 section_ids: sections,
             },
             at("2026-11-01T00:00:00Z"),
@@ -160,6 +163,7 @@ pub async fn a_sign_up_is_one_subscriber_confirmed_once_and_only_confirmed_ones_
                 send_time: None,
                 max_stories: 1,
                 by_default: true,
+                template: NewsletterTemplate::Standard,
                 section_ids: Vec::new(),
             },
             now,
