@@ -261,42 +261,35 @@ impl Store {
             let Some((id, new_email, chosen_hash)) = spent else {
                 return Ok(None);
             };
-            match purpose {
-                LinkPurpose::SignIn => {}
-                LinkPurpose::Verify => {
-                    if let Some(hash) = &chosen_hash {
-                        sqlx::query(PASSWORD)
-                            .bind(id)
-                            .bind(hash)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                }
-                LinkPurpose::Reset => {
-                    let hash = new_password_hash.ok_or_else(|| {
-                        StoreError::Corrupt("a reset link used without a password".into())
-                    })?;
-                    sqlx::query(PASSWORD)
-                        .bind(id)
-                        .bind(hash)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                LinkPurpose::Email => {
-                    let new_email = new_email.ok_or_else(|| {
-                        StoreError::Corrupt("an address link without its address".into())
-                    })?;
-                    sqlx::query(EMAIL)
-                        .bind(id)
-                        .bind(&new_email)
-                        .execute(&mut *tx)
-                        .await?;
-                    sqlx::query(SUBSCRIBER_EMAIL)
-                        .bind(id)
-                        .bind(&new_email)
-                        .execute(&mut *tx)
-                        .await?;
-                }
+            // The password a verification link carries, or a reset's new one.
+            let password = match purpose {
+                LinkPurpose::Verify => chosen_hash.as_deref(),
+                LinkPurpose::Reset => Some(new_password_hash.ok_or_else(|| {
+                    StoreError::Corrupt("a reset link used without a password".into())
+                })?),
+                LinkPurpose::SignIn | LinkPurpose::Email => None,
+            };
+            if let Some(hash) = password {
+                sqlx::query(PASSWORD)
+                    .bind(id)
+                    .bind(hash)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            if purpose == LinkPurpose::Email {
+                let new_email = new_email.ok_or_else(|| {
+                    StoreError::Corrupt("an address link without its address".into())
+                })?;
+                sqlx::query(EMAIL)
+                    .bind(id)
+                    .bind(&new_email)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(SUBSCRIBER_EMAIL)
+                    .bind(id)
+                    .bind(&new_email)
+                    .execute(&mut *tx)
+                    .await?;
             }
             if matches!(purpose, LinkPurpose::Reset | LinkPurpose::Email) {
                 sqlx::query(END_SESSIONS).bind(id).execute(&mut *tx).await?;
@@ -447,7 +440,7 @@ impl Store {
             returning token";
         const TAKE_OVER: &str = "update subscribers set reader_id = $2, state = 'confirmed',
             confirmed_at = coalesce(confirmed_at, $3), unsubscribed_at = null, updated_at = $3
-            where email = $1 returning id, token";
+            where email = $1 returning token";
         const SUBSCRIBE: &str =
             "insert into subscriptions (subscriber_id, newsletter_id, created_at)
             select id, $2, $3 from subscribers where token = $1 on conflict do nothing";
@@ -468,7 +461,7 @@ impl Store {
             let (token, fresh) = match created {
                 Some(token) => (token, true),
                 None => {
-                    let (_, token): (i64, String) = sqlx::query_as(TAKE_OVER)
+                    let token: String = sqlx::query_scalar(TAKE_OVER)
                         .bind(&email)
                         .bind(id)
                         .bind(at)
