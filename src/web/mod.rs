@@ -14,6 +14,7 @@ pub(crate) mod time;
 use std::net::SocketAddr;
 
 use anyhow::Context;
+use axum::serve::ListenerExt;
 pub use error::{AppError, ErrorPage, Result};
 pub use router::router;
 use tokio::net::TcpListener;
@@ -38,6 +39,13 @@ pub async fn serve(app: AppState, listener: TcpListener) -> anyhow::Result<()> {
     let digests = crate::mail::digest::spawn_scheduler(app.clone());
     let router = router(app);
     let router = router.into_make_service_with_connect_info::<SocketAddr>();
+    // Nagle's algorithm would hold back the last segment of a page larger
+    // than one packet until the client acknowledged the others.
+    let listener = listener.tap_io(|stream| {
+        if let Err(e) = stream.set_nodelay(true) {
+            tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+        }
+    });
     let served = axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())
         .await
