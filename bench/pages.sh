@@ -11,6 +11,7 @@
 # req/s, p50, p99, the ratio to nginx, and each Dateline's peak RSS.
 #
 #   BENCH_DURATION=20s  BENCH_CONNECTIONS=64  BENCH_THREADS=2  BENCH_DATA=DIR (reuse a prepared directory)
+#   BENCH_BIN=PATH (measure this dateline binary instead of building one)
 # Needs: nginx and wrk (Debian packages nginx-light, wrk; installed if missing), sqlite3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,8 +27,12 @@ port_cached=18101 port_uncached=18102 port_nginx=18103
 for tool in nginx wrk sqlite3; do
   command -v "$tool" >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk sqlite3 >/dev/null; break; }
 done
-cargo build --release --quiet
-bin=$PWD/target/release/dateline
+if [ -n "${BENCH_BIN:-}" ]; then
+  bin=$BENCH_BIN
+else
+  cargo build --release --quiet
+  bin=$PWD/target/release/dateline
+fi
 
 if [ ! -f "$data/dateline.db" ]; then
   echo "preparing $data with the demo site and $n synthetic articles"

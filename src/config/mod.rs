@@ -28,6 +28,7 @@ pub struct Config {
     pub media: MediaConfig,
     pub feeds: FeedsConfig,
     pub newsletters: NewslettersConfig,
+    pub api: ApiConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -85,6 +86,22 @@ impl Default for ServerConfig {
 pub struct DatabaseConfig {
     /// `postgres://…` or `sqlite://PATH`; unset means `dateline.db` in the data directory.
     pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ApiConfig {
+    /// Origins whose pages may read the API from a browser; `*` means any
+    /// (the content API is public).
+    pub cors_origins: Vec<String>,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        Self {
+            cors_origins: vec!["*".to_owned()],
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -1,6 +1,7 @@
 //! The HTTP side: routes, handlers, templates, errors.
 
 pub mod admin;
+pub mod api;
 pub mod cache;
 mod csrf;
 mod error;

@@ -7,7 +7,7 @@ use axum::{
 };
 use tower_http::services::ServeDir;
 
-use super::{admin, policy::SitePolicyLayer, reader};
+use super::{admin, api, policy::SitePolicyLayer, reader};
 use crate::app::AppState;
 
 pub fn router(app: AppState) -> Router {
@@ -94,7 +94,9 @@ pub fn router(app: AppState) -> Router {
         .fallback(reader::errors::show_not_found);
     let operators = Router::new().route("/healthz", get(reader::health::check_health));
 
+    let (api, _) = api::routes(&app.config.api.cors_origins);
     Router::new()
+        .merge(api)
         .merge(reader)
         .merge(operators)
         .merge(admin::routes(

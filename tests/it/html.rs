@@ -27,6 +27,7 @@ async fn home_section_article_tag_topic_author_and_footer_pages_are_valid_html()
             "/author/neha-iyer",
             "/feedback",
             "/feedback/thanks",
+            "/api/docs",
             "/search",
             "/search?q=monsoon",
             "/search?q=monsoun&section=news",

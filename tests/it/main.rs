@@ -2,6 +2,7 @@
 
 mod accounts;
 mod admin;
+mod api;
 mod browser;
 mod cache;
 mod catalog;

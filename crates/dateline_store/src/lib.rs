@@ -24,9 +24,9 @@ mod taxonomy;
 pub mod testing;
 
 pub use articles::{
-    ArticleLinks, ArticleList, ArticleText, AuditEntry, Autosave, DeskEntry, DeskFilter, Editorial,
-    HITS_PER_TRIP, IndexDocument, PUBLISH_SCHEDULED_JOB, Relation, Revision, SearchHit,
-    SitemapEntry,
+    ArticleFilter, ArticleLinks, ArticleList, ArticleText, AuditEntry, Autosave, DeskEntry,
+    DeskFilter, Editorial, HITS_PER_TRIP, IndexDocument, PUBLISH_SCHEDULED_JOB, Relation, Revision,
+    SearchHit, SitemapEntry,
 };
 pub use catalog::MediaItem;
 pub use changes::{Change, ChangeKind, Entity};

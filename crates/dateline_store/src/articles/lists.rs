@@ -153,6 +153,92 @@ impl Store {
     }
 }
 
+/// Which published articles an API client asks for, newest first; every
+/// field narrows the list. Names are slugs: an unknown one matches nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArticleFilter {
+    pub section: Option<String>,
+    pub tag: Option<String>,
+    pub topic: Option<String>,
+    pub author: Option<String>,
+    pub source: Option<String>,
+    /// Published at or after.
+    pub since: Option<jiff::Timestamp>,
+    /// Only articles after this one in the list's order (a cursor): its
+    /// first publication and id.
+    pub after: Option<(jiff::Timestamp, ArticleId)>,
+}
+
+impl Store {
+    /// Up to `limit` published articles that pass `filter`, newest first.
+    ///
+    /// The statement is built for the filters given, so that each
+    /// combination gets a plan of its own (the store's SQLite plans do not
+    /// look at bound values) and the position is found in an index.
+    pub async fn filtered_articles(
+        &self,
+        filter: &ArticleFilter,
+        limit: i64,
+    ) -> Result<Vec<ArticleCard>> {
+        let rows: Vec<CardRow> = read!(self, |conn| {
+            let mut q =
+                sqlx::QueryBuilder::new(concat!(card_head!(""), "select x.id from articles x"));
+            let joins = [
+                (
+                    &filter.tag,
+                    " join article_tags jt on jt.article_id = x.id and jt.tag_id = (select id from tags where slug = ",
+                ),
+                (
+                    &filter.topic,
+                    " join article_topics jp on jp.article_id = x.id and jp.topic_id = (select id from topics where slug = ",
+                ),
+                (
+                    &filter.author,
+                    " join article_authors ja on ja.article_id = x.id and ja.person_id = (select id from people where slug = ",
+                ),
+            ];
+            for (slug, join) in joins {
+                if let Some(slug) = slug {
+                    q.push(join).push_bind(slug.as_str()).push(")");
+                }
+            }
+            q.push(" where x.status = 'published'");
+            if let Some(slug) = &filter.section {
+                q.push(" and x.section_id = (select id from sections where slug = ")
+                    .push_bind(slug.as_str())
+                    .push(")");
+            }
+            if let Some(slug) = &filter.source {
+                q.push(" and x.source_id = (select id from sources where slug = ")
+                    .push_bind(slug.as_str())
+                    .push(")");
+            }
+            if let Some(since) = filter.since {
+                q.push(" and x.first_published_at >= ")
+                    .push_bind(since.as_microsecond());
+            }
+            if let Some((at, id)) = filter.after {
+                let at = at.as_microsecond();
+                q.push(" and (x.first_published_at < ")
+                    .push_bind(at)
+                    .push(" or (x.first_published_at = ")
+                    .push_bind(at)
+                    .push(" and x.id < ")
+                    .push_bind(id.0)
+                    .push("))");
+            }
+            q.push(" order by x.first_published_at desc, x.id desc limit ")
+                .push_bind(limit)
+                .push(concat!(
+                    card_tail!(),
+                    "a.first_published_at desc, a.id desc"
+                ));
+            q.build_query_as().fetch_all(&mut *conn).await
+        })?;
+        rows.into_iter().map(ArticleCard::try_from).collect()
+    }
+}
+
 /// An article in the newsroom's list, in any status.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DeskEntry {

@@ -19,21 +19,32 @@ macro_rules! card_query {
         card_query!($ids, $order, "")
     };
     ($ids:literal, $order:literal, $extra:literal) => {
+        concat!(card_head!($extra), $ids, card_tail!(), $order)
+    };
+}
+
+/// A card statement's text before its ids; `$extra` names more columns of `page`.
+macro_rules! card_head {
+    ($extra:literal) => {
         concat!(
             "select a.id, a.slug, s.slug as section_slug, s.name as section_name, a.headline, a.standfirst,
                 src.name as source_name, a.first_published_at, ",
             $extra,
             image_columns!(),
-            " from (",
-            $ids,
-            ") page
+            " from ("
+        )
+    };
+}
+
+/// A card statement's text after its ids, up to its `order by` terms.
+macro_rules! card_tail {
+    () => {
+        ") page
             join articles a on a.id = page.id
             join sections s on s.id = a.section_id
             left join sources src on src.id = a.source_id
             left join media m on m.id = a.lead_media_id
-            order by ",
-            $order
-        )
+            order by "
     };
 }
 
@@ -52,7 +63,7 @@ pub(crate) use details::APPEND_TO_TOPIC;
 pub(crate) use editorial::INSERT_REVISION;
 pub use editorial::{AuditEntry, Editorial, PUBLISH_SCHEDULED_JOB, Revision};
 pub(crate) use lists::contains_pattern;
-pub use lists::{ArticleList, DeskEntry, DeskFilter};
+pub use lists::{ArticleFilter, ArticleList, DeskEntry, DeskFilter};
 pub use read::ArticleLinks;
 pub(crate) use read::ImageColumns;
 pub use related::Relation;

@@ -1,5 +1,5 @@
 use dateline_core::{ArticleStatus, Body, CorrectionKind, NewPage, NewSection};
-use dateline_store::{ArticleList, ChangeKind, Entity, Store, StoreError};
+use dateline_store::{ArticleFilter, ArticleList, ChangeKind, Entity, Store, StoreError};
 
 use crate::fixtures::{article, at, newsroom, section, slug, text};
 
@@ -251,6 +251,101 @@ pub async fn lists_are_newest_first_and_paginate(store: &Store) {
         5
     );
     assert!(first[0].image.is_some());
+}
+
+pub async fn api_lists_narrow_by_every_filter_and_resume_after_a_cursor(store: &Store) {
+    let room = newsroom(store).await;
+    let sports = section(store, "sports", 2).await;
+    let hour = |i| at("2026-11-05T00:00:00Z") + jiff::SignedDuration::from_hours(i);
+    let mut batch: Vec<_> = (0..4)
+        .map(|i| (article(&room, &format!("Story number {i}")), hour(i)))
+        .collect();
+    let mut elsewhere = article(&room, "Elsewhere");
+    elsewhere.section = sports;
+    elsewhere.source = None;
+    elsewhere.tags.clear();
+    elsewhere.topics.clear();
+    batch.push((elsewhere, hour(10)));
+    store
+        .import_published_articles(&batch, hour(11))
+        .await
+        .unwrap();
+    let heads = |filter: ArticleFilter, limit| async move {
+        let cards = store.filtered_articles(&filter, limit).await.unwrap();
+        let heads: Vec<String> = cards.iter().map(|c| c.headline.clone()).collect();
+        (heads, cards.last().map(|c| (c.published_at, c.id)))
+    };
+    let some = |s: &str| Some(s.to_owned());
+
+    // Every page starts after the last card of the one before.
+    let (first, last) = heads(ArticleFilter::default(), 2).await;
+    assert_eq!(first, ["Elsewhere", "Story number 3"]);
+    let after = ArticleFilter {
+        after: last,
+        ..ArticleFilter::default()
+    };
+    let (second, last) = heads(after, 2).await;
+    assert_eq!(second, ["Story number 2", "Story number 1"]);
+    let (third, _) = heads(
+        ArticleFilter {
+            after: last,
+            ..ArticleFilter::default()
+        },
+        2,
+    )
+    .await;
+    assert_eq!(third, ["Story number 0"]);
+
+    let count = |filter: ArticleFilter| async move { heads(filter, 50).await.0.len() };
+    let by = |f: fn(&mut ArticleFilter)| {
+        let mut filter = ArticleFilter::default();
+        f(&mut filter);
+        filter
+    };
+    assert_eq!(count(by(|f| f.tag = Some("monsoon".into()))).await, 4);
+    assert_eq!(
+        count(by(|f| f.topic = Some("monsoon-watch".into()))).await,
+        4
+    );
+    assert_eq!(count(by(|f| f.source = Some("dws".into()))).await, 4);
+    assert_eq!(count(by(|f| f.section = Some("sports".into()))).await, 1);
+    assert_eq!(count(by(|f| f.section = Some("news".into()))).await, 4);
+    assert_eq!(count(by(|f| f.tag = Some("no-such-tag".into()))).await, 0);
+    let author = store
+        .article(
+            store
+                .filtered_articles(&ArticleFilter::default(), 1)
+                .await
+                .unwrap()[0]
+                .id,
+        )
+        .await
+        .unwrap()
+        .unwrap()
+        .authors
+        .remove(0)
+        .slug;
+    assert_eq!(
+        count(ArticleFilter {
+            author: some(&author),
+            ..ArticleFilter::default()
+        })
+        .await,
+        5
+    );
+    let since = ArticleFilter {
+        since: Some(hour(2)),
+        ..ArticleFilter::default()
+    };
+    assert_eq!(count(since.clone()).await, 3);
+    let tagged_since = ArticleFilter {
+        tag: some("monsoon"),
+        ..since
+    };
+    assert_eq!(
+        heads(tagged_since, 50).await.0,
+        ["Story number 3", "Story number 2"]
+    );
 }
 
 pub async fn pages_are_put_and_replaced(store: &Store) {

@@ -54,6 +54,7 @@ conformance!(
     articles::the_workflow_refuses_illegal_moves_and_logs_nothing,
     articles::corrections_mark_a_published_article_updated,
     articles::lists_are_newest_first_and_paginate,
+    articles::api_lists_narrow_by_every_filter_and_resume_after_a_cursor,
     articles::pages_are_put_and_replaced,
     articles::related_articles_put_the_editors_choice_first_and_leave_out_the_unpublished,
     articles::a_series_lists_the_other_published_articles_of_its_topic_in_curated_order,

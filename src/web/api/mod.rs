@@ -1,0 +1,113 @@
+//! The JSON API: the public content API under `/api/v1`, described by an
+//! OpenAPI 3.1 document made from the handlers themselves
+//! (`/api/openapi.json`). Every error under `/api` is an [`ApiError`].
+
+mod content;
+mod docs;
+mod error;
+mod extract;
+mod shapes;
+
+use std::sync::Arc;
+
+use axum::{
+    Router,
+    extract::State,
+    http::{HeaderMap, HeaderValue, Method, header},
+    response::{IntoResponse, Response},
+    routing::{any, get},
+};
+use bytes::Bytes;
+pub use error::ApiError;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use utoipa::OpenApi;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    app::AppState,
+    web::reader::{Chrome, render},
+};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Dateline API",
+        description = "Published articles and what they are filed under. Lists are newest \
+            first and paged with `next_cursor`; answers carry `ETag` (send it back in \
+            `If-None-Match` for a `304`). Every error has the `ApiError` shape."
+    ),
+    tags((name = "content", description = "Published articles, sections, tags, topics, authors and search")),
+    components(schemas(ApiError))
+)]
+struct ApiDoc;
+
+/// The API's routes and their OpenAPI document.
+pub fn routes(cors_origins: &[String]) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(content::list_articles))
+        .routes(routes!(content::find_article))
+        .routes(routes!(content::show_article))
+        .routes(routes!(content::list_sections))
+        .routes(routes!(content::list_tags))
+        .routes(routes!(content::list_topics))
+        .routes(routes!(content::list_authors))
+        .routes(routes!(content::search))
+        .split_for_parts();
+    let json = document.to_json().expect("the OpenAPI document serialises");
+    let operations = Arc::new(docs::operations(
+        &serde_json::from_str(&json).expect("the OpenAPI document is JSON"),
+    ));
+    let json = Bytes::from(json);
+    let router = router
+        .route(
+            "/api/openapi.json",
+            get(move || async move {
+                ([(header::CONTENT_TYPE, "application/json")], json.clone()).into_response()
+            }),
+        )
+        .route(
+            "/api/docs",
+            get(
+                move |State(app): State<AppState>, headers: HeaderMap| async move {
+                    show_docs(app, headers, operations.clone()).await
+                },
+            ),
+        )
+        .route("/api/{*rest}", any(error::no_such_operation))
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(cors(cors_origins));
+    (router, document)
+}
+
+/// Browsers on the configured origins may read the API (`*`: any).
+fn cors(origins: &[String]) -> CorsLayer {
+    let allow = if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()))
+    };
+    CorsLayer::new()
+        .allow_origin(allow)
+        .allow_methods([Method::GET, Method::HEAD])
+        .allow_headers([header::IF_NONE_MATCH])
+        .expose_headers([header::ETAG])
+}
+
+/// `/api/docs`: the operations for people, as a reader page.
+async fn show_docs(
+    app: AppState,
+    headers: HeaderMap,
+    operations: Arc<Vec<docs::Operation>>,
+) -> crate::web::Result<Response> {
+    app.pages
+        .serve(&app, "/api/docs", &headers, || async {
+            let chrome = Chrome::load(&app).await?;
+            render(
+                &app,
+                "api_docs.html",
+                serde_json::json!({ "chrome": chrome, "operations": &*operations }),
+                Vec::new(),
+            )
+        })
+        .await
+}

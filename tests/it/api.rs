@@ -1,0 +1,223 @@
+//! The content API: lists that narrow and page, one rights decision for
+//! article bodies, validators that give 304, one JSON error shape for every
+//! bad request, and an OpenAPI document that schemathesis finds true.
+
+use std::time::Duration;
+
+use dateline_core::ArticleStatus;
+use serde_json::Value;
+
+use crate::support::{TestServer, eventually, validators_available};
+
+async fn json(server: &TestServer, path: &str) -> Value {
+    let response = server.get(path).await;
+    assert_eq!(response.status(), 200, "GET {path}");
+    assert_eq!(response.headers()["content-type"], "application/json");
+    body(response).await
+}
+
+async fn body(response: reqwest::Response) -> Value {
+    serde_json::from_str(&response.text().await.unwrap()).unwrap()
+}
+
+fn ids(page: &Value) -> Vec<i64> {
+    page["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_i64().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn lists_narrow_by_filter_and_page_with_a_cursor_to_the_end() {
+    let server = TestServer::with_demo().await;
+    let total = server
+        .app
+        .store
+        .count_published_articles(dateline_store::ArticleList::All)
+        .await
+        .unwrap();
+    // Walking every page by its cursor meets each published article once.
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/articles?limit=7".to_owned();
+    loop {
+        let page = json(&server, &path).await;
+        seen.extend(ids(&page));
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/api/v1/articles?limit=7&cursor={cursor}"),
+            None => break,
+        }
+    }
+    let mut unique = seen.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), seen.len(), "no article twice");
+    assert_eq!(seen.len() as i64, total, "every article once");
+
+    let first = json(&server, "/api/v1/articles?limit=1").await;
+    let article = &first["articles"][0];
+    assert!(article["url"].as_str().unwrap().starts_with(&server.base));
+    let section = article["section"]["slug"].as_str().unwrap();
+    let in_section = json(&server, &format!("/api/v1/articles?section={section}")).await;
+    let sections: Vec<&str> = in_section["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["section"]["slug"].as_str().unwrap())
+        .collect();
+    assert!(!sections.is_empty() && sections.iter().all(|s| *s == section));
+    let dws = json(&server, "/api/v1/articles?source=dws&limit=100").await;
+    assert_eq!(ids(&dws).len(), 9, "the demo has nine DWS stories");
+    let nothing = json(&server, "/api/v1/articles?tag=no-such-tag").await;
+    assert!(ids(&nothing).is_empty() && nothing["next_cursor"].is_null());
+    let future = json(&server, "/api/v1/articles?since=2999-01-01T00:00:00Z").await;
+    assert!(ids(&future).is_empty());
+
+    for list in ["sections", "topics", "authors", "tags"] {
+        let body = json(&server, &format!("/api/v1/{list}")).await;
+        let items = body.as_object().unwrap().values().next().unwrap();
+        assert!(!items.as_array().unwrap().is_empty(), "{list}");
+    }
+    let found = json(&server, "/api/v1/search?q=monsoon&limit=3").await;
+    assert!(found["total"].as_u64().unwrap() > 0 && !ids(&found).is_empty());
+}
+
+#[tokio::test]
+async fn bodies_follow_the_sources_api_rights_and_validators_give_304() {
+    let server = TestServer::with_demo().await;
+    let agency = json(&server, "/api/v1/articles?source=dws&limit=1").await;
+    let agency_id = ids(&agency)[0];
+    let own = json(&server, "/api/v1/articles?source=staff&limit=1").await;
+    let own_id = ids(&own)[0];
+
+    let summary = json(&server, &format!("/api/v1/articles/{agency_id}")).await;
+    assert_eq!(summary["carriage"], "summary");
+    assert!(summary.get("body_html").is_none_or(Value::is_null));
+    assert!(
+        summary["source"]["notice"]
+            .as_str()
+            .unwrap()
+            .contains("DWS")
+    );
+    let full = json(&server, &format!("/api/v1/articles/{own_id}")).await;
+    assert_eq!(full["carriage"], "full_text");
+    assert!(full["body_html"].as_str().unwrap().contains("<p>"));
+
+    // The reader's address finds the same article.
+    let url = full["url"].as_str().unwrap();
+    let by_url = json(&server, &format!("/api/v1/articles/by-url?url={url}")).await;
+    assert_eq!(by_url["id"], own_id);
+
+    let path = format!("/api/v1/articles/{own_id}");
+    let first = server.get(&path).await;
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    assert!(
+        first.headers()["surrogate-key"]
+            .to_str()
+            .unwrap()
+            .contains(&format!("article-{own_id}"))
+    );
+    let again = server
+        .client
+        .get(format!("{}{path}", server.base))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+
+    // Withdrawn: gone from the API as from the site, within the page
+    // cache's purge.
+    crate::support::move_to(
+        &server.app.store,
+        dateline_core::ArticleId(own_id),
+        ArticleStatus::Unpublished,
+    )
+    .await;
+    eventually(Duration::from_secs(1), || async {
+        server.get(&path).await.status() == 410
+    })
+    .await;
+    let gone = body(server.get(&path).await).await;
+    assert_eq!(gone["code"], "gone");
+}
+
+#[tokio::test]
+async fn bad_requests_get_the_json_error_with_the_field_named() {
+    let server = TestServer::with_demo().await;
+    let cases = [
+        ("/api/v1/articles?secton=news", 400, Some("secton")),
+        ("/api/v1/articles?limit=0", 400, Some("limit")),
+        ("/api/v1/articles?limit=ten", 400, Some("limit")),
+        ("/api/v1/articles?cursor=abc", 400, Some("cursor")),
+        ("/api/v1/articles?since=yesterday", 400, Some("since")),
+        ("/api/v1/articles/abc", 400, Some("id")),
+        ("/api/v1/articles/99999999", 404, None),
+        ("/api/v1/articles/by-url?url=/nowhere", 404, None),
+        ("/api/v1/articles/by-url", 400, Some("url")),
+        ("/api/v1/search", 400, Some("q")),
+        ("/api/v1/no-such-thing", 404, None),
+        ("/api/nothing", 404, None),
+    ];
+    for (path, status, field) in cases {
+        let response = server.get(path).await;
+        assert_eq!(response.status(), status, "GET {path}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/json",
+            "{path}"
+        );
+        let body = body(response).await;
+        assert!(
+            body["code"].is_string() && body["message"].is_string(),
+            "{path}: {body}"
+        );
+        if let Some(field) = field {
+            assert_eq!(body["fields"][0]["field"], field, "{path}: {body}");
+        }
+    }
+    let post = server
+        .client
+        .post(format!("{}/api/v1/articles", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(post.status(), 405);
+    let body = body(post).await;
+    assert_eq!(body["code"], "method_not_allowed");
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_api_and_schemathesis_finds_it_true() {
+    let server = TestServer::with_demo().await;
+    let document = json(&server, "/api/openapi.json").await;
+    assert!(document["openapi"].as_str().unwrap().starts_with("3.1"));
+    for path in [
+        "/api/v1/articles",
+        "/api/v1/articles/{id}",
+        "/api/v1/search",
+    ] {
+        assert!(document["paths"][path]["get"].is_object(), "{path}");
+    }
+    if !validators_available() {
+        return;
+    }
+    // Schemathesis keeps a cache where it runs: not in the checkout.
+    let scratch = tempfile::tempdir().unwrap();
+    let output = tokio::process::Command::new("/opt/validators/venv/bin/schemathesis")
+        .current_dir(scratch.path())
+        .args(["run", &format!("{}/api/openapi.json", server.base)])
+        .args(["--url", &server.base])
+        .args(["--checks", "all", "--max-examples", "30", "--seed", "1"])
+        .args(["--no-color", "--generation-database", "none"])
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "schemathesis:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
