@@ -47,6 +47,8 @@ pub struct App {
     pub http: reqwest::Client,
     /// The search index in the data directory (this node's own).
     pub search: Arc<crate::search::SearchIndex>,
+    /// Article events for the open live streams (`/api/v1/live`).
+    pub live: Arc<crate::live::Live>,
 }
 
 pub type AppState = Arc<App>;
@@ -93,6 +95,7 @@ impl App {
             image_work: tokio::sync::Semaphore::new(2),
             http,
             search: Arc::new(search),
+            live: Arc::default(),
             setup_token: crate::accounts::new_token(),
             mailer,
             data_dir,

@@ -9,6 +9,7 @@ pub mod app;
 pub mod config;
 pub mod demo;
 pub mod jobs;
+pub mod live;
 pub mod mail;
 pub mod media;
 pub mod search;

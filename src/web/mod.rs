@@ -33,6 +33,12 @@ pub async fn serve(app: AppState, listener: TcpListener) -> anyhow::Result<()> {
         .await
         .context("cannot read the change log")?;
     let invalidator = cache::spawn_invalidator(app.store.clone(), app.pages.clone(), from);
+    let live = crate::live::spawn_follower(
+        app.store.clone(),
+        app.config.site.base().to_owned(),
+        app.live.clone(),
+        from,
+    );
     let worker = crate::jobs::spawn_worker(app.clone());
     let announcer = crate::websub::start_announcer(app.clone()).await?;
     let indexer = crate::search::indexer::start(app.store.clone(), app.search.clone()).await?;
@@ -52,6 +58,7 @@ pub async fn serve(app: AppState, listener: TcpListener) -> anyhow::Result<()> {
         .await
         .context("server stopped");
     invalidator.abort();
+    live.abort();
     worker.abort();
     digests.abort();
     for task in [announcer, indexer, sender].into_iter().flatten() {

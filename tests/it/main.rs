@@ -10,6 +10,7 @@ mod cli;
 mod feedback;
 mod feeds;
 mod html;
+mod live;
 mod mail;
 mod media;
 mod newsletters;

@@ -6,6 +6,7 @@ mod content;
 mod docs;
 mod error;
 mod extract;
+mod live;
 mod shapes;
 
 use std::sync::Arc;
@@ -36,7 +37,10 @@ use crate::{
             first and paged with `next_cursor`; answers carry `ETag` (send it back in \
             `If-None-Match` for a `304`). Every error has the `ApiError` shape."
     ),
-    tags((name = "content", description = "Published articles, sections, tags, topics, authors and search")),
+    tags(
+        (name = "content", description = "Published articles, sections, tags, topics, authors and search"),
+        (name = "live", description = "Article events as they happen, as Server-Sent Events"),
+    ),
     components(schemas(ApiError))
 )]
 struct ApiDoc;
@@ -52,6 +56,7 @@ pub fn routes(cors_origins: &[String]) -> (Router<AppState>, utoipa::openapi::Op
         .routes(routes!(content::list_topics))
         .routes(routes!(content::list_authors))
         .routes(routes!(content::search))
+        .routes(routes!(live::stream))
         .split_for_parts();
     let json = document.to_json().expect("the OpenAPI document serialises");
     let operations = Arc::new(docs::operations(
@@ -89,7 +94,10 @@ fn cors(origins: &[String]) -> CorsLayer {
     CorsLayer::new()
         .allow_origin(allow)
         .allow_methods([Method::GET, Method::HEAD])
-        .allow_headers([header::IF_NONE_MATCH])
+        .allow_headers([
+            header::IF_NONE_MATCH,
+            header::HeaderName::from_static("last-event-id"),
+        ])
         .expose_headers([header::ETAG])
 }
 

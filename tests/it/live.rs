@@ -1,0 +1,165 @@
+//! The live stream: a published article reaches an open stream within a
+//! second, a client that reconnects with `Last-Event-ID` gets what it
+//! missed, and a thousand idle streams do not slow the news down.
+
+use std::time::{Duration, Instant};
+
+use dateline_core::{ArticleId, ArticleStatus, Role};
+
+use crate::support::{TestServer, draft, move_to};
+
+/// One server-sent event: its id, name and data.
+#[derive(Debug)]
+struct Sent {
+    id: i64,
+    event: String,
+    data: String,
+}
+
+struct Stream {
+    response: reqwest::Response,
+    buffer: String,
+}
+
+impl Stream {
+    async fn open(server: &TestServer, last_event_id: Option<i64>) -> Self {
+        let mut request = server.client.get(format!("{}/api/v1/live", server.base));
+        if let Some(id) = last_event_id {
+            request = request.header("last-event-id", id.to_string());
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-type"], "text/event-stream");
+        Self {
+            response,
+            buffer: String::new(),
+        }
+    }
+
+    /// The next event (heartbeat comments skipped), or a panic after `within`.
+    async fn next(&mut self, within: Duration) -> Sent {
+        tokio::time::timeout(within, async {
+            loop {
+                if let Some(end) = self.buffer.find("\n\n") {
+                    let block: String = self.buffer.drain(..end + 2).collect();
+                    let field = |name: &str| {
+                        block
+                            .lines()
+                            .find_map(|l| l.strip_prefix(name))
+                            .map(|v| v.trim().to_owned())
+                    };
+                    if let Some(event) = field("event:") {
+                        return Sent {
+                            id: field("id:").unwrap().parse().unwrap(),
+                            event,
+                            data: field("data:").unwrap_or_default(),
+                        };
+                    }
+                    continue;
+                }
+                let chunk = self
+                    .response
+                    .chunk()
+                    .await
+                    .unwrap()
+                    .expect("the stream ended");
+                self.buffer.push_str(std::str::from_utf8(&chunk).unwrap());
+            }
+        })
+        .await
+        .expect("no event in time")
+    }
+}
+
+async fn publish(server: &TestServer, by: dateline_core::UserId, headline: &str) -> ArticleId {
+    let id = draft(&server.app.store, by, headline).await;
+    move_to(&server.app.store, id, ArticleStatus::Published).await;
+    id
+}
+
+#[tokio::test]
+async fn a_publication_reaches_an_open_stream_and_a_reconnecting_client_gets_what_it_missed() {
+    let server = TestServer::with_demo().await;
+    let editor = crate::newsroom::session(&server, Role::Editor)
+        .await
+        .user
+        .unwrap();
+    let mut stream = Stream::open(&server, None).await;
+    let started = Instant::now();
+    let first = publish(&server, editor, "Ferry service resumes after repairs").await;
+    let event = stream.next(Duration::from_secs(1)).await;
+    eprintln!("publish to event: {:?}", started.elapsed());
+    assert_eq!(event.event, "published");
+    assert!(
+        event.data.contains(&format!("\"id\":{}", first.0)),
+        "{event:?}"
+    );
+    assert!(event.data.contains("Ferry service resumes"));
+    drop(stream);
+
+    // Missed while away: a second story and a withdrawal.
+    let second = publish(&server, editor, "Night market reopens on the seafront").await;
+    move_to(&server.app.store, first, ArticleStatus::Unpublished).await;
+    let mut resumed = Stream::open(&server, Some(event.id)).await;
+    let a = resumed.next(Duration::from_secs(1)).await;
+    let b = resumed.next(Duration::from_secs(1)).await;
+    assert_eq!(a.event, "published");
+    assert!(a.data.contains(&format!("\"id\":{}", second.0)), "{a:?}");
+    assert_eq!(b.event, "unpublished");
+    assert!(b.data.contains(&format!("\"id\":{}", first.0)), "{b:?}");
+    assert!(a.id > event.id && b.id > a.id);
+
+    let bad = server
+        .client
+        .get(format!("{}/api/v1/live", server.base))
+        .header("last-event-id", "yesterday")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+}
+
+#[tokio::test]
+async fn a_thousand_idle_streams_do_not_slow_a_publication() {
+    let server = TestServer::with_demo().await;
+    let editor = crate::newsroom::session(&server, Role::Editor)
+        .await
+        .user
+        .unwrap();
+    let mut watcher = Stream::open(&server, None).await;
+    let alone = Instant::now();
+    publish(&server, editor, "Council approves new bus routes").await;
+    let write_alone = alone.elapsed();
+    watcher.next(Duration::from_secs(1)).await;
+    let alone = alone.elapsed();
+
+    // Idle streams: open, never read.
+    let mut idle = Vec::with_capacity(1000);
+    for _ in 0..1000 {
+        idle.push(
+            server
+                .client
+                .get(format!("{}/api/v1/live", server.base))
+                .send()
+                .await
+                .unwrap(),
+        );
+    }
+    crate::support::eventually(Duration::from_secs(5), || async {
+        server.app.live.streams() >= 1001
+    })
+    .await;
+    let crowded = Instant::now();
+    let write = Instant::now();
+    publish(&server, editor, "Harbour bridge reopens to traffic").await;
+    let write = write.elapsed();
+    let event = watcher.next(Duration::from_secs(1)).await;
+    let crowded = crowded.elapsed();
+    eprintln!(
+        "publish to event: {alone:?} with 1 stream, {crowded:?} with 1,001 (the change log is read every 100 ms); \
+         the store write: {write_alone:?} and {write:?}"
+    );
+    assert_eq!(event.event, "published");
+    assert!(event.data.contains("Harbour bridge"));
+    drop(idle);
+}
