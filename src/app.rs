@@ -49,6 +49,8 @@ pub struct App {
     pub search: Arc<crate::search::SearchIndex>,
     /// Article events for the open live streams (`/api/v1/live`).
     pub live: Arc<crate::live::Live>,
+    /// API requests per network address (`api.requests_per_minute`; none: no limit).
+    pub api_throttle: Option<Throttle>,
 }
 
 pub type AppState = Arc<App>;
@@ -77,6 +79,10 @@ impl App {
             .timeout(Duration::from_secs(10))
             .build()
             .context("cannot make an HTTP client")?;
+        // `n` requests at once, refilled over a minute.
+        let per_minute = config.api.requests_per_minute;
+        let api_throttle = (per_minute > 0)
+            .then(|| Throttle::new(per_minute, Duration::from_secs(60) / per_minute));
         Ok(Arc::new(App {
             store,
             config,
@@ -96,6 +102,7 @@ impl App {
             http,
             search: Arc::new(search),
             live: Arc::default(),
+            api_throttle,
             setup_token: crate::accounts::new_token(),
             mailer,
             data_dir,

@@ -94,12 +94,16 @@ pub struct ApiConfig {
     /// Origins whose pages may read the API from a browser; `*` means any
     /// (the content API is public).
     pub cors_origins: Vec<String>,
+    /// Requests one network address may make to the API per minute (and at
+    /// once); 0 means no limit.
+    pub requests_per_minute: u32,
 }
 
 impl Default for ApiConfig {
     fn default() -> Self {
         Self {
             cors_origins: vec!["*".to_owned()],
+            requests_per_minute: 1200,
         }
     }
 }

@@ -94,7 +94,7 @@ pub fn router(app: AppState) -> Router {
         .fallback(reader::errors::show_not_found);
     let operators = Router::new().route("/healthz", get(reader::health::check_health));
 
-    let (api, _) = api::routes(&app.config.api.cors_origins);
+    let (api, _) = api::routes(&app);
     Router::new()
         .merge(api)
         .merge(reader)

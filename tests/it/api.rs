@@ -223,3 +223,22 @@ async fn the_openapi_document_describes_the_api_and_schemathesis_finds_it_true()
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[tokio::test]
+async fn an_address_past_its_allowance_is_told_when_to_ask_again() {
+    let server = TestServer::with_demo_and(|c| c.api.requests_per_minute = 5).await;
+    for _ in 0..5 {
+        assert_eq!(server.get("/api/v1/sections").await.status(), 200);
+    }
+    let refused = server.get("/api/v1/sections").await;
+    assert_eq!(refused.status(), 429);
+    let wait: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=12).contains(&wait), "{wait}");
+    assert_eq!(body(refused).await["code"], "rate_limited");
+    // Pages are not counted against the API's allowance.
+    assert_eq!(server.get("/").await.status(), 200);
+}

@@ -18,12 +18,15 @@ pub struct ApiError {
     #[serde(skip)]
     status: StatusCode,
     /// What went wrong, for programs: `not_found`, `gone`, `invalid_request`,
-    /// `method_not_allowed`, `internal`.
+    /// `method_not_allowed`, `rate_limited`, `internal`.
     code: &'static str,
     /// What went wrong, for people.
     message: String,
     /// The request's fields that were wrong, each with what was wrong with it.
     fields: Vec<FieldError>,
+    /// Seconds to wait before asking again (`Retry-After`), for `429`.
+    #[serde(skip)]
+    retry_after: Option<u64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -58,12 +61,26 @@ impl ApiError {
         )
     }
 
+    /// Too many requests from one client: it may ask again after `wait`.
+    pub fn rate_limited(wait: std::time::Duration) -> Self {
+        let seconds = wait.as_secs().max(1);
+        Self {
+            retry_after: Some(seconds),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!("Too many requests from this address: ask again in {seconds} s."),
+            )
+        }
+    }
+
     fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Self {
             status,
             code,
             message: message.into(),
             fields: Vec::new(),
+            retry_after: None,
         }
     }
 }
@@ -103,7 +120,13 @@ impl From<dateline_store::StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(&self)).into_response()
+        let mut response = (self.status, Json(&self)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 

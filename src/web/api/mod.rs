@@ -46,7 +46,8 @@ use crate::{
 struct ApiDoc;
 
 /// The API's routes and their OpenAPI document.
-pub fn routes(cors_origins: &[String]) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+pub fn routes(app: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let cors_origins = &app.config.api.cors_origins;
     let (router, document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(content::list_articles))
         .routes(routes!(content::find_article))
@@ -80,6 +81,10 @@ pub fn routes(cors_origins: &[String]) -> (Router<AppState>, utoipa::openapi::Op
         )
         .route("/api/{*rest}", any(error::no_such_operation))
         .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            rate_limit,
+        ))
         .layer(cors(cors_origins));
     (router, document)
 }
@@ -118,4 +123,28 @@ async fn show_docs(
             )
         })
         .await
+}
+
+/// Requests per network address, counted on this node: past the limit a
+/// client gets `429` with `Retry-After` until its allowance refills.
+async fn rate_limit(
+    State(app): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let peer = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0);
+    if let (Some(peer), Some(throttle)) = (peer, &app.api_throttle) {
+        let client = crate::web::throttle::client_address(
+            request.headers(),
+            app.config.server.client_ip_header.as_deref(),
+            peer,
+        );
+        if let Err(wait) = throttle.check(client) {
+            return ApiError::rate_limited(wait).into_response();
+        }
+    }
+    next.run(request).await
 }
