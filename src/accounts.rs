@@ -92,6 +92,19 @@ pub fn one_time_password() -> String {
 }
 
 /// What the store keeps of a token.
+/// What every personal access token starts with, so that secret scanners
+/// (and people) recognise one pasted where it should not be.
+pub const ACCESS_TOKEN_PREFIX: &str = "dlpat_";
+/// Characters of a token kept in the clear, to tell tokens apart in lists.
+const ACCESS_TOKEN_SHOWN: usize = ACCESS_TOKEN_PREFIX.len() + 6;
+
+/// A new personal access token's secret, and the start of it that lists show.
+pub fn new_access_token() -> (String, String) {
+    let secret = format!("{ACCESS_TOKEN_PREFIX}{}", new_token());
+    let shown = secret[..ACCESS_TOKEN_SHOWN].to_owned();
+    (secret, shown)
+}
+
 pub fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }

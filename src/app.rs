@@ -51,6 +51,11 @@ pub struct App {
     pub live: Arc<crate::live::Live>,
     /// API requests per network address (`api.requests_per_minute`; none: no limit).
     pub api_throttle: Option<Throttle>,
+    /// Admin API requests per access token (`api.token_requests_per_minute`).
+    pub token_throttle: Option<Throttle<i64>>,
+    /// Tokens whose use this node noted in the last minute: the store is
+    /// told of a token's use at most once a minute per node.
+    pub token_uses: moka::sync::Cache<i64, ()>,
 }
 
 pub type AppState = Arc<App>;
@@ -79,10 +84,8 @@ impl App {
             .timeout(Duration::from_secs(10))
             .build()
             .context("cannot make an HTTP client")?;
-        // `n` requests at once, refilled over a minute.
-        let per_minute = config.api.requests_per_minute;
-        let api_throttle = (per_minute > 0)
-            .then(|| Throttle::new(per_minute, Duration::from_secs(60) / per_minute));
+        let api_throttle = Throttle::per_minute(config.api.requests_per_minute);
+        let token_throttle = Throttle::per_minute(config.api.token_requests_per_minute);
         Ok(Arc::new(App {
             store,
             config,
@@ -103,6 +106,11 @@ impl App {
             search: Arc::new(search),
             live: Arc::default(),
             api_throttle,
+            token_throttle,
+            token_uses: moka::sync::Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(Duration::from_secs(60))
+                .build(),
             setup_token: crate::accounts::new_token(),
             mailer,
             data_dir,

@@ -97,6 +97,9 @@ pub struct ApiConfig {
     /// Requests one network address may make to the API per minute (and at
     /// once); 0 means no limit.
     pub requests_per_minute: u32,
+    /// Requests one access token may make to the admin API per minute (and
+    /// at once), wherever they come from; 0 means no limit.
+    pub token_requests_per_minute: u32,
 }
 
 impl Default for ApiConfig {
@@ -104,6 +107,7 @@ impl Default for ApiConfig {
         Self {
             cors_origins: vec!["*".to_owned()],
             requests_per_minute: 1200,
+            token_requests_per_minute: 600,
         }
     }
 }

@@ -31,6 +31,11 @@ impl<K: Hash + Eq + Clone> Throttle<K> {
         }
     }
 
+    /// `n` actions at once, refilled over a minute; `None` for 0 (no limit).
+    pub fn per_minute(n: u32) -> Option<Self> {
+        (n > 0).then(|| Self::new(n, Duration::from_secs(60) / n))
+    }
+
     /// Counts an action by `client`; `Err` says how long it must wait.
     pub fn check(&self, client: K) -> Result<(), Duration> {
         if self.limiter.len() > TRACKED {

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod admin;
+mod admin_api;
 mod api;
 mod browser;
 mod cache;

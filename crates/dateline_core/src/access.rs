@@ -1,7 +1,8 @@
 //! Who may do what in the newsroom: the one place role checks live.
 //!
-//! Every admin route and (later) the admin API ask [`allows`]; nothing else
-//! compares roles.
+//! Every admin route asks [`allows`]; the admin API asks [`token_allows`],
+//! which is [`allows`] narrowed by the token's scopes. Nothing else compares
+//! roles.
 
 use crate::{ArticleStatus, Invalid};
 
@@ -121,6 +122,81 @@ pub fn allows(role: Role, action: Action) -> bool {
     }
 }
 
+/// What a personal access token may be used for. A token never does more
+/// than its owner's role allows; its scopes narrow that further.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+pub enum Scope {
+    /// Create articles and change their text and details.
+    #[serde(rename = "articles:write")]
+    ArticlesWrite,
+    /// Move articles along the workflow (submit, publish, schedule,
+    /// unpublish) and add corrections.
+    #[serde(rename = "articles:publish")]
+    ArticlesPublish,
+    /// Upload pictures to the media library.
+    #[serde(rename = "media:write")]
+    MediaWrite,
+    /// Rename and delete tags; create topics.
+    #[serde(rename = "taxonomy:write")]
+    TaxonomyWrite,
+}
+
+impl Scope {
+    pub const ALL: [Self; 4] = [
+        Self::ArticlesWrite,
+        Self::ArticlesPublish,
+        Self::MediaWrite,
+        Self::TaxonomyWrite,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ArticlesWrite => "articles:write",
+            Self::ArticlesPublish => "articles:publish",
+            Self::MediaWrite => "media:write",
+            Self::TaxonomyWrite => "taxonomy:write",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, Invalid> {
+        Self::ALL
+            .into_iter()
+            .find(|scope| scope.as_str() == s)
+            .ok_or_else(|| Invalid::new("scopes", format!("{s:?} is not a scope")))
+    }
+
+    /// Whether a token with this scope may be used for `action` (its
+    /// owner's role permitting).
+    pub fn covers(self, action: Action) -> bool {
+        match self {
+            Self::ArticlesWrite => matches!(
+                action,
+                Action::EnterAdmin | Action::CreateArticle | Action::EditArticle(..)
+            ),
+            Self::ArticlesPublish => matches!(
+                action,
+                Action::EnterAdmin | Action::MoveArticle(..) | Action::CorrectArticle(_)
+            ),
+            Self::MediaWrite => matches!(action, Action::UploadMedia | Action::EditMedia),
+            Self::TaxonomyWrite => matches!(action, Action::ManageTaxonomy),
+        }
+    }
+}
+
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Whether a token of a staff member with `role`, granted `scopes`, may do
+/// `action`: the role must allow it and one of the scopes must cover it.
+pub fn token_allows(role: Role, scopes: &[Scope], action: Action) -> bool {
+    allows(role, action) && scopes.iter().any(|scope| scope.covers(action))
+}
+
 #[cfg(test)]
 mod tests {
     use super::{Action::*, ArticleStatus::*, Ownership::*, Role::*, *};
@@ -168,6 +244,34 @@ mod tests {
             for (role, allowed) in Role::ALL.into_iter().zip(expected) {
                 assert_eq!(allows(role, *action), *allowed, "{role} {action:?}");
             }
+        }
+    }
+
+    #[test]
+    fn a_token_does_what_its_owner_may_and_its_scopes_cover() {
+        use Scope::*;
+        let publish = MoveArticle(Own, Published);
+        // The role decides first: a contributor's token never publishes.
+        assert!(!token_allows(Contributor, &Scope::ALL, publish));
+        assert!(token_allows(Author, &[ArticlesPublish], publish));
+        // Then the scopes: writing is not publishing, nor the reverse.
+        assert!(!token_allows(Admin, &[ArticlesWrite], publish));
+        assert!(!token_allows(Admin, &[ArticlesPublish], CreateArticle));
+        assert!(token_allows(
+            Editor,
+            &[ArticlesWrite],
+            EditArticle(Others, Draft)
+        ));
+        assert!(token_allows(Contributor, &[MediaWrite], UploadMedia));
+        assert!(!token_allows(Contributor, &[TaxonomyWrite], ManageTaxonomy));
+        assert!(token_allows(Editor, &[TaxonomyWrite], ManageTaxonomy));
+        // Nothing about people or the site is ever a token's to do.
+        for action in [ManagePeople, ManageSite, ExportSubscribers, SendNewsletters] {
+            assert!(!token_allows(Admin, &Scope::ALL, action), "{action:?}");
+        }
+        assert!(!token_allows(Admin, &[], EnterAdmin));
+        for scope in Scope::ALL {
+            assert_eq!(Scope::parse(scope.as_str()).unwrap(), scope);
         }
     }
 }

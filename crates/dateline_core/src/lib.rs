@@ -16,7 +16,7 @@ mod slug;
 mod text;
 mod workflow;
 
-pub use access::{Action, Ownership, Role, allows};
+pub use access::{Action, Ownership, Role, Scope, allows, token_allows};
 pub use body::{Body, plain_text, render_markdown};
 pub use email::Email;
 pub use error::Invalid;

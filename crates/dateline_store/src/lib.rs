@@ -22,6 +22,7 @@ mod staff;
 mod taxonomy;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod tokens;
 
 pub use articles::{
     ArticleFilter, ArticleLinks, ArticleList, ArticleText, AuditEntry, Autosave, DeskEntry,
@@ -43,6 +44,7 @@ pub use newsletters::{
 pub use readers::{LinkPurpose, NewReaderLink, Reader, ReaderLink, ReaderSession, ReaderSignUp};
 pub use staff::{Credentials, NewSession, NewUser, Session, User};
 pub use taxonomy::{Direction, PageSource, TaxonomyEntry, TopicItem};
+pub use tokens::{AccessToken, NewAccessToken, TokenGrant};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

@@ -34,25 +34,25 @@ const MEDIA_CHOICES: i64 = 200;
 #[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct TextForm {
-    pub(super) headline: String,
-    pub(super) standfirst: String,
-    pub(super) body: String,
+    pub(crate) headline: String,
+    pub(crate) standfirst: String,
+    pub(crate) body: String,
     /// The revision the text was loaded from (the editor form only).
-    pub(super) revision: i64,
-    pub(super) section: i64,
+    pub(crate) revision: i64,
+    pub(crate) section: i64,
     /// Set when the form carries the details fields below; without it a
     /// save changes the text only.
-    pub(super) details: Option<String>,
-    pub(super) slug: String,
-    pub(super) source: String,
-    pub(super) edited_by: String,
-    pub(super) place: String,
-    pub(super) authors: String,
-    pub(super) tags: String,
-    pub(super) topics: Vec<i64>,
-    pub(super) related: String,
-    pub(super) seo_title: String,
-    pub(super) seo_description: String,
+    pub(crate) details: Option<String>,
+    pub(crate) slug: String,
+    pub(crate) source: String,
+    pub(crate) edited_by: String,
+    pub(crate) place: String,
+    pub(crate) authors: String,
+    pub(crate) tags: String,
+    pub(crate) topics: Vec<i64>,
+    pub(crate) related: String,
+    pub(crate) seo_title: String,
+    pub(crate) seo_description: String,
 }
 
 #[derive(Serialize)]
@@ -124,7 +124,7 @@ fn back_to_editor(id: ArticleId) -> Response {
     private(Redirect::to(&format!("/admin/articles/{id}")).into_response())
 }
 
-fn checked_text(form: &TextForm) -> std::result::Result<ArticleText, Vec<Invalid>> {
+pub(crate) fn checked_text(form: &TextForm) -> std::result::Result<ArticleText, Vec<Invalid>> {
     let headline = Headline::parse(&form.headline);
     match headline {
         Ok(headline) => Ok(ArticleText {

@@ -9,7 +9,7 @@ mod articles;
 mod bylines;
 mod catalog;
 mod dashboard;
-mod details;
+pub(crate) mod details;
 mod diff;
 mod inbox;
 mod media;
@@ -23,8 +23,10 @@ mod setup;
 pub(crate) mod sign_in;
 mod sources;
 mod tags;
-mod topics;
+mod tokens;
+pub(crate) mod topics;
 
+pub(crate) use articles::{TextForm, checked_text};
 use axum::{
     Router,
     extract::DefaultBodyLimit,
@@ -51,6 +53,11 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
             get(tags::show_tag).post(tags::rename_tag),
         )
         .route("/admin/tags/{id}/delete", post(tags::delete_tag))
+        .route(
+            "/admin/tokens",
+            get(tokens::show_tokens).post(tokens::make_token),
+        )
+        .route("/admin/tokens/{id}/revoke", post(tokens::revoke_token))
         .route("/admin/feedback", get(inbox::show_inbox))
         .route(
             "/admin/newsletters",

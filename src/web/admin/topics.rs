@@ -30,11 +30,11 @@ pub struct Topics;
 #[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct TopicForm {
-    name: String,
-    slug: String,
-    description: String,
+    pub(crate) name: String,
+    pub(crate) slug: String,
+    pub(crate) description: String,
     /// A media library id; empty for none.
-    image: String,
+    pub(crate) image: String,
 }
 
 impl Catalog for Topics {
@@ -79,7 +79,7 @@ impl Catalog for Topics {
     }
 }
 
-fn checked(form: &TopicForm) -> std::result::Result<NewTopic, Invalid> {
+pub(crate) fn checked(form: &TopicForm) -> std::result::Result<NewTopic, Invalid> {
     let name = Text::parse("name", &form.name, 100)?;
     let slug = match form.slug.trim() {
         "" => Slug::from_title(name.as_str(), "topic"),

@@ -17,8 +17,11 @@ use crate::web::AppError;
 pub struct ApiError {
     #[serde(skip)]
     status: StatusCode,
-    /// What went wrong, for programs: `not_found`, `gone`, `invalid_request`,
-    /// `method_not_allowed`, `rate_limited`, `internal`.
+    /// What went wrong, for programs: `invalid_request`, `invalid_json`,
+    /// `invalid_fields`, `unauthorized`, `invalid_token`, `forbidden`,
+    /// `not_found`, `method_not_allowed`, `conflict`, `stale_revision`,
+    /// `gone`, `too_large`, `unsupported_media_type`, `rate_limited`,
+    /// `internal`.
     code: &'static str,
     /// What went wrong, for people.
     message: String,
@@ -27,6 +30,9 @@ pub struct ApiError {
     /// Seconds to wait before asking again (`Retry-After`), for `429`.
     #[serde(skip)]
     retry_after: Option<u64>,
+    /// The `WWW-Authenticate` challenge, for `401`.
+    #[serde(skip)]
+    challenge: Option<&'static str>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -61,26 +67,76 @@ impl ApiError {
         )
     }
 
-    /// Too many requests from one client: it may ask again after `wait`.
-    pub fn rate_limited(wait: std::time::Duration) -> Self {
+    /// Too many requests from one client (`who`: "this address", "this
+    /// access token"): it may ask again after `wait`.
+    pub fn rate_limited(wait: std::time::Duration, who: &str) -> Self {
         let seconds = wait.as_secs().max(1);
         Self {
             retry_after: Some(seconds),
             ..Self::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limited",
-                format!("Too many requests from this address: ask again in {seconds} s."),
+                format!("Too many requests from {who}: ask again in {seconds} s."),
             )
         }
     }
 
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    /// A request body whose fields are wrong (`422`), each with its reason.
+    pub fn invalid_fields(fields: impl IntoIterator<Item = (String, String)>) -> Self {
+        let fields: Vec<FieldError> = fields
+            .into_iter()
+            .map(|(field, message)| FieldError { field, message })
+            .collect();
+        let message = match fields.as_slice() {
+            [one] => format!("{}: {}", one.field, one.message),
+            _ => format!("{} fields are wrong.", fields.len()),
+        };
+        Self {
+            fields,
+            ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_fields", message)
+        }
+    }
+
+    /// No `Authorization: Bearer` token on a request that needs one.
+    pub fn unauthorized() -> Self {
+        Self {
+            challenge: Some("Bearer realm=\"dateline\""),
+            ..Self::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "This needs a personal access token: `Authorization: Bearer <token>`.",
+            )
+        }
+    }
+
+    /// A token that is unknown, revoked or expired (or its owner disabled).
+    pub fn invalid_token() -> Self {
+        Self {
+            challenge: Some("Bearer realm=\"dateline\", error=\"invalid_token\""),
+            ..Self::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_token",
+                "This access token is not valid: it is unknown, revoked or expired.",
+            )
+        }
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, message)
+    }
+
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Self {
             status,
             code,
             message: message.into(),
             fields: Vec::new(),
             retry_after: None,
+            challenge: None,
         }
     }
 }
@@ -95,11 +151,7 @@ impl From<AppError> for ApiError {
             AppError::Refused {
                 status, message, ..
             } => Self::new(status, "refused", message),
-            AppError::SignInRequired => Self::new(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "This needs an access token.",
-            ),
+            AppError::SignInRequired => Self::unauthorized(),
             AppError::Internal(e) => {
                 tracing::error!(error = format!("{e:#}"), "API request failed");
                 Self::new(
@@ -114,17 +166,47 @@ impl From<AppError> for ApiError {
 
 impl From<dateline_store::StoreError> for ApiError {
     fn from(e: dateline_store::StoreError) -> Self {
-        AppError::from(e).into()
+        use dateline_store::StoreError;
+        match e {
+            StoreError::NotFound => Self::not_found("There is no such thing (any more)."),
+            StoreError::Invalid(e) => Self::invalid_fields([(e.field.to_owned(), e.reason)]),
+            StoreError::StaleRevision { current } => Self::conflict(
+                "stale_revision",
+                format!(
+                    "Someone saved the article since the revision this change was based on; \
+                     the newest is {current}. Read it again and send the change against it."
+                ),
+            ),
+            StoreError::Conflict { constraint, .. } => Self::conflict(
+                "conflict",
+                format!(
+                    "The change clashes with what is stored ({constraint}): an address \
+                     already taken, or something it names removed meanwhile."
+                ),
+            ),
+            e => AppError::from(e).into(),
+        }
+    }
+}
+
+impl From<dateline_core::Invalid> for ApiError {
+    fn from(e: dateline_core::Invalid) -> Self {
+        Self::invalid_fields([(e.field.to_owned(), e.reason)])
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = (self.status, Json(&self)).into_response();
+        let headers = response.headers_mut();
         if let Some(seconds) = self.retry_after {
-            response
-                .headers_mut()
-                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+            headers.insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        if let Some(challenge) = self.challenge {
+            headers.insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static(challenge),
+            );
         }
         response
     }

@@ -1,7 +1,11 @@
-//! The JSON API: the public content API under `/api/v1`, described by an
-//! OpenAPI 3.1 document made from the handlers themselves
-//! (`/api/openapi.json`). Every error under `/api` is an [`ApiError`].
+//! The JSON API: the public content API under `/api/v1` and the admin API
+//! under `/api/v1/admin` (personal access tokens), described by an OpenAPI
+//! 3.1 document made from the handlers themselves (`/api/openapi.json`).
+//! Every error under `/api` is an [`ApiError`].
 
+mod admin;
+mod auth;
+mod body;
 mod content;
 mod docs;
 mod error;
@@ -40,10 +44,35 @@ use crate::{
     tags(
         (name = "content", description = "Published articles, sections, tags, topics, authors and search"),
         (name = "live", description = "Article events as they happen, as Server-Sent Events"),
+        (name = "admin", description = "The newsroom's work, with a personal access token \
+            (`Authorization: Bearer dlpat_…`, made under Access tokens in the admin). A token \
+            acts as its owner, within its scopes."),
     ),
-    components(schemas(ApiError))
+    components(schemas(ApiError)),
+    modifiers(&BearerToken)
 )]
 struct ApiDoc;
+
+/// Declares the admin API's security scheme: a personal access token.
+struct BearerToken;
+
+impl utoipa::Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            auth::BEARER,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A personal access token, made under Access tokens in the admin.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The API's routes and their OpenAPI document.
 pub fn routes(app: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
@@ -58,6 +87,18 @@ pub fn routes(app: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(content::list_authors))
         .routes(routes!(content::search))
         .routes(routes!(live::stream))
+        .routes(routes!(admin::articles::create_article))
+        .routes(routes!(
+            admin::articles::show_article,
+            admin::articles::replace_article
+        ))
+        .routes(routes!(admin::articles::change_status))
+        .routes(routes!(admin::media::upload))
+        .routes(routes!(
+            admin::taxonomy::rename_tag,
+            admin::taxonomy::delete_tag
+        ))
+        .routes(routes!(admin::taxonomy::create_topic))
         .split_for_parts();
     let json = document.to_json().expect("the OpenAPI document serialises");
     let operations = Arc::new(docs::operations(
@@ -143,7 +184,7 @@ async fn rate_limit(
             peer,
         );
         if let Err(wait) = throttle.check(client) {
-            return ApiError::rate_limited(wait).into_response();
+            return ApiError::rate_limited(wait, "this address").into_response();
         }
     }
     next.run(request).await

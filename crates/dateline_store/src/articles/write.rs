@@ -1,4 +1,4 @@
-use dateline_core::{ArticleId, ArticleStatus, CorrectionKind, NewArticle, UserId};
+use dateline_core::{ArticleDetails, ArticleId, ArticleStatus, CorrectionKind, NewArticle, UserId};
 use jiff::Timestamp;
 
 use crate::{ChangeKind, Entity, Result, Store, changes::append_change, write_tx};
@@ -104,11 +104,37 @@ impl Store {
         by: UserId,
         now: Timestamp,
     ) -> Result<ArticleId> {
+        self.insert_draft(new, None, by, now).await
+    }
+
+    /// As [`Store::create_draft`], with every detail the editor sets
+    /// (related articles and SEO texts too) in the same transaction: the
+    /// draft is stored whole or not at all.
+    pub async fn create_draft_with_details(
+        &self,
+        new: &NewArticle,
+        details: &ArticleDetails,
+        by: UserId,
+        now: Timestamp,
+    ) -> Result<ArticleId> {
+        self.insert_draft(new, Some(details), by, now).await
+    }
+
+    async fn insert_draft(
+        &self,
+        new: &NewArticle,
+        details: Option<&ArticleDetails>,
+        by: UserId,
+        now: Timestamp,
+    ) -> Result<ArticleId> {
         const AUDIT: &str = "insert into audit_log (at, user_id, article_id, action, detail)
             values ($1, $2, $3, 'created', '')";
         let none: Option<Timestamp> = None;
         let id = write_tx!(self, |tx| {
             let id = insert_article!(tx, new, ArticleStatus::Draft, none, now, Some(by.0));
+            if let Some(details) = details {
+                super::details::write_details!(tx, ArticleId(id), details);
+            }
             sqlx::query(AUDIT)
                 .bind(now.as_microsecond())
                 .bind(by.0)

@@ -198,3 +198,109 @@ pub async fn a_reset_link_works_once_before_it_expires_and_ends_every_session(st
         "sessions ended"
     );
 }
+
+pub async fn a_token_grants_its_scopes_until_it_expires_or_is_revoked(store: &Store) {
+    use dateline_core::Scope;
+    use dateline_store::NewAccessToken;
+    let now = at("2026-11-10T09:00:00Z");
+    let owner = store
+        .create_user(&new_user("ravi@example.org", Role::Editor), now)
+        .await
+        .unwrap();
+    let other = store
+        .create_user(&new_user("lata@example.org", Role::Author), now)
+        .await
+        .unwrap();
+    let token = |hash: &str, expires: Option<&str>| NewAccessToken {
+        user_id: owner,
+        name: format!("token {hash}"),
+        token_hash: hash.into(),
+        prefix: hash.chars().take(4).collect(),
+        scopes: vec![Scope::ArticlesWrite, Scope::MediaWrite],
+        expires_at: expires.map(at),
+    };
+    let lasting = store
+        .create_access_token(&token("hash-a", None), now)
+        .await
+        .unwrap();
+    store
+        .create_access_token(&token("hash-b", Some("2026-11-11T09:00:00Z")), now)
+        .await
+        .unwrap();
+    // One secret, one token.
+    let again = store.create_access_token(&token("hash-a", None), now).await;
+    assert!(
+        matches!(again, Err(StoreError::Conflict { .. })),
+        "{again:?}"
+    );
+
+    let grant = store
+        .access_token_grant("hash-a", now)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((grant.token_id, grant.user.id), (lasting, owner));
+    assert_eq!(grant.user.role, Role::Editor);
+    assert_eq!(grant.scopes, [Scope::ArticlesWrite, Scope::MediaWrite]);
+    assert!(
+        store
+            .access_token_grant("nope", now)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Expiry.
+    let later = at("2026-11-12T09:00:00Z");
+    assert!(
+        store
+            .access_token_grant("hash-b", now)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        store
+            .access_token_grant("hash-b", later)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Uses are noted at most once a minute.
+    store.note_access_token_use(lasting, now).await.unwrap();
+    store
+        .note_access_token_use(lasting, at("2026-11-10T09:00:30Z"))
+        .await
+        .unwrap();
+    let listed = store.access_tokens(owner).await.unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[1].id, lasting, "newest first");
+    assert_eq!(listed[1].last_used_at, Some(now));
+    assert!(store.access_tokens(other).await.unwrap().is_empty());
+
+    // Only its owner revokes it, once; then it grants nothing.
+    assert!(matches!(
+        store.revoke_access_token(other, lasting, later).await,
+        Err(StoreError::NotFound)
+    ));
+    store
+        .revoke_access_token(owner, lasting, later)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.revoke_access_token(owner, lasting, later).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(
+        store
+            .access_token_grant("hash-a", now)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        store.access_tokens(owner).await.unwrap()[1].revoked_at,
+        Some(later)
+    );
+}
