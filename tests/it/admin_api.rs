@@ -480,7 +480,17 @@ async fn bad_requests_get_the_documented_error_never_a_500() {
         r#"{{"headline": "A", "section": "news", "body": "{}"}}"#,
         "x".repeat(3 << 20)
     );
-    let cases: Vec<(&str, Option<&str>, &str, Vec<u8>, u16, &str, Option<&str>)> = vec![
+    // (what, Authorization, Content-Type, body, status, code, field)
+    type Case<'a> = (
+        &'a str,
+        Option<&'a str>,
+        &'a str,
+        Vec<u8>,
+        u16,
+        &'a str,
+        Option<&'a str>,
+    );
+    let cases: Vec<Case> = vec![
         (
             "no token",
             None,

@@ -1,12 +1,17 @@
-//! The live stream: a published article reaches an open stream within a
-//! second, a client that reconnects with `Last-Event-ID` gets what it
-//! missed, and a thousand idle streams do not slow the news down.
+//! The live stream: an article published through the admin API reaches an
+//! open stream within a second, a client that reconnects with
+//! `Last-Event-ID` gets what it missed, and a thousand idle streams do not
+//! slow the news down.
 
 use std::time::{Duration, Instant};
 
-use dateline_core::{ArticleId, ArticleStatus, Role};
+use dateline_core::{ArticleId, ArticleStatus, Role, Scope};
+use serde_json::json;
 
-use crate::support::{TestServer, draft, move_to};
+use crate::{
+    admin_api::{call, token_for},
+    support::{TestServer, move_to},
+};
 
 /// One server-sent event: its id, name and data.
 #[derive(Debug)]
@@ -71,22 +76,45 @@ impl Stream {
     }
 }
 
-async fn publish(server: &TestServer, by: dateline_core::UserId, headline: &str) -> ArticleId {
-    let id = draft(&server.app.store, by, headline).await;
-    move_to(&server.app.store, id, ArticleStatus::Published).await;
-    id
+/// An editor's token for the admin API.
+async fn editor_token(server: &TestServer) -> String {
+    token_for(server, "editor@example.org", Role::Editor, &Scope::ALL)
+        .await
+        .1
+}
+
+/// Writes a draft and publishes it through the admin API; its id, when the
+/// publishing request was sent and how long it took.
+async fn publish(
+    server: &TestServer,
+    token: &str,
+    headline: &str,
+) -> (ArticleId, Instant, Duration) {
+    let body = json!({ "headline": headline, "body": "A paragraph.", "section": "news" });
+    let (status, draft) = call(server, "POST", "/api/v1/admin/articles", token, Some(body)).await;
+    assert_eq!(status, 201, "{draft}");
+    let id = draft["id"].as_i64().unwrap();
+    let started = Instant::now();
+    let (status, published) = call(
+        server,
+        "POST",
+        &format!("/api/v1/admin/articles/{id}/status"),
+        token,
+        Some(json!({ "status": "published" })),
+    )
+    .await;
+    let took = started.elapsed();
+    assert_eq!(status, 200, "{published}");
+    (ArticleId(id), started, took)
 }
 
 #[tokio::test]
 async fn a_publication_reaches_an_open_stream_and_a_reconnecting_client_gets_what_it_missed() {
     let server = TestServer::with_demo().await;
-    let editor = crate::newsroom::session(&server, Role::Editor)
-        .await
-        .user
-        .unwrap();
+    let editor = editor_token(&server).await;
     let mut stream = Stream::open(&server, None).await;
-    let started = Instant::now();
-    let first = publish(&server, editor, "Ferry service resumes after repairs").await;
+    let (first, started, _) =
+        publish(&server, &editor, "Ferry service resumes after repairs").await;
     let event = stream.next(Duration::from_secs(1)).await;
     eprintln!("publish to event: {:?}", started.elapsed());
     assert_eq!(event.event, "published");
@@ -98,7 +126,7 @@ async fn a_publication_reaches_an_open_stream_and_a_reconnecting_client_gets_wha
     drop(stream);
 
     // Missed while away: a second story and a withdrawal.
-    let second = publish(&server, editor, "Night market reopens on the seafront").await;
+    let (second, ..) = publish(&server, &editor, "Night market reopens on the seafront").await;
     move_to(&server.app.store, first, ArticleStatus::Unpublished).await;
     let mut resumed = Stream::open(&server, Some(event.id)).await;
     let a = resumed.next(Duration::from_secs(1)).await;
@@ -122,14 +150,10 @@ async fn a_publication_reaches_an_open_stream_and_a_reconnecting_client_gets_wha
 #[tokio::test]
 async fn a_thousand_idle_streams_do_not_slow_a_publication() {
     let server = TestServer::with_demo().await;
-    let editor = crate::newsroom::session(&server, Role::Editor)
-        .await
-        .user
-        .unwrap();
+    let editor = editor_token(&server).await;
     let mut watcher = Stream::open(&server, None).await;
-    let alone = Instant::now();
-    publish(&server, editor, "Council approves new bus routes").await;
-    let write_alone = alone.elapsed();
+    let (_, alone, write_alone) =
+        publish(&server, &editor, "Council approves new bus routes").await;
     watcher.next(Duration::from_secs(1)).await;
     let alone = alone.elapsed();
 
@@ -149,15 +173,12 @@ async fn a_thousand_idle_streams_do_not_slow_a_publication() {
         server.app.live.streams() >= 1001
     })
     .await;
-    let crowded = Instant::now();
-    let write = Instant::now();
-    publish(&server, editor, "Harbour bridge reopens to traffic").await;
-    let write = write.elapsed();
+    let (_, crowded, write) = publish(&server, &editor, "Harbour bridge reopens to traffic").await;
     let event = watcher.next(Duration::from_secs(1)).await;
     let crowded = crowded.elapsed();
     eprintln!(
         "publish to event: {alone:?} with 1 stream, {crowded:?} with 1,001 (the change log is read every 100 ms); \
-         the store write: {write_alone:?} and {write:?}"
+         the publishing request: {write_alone:?} and {write:?}"
     );
     assert_eq!(event.event, "published");
     assert!(event.data.contains("Harbour bridge"));
