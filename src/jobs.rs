@@ -1,5 +1,5 @@
 //! The job workers: run the store's due jobs (scheduled publishing,
-//! renditions, WebSub pings, newsletter confirmations; webhooks later). Each node runs two, one at
+//! renditions, WebSub pings, newsletter confirmations, webhook deliveries). Each node runs two, one at
 //! a time each: one for quick jobs, one for media work, so that a batch of
 //! renditions never delays a scheduled publication.
 //!
@@ -71,6 +71,9 @@ async fn run(app: &AppState, job: &Job) -> anyhow::Result<()> {
             crate::media::make_renditions(app, MediaId(p.media)).await
         }
         crate::websub::PING_JOB => crate::websub::ping(app, &job.payload).await,
+        crate::webhooks::DELIVERY_JOB => {
+            crate::webhooks::deliver(app, &job.payload, job.attempts).await
+        }
         dateline_store::CONFIRM_SUBSCRIPTION_JOB => {
             crate::mail::confirm::send(app, &job.payload).await
         }

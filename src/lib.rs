@@ -15,6 +15,7 @@ pub mod media;
 pub mod search;
 pub mod telemetry;
 pub mod web;
+pub mod webhooks;
 pub mod websub;
 
 /// HTTP clients (object_store's S3 client) use rustls built without a

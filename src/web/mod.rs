@@ -41,6 +41,7 @@ pub async fn serve(app: AppState, listener: TcpListener) -> anyhow::Result<()> {
     );
     let worker = crate::jobs::spawn_worker(app.clone());
     let announcer = crate::websub::start_announcer(app.clone()).await?;
+    let dispatcher = crate::webhooks::start_dispatcher(app.clone()).await?;
     let indexer = crate::search::indexer::start(app.store.clone(), app.search.clone()).await?;
     let sender = crate::mail::sender::spawn(app.clone());
     let digests = crate::mail::digest::spawn_scheduler(app.clone());
@@ -61,6 +62,7 @@ pub async fn serve(app: AppState, listener: TcpListener) -> anyhow::Result<()> {
     live.abort();
     worker.abort();
     digests.abort();
+    dispatcher.abort();
     for task in [announcer, indexer, sender].into_iter().flatten() {
         task.abort();
     }

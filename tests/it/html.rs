@@ -101,9 +101,24 @@ async fn newsroom_pages_are_valid_html() {
         )
         .await
         .unwrap();
+    let webhook = store
+        .create_webhook(
+            &dateline_store::NewWebhook {
+                name: "Partner".into(),
+                url: "https://partner.example/hook".into(),
+                secret: "whsec_test".into(),
+                events: vec!["published".into()],
+            },
+            jiff::Timestamp::now(),
+        )
+        .await
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     for (i, path) in [
         "/admin".to_owned(),
+        "/admin/tokens".to_owned(),
+        "/admin/webhooks".to_owned(),
+        format!("/admin/webhooks/{webhook}"),
         "/admin/articles/new".to_owned(),
         format!("/admin/articles/{article}"),
         format!("/admin/articles/{article}/revisions"),

@@ -22,4 +22,5 @@ mod search;
 mod sitemaps;
 mod structured;
 mod support;
+mod webhooks;
 mod websub;

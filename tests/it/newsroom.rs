@@ -581,6 +581,37 @@ async fn cases(server: &TestServer, t: Targets, who: Option<Role>) -> Vec<Case> 
             ],
             allowed: AdminOnly,
         },
+        Case {
+            method: "GET",
+            path: "/admin/tokens".into(),
+            fields: vec![],
+            allowed: Everyone,
+        },
+        Case {
+            method: "POST",
+            path: "/admin/tokens".into(),
+            fields: vec![
+                ("name", "Desk app".into()),
+                ("scopes", "articles:write".into()),
+            ],
+            allowed: Everyone,
+        },
+        Case {
+            method: "GET",
+            path: "/admin/webhooks".into(),
+            fields: vec![],
+            allowed: AdminOnly,
+        },
+        Case {
+            method: "POST",
+            path: "/admin/webhooks".into(),
+            fields: vec![
+                ("name", "Partner".into()),
+                ("url", "https://partner.example/hook".into()),
+                ("events", "published".into()),
+            ],
+            allowed: AdminOnly,
+        },
     ]
 }
 
@@ -609,7 +640,7 @@ async fn every_admin_route_admits_exactly_the_roles_the_rules_name_and_refuses_f
             let expected_ok = who.role.is_some_and(|role| case.allowed.admits(role));
             let ok = match who.role {
                 None => status == 303 && response.headers()["location"] == "/admin/sign-in",
-                Some(_) if expected_ok => matches!(status, 200 | 204 | 303),
+                Some(_) if expected_ok => matches!(status, 200 | 201 | 204 | 303),
                 Some(_) => status == 403,
             };
             if !ok {

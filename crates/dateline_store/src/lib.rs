@@ -23,6 +23,7 @@ mod taxonomy;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tokens;
+mod webhooks;
 
 pub use articles::{
     ArticleFilter, ArticleLinks, ArticleList, ArticleText, AuditEntry, Autosave, DeskEntry,
@@ -45,6 +46,7 @@ pub use readers::{LinkPurpose, NewReaderLink, Reader, ReaderLink, ReaderSession,
 pub use staff::{Credentials, NewSession, NewUser, Session, User};
 pub use taxonomy::{Direction, PageSource, TaxonomyEntry, TopicItem};
 pub use tokens::{AccessToken, NewAccessToken, TokenGrant};
+pub use webhooks::{NewWebhook, WEBHOOK_EVENTS, Webhook, WebhookAttempt};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

@@ -25,6 +25,7 @@ mod sources;
 mod tags;
 mod tokens;
 pub(crate) mod topics;
+mod webhooks;
 
 pub(crate) use articles::{TextForm, checked_text};
 use axum::{
@@ -58,6 +59,15 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
             get(tokens::show_tokens).post(tokens::make_token),
         )
         .route("/admin/tokens/{id}/revoke", post(tokens::revoke_token))
+        .route(
+            "/admin/webhooks",
+            get(webhooks::show_webhooks).post(webhooks::make_webhook),
+        )
+        .route("/admin/webhooks/{id}", get(webhooks::show_log))
+        .route(
+            "/admin/webhooks/{id}/delete",
+            post(webhooks::delete_webhook),
+        )
         .route("/admin/feedback", get(inbox::show_inbox))
         .route(
             "/admin/newsletters",

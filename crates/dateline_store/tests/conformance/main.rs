@@ -70,6 +70,7 @@ conformance!(
     staff::a_session_lives_until_it_expires_or_ends,
     staff::a_new_password_ends_every_session,
     staff::a_token_grants_its_scopes_until_it_expires_or_is_revoked,
+    staff::a_webhook_keeps_its_attempts_newest_first_until_it_is_deleted,
     staff::a_reset_link_works_once_before_it_expires_and_ends_every_session,
     editorial::of_two_saves_from_one_revision_the_second_is_refused_and_changes_nothing,
     editorial::an_embargoed_article_cannot_be_published_or_scheduled_before_its_time,

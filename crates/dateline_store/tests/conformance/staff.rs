@@ -304,3 +304,55 @@ pub async fn a_token_grants_its_scopes_until_it_expires_or_is_revoked(store: &St
         Some(later)
     );
 }
+
+pub async fn a_webhook_keeps_its_attempts_newest_first_until_it_is_deleted(store: &Store) {
+    use dateline_store::{NewWebhook, WebhookAttempt};
+    let now = at("2026-11-10T09:00:00Z");
+    let new = NewWebhook {
+        name: "Partner".into(),
+        url: "https://partner.example/hook".into(),
+        secret: "whsec_x".into(),
+        events: vec!["published".into(), "unpublished".into()],
+    };
+    let id = store.create_webhook(&new, now).await.unwrap();
+    let hook = store.webhook(id).await.unwrap().unwrap();
+    assert!(hook.wants("published") && !hook.wants("updated"));
+    assert_eq!((hook.last_attempt_at, hook.last_delivered), (None, None));
+    for (attempt, status) in [(1, Some(500)), (2, None), (3, Some(204))] {
+        let record = WebhookAttempt {
+            change_seq: 42,
+            event: "article.published".into(),
+            article_id: 7,
+            attempt,
+            at: now + jiff::SignedDuration::from_secs(attempt),
+            status,
+            error: status.is_none().then(|| "connection refused".to_owned()),
+            duration_ms: 12,
+        };
+        store.record_webhook_attempt(id, &record).await.unwrap();
+    }
+    let log = store.webhook_attempts(id, 10).await.unwrap();
+    let seen: Vec<(i64, Option<i64>, bool)> = log
+        .iter()
+        .map(|a| (a.attempt, a.status, a.delivered()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (3, Some(204), true),
+            (2, None, false),
+            (1, Some(500), false)
+        ]
+    );
+    let listed = store.webhooks().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].last_delivered, Some(true));
+    assert_eq!(listed[0].secret, "whsec_x");
+    store.delete_webhook(id).await.unwrap();
+    assert!(store.webhook(id).await.unwrap().is_none());
+    assert!(store.webhook_attempts(id, 10).await.unwrap().is_empty());
+    assert!(matches!(
+        store.delete_webhook(id).await,
+        Err(StoreError::NotFound)
+    ));
+}
