@@ -17,6 +17,7 @@ pub mod telemetry;
 pub mod web;
 pub mod webhooks;
 pub mod websub;
+pub mod wire;
 
 /// HTTP clients (object_store's S3 client) use rustls built without a
 /// crypto provider, since the default one (aws-lc) is a C build; ring's is

@@ -16,6 +16,8 @@ use serde::Serialize;
 use tokio::{sync::broadcast, task::JoinHandle};
 use utoipa::ToSchema;
 
+use crate::web::api::shapes::{EntryShape, api_carriage};
+
 /// Events a stream may fall behind by before it is closed.
 const CHANNEL: usize = 1024;
 /// How often the follower reads the log.
@@ -28,7 +30,8 @@ const BATCH: i64 = 500;
 pub struct LiveEvent {
     #[serde(skip)]
     pub seq: i64,
-    /// `published`, `updated` or `unpublished`.
+    /// `published`, `updated`, `unpublished`, or `entry` (a live blog's
+    /// new entry).
     #[serde(skip)]
     pub kind: &'static str,
     /// The article's id (for `/api/v1/articles/{id}`).
@@ -40,6 +43,10 @@ pub struct LiveEvent {
     pub url: String,
     #[schema(value_type = String, format = DateTime)]
     pub at: Timestamp,
+    /// For `entry` events: the live blog's new entry, enough for a page to
+    /// show it without asking for anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry: Option<EntryShape>,
 }
 
 /// An event ready to send: its JSON made once, not once per stream.
@@ -102,15 +109,23 @@ pub async fn events(
 ) -> dateline_store::Result<Vec<LiveEvent>> {
     let mut out = Vec::new();
     for change in changes {
-        let kind = match (change.entity, change.kind) {
-            (Entity::Article, ChangeKind::Published) => "published",
-            (Entity::Article, ChangeKind::Updated) => "updated",
-            (Entity::Article, ChangeKind::Unpublished) => "unpublished",
+        let (kind, article, entry) = match (change.entity, change.kind) {
+            (Entity::Article, ChangeKind::Published) => ("published", change.entity_id, None),
+            (Entity::Article, ChangeKind::Updated) => ("updated", change.entity_id, None),
+            (Entity::Article, ChangeKind::Unpublished) => ("unpublished", change.entity_id, None),
+            (Entity::LiveEntry, ChangeKind::Created) => {
+                // Deleted since: the article's update that follows tells.
+                let Some((article, entry)) = store.live_entry(change.entity_id).await? else {
+                    continue;
+                };
+                ("entry", article.0, Some(entry))
+            }
             _ => continue,
         };
-        let Some(article) = store.article(ArticleId(change.entity_id)).await? else {
+        let Some(article) = store.article(ArticleId(article)).await? else {
             continue;
         };
+        let entry = entry.map(|e| EntryShape::new(e, api_carriage(&article)));
         out.push(LiveEvent {
             seq: change.seq,
             kind,
@@ -122,6 +137,7 @@ pub async fn events(
             headline: article.headline,
             section: article.section.slug,
             at: change.at,
+            entry,
         });
     }
     Ok(out)

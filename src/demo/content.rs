@@ -2,6 +2,7 @@
 //! then Markdown.
 
 use anyhow::{Context, bail};
+use dateline_core::ArticleKind;
 use jiff::Timestamp;
 use serde::Deserialize;
 
@@ -82,7 +83,20 @@ pub struct ArticleFile {
     pub image_alt: String,
     pub image_caption: String,
     pub image_credit: String,
+    #[serde(default)]
+    pub kind: ArticleKind,
+    /// A live blog's entries, in any order.
+    #[serde(default)]
+    pub entries: Vec<EntryFile>,
     #[serde(skip)]
+    pub body: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntryFile {
+    pub at: Timestamp,
+    pub title: Option<String>,
     pub body: String,
 }
 
@@ -201,7 +215,12 @@ mod tests {
                 "{file}: section {}",
                 a.section
             );
-            let words = a.body.split_whitespace().count();
+            // A live blog's words are mostly in its entries.
+            let words = a.body.split_whitespace().count()
+                + a.entries
+                    .iter()
+                    .map(|e| e.body.split_whitespace().count())
+                    .sum::<usize>();
             assert!(words >= 150, "{file}: {words} words");
         }
     }

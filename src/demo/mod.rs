@@ -52,15 +52,34 @@ pub async fn is_empty(store: &Store) -> anyhow::Result<bool> {
 pub async fn seed(store: &Store, media_dir: &Path, now: Timestamp) -> anyhow::Result<Seeded> {
     let demo = DemoContent::load()?;
     let ids = seed_newsroom(store, &demo, media_dir, now).await?;
-    let mut batch = Vec::with_capacity(demo.articles.len());
-    for (file, a) in &demo.articles {
+    let mut files: Vec<_> = demo.articles.iter().collect();
+    files.sort_by_key(|(_, a)| a.published);
+    let mut batch = Vec::with_capacity(files.len());
+    for (file, a) in &files {
         let article = demo_article(store, &ids, media_dir, a, now)
             .await
             .with_context(|| file.clone())?;
         batch.push((article, a.published));
     }
-    batch.sort_by_key(|(_, at)| *at);
-    let articles = store.import_published_articles(&batch, now).await?.len();
+    let imported = store.import_published_articles(&batch, now).await?;
+    // Live blogs' entries, oldest first, each at its own time.
+    for (id, (file, a)) in imported.iter().zip(&files) {
+        let mut entries: Vec<_> = a.entries.iter().collect();
+        entries.sort_by_key(|e| e.at);
+        for e in entries {
+            store
+                .add_live_entry(
+                    *id,
+                    e.title.as_deref(),
+                    &Body::from_markdown(&e.body),
+                    None,
+                    e.at,
+                )
+                .await
+                .with_context(|| format!("{file}: the entry at {}", e.at))?;
+        }
+    }
+    let articles = imported.len();
 
     for (file, p) in &demo.pages {
         let page = NewPage {
@@ -256,6 +275,7 @@ async fn demo_article(
             credit: None,
         }),
         language: None,
+        kind: a.kind,
         corpus_label: None,
     })
 }

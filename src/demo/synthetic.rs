@@ -216,6 +216,7 @@ impl Targets {
                 topics: Vec::new(),
                 lead_image: None,
                 language: None,
+                kind: dateline_core::ArticleKind::Standard,
                 corpus_label: Some(draft.label.name.to_owned()),
             },
             draft.published,

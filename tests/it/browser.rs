@@ -19,6 +19,7 @@ async fn reader_pages(server: &TestServer) -> Vec<String> {
         "/news".to_owned(),
         format!("{article}/print"),
         article,
+        crate::live_blogs::demo_live_blog(server).await,
         "/tag/monsoon".to_owned(),
         "/topic/monsoon-watch-2026".to_owned(),
         "/author/neha-iyer".to_owned(),
@@ -219,5 +220,65 @@ async fn a_phone_fetches_the_lead_image_as_webp_at_its_width() {
         output.status.success(),
         "{stdout}{}",
         String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// A reader has the demo's live blog open in Chromium; an editor posts an
+/// entry through the editor's form; the entry shows at the top of the
+/// reader's page within 2 s, without a reload (`tests/browser/liveblog.js`).
+#[tokio::test]
+async fn a_live_blog_shows_an_editors_new_entry_without_reloading() {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+    if !validators_available() {
+        return;
+    }
+    let server = TestServer::with_demo().await;
+    let editor = crate::newsroom::session(&server, dateline_core::Role::Editor).await;
+    let path = crate::live_blogs::demo_live_blog(&server).await;
+    let id = path.rsplit('-').next().unwrap().to_owned();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/liveblog.js");
+    let mut browser = tokio::process::Command::new("node")
+        .env("NODE_PATH", "/opt/validators/node/node_modules")
+        .arg(script)
+        .arg(format!("{}{path}", server.base))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut said = tokio::io::BufReader::new(browser.stdout.take().unwrap()).lines();
+    let first = tokio::time::timeout(std::time::Duration::from_secs(60), said.next_line())
+        .await
+        .expect("the page connects to the live stream")
+        .unwrap();
+    assert_eq!(first.as_deref(), Some("ready"));
+
+    // The browser starts its clock when told the text, before the editor
+    // posts: the time covers the whole way from the editor's form.
+    let text = "Water has entered the ground floor of the general hospital";
+    let mut stdin = browser.stdin.take().unwrap();
+    stdin
+        .write_all(format!("{text}\n").as_bytes())
+        .await
+        .unwrap();
+    stdin.flush().await.unwrap();
+    let posted = crate::admin::post(
+        &server,
+        &format!("/admin/articles/{id}/entries"),
+        &editor.cookie,
+        crate::support::encode(&[
+            ("csrf", &editor.csrf),
+            ("title", "Hospital flooded"),
+            ("body", text),
+        ]),
+    )
+    .await;
+    assert_eq!(posted.status(), 303);
+    let report = said.next_line().await.unwrap().unwrap_or_default();
+    eprintln!("live blog entry in the browser: {report}");
+    let status = browser.wait().await.unwrap();
+    assert!(
+        status.success(),
+        "the entry did not appear in time without a reload: {report}"
     );
 }

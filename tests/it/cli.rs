@@ -216,14 +216,65 @@ fn reindex_builds_the_search_index_and_refuses_while_another_process_holds_it() 
     let output = dateline(&["reindex", "--data", dir], &[]);
     assert!(output.status.success(), "{output:?}");
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains("Indexed 40 published articles"), "{stdout}");
+    assert!(stdout.contains("Indexed 41 published articles"), "{stdout}");
     let index =
         dateline::search::SearchIndex::open(&data.path().join(dateline::search::INDEX_DIR), "en")
             .unwrap();
     assert!(index.position().unwrap().is_some(), "built");
-    assert_eq!(index.len(), 40);
+    assert_eq!(index.len(), 41);
     // This process holds the index's writer, as a running server would.
     let output = dateline(&["reindex", "--data", dir], &[]);
     assert!(!output.status.success());
     assert!(stderr_line(&output).contains("stop `dateline serve`"));
+}
+
+#[test]
+fn ingest_says_per_file_what_it_took_and_fails_if_any_was_rejected() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().to_str().unwrap();
+    assert!(dateline(&["demo", "--data", dir], &[]).status.success());
+    let story = data.path().join("story.json");
+    std::fs::write(
+        &story,
+        r#"{"uri": "urn:example:dws:1", "version": "1", "type": "text",
+            "headlines": [{"role": "main", "value": "Ferry service resumes"}],
+            "bodies": [{"role": "main", "contenttype": "text/plain", "value": "Boats sail again."}]}"#,
+    )
+    .unwrap();
+    let bad = data.path().join("bad.json");
+    std::fs::write(&bad, "{\"uri\": \"urn:x\",\n \"urgency\": \"high\"}").unwrap();
+    let run = |files: &[&std::path::Path]| {
+        let mut args = vec!["ingest", "--source", "dws", "--data", dir];
+        args.extend(files.iter().map(|f| f.to_str().unwrap()));
+        dateline(&args, &[])
+    };
+    let ok = run(&[&story]);
+    assert!(ok.status.success(), "{ok:?}");
+    let stdout = String::from_utf8_lossy(&ok.stdout);
+    assert_eq!(
+        stdout.trim(),
+        format!("{}: ingested 1 item (1 new)", story.display())
+    );
+
+    let mixed = run(&[&story, &bad]);
+    assert!(!mixed.status.success());
+    let stdout = String::from_utf8_lossy(&mixed.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(
+        lines[0].ends_with("already received (the same bytes came before)"),
+        "{stdout}"
+    );
+    assert!(
+        lines[1].starts_with(&format!(
+            "{}: rejected: not valid ninjs 3.1: /urgency:",
+            bad.display()
+        )),
+        "{stdout}"
+    );
+    assert!(stderr_line(&mixed).contains("1 of 2 files rejected"));
+
+    let unknown = dateline(&["ingest", "--source", "pti", "--data", dir, "x.json"], &[]);
+    assert!(!unknown.status.success());
+    assert!(stderr_line(&unknown).contains("no source \"pti\"; the sources are: dws"));
 }

@@ -11,6 +11,7 @@ async fn home_section_article_tag_topic_author_and_footer_pages_are_valid_html()
     }
     let server = TestServer::with_demo().await;
     let article = server.newest_article_path("news").await;
+    let live_blog = crate::live_blogs::demo_live_blog(&server).await;
     let token = crate::support::subscriber(&server, "reader@example.org").await;
     let preferences = format!("/newsletter/preferences/{token}");
     let unsubscribe = format!("/newsletter/unsubscribe/{token}");
@@ -20,6 +21,7 @@ async fn home_section_article_tag_topic_author_and_footer_pages_are_valid_html()
             "/",
             "/news",
             &article,
+            &live_blog,
             "/about",
             "/news?page=1",
             "/tag/monsoon",
@@ -71,6 +73,8 @@ async fn newsroom_pages_are_valid_html() {
         .unwrap()
         .remove(0)
         .id;
+    let live_path = crate::live_blogs::demo_live_blog(&server).await;
+    let live_blog = live_path.rsplit('-').next().unwrap();
     let store = &server.app.store;
     let section = store.sections().await.unwrap()[0].id;
     let source = store.sources().await.unwrap()[0].id;
@@ -142,6 +146,7 @@ async fn newsroom_pages_are_valid_html() {
         format!("/admin/media/{picture}"),
         format!("/admin/media/{uploaded}"),
         format!("/admin/articles/{article}/preview"),
+        format!("/admin/articles/{live_blog}"),
     ]
     .iter()
     .enumerate()

@@ -15,19 +15,19 @@ use crate::{
 
 /// One server-sent event: its id, name and data.
 #[derive(Debug)]
-struct Sent {
-    id: i64,
-    event: String,
-    data: String,
+pub(crate) struct Sent {
+    pub(crate) id: i64,
+    pub(crate) event: String,
+    pub(crate) data: String,
 }
 
-struct Stream {
+pub(crate) struct Stream {
     response: reqwest::Response,
     buffer: String,
 }
 
 impl Stream {
-    async fn open(server: &TestServer, last_event_id: Option<i64>) -> Self {
+    pub(crate) async fn open(server: &TestServer, last_event_id: Option<i64>) -> Self {
         let mut request = server.client.get(format!("{}/api/v1/live", server.base));
         if let Some(id) = last_event_id {
             request = request.header("last-event-id", id.to_string());
@@ -42,7 +42,7 @@ impl Stream {
     }
 
     /// The next event (heartbeat comments skipped), or a panic after `within`.
-    async fn next(&mut self, within: Duration) -> Sent {
+    pub(crate) async fn next(&mut self, within: Duration) -> Sent {
         tokio::time::timeout(within, async {
             loop {
                 if let Some(end) = self.buffer.find("\n\n") {

@@ -12,6 +12,7 @@ mod feedback;
 mod feeds;
 mod html;
 mod live;
+mod live_blogs;
 mod mail;
 mod media;
 mod newsletters;

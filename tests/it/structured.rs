@@ -6,7 +6,7 @@
 use crate::support::{TestServer, validator, validators_available};
 
 /// Every JSON-LD block of `html`, parsed.
-fn json_ld(html: &str) -> Vec<serde_json::Value> {
+pub(crate) fn json_ld(html: &str) -> Vec<serde_json::Value> {
     html.split("<script type=\"application/ld+json\">")
         .skip(1)
         .map(|rest| {
@@ -85,17 +85,22 @@ async fn the_article_page_describes_a_news_article_and_the_home_page_the_site() 
         return;
     }
     for page in [path.as_str(), "/"] {
-        let output = tokio::process::Command::new("bash")
-            .arg(validator("extract-structured.sh"))
-            .arg(format!("{}{page}", server.base))
-            .arg("--check")
-            .output()
-            .await
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{page}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        assert_passes_structured_data_checks(&server, page).await;
     }
+}
+
+/// The shared extractor's Google, Twitter and Facebook checks pass on `page`.
+pub(crate) async fn assert_passes_structured_data_checks(server: &TestServer, page: &str) {
+    let output = tokio::process::Command::new("bash")
+        .arg(validator("extract-structured.sh"))
+        .arg(format!("{}{page}", server.base))
+        .arg("--check")
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{page}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

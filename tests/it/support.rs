@@ -218,6 +218,7 @@ pub async fn new_article(
         topics: vec![],
         lead_image: None,
         language: None,
+        kind: dateline_core::ArticleKind::Standard,
         corpus_label: None,
     }
 }

@@ -56,6 +56,21 @@ pub fn plain_text(markdown: &str) -> String {
     text
 }
 
+/// The words of sanitised HTML (a live entry's body) on one line: for
+/// structured data, where only the text is wanted. Blocks are kept apart by
+/// a space; tags are dropped by the sanitiser and the entities it writes in
+/// text are turned back into characters.
+pub fn html_text(html: &str) -> String {
+    let spaced = html.replace("</", " </").replace("<br", " <br");
+    let text = ammonia::Builder::empty().clean(&spaced).to_string();
+    let text = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn sanitise(html: &str) -> String {
     ammonia::Builder::default()
         .link_rel(Some("noopener noreferrer"))
@@ -74,6 +89,17 @@ mod tests {
             "## Rain\n\nHeavy *rain* fell on [the city](https://example.org).\n\n<script>x</script>",
         );
         assert_eq!(text, "Rain\n\nHeavy rain fell on the city.");
+    }
+
+    #[test]
+    fn html_text_keeps_words_apart_and_characters_whole() {
+        let html =
+            render_markdown("## Polls *close*\n\nTurnout: 61% & rising <fast>\n\n- one\n- two");
+        assert_eq!(
+            html_text(&html),
+            "Polls close Turnout: 61% & rising one two"
+        );
+        assert_eq!(html_text("<p>a &lt;b&gt; c</p>"), "a <b> c");
     }
 
     #[test]

@@ -142,6 +142,7 @@ pub struct NewArticle {
     pub topics: Vec<TopicId>,
     pub lead_image: Option<LeadImage>,
     pub language: Option<String>,
+    pub kind: ArticleKind,
     /// The known topic label of a synthetic article, kept so that search and
     /// "more like this" quality can be measured against it.
     pub corpus_label: Option<String>,
@@ -169,6 +170,49 @@ impl CorrectionKind {
             _ => None,
         }
     }
+}
+
+/// What kind of story an article is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArticleKind {
+    /// A story told once (and corrected or updated as need be).
+    #[default]
+    Standard,
+    /// Coverage as it happens: timestamped entries added by editors, which
+    /// readers see arrive without reloading.
+    Live,
+}
+
+impl ArticleKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Standard => "standard",
+            Self::Live => "live",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, crate::Invalid> {
+        match s {
+            "standard" => Ok(Self::Standard),
+            "live" => Ok(Self::Live),
+            _ => Err(crate::Invalid::new(
+                "kind",
+                format!("{s:?} is not a kind of article (standard or live)"),
+            )),
+        }
+    }
+}
+
+/// One entry of a live blog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LiveEntry {
+    pub id: i64,
+    /// A short line above the entry ("Polls close"); optional.
+    pub title: Option<String>,
+    /// Sanitised, from the entry's Markdown.
+    pub body_html: String,
+    pub at: Timestamp,
 }
 
 /// A dated note on a published article: "Correction: …" or "Updated: …".
@@ -208,6 +252,9 @@ pub struct Article {
     pub first_published_at: Option<Timestamp>,
     pub updated_at: Timestamp,
     pub corrections: Vec<Correction>,
+    pub kind: ArticleKind,
+    /// A live blog's entries, newest first (none for a standard article).
+    pub entries: Vec<LiveEntry>,
     /// See [`ArticleDetails::seo_title`].
     pub seo_title: Option<String>,
     pub seo_description: Option<String>,
@@ -304,6 +351,7 @@ pub struct ArticleDetails {
     pub seo_title: Option<String>,
     /// Replaces the standfirst in the meta description and cards.
     pub seo_description: Option<String>,
+    pub kind: ArticleKind,
 }
 
 impl ArticleDetails {
@@ -327,6 +375,7 @@ impl ArticleDetails {
                 "SEO description",
                 self.seo_description != before.seo_description,
             ),
+            ("kind", self.kind != before.kind),
         ];
         fields
             .into_iter()

@@ -23,6 +23,8 @@ pub enum Entity {
     Topic,
     Tag,
     Media,
+    /// An entry of a live blog (its id is the entry's).
+    LiveEntry,
 }
 
 /// What happened to it.
@@ -58,6 +60,7 @@ names!(Entity {
     Topic => "topic",
     Tag => "tag",
     Media => "media",
+    LiveEntry => "live_entry",
 });
 names!(ChangeKind {
     Created => "created",

@@ -24,6 +24,7 @@ mod taxonomy;
 pub mod testing;
 mod tokens;
 mod webhooks;
+mod wire;
 
 pub use articles::{
     ArticleFilter, ArticleLinks, ArticleList, ArticleText, AuditEntry, Autosave, DeskEntry,
@@ -47,6 +48,7 @@ pub use staff::{Credentials, NewSession, NewUser, Session, User};
 pub use taxonomy::{Direction, PageSource, TaxonomyEntry, TopicItem};
 pub use tokens::{AccessToken, NewAccessToken, TokenGrant};
 pub use webhooks::{NewWebhook, WEBHOOK_EVENTS, Webhook, WebhookAttempt};
+pub use wire::{CLUSTER_WINDOW, Ingested, IngestedItem, ItemOutcome, WireRecord};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

@@ -2,6 +2,7 @@
 
 mod config;
 mod demo;
+mod ingest;
 mod migrate;
 mod newsletter;
 mod reindex;
@@ -29,6 +30,8 @@ enum Command {
     Reindex(DataDir),
     /// Fill the data directory with the demo site and, optionally, synthetic articles.
     Demo(demo::DemoArgs),
+    /// Take agency copy (ninjs, NewsML-G2, RSS, Atom) from files into the wire desk.
+    Ingest(ingest::IngestArgs),
     /// Newsletter subscribers and issues.
     #[command(subcommand)]
     Newsletter(newsletter::NewsletterCommand),
@@ -70,6 +73,7 @@ fn main() -> ExitCode {
             Command::Migrate(args) => migrate::run(args).await,
             Command::Reindex(args) => reindex::run(args).await,
             Command::Demo(args) => demo::run(args).await,
+            Command::Ingest(args) => ingest::run(args).await,
             Command::Config(command) => config::run(command),
             Command::User(command) => user::run(command).await,
             Command::Newsletter(command) => newsletter::run(command).await,

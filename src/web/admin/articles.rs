@@ -53,6 +53,8 @@ pub struct TextForm {
     pub(crate) related: String,
     pub(crate) seo_title: String,
     pub(crate) seo_description: String,
+    /// `standard` or `live`; empty: standard.
+    pub(crate) kind: String,
 }
 
 #[derive(Serialize)]
@@ -83,6 +85,8 @@ struct EditorPage<'a> {
     can_alert: bool,
     /// Topics are curated lists: editors and admins file articles in them.
     can_file_in_topics: bool,
+    /// A live blog's entries, newest first.
+    entries: Vec<dateline_core::LiveEntry>,
     #[serde(flatten)]
     extras: EditorExtras,
 }
@@ -190,6 +194,7 @@ pub async fn create(
         topics: Vec::new(),
         lead_image: None,
         language: None,
+        kind: dateline_core::ArticleKind::Standard,
         corpus_label: None,
     };
     let id = app
@@ -623,6 +628,10 @@ impl Page<'_> {
                 can_alert: article.is_some_and(|(_, s)| s.status == ArticleStatus::Published)
                     && staff.allows(Action::SendNewsletters),
                 can_file_in_topics: staff.allows(Action::ManageTaxonomy),
+                entries: match article {
+                    Some((id, _)) if form.kind == "live" => app.store.live_entries(id).await?,
+                    _ => Vec::new(),
+                },
                 extras,
             },
         )?;
@@ -854,4 +863,52 @@ pub async fn lookup(
             .collect()
     };
     Ok(private(axum::Json(found).into_response()))
+}
+
+#[derive(Deserialize)]
+pub struct EntryForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+}
+
+/// `POST /admin/articles/{id}/entries`: a new entry at the top of a live
+/// blog; readers with the page open see it arrive.
+pub async fn add_entry(
+    State(app): State<AppState>,
+    Path(id): Path<i64>,
+    AdminForm { staff, form }: AdminForm<EntryForm>,
+) -> Result<Response> {
+    let id = ArticleId(id);
+    editable(&app, &staff, id).await?;
+    app.store
+        .add_live_entry(
+            id,
+            Some(form.title.as_str()),
+            &Body::from_markdown(&form.body),
+            Some(staff.user.id),
+            Timestamp::now(),
+        )
+        .await
+        .map_err(store_refusal)?;
+    Ok(private(
+        Redirect::to(&format!("/admin/articles/{id}#entries")).into_response(),
+    ))
+}
+
+/// `POST /admin/articles/{id}/entries/{entry}/delete`.
+pub async fn delete_entry(
+    State(app): State<AppState>,
+    Path((id, entry)): Path<(i64, i64)>,
+    AdminForm { staff, .. }: AdminForm<super::sign_in::Nothing>,
+) -> Result<Response> {
+    let id = ArticleId(id);
+    editable(&app, &staff, id).await?;
+    app.store
+        .delete_live_entry(id, entry, Timestamp::now())
+        .await?;
+    Ok(private(
+        Redirect::to(&format!("/admin/articles/{id}#entries")).into_response(),
+    ))
 }

@@ -6,8 +6,8 @@
 use std::collections::HashSet;
 
 use dateline_core::{
-    ArticleDetails, ArticleId, Invalid, Person, PersonId, Section, SectionId, Slug, Source,
-    SourceId, TagName, TopicId, article_id_from_segment,
+    ArticleDetails, ArticleId, ArticleKind, Invalid, Person, PersonId, Section, SectionId, Slug,
+    Source, SourceId, TagName, TopicId, article_id_from_segment,
 };
 use dateline_store::TaxonomyEntry;
 use serde::Serialize;
@@ -85,6 +85,7 @@ pub async fn fill(
         .collect();
     form.seo_title = details.seo_title.clone().unwrap_or_default();
     form.seo_description = details.seo_description.clone().unwrap_or_default();
+    form.kind = details.kind.as_str().to_owned();
     Ok(())
 }
 
@@ -153,6 +154,13 @@ pub async fn check(
             ArticleDetails::SEO_DESCRIPTION_MAX,
         ),
     );
+    let kind = keep(
+        &mut errors,
+        match form.kind.trim() {
+            "" => Ok(ArticleKind::Standard),
+            kind => ArticleKind::parse(kind),
+        },
+    );
     let related = match related(&form.related, id) {
         Ok(ids) => {
             let found = app.store.headlines(&ids).await?;
@@ -181,6 +189,7 @@ pub async fn check(
         Some(related),
         Some(seo_title),
         Some(seo_description),
+        Some(kind),
     ) = (
         slug,
         section,
@@ -193,6 +202,7 @@ pub async fn check(
         related,
         seo_title,
         seo_description,
+        kind,
     )
     else {
         return Ok(Err(errors));
@@ -209,6 +219,7 @@ pub async fn check(
         related,
         seo_title,
         seo_description,
+        kind,
     }))
 }
 

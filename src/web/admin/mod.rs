@@ -105,6 +105,11 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
             get(articles::show_editor).post(articles::save),
         )
         .route("/admin/articles/{id}/status", post(articles::change_status))
+        .route("/admin/articles/{id}/entries", post(articles::add_entry))
+        .route(
+            "/admin/articles/{id}/entries/{entry}/delete",
+            post(articles::delete_entry),
+        )
         .route("/admin/articles/{id}/schedule", post(articles::schedule))
         .route("/admin/articles/{id}/preview", get(articles::show_preview))
         .route(

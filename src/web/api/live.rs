@@ -159,6 +159,7 @@ mod tests {
             section: "news".into(),
             url: format!("http://example.org/news/story-{seq}"),
             at: jiff::Timestamp::UNIX_EPOCH,
+            entry: None,
         }
     }
 

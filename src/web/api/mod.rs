@@ -11,7 +11,7 @@ mod docs;
 mod error;
 mod extract;
 mod live;
-mod shapes;
+pub(crate) mod shapes;
 
 use std::sync::Arc;
 
@@ -93,6 +93,7 @@ pub fn routes(app: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
             admin::articles::replace_article
         ))
         .routes(routes!(admin::articles::change_status))
+        .routes(routes!(admin::articles::add_entry))
         .routes(routes!(admin::media::upload))
         .routes(routes!(
             admin::taxonomy::rename_tag,

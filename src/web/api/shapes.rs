@@ -3,10 +3,11 @@
 //! what apps read without a new version of the API.
 
 use dateline_core::{
-    Article, ArticleCard, Carriage, Figure, Named, Outlet, SourceRights, article_path, carriage,
+    Article, ArticleCard, ArticleKind, Carriage, Figure, LiveEntry, Named, Outlet, SourceRights,
+    article_path, carriage,
 };
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// A section, tag, topic, author or source, by the slug its address uses.
@@ -163,16 +164,79 @@ pub struct ArticleDetail {
     pub carriage: ApiCarriage,
     /// The sanitised body; absent when `carriage` is `summary`.
     pub body_html: Option<String>,
+    /// `live` for a live blog, whose entries follow.
+    pub kind: KindName,
+    /// A live blog's entries, newest first; their bodies are absent when
+    /// `carriage` is `summary`. New ones arrive as `entry` events on
+    /// `/api/v1/live`.
+    pub entries: Vec<EntryShape>,
+}
+
+/// What kind of story an article is.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum KindName {
+    #[default]
+    Standard,
+    Live,
+}
+
+impl From<ArticleKind> for KindName {
+    fn from(kind: ArticleKind) -> Self {
+        match kind {
+            ArticleKind::Standard => Self::Standard,
+            ArticleKind::Live => Self::Live,
+        }
+    }
+}
+
+impl From<KindName> for ArticleKind {
+    fn from(kind: KindName) -> Self {
+        match kind {
+            KindName::Standard => Self::Standard,
+            KindName::Live => Self::Live,
+        }
+    }
+}
+
+/// A live blog's entry.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EntryShape {
+    pub id: i64,
+    /// A short line above the entry; optional.
+    pub title: Option<String>,
+    /// Sanitised HTML, from the entry's Markdown; absent where the source's
+    /// rights allow only a summary.
+    pub body_html: Option<String>,
+    #[schema(value_type = String, format = DateTime)]
+    pub at: Timestamp,
+}
+
+impl EntryShape {
+    pub fn new(entry: LiveEntry, carriage: Carriage) -> Self {
+        Self {
+            id: entry.id,
+            title: entry.title,
+            body_html: (carriage == Carriage::FullText).then_some(entry.body_html),
+            at: entry.at,
+        }
+    }
+}
+
+/// How much of `article` the API may carry: the one rights decision, full
+/// text only where the source allows it.
+pub fn api_carriage(article: &Article) -> Carriage {
+    let rights = article
+        .source
+        .as_ref()
+        .map_or(SourceRights::OWN, |s| s.rights);
+    carriage(rights, Outlet::Api)
 }
 
 impl ArticleDetail {
     pub fn new(base: &str, article: Article) -> Self {
-        // The one rights decision: full text only where the source allows it.
-        let rights = article
-            .source
-            .as_ref()
-            .map_or(SourceRights::OWN, |s| s.rights);
-        let carriage = match carriage(rights, Outlet::Api) {
+        let rights = api_carriage(&article);
+        let carriage = match rights {
             Carriage::FullText => ApiCarriage::FullText,
             Carriage::Summary => ApiCarriage::Summary,
         };
@@ -207,6 +271,12 @@ impl ArticleDetail {
                 .collect(),
             carriage,
             body_html: matches!(carriage, ApiCarriage::FullText).then_some(article.body_html),
+            kind: article.kind.into(),
+            entries: article
+                .entries
+                .into_iter()
+                .map(|e| EntryShape::new(e, rights))
+                .collect(),
             headline: article.headline,
             standfirst: article.standfirst,
             place: article.place,

@@ -1,6 +1,6 @@
 //! Structured data for search engines, as JSON-LD.
 
-use dateline_core::Article;
+use dateline_core::{Article, ArticleKind, html_text};
 use serde_json::json;
 
 /// The site's logo for publishers' marks (`publisher.logo`).
@@ -44,7 +44,10 @@ pub fn news_article(
         .unwrap_or(&article.standfirst);
     let mut ld = json!({
         "@context": "https://schema.org",
-        "@type": "NewsArticle",
+        "@type": match article.kind {
+            ArticleKind::Standard => "NewsArticle",
+            ArticleKind::Live => "LiveBlogPosting",
+        },
         "headline": article.headline,
         "description": description,
         "datePublished": time(published),
@@ -57,6 +60,9 @@ pub fn news_article(
         "inLanguage": article.language.as_deref().unwrap_or(language),
         "publisher": organization(base, site),
     });
+    if article.kind == ArticleKind::Live {
+        live_blog(&mut ld, canonical, published, article);
+    }
     let images = image_urls(base, article);
     if !images.is_empty() {
         ld["image"] = json!(images);
@@ -67,6 +73,48 @@ pub fn news_article(
         json!(authors)
     };
     script_safe(&ld)
+}
+
+/// A live blog's coverage start and its entries as `liveBlogUpdate`
+/// BlogPostings, newest first, each addressed by its anchor on the page.
+fn live_blog(
+    ld: &mut serde_json::Value,
+    canonical: &str,
+    published: jiff::Timestamp,
+    article: &Article,
+) {
+    let time = crate::web::time::machine_time;
+    let updates: Vec<_> = article
+        .entries
+        .iter()
+        .map(|e| {
+            let text = html_text(&e.body_html);
+            let headline = match &e.title {
+                Some(title) => title.clone(),
+                None => first_words(&text, 110),
+            };
+            json!({
+                "@type": "BlogPosting",
+                "headline": headline,
+                "datePublished": time(e.at),
+                "articleBody": text,
+                "url": format!("{canonical}#entry-{}", e.id),
+            })
+        })
+        .collect();
+    ld["coverageStartTime"] = json!(time(published));
+    ld["liveBlogUpdate"] = json!(updates);
+}
+
+/// `text` cut at a word boundary to at most `max` characters, with an
+/// ellipsis when cut.
+fn first_words(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max - 1).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{cut}…")
 }
 
 fn organization(base: &str, site: &str) -> serde_json::Value {

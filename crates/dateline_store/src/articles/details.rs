@@ -11,7 +11,7 @@ use dateline_core::{
 use crate::{Result, Store, StoreError, read};
 
 pub(crate) const ROW: &str =
-    "select slug, section_id, source_id, edited_by_id, place, seo_title, seo_description
+    "select slug, section_id, source_id, edited_by_id, place, seo_title, seo_description, kind
     from articles where id = $1";
 pub(crate) const AUTHORS: &str =
     "select person_id from article_authors where article_id = $1 order by position";
@@ -31,6 +31,7 @@ pub(crate) type Row = (
     Option<String>,
     Option<String>,
     Option<String>,
+    String,
 );
 
 /// Reads the details of article `$id` over `$conn` (a read connection or a
@@ -83,6 +84,7 @@ macro_rules! write_details {
             .bind(d.place.as_deref())
             .bind(d.seo_title.as_deref())
             .bind(d.seo_description.as_deref())
+            .bind(d.kind.as_str())
             .execute(&mut *$tx)
             .await?;
         sqlx::query("delete from article_authors where article_id = $1")
@@ -157,7 +159,7 @@ macro_rules! write_details {
 pub(crate) use {load_details, write_details};
 
 pub(crate) const UPDATE: &str = "update articles set slug = $2, section_id = $3, source_id = $4,
-    edited_by_id = $5, place = $6, seo_title = $7, seo_description = $8 where id = $1";
+    edited_by_id = $5, place = $6, seo_title = $7, seo_description = $8, kind = $9 where id = $1";
 /// The tag with this slug, created with this name if new; evaluates to its id.
 pub(crate) const ENSURE_TAG: &str = "insert into tags (slug, name) values ($1, $2)
     on conflict (slug) do update set slug = excluded.slug returning id";
@@ -165,7 +167,7 @@ pub(crate) const APPEND_TO_TOPIC: &str = "insert into article_topics (topic_id, 
     values ($1, $2, (select coalesce(max(position), 0) + 1 from article_topics where topic_id = $1))";
 
 pub(crate) fn details_of(
-    (slug, section, source, edited_by, place, seo_title, seo_description): Row,
+    (slug, section, source, edited_by, place, seo_title, seo_description, kind): Row,
     authors: Vec<i64>,
     tags: Vec<(String, String)>,
     topics: Vec<i64>,
@@ -192,6 +194,7 @@ pub(crate) fn details_of(
         related: related.into_iter().map(ArticleId).collect(),
         seo_title,
         seo_description,
+        kind: dateline_core::ArticleKind::parse(&kind).map_err(corrupt)?,
     })
 }
 

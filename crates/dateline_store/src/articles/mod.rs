@@ -52,6 +52,7 @@ mod autosave;
 mod details;
 mod editorial;
 mod lists;
+mod live;
 mod read;
 mod related;
 mod search;

@@ -1,5 +1,6 @@
 use dateline_core::{
-    Article, ArticleId, ArticleStatus, Correction, CorrectionKind, Figure, Named, Source,
+    Article, ArticleId, ArticleKind, ArticleStatus, Correction, CorrectionKind, Figure, LiveEntry,
+    Named, Source,
 };
 
 use crate::{
@@ -35,6 +36,7 @@ struct ArticleRow {
     updated_at: i64,
     seo_title: Option<String>,
     seo_description: Option<String>,
+    kind: String,
     #[sqlx(flatten)]
     image: ImageColumns,
     /// See [`article_sql`].
@@ -84,8 +86,8 @@ impl ImageColumns {
 }
 
 /// The article's row with, in a `links` column, its authors (in byline
-/// order), tags and topics (by name) and corrections (in the order they were
-/// made) as a JSON array of `[kind, order, slug, name, at]`: one trip to the
+/// order), tags and topics (by name), corrections and live-blog entries (in
+/// the order they were made) as a JSON array of `[kind, order, slug, name, at]`: one trip to the
 /// database for the whole article. Only the JSON functions' names differ
 /// between the backends.
 macro_rules! article_sql {
@@ -99,7 +101,7 @@ macro_rules! article_sql {
                 src.full_text_in_federation as source_full_text_in_federation,
                 e.slug as editor_slug, e.name as editor_name, a.place, a.language,
                 a.created_at, a.first_published_at, a.updated_at,
-                a.seo_title, a.seo_description, ",
+                a.seo_title, a.seo_description, a.kind, ",
             image_columns!(),
             ", (select ",
             $links_open,
@@ -113,7 +115,9 @@ macro_rules! article_sql {
                 union all select 'topic', 0, t.slug, t.name, 0
                     from article_topics x join topics t on t.id = x.topic_id where x.article_id = $1
                 union all select 'correction', c.id, c.kind, c.note, c.created_at
-                    from corrections c where c.article_id = $1) l) as links
+                    from corrections c where c.article_id = $1
+                union all select 'entry', le.id, coalesce(le.title, ''), le.body_html, le.posted_at
+                    from live_entries le where le.article_id = $1) l) as links
             from articles a
             join sections s on s.id = a.section_id
             left join sources src on src.id = a.source_id
@@ -171,6 +175,19 @@ impl Store {
                 })
             })
             .collect::<Result<_>>()?;
+        let mut entries = links
+            .iter()
+            .filter(|(k, ..)| k == "entry")
+            .map(|(_, id, title, body_html, at)| {
+                Ok(LiveEntry {
+                    id: *id,
+                    title: Some(title.clone()).filter(|t| !t.is_empty()),
+                    body_html: body_html.clone(),
+                    at: instant(*at)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        entries.reverse();
 
         let source = match row.source_id {
             None => None,
@@ -213,6 +230,8 @@ impl Store {
             first_published_at: opt_instant(row.first_published_at)?,
             updated_at: instant(row.updated_at)?,
             corrections,
+            kind: ArticleKind::parse(&row.kind).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            entries,
             seo_title: row.seo_title,
             seo_description: row.seo_description,
         }))

@@ -32,6 +32,7 @@ macro_rules! insert_article {
             .bind(now)
             .bind($first_published_at.map(|t: Timestamp| t.as_microsecond()))
             .bind(by)
+            .bind(new.kind.as_str())
             .fetch_one(&mut *$tx)
             .await?;
         sqlx::query(crate::articles::INSERT_REVISION)
@@ -72,8 +73,8 @@ macro_rules! insert_article {
 
 const INSERT_ARTICLE: &str = "insert into articles (slug, status, headline, standfirst, body_markdown, body_html,
         section_id, source_id, edited_by_id, place, lead_media_id, lead_caption, lead_credit, language,
-        corpus_label, created_at, updated_at, first_published_at, created_by)
-    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18) returning id";
+        corpus_label, created_at, updated_at, first_published_at, created_by, kind)
+    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18, $19) returning id";
 const INSERT_AUTHOR: &str =
     "insert into article_authors (article_id, person_id, position) values ($1, $2, $3)";
 const INSERT_TAG: &str = "insert into article_tags (article_id, tag_id) values ($1, $2)";

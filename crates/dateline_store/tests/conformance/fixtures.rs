@@ -1,10 +1,11 @@
 //! Small, valid newsroom data for the contract tests.
 
 use dateline_core::{
-    Body, Headline, LeadImage, MediaId, NewArticle, NewMedia, NewPerson, NewSection, NewSource,
-    NewTopic, PersonId, SectionId, Slug, SourceId, SourceRights, TagId, Text, TopicId,
+    Body, Email, Headline, LeadImage, MediaId, NewArticle, NewMedia, NewPerson, NewSection,
+    NewSource, NewTopic, PersonId, Role, SectionId, Slug, SourceId, SourceRights, TagId, Text,
+    TopicId,
 };
-use dateline_store::Store;
+use dateline_store::{ArticleText, NewUser, Store};
 use jiff::Timestamp;
 
 pub fn at(s: &str) -> Timestamp {
@@ -125,6 +126,32 @@ pub fn article(room: &Newsroom, headline: &str) -> NewArticle {
             credit: None,
         }),
         language: Some("en".into()),
+        kind: dateline_core::ArticleKind::Standard,
         corpus_label: None,
+    }
+}
+
+/// A staff editor (desk@example.org).
+pub async fn editor(store: &Store) -> dateline_core::UserId {
+    store
+        .create_user(
+            &NewUser {
+                email: Email::parse("desk@example.org").unwrap(),
+                name: Text::parse("name", "Desk", 200).unwrap(),
+                role: Role::Editor,
+                password_hash: "$argon2id$x".into(),
+            },
+            at("2026-11-10T08:00:00Z"),
+        )
+        .await
+        .unwrap()
+}
+
+/// Article text with `headline` and a one-word body.
+pub fn same_text(headline: &str) -> ArticleText {
+    ArticleText {
+        headline: Headline::parse(headline).unwrap(),
+        standfirst: String::new(),
+        body: Body::from_markdown("Body."),
     }
 }

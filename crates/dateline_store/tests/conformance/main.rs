@@ -9,11 +9,13 @@ mod editorial;
 mod feedback;
 mod fixtures;
 mod jobs;
+mod live;
 mod media;
 mod newsletters;
 mod readers;
 mod staff;
 mod taxonomy;
+mod wire;
 
 macro_rules! conformance {
     ($($module:ident :: $test:ident),* $(,)?) => {
@@ -53,6 +55,8 @@ conformance!(
     articles::articles_are_counted_by_the_utc_month_of_first_publication,
     articles::the_workflow_refuses_illegal_moves_and_logs_nothing,
     articles::corrections_mark_a_published_article_updated,
+    live::a_live_blog_keeps_its_entries_newest_first_and_logs_each_once_published,
+    live::a_draft_live_blogs_entries_stay_out_of_the_log,
     articles::lists_are_newest_first_and_paginate,
     articles::api_lists_narrow_by_every_filter_and_resume_after_a_cursor,
     articles::pages_are_put_and_replaced,
@@ -78,4 +82,6 @@ conformance!(
     editorial::the_newsroom_list_narrows_by_status_section_author_source_and_headline,
     newsletters::a_sign_up_is_one_subscriber_confirmed_once_and_only_confirmed_ones_get_an_issue,
     newsletters::deliveries_are_claimed_once_per_lease_and_finished_once,
+    wire::one_story_from_two_agencies_is_one_cluster_and_a_new_version_supersedes_the_old,
+    wire::a_feed_entry_changes_version_only_when_its_text_changes,
 );

@@ -1,33 +1,9 @@
 use dateline_core::{
-    ArticleDetails, ArticleStatus, Body, Email, Headline, NewPage, NewSection, NewTopic, Role,
-    SectionId, TagName, Text, TopicId,
+    ArticleDetails, ArticleStatus, Body, NewPage, NewSection, NewTopic, SectionId, TagName, TopicId,
 };
-use dateline_store::{ArticleText, Direction, Entity, NewUser, Store, StoreError};
+use dateline_store::{Direction, Entity, Store, StoreError};
 
-use crate::fixtures::{article, at, newsroom, section, slug, text};
-
-async fn editor(store: &Store) -> dateline_core::UserId {
-    store
-        .create_user(
-            &NewUser {
-                email: Email::parse("desk@example.org").unwrap(),
-                name: Text::parse("name", "Desk", 200).unwrap(),
-                role: Role::Editor,
-                password_hash: "$argon2id$x".into(),
-            },
-            at("2026-11-10T08:00:00Z"),
-        )
-        .await
-        .unwrap()
-}
-
-fn same_text(headline: &str) -> ArticleText {
-    ArticleText {
-        headline: Headline::parse(headline).unwrap(),
-        standfirst: String::new(),
-        body: Body::from_markdown("Body."),
-    }
-}
+use crate::fixtures::{article, at, editor, newsroom, same_text, section, slug, text};
 
 pub async fn details_are_saved_with_the_text_in_one_revision_and_refused_whole(store: &Store) {
     let room = newsroom(store).await;

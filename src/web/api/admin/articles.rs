@@ -9,7 +9,8 @@ use axum::{
     response::Response,
 };
 use dateline_core::{
-    Action, ArticleId, ArticleStatus, LeadImage, MediaId, NewArticle, Ownership, article_path,
+    Action, ArticleId, ArticleKind, ArticleStatus, Carriage, LeadImage, MediaId, NewArticle,
+    Ownership, article_path,
 };
 use dateline_store::Editorial;
 use jiff::Timestamp;
@@ -21,7 +22,12 @@ use crate::{
     app::{App, AppState},
     web::{
         admin::{TextForm, details},
-        api::{ApiError, auth::Caller, body::ApiJson},
+        api::{
+            ApiError,
+            auth::Caller,
+            body::ApiJson,
+            shapes::{EntryShape, KindName},
+        },
     },
 };
 
@@ -68,6 +74,9 @@ pub struct ArticleInput {
     pub seo_title: Option<String>,
     pub seo_description: Option<String>,
     pub lead_image: Option<LeadImageInput>,
+    /// `live` for a live blog (entries are added with
+    /// `POST /api/v1/admin/articles/{id}/entries`); `standard` when absent.
+    pub kind: Option<KindName>,
 }
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
@@ -104,6 +113,9 @@ pub struct AdminArticle {
     pub seo_title: Option<String>,
     pub seo_description: Option<String>,
     pub lead_image: Option<LeadImageInput>,
+    pub kind: KindName,
+    /// A live blog's entries, newest first.
+    pub entries: Vec<EntryShape>,
     #[schema(value_type = Option<String>, format = DateTime)]
     pub scheduled_at: Option<Timestamp>,
     /// Not publishable before this time.
@@ -206,6 +218,7 @@ pub async fn create_article(
         topics: Vec::new(),
         lead_image: checked.lead_image,
         language: None,
+        kind: checked.details.kind,
         corpus_label: None,
     };
     let id = app
@@ -543,6 +556,9 @@ fn editor_form(
         related: input.related.iter().map(|id| format!("{id}\n")).collect(),
         seo_title: input.seo_title.clone().unwrap_or_default(),
         seo_description: input.seo_description.clone().unwrap_or_default(),
+        kind: ArticleKind::from(input.kind.unwrap_or_default())
+            .as_str()
+            .to_owned(),
     }
 }
 
@@ -633,7 +649,76 @@ async fn admin_article(
             caption: l.caption,
             credit: l.credit,
         }),
+        kind: details.kind.into(),
+        entries: match details.kind {
+            ArticleKind::Live => app
+                .store
+                .live_entries(id)
+                .await?
+                .into_iter()
+                .map(|e| EntryShape::new(e, Carriage::FullText))
+                .collect(),
+            ArticleKind::Standard => Vec::new(),
+        },
         scheduled_at: state.scheduled_at,
         embargo_until: state.embargo_until,
     })
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EntryInput {
+    /// One line, at most 120 characters.
+    pub title: Option<String>,
+    /// Markdown.
+    pub body: String,
+}
+
+/// Adds an entry to a live blog; readers with its page open see it arrive.
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/articles/{id}/entries",
+    tag = "admin",
+    params(("id" = i64, Path, description = "The live blog's id")),
+    request_body = EntryInput,
+    security(("token" = [])),
+    responses(
+        (status = 201, description = "The new entry", body = EntryShape),
+        (status = 400, description = "The id is not a number or the body not JSON", body = ApiError),
+        (status = 401, description = "No valid access token", body = ApiError),
+        (status = 403, description = "The token may not edit this article", body = ApiError),
+        (status = 404, description = "No article has this id", body = ApiError),
+        (status = 413, description = "The body is too large", body = ApiError),
+        (status = 415, description = "The body is not sent as JSON", body = ApiError),
+        (status = 422, description = "Fields are wrong, or the article is not a live blog", body = ApiError),
+        (status = 429, description = "Too many requests", body = ApiError),
+    )
+)]
+pub async fn add_entry(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<EntryInput>,
+) -> ApiResult {
+    let id = path_id(&id)?;
+    editable(&app, &caller, id).await?;
+    let entry = app
+        .store
+        .add_live_entry(
+            id,
+            input.title.as_deref(),
+            &dateline_core::Body::from_markdown(&input.body),
+            Some(caller.user.id),
+            Timestamp::now(),
+        )
+        .await?;
+    let (_, entry) = app
+        .store
+        .live_entry(entry)
+        .await?
+        .ok_or_else(|| ApiError::not_found("The entry was deleted meanwhile."))?;
+    Ok(no_store(
+        StatusCode::CREATED,
+        &EntryShape::new(entry, Carriage::FullText),
+    ))
 }

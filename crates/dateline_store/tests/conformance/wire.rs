@@ -1,0 +1,250 @@
+use dateline_core::{NewSource, SourceId, SourceRights};
+use dateline_store::{ItemOutcome, Store};
+
+use crate::fixtures::{at, newsroom, slug, text};
+
+/// One story as two agencies would send it (original text, for the tests).
+const HEADLINE: &str = "Coastal districts get four desalination plants";
+const PARAGRAPHS: [&str; 3] = [
+    "The state cabinet on Wednesday approved a plan to build four desalination plants along \
+     the coast, each able to supply drinking water to about two lakh households.",
+    "Work on the first plant, near the fishing harbour, is to begin in March; the government \
+     expects it to be running within three years of the contract being signed.",
+    "Officials said the plants would run partly on solar power and that the brine would be \
+     piped far out to sea to protect the fishing grounds near the shore.",
+];
+
+fn ninjs(version: u32, paragraphs: &[&str], embargo: Option<&str>) -> Vec<u8> {
+    let body: String = paragraphs.iter().map(|p| format!("<p>{p}</p>")).collect();
+    let mut doc = serde_json::json!({
+        "uri": "urn:example:dws:desal-plants",
+        "version": version.to_string(),
+        "type": "text",
+        "versioncreated": "2026-11-25T05:00:00Z",
+        "headlines": [{"role": "main", "value": HEADLINE}],
+        "bodies": [{"role": "main", "contenttype": "text/html", "value": body}],
+        "urgency": 4,
+    });
+    if let Some(embargo) = embargo {
+        doc["embargoed"] = embargo.into();
+    }
+    serde_json::to_vec_pretty(&doc).unwrap()
+}
+
+fn newsml(guid: &str, headline: &str, paragraphs: &[&str]) -> Vec<u8> {
+    let body: String = paragraphs.iter().map(|p| format!("<p>{p}</p>")).collect();
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="{guid}" version="1" standard="NewsML-G2" standardversion="2.35">
+  <itemMeta><itemClass qcode="ninat:text"/><provider qcode="nprov:MNA"/>
+    <versionCreated>2026-11-25T05:10:00Z</versionCreated><pubStatus qcode="stat:usable"/></itemMeta>
+  <contentMeta><headline>{headline}</headline></contentMeta>
+  <contentSet><inlineXML contenttype="application/xhtml+xml">
+    <html xmlns="http://www.w3.org/1999/xhtml"><body>{body}</body></html>
+  </inlineXML></contentSet>
+</newsItem>"#
+    )
+    .into_bytes()
+}
+
+async fn second_agency(store: &Store) -> SourceId {
+    store
+        .create_source(
+            &NewSource {
+                slug: slug("mna"),
+                name: text("Meridian News Agency"),
+                notice: None,
+                rights: SourceRights::default(),
+            },
+            at("2026-11-01T00:00:00Z"),
+        )
+        .await
+        .unwrap()
+}
+
+async fn ingest(
+    store: &Store,
+    source: SourceId,
+    name: &str,
+    body: &[u8],
+    now: &str,
+) -> dateline_store::Ingested {
+    let items = dateline_wire::read(body).unwrap();
+    store
+        .ingest_wire(source, name, body, &items, at(now))
+        .await
+        .unwrap()
+}
+
+pub async fn one_story_from_two_agencies_is_one_cluster_and_a_new_version_supersedes_the_old(
+    store: &Store,
+) {
+    let room = newsroom(store).await;
+    let mna = second_agency(store).await;
+    let v1 = ninjs(1, &PARAGRAPHS, Some("2026-11-25T12:00:00Z"));
+    let first = ingest(
+        store,
+        room.agency,
+        "desal.json",
+        &v1,
+        "2026-11-25T05:01:00Z",
+    )
+    .await;
+    let a = first.items[0].clone();
+    assert_eq!((a.outcome, a.version), (ItemOutcome::New, 1));
+    let a_id = a.id.unwrap();
+    assert_eq!(a.cluster, Some(a_id), "the first item leads its cluster");
+    let stored = store.wire_item(a_id).await.unwrap().unwrap();
+    assert_eq!(stored.headline, HEADLINE);
+    assert_eq!(stored.embargo_until, Some(at("2026-11-25T12:00:00Z")));
+    assert_eq!((stored.format.as_str(), stored.urgency), ("ninjs", Some(4)));
+    let (name, raw) = store
+        .wire_document(stored.document_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (name.as_str(), raw),
+        ("desal.json", v1.clone()),
+        "the raw document is kept"
+    );
+
+    // The same story as NewsML-G2 from another agency joins the cluster.
+    let other = newsml("urn:example:mna:water-1", HEADLINE, &PARAGRAPHS);
+    let b = ingest(store, mna, "water.xml", &other, "2026-11-25T05:11:00Z")
+        .await
+        .items[0]
+        .clone();
+    assert_eq!((b.outcome, b.cluster), (ItemOutcome::New, Some(a_id)));
+    // An unrelated story does not.
+    let unrelated = newsml(
+        "urn:example:mna:football-1",
+        "City club signs new coach",
+        &[
+            "The city's football club signed a new coach on Tuesday after a season in which it \
+           finished last in the league and lost its captain to injury in the first month.",
+        ],
+    );
+    let c = ingest(
+        store,
+        mna,
+        "football.xml",
+        &unrelated,
+        "2026-11-25T05:12:00Z",
+    )
+    .await
+    .items[0]
+        .clone();
+    assert_eq!(c.cluster, c.id, "a story of its own");
+
+    // The same bytes again are received once.
+    let again = ingest(
+        store,
+        room.agency,
+        "desal.json",
+        &v1,
+        "2026-11-25T05:20:00Z",
+    )
+    .await;
+    assert_eq!((again.document, again.items.len()), (None, 0));
+    // Version 2 supersedes version 1 and stays in the cluster.
+    let edited = [
+        PARAGRAPHS[0],
+        PARAGRAPHS[1],
+        "The opposition called the plan overdue.",
+    ];
+    let v2 = ingest(
+        store,
+        room.agency,
+        "desal-2.json",
+        &ninjs(2, &edited, None),
+        "2026-11-25T06:00:00Z",
+    )
+    .await
+    .items[0]
+        .clone();
+    assert_eq!(
+        (v2.outcome, v2.version, v2.cluster),
+        (ItemOutcome::NewVersion, 2, Some(a_id))
+    );
+    let v2_id = v2.id.unwrap();
+    let versions: Vec<(i64, Option<i64>)> = store
+        .wire_versions(v2_id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.version, r.superseded_by))
+        .collect();
+    assert_eq!(versions, [(2, None), (1, Some(v2_id))]);
+    let current: Vec<i64> = store
+        .wire_cluster(a_id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(
+        current,
+        [v2_id, b.id.unwrap()],
+        "current versions only, newest first"
+    );
+    // Version 1 once more, in other bytes: nothing new.
+    let late = ninjs(1, &PARAGRAPHS, Some("2026-11-25T12:00:00Z"));
+    let mut late = late.clone();
+    late.push(b'\n');
+    let late = ingest(
+        store,
+        room.agency,
+        "desal-again.json",
+        &late,
+        "2026-11-25T06:30:00Z",
+    )
+    .await;
+    assert_eq!(late.items[0].outcome, ItemOutcome::Unchanged);
+}
+
+pub async fn a_feed_entry_changes_version_only_when_its_text_changes(store: &Store) {
+    let room = newsroom(store).await;
+    let feed = |title: &str, at: &str| {
+        format!(
+            "<rss version=\"2.0\"><channel><title>DWS</title><item><guid>urn:dws:rss:9</guid>\
+             <title>{title}</title><description>Bus fares rise by five per cent from Monday, the \
+             transport corporation said.</description><pubDate>{at}</pubDate></item></channel></rss>"
+        )
+        .into_bytes()
+    };
+    let first = ingest(
+        store,
+        room.agency,
+        "feed",
+        &feed("Bus fares rise", "Tue, 24 Nov 2026 04:00:00 GMT"),
+        "2026-11-24T04:01:00Z",
+    )
+    .await;
+    assert_eq!(
+        (first.items[0].outcome, first.items[0].version),
+        (ItemOutcome::New, 1)
+    );
+    // A new fetch with the same entry (the feed's other bytes changed).
+    let same = ingest(
+        store,
+        room.agency,
+        "feed",
+        &feed("Bus fares rise", "Tue, 24 Nov 2026 04:05:00 GMT"),
+        "2026-11-24T04:06:00Z",
+    )
+    .await;
+    assert_eq!(same.items[0].outcome, ItemOutcome::Unchanged);
+    let changed = ingest(
+        store,
+        room.agency,
+        "feed",
+        &feed("Bus fares rise 5%", "Tue, 24 Nov 2026 04:10:00 GMT"),
+        "2026-11-24T04:11:00Z",
+    )
+    .await;
+    assert_eq!(
+        (changed.items[0].outcome, changed.items[0].version),
+        (ItemOutcome::NewVersion, 2)
+    );
+}
