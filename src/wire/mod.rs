@@ -7,6 +7,8 @@ use dateline_core::{Source, SourceId};
 use dateline_store::{Ingested, ItemOutcome, Store};
 use jiff::Timestamp;
 
+pub mod story;
+
 /// What became of one document.
 #[derive(Debug)]
 pub enum Intake {

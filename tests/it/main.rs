@@ -25,3 +25,4 @@ mod structured;
 mod support;
 mod webhooks;
 mod websub;
+mod wire_desk;

@@ -10,6 +10,7 @@ use jiff::Timestamp;
 use crate::{
     admin::{add_staff, form_token, get_with, post, sign_in},
     support::{TestServer, draft, encode, escape},
+    wire_desk::wire_story,
 };
 
 /// A signed-in staff member: session cookie and CSRF token.
@@ -154,6 +155,8 @@ async fn cases(server: &TestServer, t: Targets, who: Option<Role>) -> Vec<Case> 
         ]
     };
     let new_person = format!("new-{}@example.org", who.map_or("nobody", Role::as_str));
+    let wire_used = wire_story(server, &format!("{unique} used"), None).await;
+    let wire_ignored = wire_story(server, &format!("{unique} ignored"), None).await;
     let revision = |id| async move {
         server
             .app
@@ -611,6 +614,30 @@ async fn cases(server: &TestServer, t: Targets, who: Option<Role>) -> Vec<Case> 
                 ("events", "published".into()),
             ],
             allowed: AdminOnly,
+        },
+        Case {
+            method: "GET",
+            path: "/admin/wire".into(),
+            fields: vec![],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "GET",
+            path: format!("/admin/wire/{wire_used}"),
+            fields: vec![],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "POST",
+            path: format!("/admin/wire/{wire_used}/use"),
+            fields: vec![("section", section.id.to_string())],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "POST",
+            path: format!("/admin/wire/{wire_ignored}/ignore"),
+            fields: vec![],
+            allowed: EditorAndUp,
         },
     ]
 }

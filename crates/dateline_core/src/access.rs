@@ -88,6 +88,8 @@ pub enum Action {
     SendNewsletters,
     /// Export the subscriber list (personal data).
     ExportSubscribers,
+    /// Read the wire desk, make drafts of its stories, set stories aside.
+    UseWire,
     /// Staff accounts and their roles.
     ManagePeople,
     /// Sections, sources and their rights, static pages, settings.
@@ -117,7 +119,8 @@ pub fn allows(role: Role, action: Action) -> bool {
         | Action::EditMedia
         | Action::ManageTaxonomy
         | Action::ReadFeedback
-        | Action::SendNewsletters => role >= Editor,
+        | Action::SendNewsletters
+        | Action::UseWire => role >= Editor,
         Action::ManagePeople | Action::ManageSite | Action::ExportSubscribers => role >= Admin,
     }
 }
@@ -236,6 +239,7 @@ mod tests {
             (ManageTaxonomy, [false, false, true, true]),
             (ReadFeedback, [false, false, true, true]),
             (SendNewsletters, [false, false, true, true]),
+            (UseWire, [false, false, true, true]),
             (ExportSubscribers, [false, false, false, true]),
             (ManagePeople, [false, false, false, true]),
             (ManageSite, [false, false, false, true]),

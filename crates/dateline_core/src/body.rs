@@ -71,7 +71,20 @@ pub fn html_text(html: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn sanitise(html: &str) -> String {
+/// Markdown for the editor from HTML written elsewhere (agency copy): the
+/// HTML is sanitised first, so whatever the conversion keeps as raw HTML
+/// is already safe, and rendering sanitises again.
+pub fn markdown_from_html(html: &str) -> String {
+    let converter = htmd::HtmlToMarkdown::builder()
+        .skip_tags(vec!["img"])
+        .build();
+    // Conversion fails only on I/O inside the parser, which a string has none of.
+    converter.convert(&sanitise(html)).unwrap_or_default()
+}
+
+/// `html` with what a reader must never get removed (scripts, handlers,
+/// foreign schemes): for showing HTML written elsewhere.
+pub fn sanitise(html: &str) -> String {
     ammonia::Builder::default()
         .link_rel(Some("noopener noreferrer"))
         .url_schemes(["http", "https", "mailto"].into())
@@ -124,6 +137,26 @@ mod tests {
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn agency_html_becomes_markdown_without_its_scripts() {
+        let markdown = markdown_from_html(
+            "<h2>Rain</h2><p>Heavy <b>rain</b> fell on <a href=\"https://example.org\">the \
+             city</a>.</p><script>alert(1)</script><p onclick=\"x()\">Second &amp; last.</p>",
+        );
+        assert!(
+            markdown.contains("## Rain") || markdown.contains("Rain\n===="),
+            "{markdown}"
+        );
+        assert!(markdown.contains("**rain**"), "{markdown}");
+        assert!(
+            markdown.contains("[the city](https://example.org)"),
+            "{markdown}"
+        );
+        assert!(markdown.contains("Second & last."), "{markdown}");
+        assert!(!markdown.contains("alert"), "{markdown}");
+        assert!(!markdown.contains("onclick"), "{markdown}");
     }
 
     #[test]

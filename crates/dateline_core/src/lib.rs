@@ -17,7 +17,7 @@ mod text;
 mod workflow;
 
 pub use access::{Action, Ownership, Role, Scope, allows, token_allows};
-pub use body::{Body, html_text, plain_text, render_markdown};
+pub use body::{Body, html_text, markdown_from_html, plain_text, render_markdown, sanitise};
 pub use email::Email;
 pub use error::Invalid;
 pub use ids::{ArticleId, MediaId, PageId, PersonId, SectionId, SourceId, TagId, TopicId, UserId};

@@ -29,7 +29,7 @@ mod wire;
 pub use articles::{
     ArticleFilter, ArticleLinks, ArticleList, ArticleText, AuditEntry, Autosave, DeskEntry,
     DeskFilter, Editorial, HITS_PER_TRIP, IndexDocument, PUBLISH_SCHEDULED_JOB, Relation, Revision,
-    SearchHit, SitemapEntry,
+    SearchHit, SitemapEntry, WireOrigin,
 };
 pub use catalog::MediaItem;
 pub use changes::{Change, ChangeKind, Entity};
@@ -48,7 +48,10 @@ pub use staff::{Credentials, NewSession, NewUser, Session, User};
 pub use taxonomy::{Direction, PageSource, TaxonomyEntry, TopicItem};
 pub use tokens::{AccessToken, NewAccessToken, TokenGrant};
 pub use webhooks::{NewWebhook, WEBHOOK_EVENTS, Webhook, WebhookAttempt};
-pub use wire::{CLUSTER_WINDOW, Ingested, IngestedItem, ItemOutcome, WireRecord};
+pub use wire::{
+    CLUSTER_WINDOW, Ingested, IngestedItem, ItemOutcome, WireFilter, WireListing, WireRecord,
+    WireState,
+};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -56,6 +59,9 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[derive(Clone)]
 pub struct Store {
     backend: Backend,
+    /// The wire desk's recent signatures (see `wire::index`), shared by
+    /// the handle's clones.
+    wire_index: std::sync::Arc<tokio::sync::Mutex<wire::ClusterIndex>>,
 }
 
 /// Runs `$body` with `$conn` bound to one read connection (`&mut` a

@@ -102,6 +102,7 @@ pub async fn postgres() -> Option<TestDb> {
 async fn ensure_template(admin: &mut PgConnection, admin_url: &str) -> String {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     Store::migration_names().hash(&mut hasher);
+    Store::postgres_checksums().hash(&mut hasher);
     let template = format!("dateline_template_{:016x}", hasher.finish());
     sqlx::query("select pg_advisory_lock(7212021)")
         .execute(&mut *admin)
@@ -178,6 +179,28 @@ impl Drop for TestDb {
         .join();
         if let Ok(Err(e)) = dropped {
             eprintln!("could not drop a test database: {e}");
+        }
+    }
+}
+
+impl Store {
+    /// Another handle on the same database, as a second node would have
+    /// (its own pools and caches).
+    pub async fn another_node(&self) -> Store {
+        match &self.backend {
+            crate::Backend::Sqlite { path, .. } => {
+                Store::open_sqlite(path).await.expect("open SQLite again")
+            }
+            crate::Backend::Postgres(pool) => Store {
+                backend: crate::Backend::Postgres(
+                    sqlx::postgres::PgPoolOptions::new()
+                        .max_connections(4)
+                        .connect_with((*pool.connect_options()).clone())
+                        .await
+                        .expect("connect to PostgreSQL again"),
+                ),
+                wire_index: Default::default(),
+            },
         }
     }
 }

@@ -30,10 +30,7 @@ const COEFFICIENTS: [(u64, u64); HASHES] = {
         let mut j = 0;
         while j < 2 {
             state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            pair[j] = z ^ (z >> 31);
+            pair[j] = mix(state);
             j += 1;
         }
         // Multiply-shift needs an odd multiplier.
@@ -54,6 +51,29 @@ fn fnv(bytes: &[u8], mut hash: u64) -> u64 {
 
 const FNV_OFFSET: u64 = 0xCBF2_9CE4_8422_2325;
 
+/// A word's hash, lower-cased as it is read.
+fn word_hash(word: &str) -> u64 {
+    if word.is_ascii() {
+        word.bytes()
+            .fold(FNV_OFFSET, |h, b| fnv(&[b.to_ascii_lowercase()], h))
+    } else {
+        let mut buffer = [0; 4];
+        word.chars()
+            .flat_map(char::to_lowercase)
+            .fold(FNV_OFFSET, |h, c| {
+                fnv(c.encode_utf8(&mut buffer).as_bytes(), h)
+            })
+    }
+}
+
+/// SplitMix64's finaliser: spreads a value over all 64 bits (a shingle's
+/// three word hashes combine through it into one well-mixed value).
+const fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
 /// A MinHash signature of an item's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signature(pub [u32; HASHES]);
@@ -62,32 +82,32 @@ impl Signature {
     /// The signature of `text`, or `None` when it has fewer words than a
     /// shingle (a picture's caption-less item): such items stand alone.
     pub fn of(text: &str) -> Option<Self> {
-        // Runs of letters and digits, lower-cased: cheaper than UAX #29
-        // word breaking, and all a signature needs is that the same text
-        // always gives the same words.
-        let words: Vec<String> = text
+        // Words are runs of letters and digits, lower-cased (cheaper than
+        // UAX #29 word breaking, and all a signature needs is that the same
+        // text always gives the same words), each hashed where it lies:
+        // nothing is allocated per word.
+        let mut minimum = [u32::MAX; HASHES];
+        let mut window = [0u64; SHINGLE];
+        let mut words = 0usize;
+        for word in text
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect();
-        if words.len() < SHINGLE {
-            return None;
-        }
-        let mut minimum = [u64::MAX; HASHES];
-        for shingle in words.windows(SHINGLE) {
-            let mut hash = FNV_OFFSET;
-            for word in shingle {
-                hash = fnv(word.as_bytes(), hash);
-                hash = fnv(b" ", hash);
+        {
+            window.rotate_left(1);
+            window[SHINGLE - 1] = word_hash(word);
+            words += 1;
+            if words < SHINGLE {
+                continue;
             }
+            let shingle = window.iter().fold(FNV_OFFSET, |h, w| mix(h ^ w));
             for (min, (a, b)) in minimum.iter_mut().zip(COEFFICIENTS) {
                 // Multiply-shift: the high 32 bits of a·x + b (mod 2^64), a
                 // universal family with no division per value.
-                let value = a.wrapping_mul(hash).wrapping_add(b) >> 32;
+                let value = (a.wrapping_mul(shingle).wrapping_add(b) >> 32) as u32;
                 *min = (*min).min(value);
             }
         }
-        Some(Self(minimum.map(|m| m as u32)))
+        (words >= SHINGLE).then_some(Self(minimum))
     }
 
     /// The estimated Jaccard similarity of the two texts' shingles.

@@ -26,6 +26,7 @@ mod tags;
 mod tokens;
 pub(crate) mod topics;
 mod webhooks;
+mod wire;
 
 pub(crate) use articles::{TextForm, checked_text};
 use axum::{
@@ -68,6 +69,11 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
             "/admin/webhooks/{id}/delete",
             post(webhooks::delete_webhook),
         )
+        .route("/admin/wire", get(wire::show_desk))
+        .route("/admin/wire/{id}", get(wire::show_item))
+        .route("/admin/wire/{id}/use", post(wire::use_item))
+        .route("/admin/wire/{id}/ignore", post(wire::ignore_item))
+        .route("/admin/wire/{id}/restore", post(wire::restore_item))
         .route("/admin/feedback", get(inbox::show_inbox))
         .route(
             "/admin/newsletters",

@@ -1,6 +1,7 @@
 -- The wire desk: agency documents as they arrived, and the items read from
 -- them, versioned per (source, guid) and grouped into near-duplicate
--- clusters by their MinHash signatures' bands.
+-- clusters by their MinHash signatures (banded in memory: see the store's
+-- wire/index.rs).
 -- Twin: ../sqlite/0018_wire_desk.sql.
 
 create table wire_documents (
@@ -58,12 +59,25 @@ create table wire_items (
 create index wire_items_received_idx on wire_items (received_at, id);
 create index wire_items_cluster_idx on wire_items (cluster_id);
 
--- One row per signature band of each item: items sharing a band are
--- compared.
-create table wire_bands (
-    band bigint not null,
-    item_id bigint not null constraint wire_bands_item_fkey references wire_items (id) on delete cascade
-);
+-- Where the desk works: the current items, newest first.
+create index wire_items_current_idx on wire_items (id) where superseded_by is null;
 
-create index wire_bands_band_idx on wire_bands (band);
-create index wire_bands_item_idx on wire_bands (item_id);
+-- How a source's copy arrives besides the command line: pushed over HTTP
+-- with a token (kept as its SHA-256), or a feed polled every so many
+-- minutes with conditional GETs (the validators it last answered with).
+alter table sources add column push_token_hash text;
+alter table sources add column feed_url text;
+alter table sources add column poll_minutes bigint;
+alter table sources add column feed_etag text;
+alter table sources add column feed_last_modified text;
+alter table sources add column feed_checked_at bigint;
+alter table sources add column feed_status text;
+
+-- The wire item an article was made from ("Use this story").
+alter table articles add column wire_item_id bigint
+    constraint articles_wire_item_fkey references wire_items (id) on delete set null;
+
+-- A staff member's byline, made the first time they are credited (as the
+-- editor who published a wire story).
+alter table users add column person_id bigint
+    constraint users_person_fkey references people (id) on delete set null;

@@ -103,6 +103,46 @@ impl TryFrom<RevisionRow> for Revision {
     }
 }
 
+/// Credits `$by` as the editor ("Edited By") of wire story `$id` that has
+/// none, through their byline: the one linked to their account, else
+/// [`person_named!`]'s (linked from then on).
+macro_rules! credit_publisher {
+    ($tx:expr, $id:expr, $by:expr, $now:expr) => {{
+        const UNCREDITED: &str = "select count(*) from articles
+            where id = $1 and wire_item_id is not null and edited_by_id is null";
+        const ACCOUNT: &str = "select person_id, name from users where id = $1";
+        const LINK: &str = "update users set person_id = $2 where id = $1";
+        const CREDIT: &str = "update articles set edited_by_id = $2 where id = $1";
+        let uncredited: i64 = sqlx::query_scalar(UNCREDITED)
+            .bind($id.0)
+            .fetch_one(&mut *$tx)
+            .await?;
+        if uncredited > 0 {
+            let (linked, name): (Option<i64>, String) = sqlx::query_as(ACCOUNT)
+                .bind($by.0)
+                .fetch_one(&mut *$tx)
+                .await?;
+            let person = match linked {
+                Some(person) => person,
+                None => {
+                    let person = person_named!($tx, &name, $by.0, $now);
+                    sqlx::query(LINK)
+                        .bind($by.0)
+                        .bind(person)
+                        .execute(&mut *$tx)
+                        .await?;
+                    person
+                }
+            };
+            sqlx::query(CREDIT)
+                .bind($id.0)
+                .bind(person)
+                .execute(&mut *$tx)
+                .await?;
+        }
+    }};
+}
+
 fn status(s: &str) -> Result<ArticleStatus> {
     ArticleStatus::parse(s).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
@@ -309,6 +349,11 @@ impl Store {
                 .bind(now.as_microsecond())
                 .execute(&mut *tx)
                 .await?;
+            if next == ArticleStatus::Published
+                && let Some(by) = by
+            {
+                credit_publisher!(tx, id, by, now);
+            }
             audit!(tx, now, by, id, next.as_str(), String::new());
             match (current.is_public(), next.is_public()) {
                 (false, true) => {

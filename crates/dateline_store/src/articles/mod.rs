@@ -48,6 +48,52 @@ macro_rules! card_tail {
     };
 }
 
+/// The byline (person) named `$name` inside `$tx`: the first of that
+/// name, else a new one, its address made from the name (with `$suffix`
+/// when that is taken); evaluates to its id.
+macro_rules! person_named {
+    ($tx:expr, $name:expr, $suffix:expr, $now:expr) => {{
+        const SAME_NAME: &str = "select id from people where name = $1 order by id limit 1";
+        const NEW_PERSON: &str = "insert into people (slug, name, bio, created_at, updated_at)
+            values ($1, $2, '', $3, $3) on conflict (slug) do nothing returning id";
+        let name: &str = $name;
+        let same: Option<i64> = sqlx::query_scalar(SAME_NAME)
+            .bind(name)
+            .fetch_optional(&mut *$tx)
+            .await?;
+        match same {
+            Some(person) => person,
+            None => {
+                let slug = dateline_core::Slug::from_title(name, "byline");
+                let mut made: Option<i64> = None;
+                for slug in [slug.as_str().to_owned(), format!("{slug}-{}", $suffix)] {
+                    made = sqlx::query_scalar(NEW_PERSON)
+                        .bind(&slug)
+                        .bind(name)
+                        .bind($now.as_microsecond())
+                        .fetch_optional(&mut *$tx)
+                        .await?;
+                    if made.is_some() {
+                        break;
+                    }
+                }
+                let made = made.ok_or_else(|| crate::StoreError::Conflict {
+                    constraint: "people_slug_key".to_owned(),
+                    message: format!("no free byline address for {name}"),
+                })?;
+                crate::changes::append_change!(
+                    $tx,
+                    crate::Entity::Person,
+                    made,
+                    crate::ChangeKind::Created,
+                    $now
+                );
+                made
+            }
+        }
+    }};
+}
+
 mod autosave;
 mod details;
 mod editorial;
@@ -70,4 +116,4 @@ pub(crate) use read::ImageColumns;
 pub use related::Relation;
 pub use search::{HITS_PER_TRIP, IndexDocument, SearchHit};
 pub use sitemap::SitemapEntry;
-pub use write::ArticleText;
+pub use write::{ArticleText, WireOrigin};

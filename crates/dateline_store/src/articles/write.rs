@@ -1,7 +1,17 @@
 use dateline_core::{ArticleDetails, ArticleId, ArticleStatus, CorrectionKind, NewArticle, UserId};
 use jiff::Timestamp;
 
-use crate::{ChangeKind, Entity, Result, Store, changes::append_change, write_tx};
+use crate::{ChangeKind, Entity, Result, Store, StoreError, changes::append_change, write_tx};
+
+/// The wire item a draft is made from, and its embargo.
+#[derive(Debug, Clone)]
+pub struct WireOrigin {
+    pub item: i64,
+    pub embargo_until: Option<Timestamp>,
+    /// The agency's writer, credited as the author (an existing byline of
+    /// that name, else a new one).
+    pub byline: Option<String>,
+}
 
 /// Inserts `$new` with its authors, tags and topics inside `$tx`; evaluates
 /// to the new id.
@@ -105,7 +115,7 @@ impl Store {
         by: UserId,
         now: Timestamp,
     ) -> Result<ArticleId> {
-        self.insert_draft(new, None, by, now).await
+        self.insert_draft(new, None, None, by, now).await
     }
 
     /// As [`Store::create_draft`], with every detail the editor sets
@@ -118,28 +128,73 @@ impl Store {
         by: UserId,
         now: Timestamp,
     ) -> Result<ArticleId> {
-        self.insert_draft(new, Some(details), by, now).await
+        self.insert_draft(new, Some(details), None, by, now).await
+    }
+
+    /// "Use this story": a draft made from wire item `origin.item` by `by`,
+    /// with the item's embargo and writer, the item marked used, in one
+    /// transaction (`new` carries no authors: the writer is added here).
+    /// Whoever publishes it is credited as its editor (see
+    /// [`Store::move_article`]).
+    pub async fn create_draft_from_wire(
+        &self,
+        new: &NewArticle,
+        origin: &WireOrigin,
+        by: UserId,
+        now: Timestamp,
+    ) -> Result<ArticleId> {
+        self.insert_draft(new, None, Some(origin), by, now).await
     }
 
     async fn insert_draft(
         &self,
         new: &NewArticle,
         details: Option<&ArticleDetails>,
+        origin: Option<&WireOrigin>,
         by: UserId,
         now: Timestamp,
     ) -> Result<ArticleId> {
         const AUDIT: &str = "insert into audit_log (at, user_id, article_id, action, detail)
-            values ($1, $2, $3, 'created', '')";
+            values ($1, $2, $3, 'created', $4)";
+        const ORIGIN: &str =
+            "update articles set wire_item_id = $2, embargo_until = $3 where id = $1";
+        const USED: &str = "update wire_items set state = 'used' where id = $1";
         let none: Option<Timestamp> = None;
         let id = write_tx!(self, |tx| {
             let id = insert_article!(tx, new, ArticleStatus::Draft, none, now, Some(by.0));
             if let Some(details) = details {
                 super::details::write_details!(tx, ArticleId(id), details);
             }
+            if let Some(origin) = origin {
+                sqlx::query(ORIGIN)
+                    .bind(id)
+                    .bind(origin.item)
+                    .bind(origin.embargo_until.map(|t| t.as_microsecond()))
+                    .execute(&mut *tx)
+                    .await?;
+                let used = sqlx::query(USED)
+                    .bind(origin.item)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if used == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                if let Some(name) = &origin.byline {
+                    let person = person_named!(tx, name, format!("w{}", origin.item), now);
+                    sqlx::query(INSERT_AUTHOR)
+                        .bind(id)
+                        .bind(person)
+                        .bind(0_i64)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
             sqlx::query(AUDIT)
                 .bind(now.as_microsecond())
                 .bind(by.0)
                 .bind(id)
+                .bind(origin.map_or_else(String::new, |o| format!("from wire item {}", o.item)))
                 .execute(&mut *tx)
                 .await?;
             id

@@ -84,4 +84,6 @@ conformance!(
     newsletters::deliveries_are_claimed_once_per_lease_and_finished_once,
     wire::one_story_from_two_agencies_is_one_cluster_and_a_new_version_supersedes_the_old,
     wire::a_feed_entry_changes_version_only_when_its_text_changes,
+    wire::a_node_clusters_with_the_items_another_node_stored,
+    wire::the_desk_lists_stories_once_and_a_used_story_credits_its_publisher,
 );

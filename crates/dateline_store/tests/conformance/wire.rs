@@ -1,7 +1,7 @@
 use dateline_core::{NewSource, SourceId, SourceRights};
 use dateline_store::{ItemOutcome, Store};
 
-use crate::fixtures::{at, newsroom, slug, text};
+use crate::fixtures::{article, at, editor, newsroom, slug, text};
 
 /// One story as two agencies would send it (original text, for the tests).
 const HEADLINE: &str = "Coastal districts get four desalination plants";
@@ -246,5 +246,218 @@ pub async fn a_feed_entry_changes_version_only_when_its_text_changes(store: &Sto
     assert_eq!(
         (changed.items[0].outcome, changed.items[0].version),
         (ItemOutcome::NewVersion, 2)
+    );
+}
+
+/// Each node keeps the recent signatures in memory: a node must still find
+/// the story another node stored after it last looked.
+pub async fn a_node_clusters_with_the_items_another_node_stored(store: &Store) {
+    let room = newsroom(store).await;
+    let mna = second_agency(store).await;
+    let other_node = store.another_node().await;
+    // This node's index is filled before the other node stores the story.
+    let unrelated = newsml(
+        "urn:example:mna:football-2",
+        "City club signs new coach",
+        &[
+            "The city's football club signed a new coach on Tuesday after a season in which it \
+           finished last in the league and lost its captain to injury in the first month.",
+        ],
+    );
+    ingest(
+        store,
+        mna,
+        "football.xml",
+        &unrelated,
+        "2026-11-25T05:00:00Z",
+    )
+    .await;
+    let a = ingest(
+        &other_node,
+        room.agency,
+        "desal.json",
+        &ninjs(1, &PARAGRAPHS, None),
+        "2026-11-25T05:01:00Z",
+    )
+    .await
+    .items[0]
+        .clone();
+    let copy = newsml("urn:example:mna:water-2", HEADLINE, &PARAGRAPHS);
+    let b = ingest(store, mna, "water.xml", &copy, "2026-11-25T05:02:00Z")
+        .await
+        .items[0]
+        .clone();
+    assert_eq!(b.cluster, a.id, "the other node's item leads the cluster");
+    // And outside the window the story stands alone.
+    let late = newsml("urn:example:mna:water-3", HEADLINE, &PARAGRAPHS);
+    let c = ingest(&other_node, mna, "late.xml", &late, "2026-11-29T05:02:00Z")
+        .await
+        .items[0]
+        .clone();
+    assert_eq!(c.cluster, c.id, "72 hours on, a story of its own");
+    other_node.close().await;
+}
+
+/// The desk lists a story once however many copies came, narrows by its
+/// filters, and a story used for a draft carries its embargo; its publisher
+/// is credited as editor through a byline made once from their name.
+pub async fn the_desk_lists_stories_once_and_a_used_story_credits_its_publisher(store: &Store) {
+    use dateline_core::ArticleStatus;
+    use dateline_store::{WireFilter, WireOrigin, WireState};
+    let room = newsroom(store).await;
+    let mna = second_agency(store).await;
+    let desk = editor(store).await;
+    let v1 = ingest(
+        store,
+        room.agency,
+        "desal.json",
+        &ninjs(1, &PARAGRAPHS, Some("2026-11-25T12:00:00Z")),
+        "2026-11-25T05:01:00Z",
+    )
+    .await
+    .items[0]
+        .id
+        .unwrap();
+    let copy = newsml("urn:example:mna:water-1", HEADLINE, &PARAGRAPHS);
+    let b = ingest(store, mna, "water.xml", &copy, "2026-11-25T05:02:00Z")
+        .await
+        .items[0]
+        .id
+        .unwrap();
+    let edited = [
+        PARAGRAPHS[0],
+        PARAGRAPHS[1],
+        "The opposition called the plan overdue.",
+    ];
+    let v2 = ingest(
+        store,
+        room.agency,
+        "desal-2.json",
+        &ninjs(2, &edited, Some("2026-11-25T12:00:00Z")),
+        "2026-11-25T05:03:00Z",
+    )
+    .await
+    .items[0]
+        .id
+        .unwrap();
+    let lines = store.wire_desk(&WireFilter::default(), 50).await.unwrap();
+    let shown: Vec<(i64, i64)> = lines.iter().map(|l| (l.id, l.cluster_size)).collect();
+    assert_eq!(
+        shown,
+        [(v2, 2)],
+        "one line: the newest copy; two current copies"
+    );
+    let only_mna = WireFilter {
+        source: Some(mna),
+        ..WireFilter::default()
+    };
+    let lines = store.wire_desk(&only_mna, 50).await.unwrap();
+    assert_eq!(lines.iter().map(|l| l.id).collect::<Vec<_>>(), [b]);
+    let words = WireFilter {
+        text: Some("DESALINATION".into()),
+        before: Some(v2),
+        ..WireFilter::default()
+    };
+    let lines = store.wire_desk(&words, 50).await.unwrap();
+    assert_eq!(
+        lines.iter().map(|l| l.id).collect::<Vec<_>>(),
+        [b],
+        "older than v2"
+    );
+    let urgent = |at_most| WireFilter {
+        urgency_at_most: Some(at_most),
+        ..WireFilter::default()
+    };
+    let lines = store.wire_desk(&urgent(4), 50).await.unwrap();
+    assert_eq!(
+        lines.iter().map(|l| l.id).collect::<Vec<_>>(),
+        [v2],
+        "MNA's has none"
+    );
+    assert!(store.wire_desk(&urgent(3), 50).await.unwrap().is_empty());
+    assert_eq!(store.wire_versions(v1).await.unwrap()[0].id, v2);
+
+    // Used: a draft with the embargo and the agency's writer; the item is used.
+    let mut draft = article(&room, HEADLINE);
+    draft.authors.clear();
+    draft.edited_by = None;
+    let embargo = at("2026-11-25T12:00:00Z");
+    let origin = WireOrigin {
+        item: v2,
+        embargo_until: Some(embargo),
+        byline: Some("Ravi Kumar".into()),
+    };
+    let id = store
+        .create_draft_from_wire(&draft, &origin, desk, at("2026-11-25T06:00:00Z"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.wire_item(v2).await.unwrap().unwrap().state,
+        WireState::Used
+    );
+    assert_eq!(store.wire_item_articles(v2).await.unwrap(), [id]);
+    assert!(
+        store.set_wire_state(v2, WireState::Ignored).await.is_err(),
+        "used stays used"
+    );
+    store.set_wire_state(b, WireState::Ignored).await.unwrap();
+    let editorial = store.editorial(id).await.unwrap().unwrap();
+    assert_eq!(editorial.embargo_until, Some(embargo));
+    assert!(
+        store
+            .move_article(
+                id,
+                ArticleStatus::Published,
+                Some(desk),
+                at("2026-11-25T11:59:00Z")
+            )
+            .await
+            .is_err(),
+        "not before the embargo"
+    );
+    store
+        .move_article(id, ArticleStatus::Published, Some(desk), embargo)
+        .await
+        .unwrap();
+    let published = store.article(id).await.unwrap().unwrap();
+    assert_eq!(published.authors[0].name, "Ravi Kumar");
+    assert_eq!(published.edited_by.as_ref().unwrap().name, "Desk");
+    // The byline is made once and linked: a second story credits the same.
+    let again = store
+        .create_draft_from_wire(
+            &draft,
+            &WireOrigin {
+                item: b,
+                embargo_until: None,
+                byline: None,
+            },
+            desk,
+            at("2026-11-25T12:30:00Z"),
+        )
+        .await
+        .unwrap();
+    store
+        .move_article(
+            again,
+            ArticleStatus::Published,
+            Some(desk),
+            at("2026-11-25T12:31:00Z"),
+        )
+        .await
+        .unwrap();
+    let second = store.article(again).await.unwrap().unwrap();
+    assert_eq!(
+        second.edited_by.unwrap().slug,
+        published.edited_by.unwrap().slug
+    );
+    assert_eq!(
+        store
+            .people()
+            .await
+            .unwrap()
+            .iter()
+            .filter(|p| p.name == "Desk")
+            .count(),
+        1
     );
 }

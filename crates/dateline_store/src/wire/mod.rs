@@ -5,11 +5,15 @@
 //! A document is stored with all its items in one transaction, or not at
 //! all. The same bytes from the same source are received once.
 
+mod desk;
+mod index;
+
+use std::collections::HashMap;
+
 use dateline_core::SourceId;
-use dateline_wire::{
-    Picture, Subject, WireItem,
-    cluster::{BANDS, SAME_STORY, Signature},
-};
+use dateline_wire::{Picture, Subject, WireItem, cluster::Signature};
+pub use desk::{WireFilter, WireListing, WireState};
+pub(crate) use index::ClusterIndex;
 use jiff::{SignedDuration, Timestamp};
 use sha2::{Digest, Sha256};
 
@@ -21,9 +25,6 @@ use crate::{
 
 /// How far back a new item looks for the story it may belong to.
 pub const CLUSTER_WINDOW: SignedDuration = SignedDuration::from_hours(72);
-/// Candidates compared per item, newest first (a band shared by boilerplate
-/// could otherwise bring thousands).
-const CANDIDATES: i64 = 200;
 
 /// What became of one item of a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -48,6 +49,18 @@ pub struct IngestedItem {
     pub id: Option<i64>,
     /// The item leading its cluster (its own id when it leads).
     pub cluster: Option<i64>,
+}
+
+impl IngestedItem {
+    fn unchanged(guid: &str, version: i64) -> Self {
+        Self {
+            guid: guid.to_owned(),
+            version,
+            outcome: ItemOutcome::Unchanged,
+            id: None,
+            cluster: None,
+        }
+    }
 }
 
 /// What a document brought.
@@ -85,7 +98,7 @@ pub struct WireRecord {
     pub copyright: Option<String>,
     pub usage_terms: Option<String>,
     pub notes: Vec<String>,
-    pub state: String,
+    pub state: WireState,
     pub superseded_by: Option<i64>,
     /// The item leading its cluster (its own id when it leads).
     pub cluster: i64,
@@ -156,7 +169,8 @@ impl TryFrom<RecordRow> for WireRecord {
             copyright: r.copyright,
             usage_terms: r.usage_terms,
             notes: json(&r.notes)?,
-            state: r.state,
+            state: WireState::parse(&r.state)
+                .ok_or_else(|| StoreError::Corrupt(format!("wire item state {:?}", r.state)))?,
             superseded_by: r.superseded_by,
             cluster: r.cluster,
             received_at: instant(r.received_at)?,
@@ -179,8 +193,16 @@ macro_rules! select_record {
 const INSERT_DOCUMENT: &str =
     "insert into wire_documents (source_id, sha256, name, body, received_at)
     values ($1, $2, $3, $4, $5) on conflict (source_id, sha256) do nothing returning id";
-const LATEST: &str = "select id, version, headline, body_html, coalesce(cluster_id, id)
-    from wire_items where source_id = $1 and guid = $2 order by version desc limit 1";
+/// Serialises wire ingests across nodes (see [`index`]); SQLite's single
+/// writer does the same there.
+const LOCK_POSTGRES: &str = "select pg_advisory_xact_lock(7212022)";
+/// The items the cluster index has not taken in yet: past id $1, received
+/// since $2.
+const RECENT: &str = "select id, coalesce(cluster_id, id), received_at, signature
+    from wire_items where id > $1 and received_at >= $2 and signature is not null order by id";
+/// The newest versions (those not superseded) of a source's guids.
+const LATEST: &str = "select guid, version, headline, body_html, coalesce(cluster_id, id)
+    as cluster from wire_items where superseded_by is null and source_id = ";
 const INSERT_ITEM: &str = "insert into wire_items (source_id, document_id, guid, version, format,
         kind, headline, body_html, byline, dateline, subjects, urgency, language, embargo_until,
         version_created, first_created, pub_status, pictures, provider, copyright, usage_terms,
@@ -188,34 +210,31 @@ const INSERT_ITEM: &str = "insert into wire_items (source_id, document_id, guid,
     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
         $20, $21, $22, $23, $24, $25)
     on conflict (source_id, guid, version) do nothing returning id";
-// The two statements below name each band as a parameter.
-const _: () = assert!(BANDS == 32, "CANDIDATES_SQL and INSERT_BANDS take 32 bands");
+/// Every version of a source's guids but the newest points at the newest.
+const SUPERSEDE: &str = "update wire_items set superseded_by = (select n.id from wire_items n
+        where n.source_id = wire_items.source_id and n.guid = wire_items.guid
+        order by n.version desc limit 1)
+    where id <> (select n.id from wire_items n
+        where n.source_id = wire_items.source_id and n.guid = wire_items.guid
+        order by n.version desc limit 1)
+    and source_id = ";
 
-/// The newest items sharing a band with the new one ($1..$32), received
-/// since $33.
-const CANDIDATES_SQL: &str = "select w.id, coalesce(w.cluster_id, w.id), w.signature
-    from wire_items w
-    where w.id in (select b.item_id from wire_bands b where b.band in ($1, $2, $3, $4, $5, $6,
-            $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
-            $24, $25, $26, $27, $28, $29, $30, $31, $32))
-        and w.received_at >= $33 and w.signature is not null
-    order by w.id desc limit $34";
-const INSERT_BANDS: &str = "insert into wire_bands (band, item_id) values ($1, $33), ($2, $33),
-    ($3, $33), ($4, $33), ($5, $33), ($6, $33), ($7, $33), ($8, $33), ($9, $33), ($10, $33),
-    ($11, $33), ($12, $33), ($13, $33), ($14, $33), ($15, $33), ($16, $33), ($17, $33),
-    ($18, $33), ($19, $33), ($20, $33), ($21, $33), ($22, $33), ($23, $33), ($24, $33),
-    ($25, $33), ($26, $33), ($27, $33), ($28, $33), ($29, $33), ($30, $33), ($31, $33),
-    ($32, $33)";
-/// Every other version of the guid now points at the newest, $3.
-const SUPERSEDE: &str = "update wire_items set superseded_by = $3
-    where source_id = $1 and guid = $2 and id <> $3";
-const SUPERSEDED: &str = "update wire_items set superseded_by = $2 where id = $1";
+/// The newest stored version of a guid.
+#[derive(sqlx::FromRow)]
+struct Latest {
+    guid: String,
+    version: i64,
+    headline: String,
+    body_html: String,
+    cluster: i64,
+}
 
 impl Store {
     /// Stores document `body` (named `name`) from wire source `source` with
     /// the items read from it: each new guid or version is kept, joins the
     /// cluster of its earlier versions or of the most similar recent item
-    /// ([`SAME_STORY`] or more), and supersedes older versions.
+    /// ([`SAME_STORY`](dateline_wire::cluster::SAME_STORY) or more), and
+    /// supersedes older versions.
     pub async fn ingest_wire(
         &self,
         source: SourceId,
@@ -224,26 +243,55 @@ impl Store {
         items: &[WireItem],
         now: Timestamp,
     ) -> Result<Ingested> {
-        let sha256: String = Sha256::digest(body)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
         // Signatures are computed before the write lock is taken.
         let signatures: Vec<Option<Signature>> = items
             .iter()
             .map(|i| Signature::of(&i.plain_text()))
             .collect();
+        let mut index = self.wire_index.lock().await;
+        let stored = self
+            .store_wire(&mut index, source, name, body, items, &signatures, now)
+            .await;
+        if stored.is_err() {
+            // It may hold items whose transaction rolled back: read afresh.
+            *index = ClusterIndex::default();
+        }
+        stored
+    }
+
+    #[expect(clippy::too_many_arguments, reason = "ingest_wire's, with its index")]
+    async fn store_wire(
+        &self,
+        index: &mut ClusterIndex,
+        source: SourceId,
+        name: &str,
+        body: &[u8],
+        items: &[WireItem],
+        signatures: &[Option<Signature>],
+        now: Timestamp,
+    ) -> Result<Ingested> {
+        let sha256: String = Sha256::digest(body)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let now_us = now.as_microsecond();
         let since = now
             .checked_sub(CLUSTER_WINDOW)
             .unwrap_or(Timestamp::MIN)
             .as_microsecond();
+        let mut guids: Vec<String> = items.iter().map(|i| i.guid.clone()).collect();
+        guids.sort_unstable();
+        guids.dedup();
         write_tx!(self, |tx| {
+            if matches!(self.backend, crate::Backend::Postgres(_)) {
+                sqlx::query(LOCK_POSTGRES).execute(&mut *tx).await?;
+            }
             let document: Option<i64> = sqlx::query_scalar(INSERT_DOCUMENT)
                 .bind(source.0)
                 .bind(&sha256)
                 .bind(name)
                 .bind(body)
-                .bind(now.as_microsecond())
+                .bind(now_us)
                 .fetch_optional(&mut *tx)
                 .await?;
             let Some(document) = document else {
@@ -252,56 +300,43 @@ impl Store {
                     items: Vec::new(),
                 });
             };
+            let recent: Vec<(i64, i64, i64, Vec<u8>)> = sqlx::query_as(RECENT)
+                .bind(index.seen())
+                .bind(since)
+                .fetch_all(&mut *tx)
+                .await?;
+            for (id, cluster, received_at, bytes) in recent {
+                if let Some(signature) = Signature::from_bytes(&bytes) {
+                    index.add(id, cluster, received_at, signature);
+                }
+            }
+            index.forget_before(since);
+            let mut latest: HashMap<String, Latest> = of_guids(LATEST, source, &guids)
+                .build_query_as::<Latest>()
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .map(|l| (l.guid.clone(), l))
+                .collect();
             let mut out = Vec::with_capacity(items.len());
-            for (item, signature) in items.iter().zip(&signatures) {
-                let latest: Option<(i64, i64, String, String, i64)> = sqlx::query_as(LATEST)
-                    .bind(source.0)
-                    .bind(&item.guid)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let version = match (item.version, &latest) {
+            let mut versioned: Vec<String> = Vec::new();
+            for (item, signature) in items.iter().zip(signatures) {
+                let known = latest.get(&item.guid);
+                let version = match (item.version, known) {
                     (Some(v), _) => v,
-                    (None, Some((_, v, headline, body, _)))
-                        if *headline == item.headline && *body == item.body_html =>
+                    (None, Some(l))
+                        if l.headline == item.headline && l.body_html == item.body_html =>
                     {
-                        out.push(IngestedItem {
-                            guid: item.guid.clone(),
-                            version: *v,
-                            outcome: ItemOutcome::Unchanged,
-                            id: None,
-                            cluster: None,
-                        });
+                        out.push(IngestedItem::unchanged(&item.guid, l.version));
                         continue;
                     }
-                    (None, Some((_, v, ..))) => v + 1,
+                    (None, Some(l)) => l.version + 1,
                     (None, None) => 1,
                 };
                 // Earlier versions' cluster, else the most similar recent item's.
-                let mut cluster = latest.as_ref().map(|l| l.4);
-                if cluster.is_none()
-                    && let Some(signature) = signature
-                {
-                    let bands = signature.bands();
-                    let mut query =
-                        sqlx::query_as::<_, (i64, i64, Option<Vec<u8>>)>(CANDIDATES_SQL);
-                    for band in bands {
-                        query = query.bind(band);
-                    }
-                    let candidates = query
-                        .bind(since)
-                        .bind(CANDIDATES)
-                        .fetch_all(&mut *tx)
-                        .await?;
-                    cluster = candidates
-                        .iter()
-                        .filter_map(|(_, cluster, bytes)| {
-                            let other = Signature::from_bytes(bytes.as_deref()?)?;
-                            Some((*cluster, signature.similarity(&other)))
-                        })
-                        .filter(|(_, similarity)| *similarity >= SAME_STORY)
-                        .max_by(|a, b| a.1.total_cmp(&b.1))
-                        .map(|(cluster, _)| cluster);
-                }
+                let cluster = known
+                    .map(|l| l.cluster)
+                    .or_else(|| signature.as_ref().and_then(|s| index.closest(s, since)));
                 let id: Option<i64> = sqlx::query_scalar(INSERT_ITEM)
                     .bind(source.0)
                     .bind(document)
@@ -327,53 +362,50 @@ impl Store {
                     .bind(to_json(&item.notes))
                     .bind(cluster)
                     .bind(signature.as_ref().map(Signature::to_bytes))
-                    .bind(now.as_microsecond())
+                    .bind(now_us)
                     .fetch_optional(&mut *tx)
                     .await?;
                 let Some(id) = id else {
-                    out.push(IngestedItem {
-                        guid: item.guid.clone(),
-                        version,
-                        outcome: ItemOutcome::Unchanged,
-                        id: None,
-                        cluster: None,
-                    });
+                    out.push(IngestedItem::unchanged(&item.guid, version));
                     continue;
                 };
+                let cluster = cluster.unwrap_or(id);
                 if let Some(signature) = signature {
-                    let mut query = sqlx::query(INSERT_BANDS);
-                    for band in signature.bands() {
-                        query = query.bind(band);
-                    }
-                    query.bind(id).execute(&mut *tx).await?;
+                    index.add(id, cluster, now_us, signature.clone());
                 }
-                let outcome = match &latest {
+                let outcome = match known {
                     None => ItemOutcome::New,
-                    Some((_, newest, ..)) if version > *newest => {
-                        sqlx::query(SUPERSEDE)
-                            .bind(source.0)
-                            .bind(&item.guid)
-                            .bind(id)
-                            .execute(&mut *tx)
-                            .await?;
-                        ItemOutcome::NewVersion
-                    }
-                    Some((newest_id, ..)) => {
-                        sqlx::query(SUPERSEDED)
-                            .bind(id)
-                            .bind(newest_id)
-                            .execute(&mut *tx)
-                            .await?;
-                        ItemOutcome::OlderVersion
-                    }
+                    Some(l) if version > l.version => ItemOutcome::NewVersion,
+                    Some(_) => ItemOutcome::OlderVersion,
                 };
+                if outcome != ItemOutcome::New {
+                    versioned.push(item.guid.clone());
+                }
+                if known.is_none_or(|l| version > l.version) {
+                    latest.insert(
+                        item.guid.clone(),
+                        Latest {
+                            guid: item.guid.clone(),
+                            version,
+                            headline: item.headline.clone(),
+                            body_html: item.body_html.clone(),
+                            cluster,
+                        },
+                    );
+                }
                 out.push(IngestedItem {
                     guid: item.guid.clone(),
                     version,
                     outcome,
                     id: Some(id),
-                    cluster: Some(cluster.unwrap_or(id)),
+                    cluster: Some(cluster),
                 });
+            }
+            if !versioned.is_empty() {
+                of_guids(SUPERSEDE, source, &versioned)
+                    .build()
+                    .execute(&mut *tx)
+                    .await?;
             }
             Ok(Ingested {
                 document: Some(document),
@@ -428,6 +460,27 @@ impl Store {
             .await)
         .map_err(Into::into)
     }
+}
+
+/// `head` (ending in `source_id = `) with `source` and `guid in (guids)`.
+fn of_guids<DB: sqlx::Database>(
+    head: &str,
+    source: SourceId,
+    guids: &[String],
+) -> sqlx::QueryBuilder<DB>
+where
+    i64: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    String: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    DB::Arguments: Default,
+{
+    let mut query = sqlx::QueryBuilder::new(head);
+    query.push_bind(source.0).push(" and guid in (");
+    let mut list = query.separated(", ");
+    for guid in guids {
+        list.push_bind(guid.clone());
+    }
+    query.push(")");
+    query
 }
 
 /// JSON of an item's lists, for their text columns.
