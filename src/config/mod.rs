@@ -29,6 +29,28 @@ pub struct Config {
     pub feeds: FeedsConfig,
     pub newsletters: NewslettersConfig,
     pub api: ApiConfig,
+    pub wire: WireConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WireConfig {
+    /// Folders this node watches for agency files, by source slug
+    /// (`watch = { dws = "/srv/wire/dws" }`): a file is taken once it has
+    /// stopped changing, then moved to `done/` or, with a `.reason` file
+    /// beside it, to `failed/`.
+    pub watch: std::collections::BTreeMap<String, std::path::PathBuf>,
+    /// How often the folders are looked at, in milliseconds.
+    pub scan_millis: u64,
+}
+
+impl Default for WireConfig {
+    fn default() -> Self {
+        Self {
+            watch: Default::default(),
+            scan_millis: 5000,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -270,6 +292,9 @@ impl Config {
         }
         if !(1..=64).contains(&self.newsletters.connections) {
             bail!("newsletters.connections: must be from 1 to 64");
+        }
+        if self.wire.scan_millis == 0 {
+            bail!("wire.scan_millis: must be more than 0");
         }
         if self.media.max_upload_bytes == 0 {
             bail!("media.max_upload_bytes: must be more than 0");

@@ -45,6 +45,7 @@ pub async fn serve(app: AppState, listener: TcpListener) -> anyhow::Result<()> {
     let indexer = crate::search::indexer::start(app.store.clone(), app.search.clone()).await?;
     let sender = crate::mail::sender::spawn(app.clone());
     let digests = crate::mail::digest::spawn_scheduler(app.clone());
+    let watcher = crate::wire::watch::start(app.clone()).await?;
     let router = router(app);
     let router = router.into_make_service_with_connect_info::<SocketAddr>();
     // Nagle's algorithm would hold back the last segment of a page larger
@@ -63,7 +64,7 @@ pub async fn serve(app: AppState, listener: TcpListener) -> anyhow::Result<()> {
     worker.abort();
     digests.abort();
     dispatcher.abort();
-    for task in [announcer, indexer, sender].into_iter().flatten() {
+    for task in [announcer, indexer, sender, watcher].into_iter().flatten() {
         task.abort();
     }
     served

@@ -8,6 +8,7 @@ use dateline_store::{Ingested, ItemOutcome, Store};
 use jiff::Timestamp;
 
 pub mod story;
+pub mod watch;
 
 /// What became of one document.
 #[derive(Debug)]

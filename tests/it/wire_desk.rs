@@ -248,13 +248,13 @@ async fn a_used_embargoed_story_cannot_be_published_before_its_time_and_credits_
     assert_eq!(draft.place.as_deref(), Some("Kochi"));
     let editorial = store.editorial(article).await.unwrap().unwrap();
     let lead = editorial.lead_image.as_ref().expect("the picture, fetched");
-    assert_eq!(
-        lead.caption.as_deref(),
-        Some("The new terminal's cranes.")
-    );
+    assert_eq!(lead.caption.as_deref(), Some("The new terminal's cranes."));
     assert_eq!(lead.credit.as_deref(), Some("Port Photo Unit"));
     let picture = store.library_item(lead.media).await.unwrap().unwrap();
-    assert_eq!(picture.credit, "Port Photo Unit", "kept in the media library");
+    assert_eq!(
+        picture.credit, "Port Photo Unit",
+        "kept in the media library"
+    );
     assert!(draft.edited_by.is_none(), "credited when published");
     let editorial = store.editorial(article).await.unwrap().unwrap();
     assert_eq!(
@@ -288,4 +288,42 @@ async fn a_used_embargoed_story_cannot_be_published_before_its_time_and_credits_
     let published = store.article(article).await.unwrap().unwrap();
     let edited_by = published.edited_by.expect("the publisher credited");
     assert_eq!(edited_by.name, "Kavya Menon", "the staff member's name");
+}
+
+#[tokio::test]
+async fn files_in_a_watched_folder_are_taken_in_and_moved_to_done_or_failed() {
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path().to_owned();
+    let server = TestServer::with_demo_and(|config| {
+        config.wire.watch.insert("dws".into(), dir.clone());
+        config.wire.scan_millis = 50;
+    })
+    .await;
+    let story = json!({"uri": "urn:test:ferry", "version": "1", "type": "text",
+        "headlines": [{"role": "main", "value": "Ferry service resumes"}],
+        "bodies": [{"role": "main", "contenttype": "text/plain", "value": "Boats sail again."}]});
+    // Written under a dot name and renamed whole, as agencies' tools do.
+    std::fs::write(dir.join(".story.json"), serde_json::to_vec(&story).unwrap()).unwrap();
+    std::fs::rename(dir.join(".story.json"), dir.join("story.json")).unwrap();
+    std::fs::write(
+        dir.join("bad.json"),
+        "{\"uri\": \"urn:x\",\n \"urgency\": \"high\"}",
+    )
+    .unwrap();
+    crate::support::eventually(std::time::Duration::from_secs(10), || async {
+        dir.join("done/story.json").exists() && dir.join("failed/bad.json.reason").exists()
+    })
+    .await;
+    assert!(!dir.join("story.json").exists() && !dir.join("bad.json").exists());
+    assert!(dir.join("failed/bad.json").exists());
+    let reason = std::fs::read_to_string(dir.join("failed/bad.json.reason")).unwrap();
+    assert!(reason.contains("/urgency"), "{reason}");
+    let lines = server
+        .app
+        .store
+        .wire_desk(&dateline_store::WireFilter::default(), 10)
+        .await
+        .unwrap();
+    assert_eq!(lines[0].headline, "Ferry service resumes");
+    assert_eq!(lines[0].source_name, "DWS");
 }
