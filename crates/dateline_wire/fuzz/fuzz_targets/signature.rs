@@ -3,7 +3,8 @@
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
         if let Some(signature) = dateline_wire::cluster::Signature::of(text) {
-            let _ = signature.bands();
+            assert_eq!(signature.similarity(&signature), 1.0);
+            let _ = signature.bands().count();
         }
     }
     let _ = dateline_wire::cluster::Signature::from_bytes(data);
