@@ -105,6 +105,14 @@ pub fn new_access_token() -> (String, String) {
     (secret, shown)
 }
 
+/// What every wire source's push token starts with.
+pub const PUSH_TOKEN_PREFIX: &str = "dlwire_";
+
+/// A new push token for a wire source (the store keeps its hash).
+pub fn new_push_token() -> String {
+    format!("{PUSH_TOKEN_PREFIX}{}", new_token())
+}
+
 pub fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }

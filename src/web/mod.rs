@@ -46,6 +46,7 @@ pub async fn serve(app: AppState, listener: TcpListener) -> anyhow::Result<()> {
     let sender = crate::mail::sender::spawn(app.clone());
     let digests = crate::mail::digest::spawn_scheduler(app.clone());
     let watcher = crate::wire::watch::start(app.clone()).await?;
+    let poller = crate::wire::poll::start(app.clone());
     let router = router(app);
     let router = router.into_make_service_with_connect_info::<SocketAddr>();
     // Nagle's algorithm would hold back the last segment of a page larger
@@ -64,6 +65,7 @@ pub async fn serve(app: AppState, listener: TcpListener) -> anyhow::Result<()> {
     worker.abort();
     digests.abort();
     dispatcher.abort();
+    poller.abort();
     for task in [announcer, indexer, sender, watcher].into_iter().flatten() {
         task.abort();
     }

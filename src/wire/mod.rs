@@ -7,8 +7,12 @@ use dateline_core::{Source, SourceId};
 use dateline_store::{Ingested, ItemOutcome, Store};
 use jiff::Timestamp;
 
+pub mod poll;
 pub mod story;
 pub mod watch;
+
+/// The largest document the push endpoint and polled feeds take.
+pub const MAX_DOCUMENT_BYTES: usize = 32 << 20;
 
 /// What became of one document.
 #[derive(Debug)]
@@ -80,4 +84,17 @@ pub async fn source(store: &Store, slug: &str) -> anyhow::Result<Source> {
         .find(|s| s.slug == slug)
         .cloned()
         .ok_or_else(|| anyhow::anyhow!("no source {slug:?}; the sources are: {known}"))
+}
+
+/// A response's body, refused past `limit` bytes.
+pub async fn read_limited(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> anyhow::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        bytes.extend_from_slice(&chunk);
+        anyhow::ensure!(bytes.len() <= limit, "larger than {limit} bytes");
+    }
+    Ok(bytes)
 }

@@ -117,14 +117,7 @@ async fn lead_picture(app: &App, item: &WireRecord) -> Option<LeadImage> {
 /// The picture's bytes, up to the media library's upload limit.
 async fn fetch(app: &App, url: &url::Url) -> anyhow::Result<Bytes> {
     let limit = app.config.media.max_upload_bytes;
-    let mut response = app.http.get(url.clone()).send().await?.error_for_status()?;
-    let mut bytes = Vec::new();
-    while let Some(chunk) = response.chunk().await? {
-        bytes.extend_from_slice(&chunk);
-        anyhow::ensure!(
-            bytes.len() as u64 <= limit,
-            "larger than the upload limit of {limit} bytes"
-        );
-    }
-    Ok(bytes.into())
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let response = app.http.get(url.clone()).send().await?.error_for_status()?;
+    Ok(super::read_limited(response, limit).await?.into())
 }

@@ -26,3 +26,4 @@ mod support;
 mod webhooks;
 mod websub;
 mod wire_desk;
+mod wire_intake;

@@ -49,8 +49,8 @@ pub use taxonomy::{Direction, PageSource, TaxonomyEntry, TopicItem};
 pub use tokens::{AccessToken, NewAccessToken, TokenGrant};
 pub use webhooks::{NewWebhook, WEBHOOK_EVENTS, Webhook, WebhookAttempt};
 pub use wire::{
-    CLUSTER_WINDOW, Ingested, IngestedItem, ItemOutcome, WireFilter, WireListing, WireRecord,
-    WireState,
+    CLUSTER_WINDOW, DueFeed, FeedAnswer, Ingested, IngestedItem, ItemOutcome, WireChannels,
+    WireFeed, WireFilter, WireListing, WireRecord, WireState,
 };
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

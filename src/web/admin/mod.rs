@@ -12,6 +12,7 @@ mod dashboard;
 pub(crate) mod details;
 mod diff;
 mod inbox;
+mod intake;
 mod media;
 mod newsletters;
 mod pages;
@@ -48,6 +49,13 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
     let router = catalog::routes::<pages::Pages>(router);
     router
         .route("/admin/topics/{id}/articles", post(topics::change_order))
+        .route("/admin/sources/{id}/intake", get(intake::show_intake))
+        .route(
+            "/admin/sources/{id}/push-token",
+            post(intake::change_push_token),
+        )
+        .route("/admin/sources/{id}/feed", post(intake::save_feed))
+        .route("/admin/sources/{id}/feed/check", post(intake::check_feed))
         .route("/admin/pages/{id}/delete", post(pages::delete_page))
         .route("/admin/tags", get(tags::show_tags))
         .route(

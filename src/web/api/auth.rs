@@ -5,7 +5,7 @@
 
 use axum::{
     extract::FromRequestParts,
-    http::{header, request::Parts},
+    http::{HeaderMap, header, request::Parts},
 };
 use dateline_core::{Action, Scope, token_allows};
 use dateline_store::User;
@@ -45,18 +45,8 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
-        let header = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .ok_or_else(ApiError::unauthorized)?;
-        let token = header
-            .to_str()
-            .ok()
-            .and_then(|v| {
-                let (scheme, token) = v.trim().split_once(' ')?;
-                scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
-            })
-            .filter(|t| !t.is_empty())
+        let token = bearer(&parts.headers)
+            .ok_or_else(ApiError::unauthorized)?
             .ok_or_else(ApiError::invalid_token)?;
         let now = Timestamp::now();
         let grant = app
@@ -78,4 +68,20 @@ impl FromRequestParts<AppState> for Caller {
             scopes: grant.scopes,
         })
     }
+}
+
+/// The token in `Authorization: Bearer`: `None` without the header,
+/// `Some(None)` when it is there but holds no bearer token.
+pub fn bearer(headers: &HeaderMap) -> Option<Option<&str>> {
+    let header = headers.get(header::AUTHORIZATION)?;
+    Some(
+        header
+            .to_str()
+            .ok()
+            .and_then(|v| {
+                let (scheme, token) = v.trim().split_once(' ')?;
+                scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+            })
+            .filter(|t| !t.is_empty()),
+    )
 }

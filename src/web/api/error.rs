@@ -20,8 +20,8 @@ pub struct ApiError {
     /// What went wrong, for programs: `invalid_request`, `invalid_json`,
     /// `invalid_fields`, `unauthorized`, `invalid_token`, `forbidden`,
     /// `not_found`, `method_not_allowed`, `conflict`, `stale_revision`,
-    /// `gone`, `too_large`, `unsupported_media_type`, `rate_limited`,
-    /// `internal`.
+    /// `gone`, `too_large`, `unsupported_media_type`, `rejected_document`,
+    /// `rate_limited`, `internal`.
     code: &'static str,
     /// What went wrong, for people.
     message: String,
@@ -117,6 +117,35 @@ impl ApiError {
                 StatusCode::UNAUTHORIZED,
                 "invalid_token",
                 "This access token is not valid: it is unknown, revoked or expired.",
+            )
+        }
+    }
+
+    /// No valid push token for the wire source in the address (unknown
+    /// sources are answered the same, so that they cannot be guessed).
+    pub fn invalid_push_token() -> Self {
+        Self {
+            challenge: Some("Bearer realm=\"dateline-wire\", error=\"invalid_token\""),
+            ..Self::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_token",
+                "This needs the wire source's push token (`Authorization: Bearer dlwire_…`), \
+                 made on the source's page in the admin; the one sent is not it.",
+            )
+        }
+    }
+
+    /// A wire document that cannot be read, with the field or line why.
+    pub fn rejected_document(reason: &str) -> Self {
+        Self {
+            fields: vec![FieldError {
+                field: "body".to_owned(),
+                message: reason.to_owned(),
+            }],
+            ..Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "rejected_document",
+                format!("The document is refused: {reason}"),
             )
         }
     }

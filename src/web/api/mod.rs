@@ -12,6 +12,7 @@ mod error;
 mod extract;
 mod live;
 pub(crate) mod shapes;
+mod wire;
 
 use std::sync::Arc;
 
@@ -47,6 +48,9 @@ use crate::{
         (name = "admin", description = "The newsroom's work, with a personal access token \
             (`Authorization: Bearer dlpat_…`, made under Access tokens in the admin). A token \
             acts as its owner, within its scopes."),
+        (name = "wire", description = "Agency copy delivered to the wire desk, with the \
+            source's push token (`Authorization: Bearer dlwire_…`, made on the source's page \
+            in the admin)."),
     ),
     components(schemas(ApiError)),
     modifiers(&BearerToken)
@@ -67,6 +71,17 @@ impl utoipa::Modify for BearerToken {
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some(
                         "A personal access token, made under Access tokens in the admin.",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            wire::PUSH_TOKEN,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A wire source's push token, made on the source's page in the admin.",
                     ))
                     .build(),
             ),
@@ -100,6 +115,7 @@ pub fn routes(app: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
             admin::taxonomy::delete_tag
         ))
         .routes(routes!(admin::taxonomy::create_topic))
+        .routes(routes!(wire::push))
         .split_for_parts();
     let json = document.to_json().expect("the OpenAPI document serialises");
     let operations = Arc::new(docs::operations(

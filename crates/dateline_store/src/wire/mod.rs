@@ -5,11 +5,13 @@
 //! A document is stored with all its items in one transaction, or not at
 //! all. The same bytes from the same source are received once.
 
+mod channels;
 mod desk;
 mod index;
 
 use std::collections::HashMap;
 
+pub use channels::{DueFeed, FeedAnswer, WireChannels, WireFeed};
 use dateline_core::SourceId;
 use dateline_wire::{Picture, Subject, WireItem, cluster::Signature};
 pub use desk::{WireFilter, WireListing, WireState};

@@ -86,4 +86,5 @@ conformance!(
     wire::a_feed_entry_changes_version_only_when_its_text_changes,
     wire::a_node_clusters_with_the_items_another_node_stored,
     wire::the_desk_lists_stories_once_and_a_used_story_credits_its_publisher,
+    wire::a_push_token_opens_its_source_and_a_due_feed_is_claimed_once,
 );

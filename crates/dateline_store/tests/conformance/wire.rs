@@ -461,3 +461,103 @@ pub async fn the_desk_lists_stories_once_and_a_used_story_credits_its_publisher(
         1
     );
 }
+
+/// A push token opens its own source only and is gone once revoked; a
+/// polled feed is claimed by one node per turn, keeps the validators of its
+/// last `200`, and a new address starts afresh.
+pub async fn a_push_token_opens_its_source_and_a_due_feed_is_claimed_once(store: &Store) {
+    let room = newsroom(store).await;
+    let mna = second_agency(store).await;
+    let dws = store.source(room.agency).await.unwrap().slug;
+    store
+        .set_wire_push_token(room.agency, Some("hash-1"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.wire_push_source(&dws, "hash-1").await.unwrap(),
+        Some(room.agency)
+    );
+    assert_eq!(store.wire_push_source("mna", "hash-1").await.unwrap(), None);
+    assert!(store.wire_channels(room.agency).await.unwrap().push_token);
+    assert!(!store.wire_channels(mna).await.unwrap().push_token);
+    store.set_wire_push_token(room.agency, None).await.unwrap();
+    assert_eq!(store.wire_push_source(&dws, "hash-1").await.unwrap(), None);
+    assert!(matches!(
+        store.set_wire_push_token(SourceId(999_999), None).await,
+        Err(dateline_store::StoreError::NotFound)
+    ));
+
+    let url = "http://127.0.0.1:9/feed.xml";
+    store.set_wire_feed(mna, Some((url, 10))).await.unwrap();
+    let other_node = store.another_node().await;
+    let t0 = at("2026-11-25T05:00:00Z");
+    let (mine, theirs) = tokio::join!(
+        store.claim_due_wire_feeds(t0),
+        other_node.claim_due_wire_feeds(t0)
+    );
+    let (mine, theirs) = (mine.unwrap(), theirs.unwrap());
+    assert_eq!(mine.len() + theirs.len(), 1, "one node fetches it");
+    let due = mine.into_iter().chain(theirs).next().unwrap();
+    assert_eq!((due.source, due.url.as_str(), &due.etag), (mna, url, &None));
+    let answered = |status: &str, validators| dateline_store::FeedAnswer {
+        status: status.to_owned(),
+        validators,
+    };
+    store
+        .record_wire_feed_answer(
+            &due,
+            &answered("200: 3 new", Some((Some("\"v1\"".to_owned()), None))),
+        )
+        .await
+        .unwrap();
+    let nine_minutes = at("2026-11-25T05:09:00Z");
+    assert!(
+        store
+            .claim_due_wire_feeds(nine_minutes)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let again = store
+        .claim_due_wire_feeds(at("2026-11-25T05:10:00Z"))
+        .await
+        .unwrap();
+    assert_eq!(again[0].etag.as_deref(), Some("\"v1\""), "sent back");
+    // A 304 keeps the validators.
+    store
+        .record_wire_feed_answer(&again[0], &answered("304: not modified", None))
+        .await
+        .unwrap();
+    let feed = store.wire_channels(mna).await.unwrap().feed.unwrap();
+    assert_eq!(feed.status.as_deref(), Some("304: not modified"));
+    assert_eq!(feed.checked_at, Some(at("2026-11-25T05:10:00Z")));
+    // Checking now makes it due at once, validators kept.
+    store.check_wire_feed_now(mna).await.unwrap();
+    let now = store.claim_due_wire_feeds(nine_minutes).await.unwrap();
+    assert_eq!(now[0].etag.as_deref(), Some("\"v1\""));
+    // Another address starts afresh; an answer for the old one is dropped.
+    let moved = "http://127.0.0.1:9/other.xml";
+    store.set_wire_feed(mna, Some((moved, 5))).await.unwrap();
+    store
+        .record_wire_feed_answer(&now[0], &answered("200: stale", Some((None, None))))
+        .await
+        .unwrap();
+    let feed = store.wire_channels(mna).await.unwrap().feed.unwrap();
+    assert_eq!(
+        (feed.url.as_str(), feed.minutes, feed.status),
+        (moved, 5, None)
+    );
+    let fresh = store.claim_due_wire_feeds(nine_minutes).await.unwrap();
+    assert_eq!((fresh[0].url.as_str(), &fresh[0].etag), (moved, &None));
+    store.set_wire_feed(mna, None).await.unwrap();
+    assert!(store.wire_channels(mna).await.unwrap().feed.is_none());
+    store.check_wire_feed_now(mna).await.unwrap();
+    assert!(
+        store
+            .claim_due_wire_feeds(nine_minutes)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    other_node.close().await;
+}

@@ -18,7 +18,7 @@ use serde::Serialize;
 use super::ApiError;
 
 /// An answer for this caller only: never kept by a cache.
-fn no_store(status: StatusCode, body: &impl Serialize) -> Response {
+pub(super) fn no_store(status: StatusCode, body: &impl Serialize) -> Response {
     let mut response = (status, Json(body)).into_response();
     response.headers_mut().insert(
         header::CACHE_CONTROL,
