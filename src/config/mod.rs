@@ -40,7 +40,8 @@ pub struct WireConfig {
     /// stopped changing, then moved to `done/` or, with a `.reason` file
     /// beside it, to `failed/`.
     pub watch: std::collections::BTreeMap<String, std::path::PathBuf>,
-    /// How often the folders are looked at, in milliseconds.
+    /// How often the folders are looked at and due feeds claimed (see
+    /// `wire::poll`), in milliseconds.
     pub scan_millis: u64,
 }
 

@@ -78,6 +78,11 @@ async fn newsroom_pages_are_valid_html() {
     let store = &server.app.store;
     let section = store.sections().await.unwrap()[0].id;
     let source = store.sources().await.unwrap()[0].id;
+    // A polled feed, so the intake page shows its state.
+    store
+        .set_wire_feed(source, Some(("https://wire.example/feed.xml", 15)))
+        .await
+        .unwrap();
     let byline = store.people().await.unwrap()[0].id;
     let topic = store.topics().await.unwrap()[0].id;
     let page = store.pages().await.unwrap()[0].id;
@@ -132,6 +137,7 @@ async fn newsroom_pages_are_valid_html() {
         format!("/admin/sections/{section}"),
         "/admin/sources".to_owned(),
         format!("/admin/sources/{source}"),
+        format!("/admin/sources/{source}/intake"),
         "/admin/bylines".to_owned(),
         format!("/admin/bylines/{byline}"),
         "/admin/topics".to_owned(),

@@ -57,35 +57,30 @@ use crate::{
 )]
 struct ApiDoc;
 
-/// Declares the admin API's security scheme: a personal access token.
+/// Declares the security schemes: the admin API's personal access tokens
+/// and the wire sources' push tokens, both bearer tokens.
 struct BearerToken;
 
 impl utoipa::Modify for BearerToken {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            auth::BEARER,
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .description(Some(
-                        "A personal access token, made under Access tokens in the admin.",
-                    ))
-                    .build(),
+        for (name, description) in [
+            (
+                auth::BEARER,
+                "A personal access token, made under Access tokens in the admin.",
             ),
-        );
-        components.add_security_scheme(
-            wire::PUSH_TOKEN,
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .description(Some(
-                        "A wire source's push token, made on the source's page in the admin.",
-                    ))
-                    .build(),
+            (
+                wire::PUSH_TOKEN,
+                "A wire source's push token, made on the source's Wire intake page in the admin.",
             ),
-        );
+        ] {
+            let scheme = HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some(description))
+                .build();
+            components.add_security_scheme(name, SecurityScheme::Http(scheme));
+        }
     }
 }
 
