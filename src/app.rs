@@ -45,6 +45,8 @@ pub struct App {
     pub image_work: tokio::sync::Semaphore,
     /// For calls out (WebSub hubs; webhooks later): one pool of connections.
     pub http: reqwest::Client,
+    /// For the addresses agencies give: public ones only, unless configured.
+    pub wire_http: crate::wire::fetch::WireHttp,
     /// The search index in the data directory (this node's own).
     pub search: Arc<crate::search::SearchIndex>,
     /// Article events for the open live streams (`/api/v1/live`).
@@ -79,11 +81,16 @@ impl App {
             &config.site.language,
         )?;
         crate::install_tls_provider();
-        let http = reqwest::Client::builder()
-            .user_agent(concat!("Dateline/", env!("CARGO_PKG_VERSION")))
-            .timeout(Duration::from_secs(10))
+        let http_client = || {
+            reqwest::Client::builder()
+                .user_agent(concat!("Dateline/", env!("CARGO_PKG_VERSION")))
+                .timeout(Duration::from_secs(10))
+        };
+        let http = http_client()
             .build()
             .context("cannot make an HTTP client")?;
+        let wire_http =
+            crate::wire::fetch::WireHttp::new(http_client(), config.wire.fetch_private_addresses)?;
         let api_throttle = Throttle::per_minute(config.api.requests_per_minute);
         let token_throttle = Throttle::per_minute(config.api.token_requests_per_minute);
         Ok(Arc::new(App {
@@ -103,6 +110,7 @@ impl App {
             blobs,
             image_work: tokio::sync::Semaphore::new(2),
             http,
+            wire_http,
             search: Arc::new(search),
             live: Arc::default(),
             api_throttle,

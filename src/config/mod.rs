@@ -43,6 +43,10 @@ pub struct WireConfig {
     /// How often the folders are looked at and due feeds claimed (see
     /// `wire::poll`), in milliseconds.
     pub scan_millis: u64,
+    /// Whether feeds and agencies' pictures may be fetched from loopback,
+    /// private and other non-public addresses (an agency's server on your
+    /// own network, or tests). Off: such addresses are refused.
+    pub fetch_private_addresses: bool,
 }
 
 impl Default for WireConfig {
@@ -50,6 +54,7 @@ impl Default for WireConfig {
         Self {
             watch: Default::default(),
             scan_millis: 5000,
+            fetch_private_addresses: false,
         }
     }
 }

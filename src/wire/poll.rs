@@ -47,7 +47,10 @@ async fn fetch(app: &App, feed: &DueFeed) -> FeedAnswer {
             validators: None,
         }
     };
-    let mut request = app.http.get(&feed.url);
+    let mut request = match app.wire_http.get(&feed.url) {
+        Ok(request) => request,
+        Err(e) => return failed(format!("not fetched: {e:#}")),
+    };
     if let Some(etag) = &feed.etag {
         request = request.header(header::IF_NONE_MATCH, etag);
     }
@@ -56,7 +59,7 @@ async fn fetch(app: &App, feed: &DueFeed) -> FeedAnswer {
     }
     let response = match request.send().await {
         Ok(response) => response,
-        Err(e) => return failed(format!("not reached: {e}")),
+        Err(e) => return failed(format!("not reached: {:#}", anyhow::Error::from(e))),
     };
     let status = response.status();
     if status == StatusCode::NOT_MODIFIED {

@@ -108,7 +108,7 @@ async fn lead_picture(app: &App, item: &WireRecord) -> Option<LeadImage> {
             credit: Some(credit).filter(|c| !c.is_empty()),
         }),
         Err(e) => {
-            tracing::warn!(item = item.id, %url, "wire picture not kept: {e}");
+            tracing::warn!(item = item.id, %url, "wire picture not kept: {e:#}");
             None
         }
     }
@@ -118,6 +118,11 @@ async fn lead_picture(app: &App, item: &WireRecord) -> Option<LeadImage> {
 async fn fetch(app: &App, url: &url::Url) -> anyhow::Result<Bytes> {
     let limit = app.config.media.max_upload_bytes;
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-    let response = app.http.get(url.clone()).send().await?.error_for_status()?;
+    let response = app
+        .wire_http
+        .get(url.as_str())?
+        .send()
+        .await?
+        .error_for_status()?;
     Ok(super::read_limited(response, limit).await?.into())
 }

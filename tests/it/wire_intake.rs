@@ -220,7 +220,12 @@ async fn feed_server(feed: Feed) -> String {
 
 #[tokio::test]
 async fn a_polled_feed_is_fetched_with_its_etag_and_answers_not_modified() {
-    let server = TestServer::with_demo_and(|config| config.wire.scan_millis = 50).await;
+    let server = TestServer::with_demo_and(|config| {
+        config.wire.scan_millis = 50;
+        // The agency's feed is on loopback.
+        config.wire.fetch_private_addresses = true;
+    })
+    .await;
     let admin = session(&server, Role::Admin).await;
     let mna = source_id(&server, "mna").await;
     let feed = Feed::default();
@@ -307,4 +312,25 @@ async fn a_polled_feed_is_fetched_with_its_etag_and_answers_not_modified() {
     let stopped = save(vec![("stop", "1".into())]).await;
     assert_eq!(stopped.status(), 303);
     assert!(channels().await.feed.is_none());
+}
+
+#[tokio::test]
+async fn a_feed_on_an_inward_address_is_not_fetched_unless_configured() {
+    let server = TestServer::with_demo_and(|config| config.wire.scan_millis = 50).await;
+    let mna = dateline_core::SourceId(source_id(&server, "mna").await);
+    let feed = Feed::default();
+    let url = feed_server(feed.clone()).await;
+    let store = &server.app.store;
+    store.set_wire_feed(mna, Some((&url, 60))).await.unwrap();
+    let status = || async { store.wire_channels(mna).await.unwrap().feed.unwrap().status };
+    eventually(Duration::from_secs(10), || async {
+        status().await.is_some()
+    })
+    .await;
+    let status = status().await.unwrap();
+    assert!(
+        status.contains("127.0.0.1 is not a public address"),
+        "{status}"
+    );
+    assert!(feed.asked_with.lock().unwrap().is_empty(), "never asked");
 }
