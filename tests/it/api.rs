@@ -231,17 +231,35 @@ async fn the_openapi_document_describes_the_api_and_schemathesis_finds_it_true()
     // configuration says which answers a well-formed request may get: the
     // schema cannot say that a section slug must name a section.
     let scratch = tempfile::tempdir().unwrap();
+    // The wire push takes a source's push token, not the admin's: the
+    // operation gets its own header and a source that exists.
+    let push_token = dateline::accounts::new_push_token();
+    let dws = dateline::wire::source(&server.app.store, "dws")
+        .await
+        .unwrap();
+    server
+        .app
+        .store
+        .set_wire_push_token(dws.id, Some(&dateline::accounts::token_hash(&push_token)))
+        .await
+        .unwrap();
     std::fs::write(
         scratch.path().join("schemathesis.toml"),
-        "[checks.positive_data_acceptance]\n\
-         expected-statuses = [\"2xx\", \"401\", \"403\", \"404\", \"409\", \"413\", \"415\", \"422\"]\n",
+        format!(
+            "headers = {{ Authorization = \"Bearer {token}\" }}\n\
+             [checks.positive_data_acceptance]\n\
+             expected-statuses = [\"2xx\", \"401\", \"403\", \"404\", \"409\", \"413\", \"415\", \"422\"]\n\
+             [[operations]]\n\
+             include-path = \"/api/v1/wire/{{source}}\"\n\
+             headers = {{ Authorization = \"Bearer {push_token}\" }}\n\
+             parameters = {{ \"path.source\" = \"dws\" }}\n"
+        ),
     )
     .unwrap();
     let output = tokio::process::Command::new("/opt/validators/venv/bin/schemathesis")
         .current_dir(scratch.path())
         .args(["run", &format!("{}/api/openapi.json", server.base)])
         .args(["--url", &server.base])
-        .args(["--header", &format!("Authorization: Bearer {token}")])
         .args(["--checks", "all", "--max-examples", "30", "--seed", "1"])
         // An endless event stream: tested by tests/it/live.rs.
         .args(["--exclude-path", "/api/v1/live"])
@@ -255,6 +273,19 @@ async fn the_openapi_document_describes_the_api_and_schemathesis_finds_it_true()
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(output.status.success(), "schemathesis:\n{report}");
+    // The wire push was reached with its token: the documented example
+    // was taken in.
+    let desk = server
+        .app
+        .store
+        .wire_desk(&dateline_store::WireFilter::default(), 100)
+        .await
+        .unwrap();
+    assert!(
+        desk.iter()
+            .any(|l| l.headline == "Ferry service to the islands resumes"),
+        "the push example is on the desk:\n{report}"
+    );
     eprintln!(
         "{}",
         report.lines().rev().take(12).collect::<Vec<_>>().join("\n")

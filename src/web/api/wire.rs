@@ -67,9 +67,24 @@ fn outcome(o: ItemOutcome) -> &'static str {
     path = "/api/v1/wire/{source}",
     tag = "wire",
     params(("source" = String, Path, description = "The wire source's short name")),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream",
-        description = "The document's bytes, under any content type (`application/json`, \
-            `application/xml`, `application/atom+xml`, …): the format is read from the bytes."),
+    request_body(
+        description = "The document's bytes. The format is read from the bytes, whatever the \
+            content type says: ninjs as `application/json`, NewsML-G2 as `application/xml`, \
+            feeds as `application/atom+xml` or `application/rss+xml`, or any of them as \
+            `application/octet-stream`.",
+        content(
+            (serde_json::Value = "application/json", example = json!({
+                "uri": "urn:example:dws:ferry-2026-12-05",
+                "version": "1",
+                "type": "text",
+                "headlines": [{"role": "main", "value": "Ferry service to the islands resumes"}],
+                "bodies": [{"role": "main", "contenttype": "text/plain",
+                    "value": "Boats to the islands sailed again on Saturday after the storm."}],
+            })),
+            (Vec<u8> = "application/xml"),
+            (Vec<u8> = "application/octet-stream"),
+        )
+    ),
     security(("wire" = [])),
     responses(
         (status = 201, description = "Stored, with what became of each item", body = PushedShape),
