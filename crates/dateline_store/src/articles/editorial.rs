@@ -405,7 +405,10 @@ impl Store {
                 .await?;
             let job = crate::NewJob {
                 kind: PUBLISH_SCHEDULED_JOB,
-                payload: serde_json::json!({ "article": id.0, "at": at.as_microsecond() }),
+                // Who scheduled it publishes it: credited as a wire story's editor.
+                payload: serde_json::json!({
+                    "article": id.0, "at": at.as_microsecond(), "by": by.0
+                }),
                 idempotency_key: Some(format!(
                     "{PUBLISH_SCHEDULED_JOB}:{}:{}",
                     id.0,
@@ -424,10 +427,13 @@ impl Store {
     /// `false` if it is not (published already, unscheduled, moved to
     /// another time). Safe to run any number of times: the check and the
     /// move are one statement.
+    /// `by` scheduled it (`None` for a job from before jobs named who):
+    /// a wire story without an editor credits them.
     pub async fn publish_scheduled(
         &self,
         id: ArticleId,
         at: Timestamp,
+        by: Option<UserId>,
         now: Timestamp,
     ) -> Result<bool> {
         const UPDATE: &str = "update articles set status = 'published', updated_at = $3,
@@ -444,6 +450,9 @@ impl Store {
                 .await?;
             if published.is_none() {
                 return Ok(false);
+            }
+            if let Some(by) = by {
+                credit_publisher!(tx, id, by, now);
             }
             audit!(
                 tx,
