@@ -50,21 +50,13 @@ async fn run(app: &AppState, job: &Job) -> anyhow::Result<()> {
             struct Payload {
                 article: i64,
                 at: i64,
-                /// Who scheduled it (absent in jobs made before it was kept).
-                #[serde(default)]
-                by: Option<i64>,
             }
             let p: Payload = serde_json::from_value(job.payload.clone())
                 .context("a publish_scheduled job's payload")?;
             let at = Timestamp::from_microsecond(p.at)?;
             let published = app
                 .store
-                .publish_scheduled(
-                    ArticleId(p.article),
-                    at,
-                    p.by.map(dateline_core::UserId),
-                    Timestamp::now(),
-                )
+                .publish_scheduled(ArticleId(p.article), at, Timestamp::now())
                 .await?;
             tracing::info!(article = p.article, published, "scheduled publication");
             Ok(())

@@ -30,7 +30,9 @@ impl WireHttp {
         let client = if allow_private {
             base.redirect(redirect::Policy::limited(MAX_REDIRECTS))
         } else {
-            base.dns_resolver(PublicOnly)
+            // A proxy would resolve names itself, past the resolver.
+            base.no_proxy()
+                .dns_resolver(PublicOnly)
                 .redirect(redirect::Policy::custom(|attempt| {
                     if attempt.previous().len() >= MAX_REDIRECTS {
                         attempt.error("too many redirects")
@@ -52,10 +54,11 @@ impl WireHttp {
     /// A GET of `url`, refused here if it is not http(s) or names a
     /// non-public address.
     pub fn get(&self, url: &str) -> anyhow::Result<reqwest::RequestBuilder> {
-        let url = Url::parse(url).with_context(|| format!("not an address: {url}"))?;
+        // Errors leave the address out: it may hold credentials.
+        let url = Url::parse(url).context("not an address")?;
         anyhow::ensure!(
             matches!(url.scheme(), "http" | "https"),
-            "not an http(s) address: {url}"
+            "not an http(s) address"
         );
         if !self.allow_private {
             literal_is_public(&url).map_err(anyhow::Error::msg)?;
@@ -100,12 +103,12 @@ impl Resolve for PublicOnly {
 
 /// Whether `ip` is on the public internet: not loopback, private,
 /// link-local, shared (CGNAT), documentation, benchmarking, multicast,
-/// broadcast, unspecified or reserved; IPv6 addresses carrying an IPv4 one
-/// are judged by it.
+/// broadcast, unspecified or reserved. IPv6 addresses carrying an IPv4 one
+/// (mapped, translated, NAT64, 6to4) are judged by it.
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(ip) => is_public_v4(ip),
-        IpAddr::V6(ip) => match ip.to_ipv4_mapped() {
+        IpAddr::V6(ip) => match embedded_v4(ip) {
             Some(v4) => is_public_v4(v4),
             None => is_public_v6(ip),
         },
@@ -128,16 +131,36 @@ fn is_public_v4(ip: Ipv4Addr) -> bool {
         || a >= 240) // reserved
 }
 
+/// The IPv4 address an IPv6 one stands for: IPv4-mapped (`::ffff:a.b.c.d`),
+/// IPv4-translated (`::ffff:0:a.b.c.d`), NAT64 (`64:ff9b::a.b.c.d`, what
+/// DNS64 answers on an IPv6-only network) and 6to4 (`2002:AABB:CCDD::`).
+fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
+    let s = ip.segments();
+    let low = || Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8);
+    match s {
+        [0, 0, 0, 0, 0, 0xffff, _, _] | [0, 0, 0, 0, 0xffff, 0, _, _] => Some(low()),
+        [0x64, 0xff9b, 0, 0, 0, 0, _, _] => Some(low()),
+        [0x2002, hi, lo, ..] => Some(Ipv4Addr::new(
+            (hi >> 8) as u8,
+            hi as u8,
+            (lo >> 8) as u8,
+            lo as u8,
+        )),
+        _ => None,
+    }
+}
+
 fn is_public_v6(ip: Ipv6Addr) -> bool {
-    let first = ip.segments()[0];
+    let s = ip.segments();
     !(ip.is_unspecified()
         || ip.is_loopback()
         || ip.is_multicast()
-        || (first & 0xfe00) == 0xfc00 // unique local
-        || (first & 0xffc0) == 0xfe80 // link-local
-        || first == 0x2001 && ip.segments()[1] == 0x0db8 // documentation
-        || first == 0x64 && ip.segments()[1] == 0xff9b // NAT64, maps IPv4
-        || ip.segments()[..6] == [0; 6]) // IPv4-compatible, deprecated
+        || (s[0] & 0xfe00) == 0xfc00 // unique local
+        || (s[0] & 0xffc0) == 0xfe80 // link-local
+        || (s[0] & 0xffc0) == 0xfec0 // site-local, deprecated
+        || (s[0] == 0x2001 && s[1] == 0x0db8) // documentation
+        || (s[0] == 0x64 && s[1] == 0xff9b) // local-use NAT64 (64:ff9b:1::/48)
+        || s[..6] == [0; 6]) // IPv4-compatible, deprecated
 }
 
 #[cfg(test)]
@@ -163,7 +186,12 @@ mod tests {
             "fe80::1",
             "::ffff:127.0.0.1",
             "::ffff:10.0.0.1",
+            "::ffff:0:7f00:1",
             "64:ff9b::a00:1",
+            "64:ff9b:1::808:808",
+            "2002:7f00:1::",
+            "2002:a9fe:a9fe::1",
+            "fec0::1",
         ] {
             assert!(!is_public(inward.parse().unwrap()), "{inward}");
         }

@@ -66,9 +66,13 @@ pub async fn take(
     bytes: &[u8],
     now: Timestamp,
 ) -> dateline_store::Result<Intake> {
-    let items = match dateline_wire::read(bytes) {
-        Ok(items) => items,
-        Err(rejected) => return Ok(Intake::Rejected(rejected.reason)),
+    // A document may be tens of megabytes: read it off the async workers.
+    let owned = bytes.to_vec();
+    let read = tokio::task::spawn_blocking(move || dateline_wire::read(&owned)).await;
+    let items = match read {
+        Ok(Ok(items)) => items,
+        Ok(Err(rejected)) => return Ok(Intake::Rejected(rejected.reason)),
+        Err(e) => return Ok(Intake::Rejected(format!("could not be read: {e}"))),
     };
     Ok(Intake::Stored(
         store.ingest_wire(source, name, bytes, &items, now).await?,

@@ -40,8 +40,9 @@ pub fn start(app: Arc<App>) -> tokio::task::JoinHandle<()> {
 
 /// Fetches `feed` and takes in what it holds; what came of it, in one line.
 async fn fetch(app: &App, feed: &DueFeed) -> FeedAnswer {
+    let url = shown(&feed.url);
     let failed = |why: String| {
-        tracing::warn!(source = feed.source.0, url = feed.url, "wire feed: {why}");
+        tracing::warn!(source = feed.source.0, url, "wire feed: {why}");
         FeedAnswer {
             status: why,
             validators: None,
@@ -59,7 +60,10 @@ async fn fetch(app: &App, feed: &DueFeed) -> FeedAnswer {
     }
     let response = match request.send().await {
         Ok(response) => response,
-        Err(e) => return failed(format!("not reached: {:#}", anyhow::Error::from(e))),
+        Err(e) => {
+            let e = anyhow::Error::from(e.without_url());
+            return failed(format!("not reached: {e:#}"));
+        }
     };
     let status = response.status();
     if status == StatusCode::NOT_MODIFIED {
@@ -83,14 +87,10 @@ async fn fetch(app: &App, feed: &DueFeed) -> FeedAnswer {
         Ok(bytes) => bytes,
         Err(e) => return failed(format!("{status}, but {e:#}")),
     };
-    match take(&app.store, feed.source, &feed.url, &bytes, Timestamp::now()).await {
+    match take(&app.store, feed.source, &url, &bytes, Timestamp::now()).await {
         Ok(intake) => {
             let summary = intake.summary();
-            tracing::info!(
-                source = feed.source.0,
-                url = feed.url,
-                "wire feed: {summary}"
-            );
+            tracing::info!(source = feed.source.0, url, "wire feed: {summary}");
             FeedAnswer {
                 status: format!("{}: {summary}", status.as_u16()),
                 validators: Some(validators),
@@ -98,5 +98,35 @@ async fn fetch(app: &App, feed: &DueFeed) -> FeedAnswer {
         }
         // Not stored: fetched again in full next time.
         Err(e) => failed(format!("{status}, but not stored: {e}")),
+    }
+}
+
+/// A feed's address as logs and the desk show it: without a user name,
+/// password or query, where agencies put their credentials.
+fn shown(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(url) => {
+            let host = url.host_str().unwrap_or_default();
+            match url.port() {
+                Some(port) => format!("{}://{host}:{port}{}", url.scheme(), url.path()),
+                None => format!("{}://{host}{}", url.scheme(), url.path()),
+            }
+        }
+        Err(_) => "(not an address)".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn credentials_are_not_shown() {
+        assert_eq!(
+            super::shown("https://desk:s3cret@wire.example:8443/feed.xml?key=abc"),
+            "https://wire.example:8443/feed.xml"
+        );
+        assert_eq!(
+            super::shown("http://wire.example/a"),
+            "http://wire.example/a"
+        );
     }
 }

@@ -327,6 +327,7 @@ impl Store {
         const CURRENT: &str = "select status, embargo_until from articles where id = $1";
         const UPDATE: &str =
             "update articles set status = $2, updated_at = $3, scheduled_at = null,
+            scheduled_by_id = null,
             first_published_at = case when $2 = 'published' then coalesce(first_published_at, $3)
                                       else first_published_at end
             where id = $1";
@@ -379,7 +380,8 @@ impl Store {
     ) -> Result<()> {
         const CURRENT: &str = "select status, embargo_until from articles where id = $1";
         const UPDATE: &str =
-            "update articles set status = 'scheduled', scheduled_at = $2, updated_at = $3
+            "update articles set status = 'scheduled', scheduled_at = $2, updated_at = $3,
+                scheduled_by_id = $4
             where id = $1";
         write_tx!(self, |tx| {
             let (current, embargo): (String, Option<i64>) = sqlx::query_as(CURRENT)
@@ -401,14 +403,12 @@ impl Store {
                 .bind(id.0)
                 .bind(at.as_microsecond())
                 .bind(now.as_microsecond())
+                .bind(by.0)
                 .execute(&mut *tx)
                 .await?;
             let job = crate::NewJob {
                 kind: PUBLISH_SCHEDULED_JOB,
-                // Who scheduled it publishes it: credited as a wire story's editor.
-                payload: serde_json::json!({
-                    "article": id.0, "at": at.as_microsecond(), "by": by.0
-                }),
+                payload: serde_json::json!({ "article": id.0, "at": at.as_microsecond() }),
                 idempotency_key: Some(format!(
                     "{PUBLISH_SCHEDULED_JOB}:{}:{}",
                     id.0,
@@ -427,31 +427,30 @@ impl Store {
     /// `false` if it is not (published already, unscheduled, moved to
     /// another time). Safe to run any number of times: the check and the
     /// move are one statement.
-    /// `by` scheduled it (`None` for a job from before jobs named who):
-    /// a wire story without an editor credits them.
     pub async fn publish_scheduled(
         &self,
         id: ArticleId,
         at: Timestamp,
-        by: Option<UserId>,
         now: Timestamp,
     ) -> Result<bool> {
         const UPDATE: &str = "update articles set status = 'published', updated_at = $3,
                 scheduled_at = null, first_published_at = coalesce(first_published_at, $3)
             where id = $1 and status = 'scheduled' and scheduled_at = $2
               and (embargo_until is null or embargo_until <= $3)
-            returning id";
+            returning scheduled_by_id";
         write_tx!(self, |tx| {
-            let published: Option<i64> = sqlx::query_scalar(UPDATE)
+            let published: Option<Option<i64>> = sqlx::query_scalar(UPDATE)
                 .bind(id.0)
                 .bind(at.as_microsecond())
                 .bind(now.as_microsecond())
                 .fetch_optional(&mut *tx)
                 .await?;
-            if published.is_none() {
+            let Some(scheduled_by) = published else {
                 return Ok(false);
-            }
-            if let Some(by) = by {
+            };
+            // Who scheduled it publishes it (articles scheduled before this
+            // was kept name nobody).
+            if let Some(by) = scheduled_by.map(UserId) {
                 credit_publisher!(tx, id, by, now);
             }
             audit!(

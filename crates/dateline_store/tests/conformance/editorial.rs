@@ -167,9 +167,9 @@ pub async fn a_scheduled_article_is_published_once_however_often_its_job_runs(st
     assert_eq!(job.kind, dateline_store::PUBLISH_SCHEDULED_JOB);
 
     let head = store.last_change_seq().await.unwrap();
-    assert!(store.publish_scheduled(id, when, None, when).await.unwrap());
+    assert!(store.publish_scheduled(id, when, when).await.unwrap());
     assert!(
-        !store.publish_scheduled(id, when, None, when).await.unwrap(),
+        !store.publish_scheduled(id, when, when).await.unwrap(),
         "a second run does nothing"
     );
     let changes = store.changes_since(head, 100).await.unwrap();
@@ -192,22 +192,12 @@ pub async fn a_scheduled_article_is_published_once_however_often_its_job_runs(st
         .schedule_article(other, later, editor, now)
         .await
         .unwrap();
-    assert!(
-        !store
-            .publish_scheduled(other, when, None, when)
-            .await
-            .unwrap()
-    );
+    assert!(!store.publish_scheduled(other, when, when).await.unwrap());
     assert_eq!(
         store.editorial(other).await.unwrap().unwrap().status,
         ArticleStatus::Scheduled
     );
-    assert!(
-        store
-            .publish_scheduled(other, later, None, later)
-            .await
-            .unwrap()
-    );
+    assert!(store.publish_scheduled(other, later, later).await.unwrap());
 }
 
 pub async fn the_newsroom_list_narrows_by_status_section_author_source_and_headline(store: &Store) {
