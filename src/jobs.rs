@@ -74,6 +74,9 @@ async fn run(app: &AppState, job: &Job) -> anyhow::Result<()> {
         crate::webhooks::DELIVERY_JOB => {
             crate::webhooks::deliver(app, &job.payload, job.attempts).await
         }
+        crate::web::admin::RESET_LINK_JOB => {
+            crate::web::admin::send_reset_link(app, &job.payload).await
+        }
         dateline_store::CONFIRM_SUBSCRIPTION_JOB => {
             crate::mail::confirm::send(app, &job.payload).await
         }

@@ -30,8 +30,9 @@ const BATCH: i64 = 500;
 pub struct LiveEvent {
     #[serde(skip)]
     pub seq: i64,
-    /// `published`, `updated`, `unpublished`, or `entry` (a live blog's
-    /// new entry).
+    /// `published`, `updated`, `unpublished`, or for a live blog's
+    /// entries `entry` (new), `entry_updated` (edited) and `entry_deleted`
+    /// (withdrawn: take it off the page).
     #[serde(skip)]
     pub kind: &'static str,
     /// The article's id (for `/api/v1/articles/{id}`).
@@ -105,6 +106,7 @@ impl Live {
 pub async fn events(
     store: &Store,
     base: &str,
+    zone: &jiff::tz::TimeZone,
     changes: &[Change],
 ) -> dateline_store::Result<Vec<LiveEvent>> {
     let mut out = Vec::new();
@@ -113,19 +115,37 @@ pub async fn events(
             (Entity::Article, ChangeKind::Published) => ("published", change.entity_id, None),
             (Entity::Article, ChangeKind::Updated) => ("updated", change.entity_id, None),
             (Entity::Article, ChangeKind::Unpublished) => ("unpublished", change.entity_id, None),
-            (Entity::LiveEntry, ChangeKind::Created) => {
-                // Deleted since: the article's update that follows tells.
-                let Some((article, entry)) = store.live_entry(change.entity_id).await? else {
+            (Entity::LiveEntry, kind) => {
+                let Some((article, entry, withdrawn)) =
+                    store.live_entry_as_logged(change.entity_id).await?
+                else {
                     continue;
                 };
-                ("entry", article.0, Some(entry))
+                let kind = match kind {
+                    ChangeKind::Deleted => "entry_deleted",
+                    // Withdrawn since: its own event follows.
+                    _ if withdrawn => continue,
+                    ChangeKind::Created => "entry",
+                    _ => "entry_updated",
+                };
+                (kind, article.0, Some(entry))
             }
             _ => continue,
         };
         let Some(article) = store.article(ArticleId(article)).await? else {
             continue;
         };
-        let entry = entry.map(|e| EntryShape::new(e, api_carriage(&article)));
+        let entry = entry.map(|e| {
+            let shown_at = crate::web::time::reader_time(e.at, zone);
+            let mut shape = EntryShape::new(e, api_carriage(&article));
+            if kind == "entry_deleted" {
+                // Gone: the page needs only which one.
+                shape.title = None;
+                shape.body_html = None;
+            }
+            shape.shown_at = Some(shown_at);
+            shape
+        });
         out.push(LiveEvent {
             seq: change.seq,
             kind,
@@ -145,7 +165,13 @@ pub async fn events(
 
 /// Follows the change log from `from`, sending each article event to
 /// `live`, until the task is aborted.
-pub fn spawn_follower(store: Store, base: String, live: Arc<Live>, from: i64) -> JoinHandle<()> {
+pub fn spawn_follower(
+    store: Store,
+    base: String,
+    zone: jiff::tz::TimeZone,
+    live: Arc<Live>,
+    from: i64,
+) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut last = from;
         let mut ticker = tokio::time::interval(POLL_INTERVAL);
@@ -160,7 +186,7 @@ pub fn spawn_follower(store: Store, base: String, live: Arc<Live>, from: i64) ->
                         break;
                     }
                 };
-                match events(&store, &base, &batch).await {
+                match events(&store, &base, &zone, &batch).await {
                     Ok(events) => events.into_iter().for_each(|e| live.send(e)),
                     Err(e) => {
                         tracing::warn!(error = %e, "cannot read articles for live events");

@@ -73,7 +73,7 @@ pub async fn start_dispatcher(app: AppState) -> anyhow::Result<JoinHandle<()>> {
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticker.tick().await;
-            match dispatch(&app.store, app.config.site.base()).await {
+            match dispatch(&app.store, app.config.site.base(), &app.config.site.zone()).await {
                 Ok(true) => app.jobs_enqueued.notify_one(),
                 Ok(false) => {}
                 Err(e) => tracing::warn!(
@@ -87,7 +87,11 @@ pub async fn start_dispatcher(app: AppState) -> anyhow::Result<JoinHandle<()>> {
 
 /// Turns the events since the consumer's position into delivery jobs;
 /// whether any was enqueued.
-async fn dispatch(store: &Store, base: &str) -> dateline_store::Result<bool> {
+async fn dispatch(
+    store: &Store,
+    base: &str,
+    zone: &jiff::tz::TimeZone,
+) -> dateline_store::Result<bool> {
     let mut last = store.consumer_position(CONSUMER).await?.unwrap_or(0);
     let mut enqueued = false;
     loop {
@@ -99,7 +103,7 @@ async fn dispatch(store: &Store, base: &str) -> dateline_store::Result<bool> {
         let mut jobs = Vec::new();
         let now = Timestamp::now();
         if !webhooks.is_empty() {
-            for event in crate::live::events(store, base, &changes).await? {
+            for event in crate::live::events(store, base, zone, &changes).await? {
                 let body = serde_json::to_string(&Delivery {
                     id: event.seq,
                     event: format!("article.{}", event.kind),
@@ -158,20 +162,25 @@ pub async fn deliver(
     };
     let sent_at = Timestamp::now();
     let started = Instant::now();
-    let outcome = app
-        .http
-        .post(&hook.url)
-        .timeout(TIMEOUT)
-        .header("content-type", "application/json")
-        .header("dateline-event", &p.event)
-        .header("dateline-delivery", p.seq.to_string())
-        .header(
-            "dateline-signature",
-            signature(&hook.secret, sent_at.as_second(), &p.body),
-        )
-        .body(p.body.clone())
-        .send()
-        .await;
+    // Through the public-addresses-only client, as wire fetches are
+    // (`wire.fetch_private_addresses` opens both to the own network).
+    let request = app.wire_http.post(&hook.url);
+    let outcome = async {
+        request?
+            .timeout(TIMEOUT)
+            .header("content-type", "application/json")
+            .header("dateline-event", &p.event)
+            .header("dateline-delivery", p.seq.to_string())
+            .header(
+                "dateline-signature",
+                signature(&hook.secret, sent_at.as_second(), &p.body),
+            )
+            .body(p.body.clone())
+            .send()
+            .await
+            .map_err(anyhow::Error::from)
+    }
+    .await;
     let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
     let (status, error) = match &outcome {
         Ok(response) if response.status().is_success() => (Some(response.status()), None),

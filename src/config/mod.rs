@@ -77,6 +77,12 @@ impl SiteConfig {
     pub fn base(&self) -> &str {
         self.base_url.trim_end_matches('/')
     }
+
+    /// The site's time zone (checked when the configuration was loaded;
+    /// UTC for one that was not).
+    pub fn zone(&self) -> jiff::tz::TimeZone {
+        jiff::tz::TimeZone::get(&self.time_zone).unwrap_or(jiff::tz::TimeZone::UTC)
+    }
 }
 
 impl Default for SiteConfig {
@@ -98,6 +104,11 @@ pub struct ServerConfig {
     /// in (`x-forwarded-for`, `cf-connecting-ip`, …), for per-reader limits.
     /// Unset means the connecting address, which is right without a proxy.
     pub client_ip_header: Option<String>,
+    /// The proxies (CIDR blocks) whose connections may name the reader in
+    /// `client_ip_header`, and whose own entries in it are skipped: the
+    /// reader is the rightmost address that is not one of them. Empty means
+    /// the connecting machine is the one proxy.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for ServerConfig {
@@ -105,6 +116,7 @@ impl Default for ServerConfig {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             client_ip_header: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }

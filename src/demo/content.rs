@@ -200,6 +200,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_demo_source_has_rights_its_notice_agrees_with() {
+        let demo = DemoContent::load().unwrap();
+        for source in &demo.site.source {
+            let rights = dateline_core::SourceRights {
+                full_text_in_feeds: source.full_text_in_feeds,
+                full_text_in_api: source.full_text_in_api,
+                full_text_in_federation: source.full_text_in_federation,
+            };
+            let notice = source.notice.as_deref().unwrap_or_default();
+            assert_eq!(
+                dateline_core::notice_contradiction(rights, notice),
+                None,
+                "{}",
+                source.slug
+            );
+        }
+    }
+
+    #[test]
     fn the_demo_content_loads() {
         let demo = DemoContent::load().unwrap();
         assert_eq!(demo.site.section.len(), 8);

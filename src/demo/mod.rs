@@ -47,6 +47,21 @@ pub async fn is_empty(store: &Store) -> anyhow::Result<bool> {
     Ok(store.sections().await?.is_empty())
 }
 
+/// Seeds the demo newsroom if the store holds none: `None` if it did. Under
+/// the store's setup lock, so that nodes started together on one empty
+/// database seed it once (the others wait, then find it seeded).
+pub async fn seed_if_empty(
+    store: &Store,
+    media_dir: &Path,
+    now: Timestamp,
+) -> anyhow::Result<Option<Seeded>> {
+    let _lock = store.setup_lock().await?;
+    if !is_empty(store).await? {
+        return Ok(None);
+    }
+    Ok(Some(seed(store, media_dir, now).await?))
+}
+
 /// Fills an empty store with the demo newsroom, its articles, lead images
 /// (written under `media_dir`) and footer pages.
 pub async fn seed(store: &Store, media_dir: &Path, now: Timestamp) -> anyhow::Result<Seeded> {

@@ -130,6 +130,79 @@ pub async fn send_alert(app: &App, id: ArticleId) -> anyhow::Result<Vec<Made>> {
     Ok(made)
 }
 
+/// What `send_digest_now` would mail now, sent to `to` alone: `false` when
+/// nothing was published since the last issue.
+pub async fn send_digest_test(
+    app: &App,
+    newsletter: &Newsletter,
+    to: &str,
+) -> anyhow::Result<bool> {
+    let since = app
+        .store
+        .last_issue_at(newsletter.id)
+        .await?
+        .unwrap_or(Timestamp::MIN);
+    let articles = app
+        .store
+        .digest_articles(newsletter.id, since, newsletter.max_stories)
+        .await?;
+    if articles.is_empty() {
+        return Ok(false);
+    }
+    let subject = format!("[Test] {}", newsletter.name);
+    send_test(app, newsletter, &subject, &articles, to).await?;
+    Ok(true)
+}
+
+/// The breaking alert of article `id` as its first alert newsletter would
+/// mail it, sent to `to` alone: `false` when no alert newsletter carries it.
+pub async fn send_alert_test(app: &App, id: ArticleId, to: &str) -> anyhow::Result<bool> {
+    let article = app
+        .store
+        .article(id)
+        .await?
+        .with_context(|| format!("article {}", id.0))?;
+    let newsletter = app.store.newsletters().await?.into_iter().find(|n| {
+        n.kind == NewsletterKind::Alert
+            && (n.sections.is_empty() || n.sections.contains(&article.section.slug))
+    });
+    let Some(newsletter) = newsletter else {
+        return Ok(false);
+    };
+    let subject = format!("[Test] Breaking: {}", article.headline);
+    send_test(app, &newsletter, &subject, &[id], to).await?;
+    Ok(true)
+}
+
+/// One message as an issue's would be, to `to`, with no issue made: its
+/// links to preferences and unsubscribing lead nowhere.
+async fn send_test(
+    app: &App,
+    newsletter: &Newsletter,
+    subject: &str,
+    articles: &[ArticleId],
+    to: &str,
+) -> anyhow::Result<()> {
+    let content = super::compose::IssueContent {
+        issue_id: 0,
+        newsletter: newsletter.clone(),
+        subject: subject.to_owned(),
+        cards: app.store.cards(articles).await?,
+    };
+    let delivery = dateline_store::Delivery {
+        issue_id: 0,
+        subscriber_id: 0,
+        email: to.to_owned(),
+        token: "test".into(),
+        sections: Vec::new(),
+        confirmed: true,
+        attempts: 0,
+    };
+    let message = super::compose::issue_message(app, &content, &delivery)?
+        .context("the test has no story in it")?;
+    app.mailer.send(message).await
+}
+
 async fn issue(
     app: &App,
     newsletter: &Newsletter,

@@ -60,7 +60,12 @@ fn key(dir: &str, hash: &str, extension: &str) -> String {
 /// Checks and keeps an upload; `(id, false)` when the same file was
 /// uploaded before. Nothing is written unless the file is a readable image
 /// of an accepted size with alt text.
-pub async fn upload(app: &App, upload: Upload) -> Result<(MediaId, bool), UploadError> {
+pub async fn upload(app: &App, mut upload: Upload) -> Result<(MediaId, bool), UploadError> {
+    // Multipart fields do not pass through the form reader: cleaned here,
+    // the one way in for both the library's form and the API.
+    for text in [&mut upload.alt, &mut upload.caption, &mut upload.credit] {
+        *text = dateline_core::clean_text(text).into_owned();
+    }
     let alt = Text::parse("alt", &upload.alt, 500)?;
     for (field, text) in [("caption", &upload.caption), ("credit", &upload.credit)] {
         if text.chars().count() > MAX_TEXT_CHARS {

@@ -15,6 +15,8 @@ use super::SearchIndex;
 /// Changes reach search results within this time plus a commit.
 const POLL_INTERVAL: Duration = Duration::from_millis(200);
 const BATCH: i64 = 500;
+/// A build that failed is tried again after this.
+const RETRY_BUILD: Duration = Duration::from_secs(5);
 /// Articles read from the store per trip while building.
 const BUILD_BATCH: usize = 500;
 
@@ -44,7 +46,10 @@ pub async fn rebuild(
 }
 
 /// Follows the change log from `from` (the index's position), applying
-/// each batch of article changes in one commit, for ever.
+/// each batch of article changes in one commit, for ever. A batch that
+/// cannot be applied (the index's disk is full) is tried again from the
+/// same position at the next tick: the index never records a position
+/// whose changes it does not hold.
 async fn follow(store: Store, index: Arc<SearchIndex>, from: i64) {
     let mut last = from;
     let mut ticker = tokio::time::interval(POLL_INTERVAL);
@@ -101,7 +106,8 @@ pub async fn apply_changes(
 /// Starts keeping the index current: from its recorded position, or, for
 /// a new index, after building it from the store in the background (search
 /// answers from an empty index until then), as for an index ahead of the
-/// change log. Nothing, if another process keeps it.
+/// change log or one that disagrees with the store about how many articles
+/// are published. Nothing, if another process keeps it.
 pub async fn start(
     store: Store,
     index: Arc<SearchIndex>,
@@ -114,20 +120,69 @@ pub async fn start(
     // An index ahead of the log belongs to another database (one restored
     // from a backup, say): it is rebuilt like a missing one.
     if let Some(seq) = index.position()?.filter(|seq| *seq <= head) {
-        return Ok(Some(tokio::spawn(follow(store, index, seq))));
+        match caught_up_and_complete(&store, &index, seq).await {
+            Ok(Some(seq)) => return Ok(Some(tokio::spawn(follow(store, index, seq)))),
+            Ok(None) => tracing::warn!(
+                indexed = index.len(),
+                "the search index disagrees with the store's published articles; it is rebuilt"
+            ),
+            Err(e) => tracing::warn!(
+                error = format!("{e:#}"),
+                "cannot bring the search index up to date; it is rebuilt"
+            ),
+        }
     }
     Ok(Some(tokio::spawn(async move {
+        let seq = build_until_done(&store, &index).await;
+        follow(store, index, seq).await;
+    })))
+}
+
+/// Applies the changes after `seq`, then compares the index's document
+/// count with the store's published articles at the same position: the
+/// position reached if they agree, `None` if not (an index that lost
+/// documents to an old failure). Publishing goes on meanwhile, so the two
+/// are compared only when no change landed between the counts.
+async fn caught_up_and_complete(
+    store: &Store,
+    index: &Arc<SearchIndex>,
+    mut seq: i64,
+) -> anyhow::Result<Option<i64>> {
+    for _ in 0..5 {
+        seq = apply_changes(store, index, seq).await?;
+        let published = store
+            .count_published_articles(dateline_store::ArticleList::All)
+            .await?;
+        if store.last_change_seq().await? != seq {
+            continue;
+        }
+        return Ok((index.len() == published as u64).then_some(seq));
+    }
+    // Too busy to compare: trust the recorded position.
+    Ok(Some(seq))
+}
+
+/// Builds the index, trying again every few seconds while it cannot (a full
+/// disk): the position it reflects.
+async fn build_until_done(store: &Store, index: &Arc<SearchIndex>) -> i64 {
+    loop {
         let started = std::time::Instant::now();
-        match rebuild(&store, &index, |_| {}).await {
+        match rebuild(store, index, |_| {}).await {
             Ok(seq) => {
                 tracing::info!(
                     articles = index.len(),
                     seconds = started.elapsed().as_secs_f32(),
                     "search index built"
                 );
-                follow(store, index, seq).await;
+                return seq;
             }
-            Err(e) => tracing::error!(error = format!("{e:#}"), "cannot build the search index"),
+            Err(e) => {
+                tracing::error!(
+                    error = format!("{e:#}"),
+                    "cannot build the search index; trying again"
+                );
+                tokio::time::sleep(RETRY_BUILD).await;
+            }
         }
-    })))
+    }
 }

@@ -146,13 +146,18 @@ impl SearchIndex {
         seq: i64,
     ) -> anyhow::Result<()> {
         let mut writer = self.writer()?;
-        for id in changed {
-            writer.delete_term(Term::from_field_u64(self.fields.id, id.0 as u64));
+        let written = (|| {
+            for id in changed {
+                writer.delete_term(Term::from_field_u64(self.fields.id, id.0 as u64));
+            }
+            for document in documents {
+                writer.add_document(self.document(document))?;
+            }
+            commit(&mut writer, seq)
+        })();
+        if let Err(e) = written {
+            return Err(abandon(&mut writer, e));
         }
-        for document in documents {
-            writer.add_document(self.document(document))?;
-        }
-        commit(&mut writer, seq)?;
         drop(writer);
         self.reader.reload()?;
         for id in changed {
@@ -164,7 +169,10 @@ impl SearchIndex {
     /// Empties the index, for a rebuild: nothing is visible until
     /// [`SearchIndex::finish_rebuild`].
     pub fn start_rebuild(&self) -> anyhow::Result<()> {
-        self.writer()?.delete_all_documents()?;
+        let mut writer = self.writer()?;
+        // What an earlier, failed rebuild added is not carried into this one.
+        writer.rollback()?;
+        writer.delete_all_documents()?;
         Ok(())
     }
 
@@ -180,7 +188,9 @@ impl SearchIndex {
     /// Commits a rebuild as reflecting the change log up to `seq`.
     pub fn finish_rebuild(&self, seq: i64) -> anyhow::Result<()> {
         let mut writer = self.writer()?;
-        commit(&mut writer, seq)?;
+        if let Err(e) = commit(&mut writer, seq) {
+            return Err(abandon(&mut writer, e));
+        }
         drop(writer);
         self.reader.reload()?;
         self.similar.invalidate_all();
@@ -289,6 +299,18 @@ fn commit(writer: &mut IndexWriter, seq: i64) -> anyhow::Result<()> {
     prepared.set_payload(&format!("seq:{seq}"));
     prepared.commit()?;
     Ok(())
+}
+
+/// After a failed write or commit (a full disk, say): drops what the
+/// writer holds since its last commit, so the caller's retry from the same
+/// change-log position starts clean. Without it, the documents of the
+/// failed segment were gone while the next commit recorded a later
+/// position: articles the index never had and never looked for again.
+fn abandon(writer: &mut IndexWriter, error: anyhow::Error) -> anyhow::Error {
+    if let Err(rollback) = writer.rollback() {
+        tracing::warn!(error = %rollback, "cannot roll the search index writer back");
+    }
+    error
 }
 
 /// A free name beside `dir` for an index that could not be used.

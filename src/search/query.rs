@@ -15,7 +15,7 @@ use dateline_core::ArticleId;
 use dateline_store::IndexDocument;
 use jiff::Timestamp;
 use tantivy::{
-    DocAddress, Searcher, Term,
+    DocAddress, DocId, Score, Searcher, SegmentReader, Term,
     collector::{Count, TopDocs},
     query::{
         AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, MoreLikeThisQuery, Occur, PhraseQuery,
@@ -30,8 +30,6 @@ use super::{BASIC, SearchIndex, schema::TextFields, terms, text_value};
 pub const MAX_QUERY_CHARS: usize = 200;
 /// Words and phrases of a query that count.
 const MAX_PARTS: usize = 12;
-/// Results ranked by relevance before the recency boost reorders them.
-const CANDIDATES: usize = 200;
 /// The deepest result a reader can page to.
 pub const MAX_RESULTS: usize = 1000;
 const HEADLINE_BOOST: f32 = 2.0;
@@ -151,28 +149,31 @@ impl SearchIndex {
         if wanted == 0 || query.offset >= MAX_RESULTS {
             return Ok(SearchResults::default());
         }
-        let pool = wanted.max(CANDIDATES);
-        let (top, total) = searcher.search(
-            &tantivy_query,
-            &(TopDocs::with_limit(pool).order_by_score(), Count),
-        )?;
-        let now = Timestamp::now().as_second();
-        let mut ranked = Vec::with_capacity(top.len());
+        // The recency boost is part of each document's score, so results
+        // have one order however deep a page is: every match is on exactly
+        // one page. (Re-ranking a window of the best-scored matches gave
+        // each page depth its own order past the window.) The reference
+        // time moves by the hour, so a reader paging on meets the same one.
+        let now = Timestamp::now().as_second() / 3600 * 3600;
+        let ranked = TopDocs::with_limit(wanted - query.offset)
+            .and_offset(query.offset)
+            .tweak_score(move |segment: &SegmentReader| {
+                let column = segment.fast_fields().i64("published").ok();
+                move |doc: DocId, score: Score| {
+                    let at = column.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
+                    let age_days = (now - at).max(0) as f32 / 86_400.0;
+                    score * recency(age_days)
+                }
+            });
+        let (top, total) = searcher.search(&tantivy_query, &(ranked, Count))?;
         let mut columns = Columns::default();
-        for (score, address) in top {
-            let (id, published) = columns.read(searcher, address)?;
-            let age_days = (now - published).max(0) as f32 / 86_400.0;
-            ranked.push((score * recency(age_days), id));
+        let mut hits = Vec::with_capacity(top.len());
+        for (_, address) in top {
+            hits.push(columns.read(searcher, address)?.0);
         }
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
         Ok(SearchResults {
             total,
-            hits: ranked
-                .into_iter()
-                .skip(query.offset)
-                .take(query.limit)
-                .map(|(_, id)| id)
-                .collect(),
+            hits,
             corrected: None,
         })
     }

@@ -27,6 +27,10 @@ pub enum AppError {
     /// the sign-in page.
     #[error("sign-in required")]
     SignInRequired,
+    /// A staff member signed in with a one-time password asked for anything
+    /// but choosing their own: the answer is that page.
+    #[error("a new password is required")]
+    PasswordChangeRequired,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -55,6 +59,7 @@ impl AppError {
                 message: message.clone(),
             },
             Self::SignInRequired => Self::SignInRequired,
+            Self::PasswordChangeRequired => Self::PasswordChangeRequired,
             Self::Internal(e) => Self::Internal(anyhow::anyhow!("{e:#}")),
         })
     }
@@ -88,6 +93,10 @@ impl IntoResponse for AppError {
         let (status, title, text) = match self {
             Self::SignInRequired => {
                 return axum::response::Redirect::to("/admin/sign-in").into_response();
+            }
+            Self::PasswordChangeRequired => {
+                return axum::response::Redirect::to(super::admin::OWN_PASSWORD_PATH)
+                    .into_response();
             }
             Self::NotFound => (
                 StatusCode::NOT_FOUND,

@@ -2,9 +2,11 @@
 
 pub mod admin;
 pub mod api;
+pub mod assets;
 pub mod cache;
 mod csrf;
 mod error;
+pub mod input;
 mod policy;
 pub mod reader;
 mod router;
@@ -36,6 +38,7 @@ pub async fn serve(app: AppState, listener: TcpListener) -> anyhow::Result<()> {
     let live = crate::live::spawn_follower(
         app.store.clone(),
         app.config.site.base().to_owned(),
+        app.config.site.zone(),
         app.live.clone(),
         from,
     );

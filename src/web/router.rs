@@ -92,7 +92,9 @@ pub fn router(app: AppState) -> Router {
         .route("/img/{shard}/{file}", get(reader::assets::show_rendition))
         .nest_service("/media", media)
         .fallback(reader::errors::show_not_found);
-    let operators = Router::new().route("/healthz", get(reader::health::check_health));
+    let operators = Router::new()
+        .route("/healthz", get(reader::health::check_health))
+        .route("/readyz", get(reader::health::check_ready));
 
     let (api, _) = api::routes(&app);
     Router::new()

@@ -17,7 +17,8 @@ struct DefaultTheme;
 
 pub struct Templates {
     env: Environment<'static>,
-    theme_dir: Option<PathBuf>,
+    /// The theme's static files, with their hashed names.
+    pub assets: std::sync::Arc<super::assets::StaticAssets>,
 }
 
 impl Templates {
@@ -35,6 +36,21 @@ impl Templates {
                 })
         });
         env.set_formatter(escape_html);
+        let assets = std::sync::Arc::new(super::assets::StaticAssets::load(
+            DefaultTheme::iter().filter_map(|p| p.strip_prefix("static/").map(str::to_owned)),
+            theme_dir.as_ref(),
+            |name| {
+                theme_file(theme_dir.as_ref(), &format!("static/{name}"))
+                    .ok()
+                    .flatten()
+                    .map(Cow::into_owned)
+            },
+        ));
+        // A static file's address under its hashed name (`asset("site.css")`).
+        let linked = assets.clone();
+        env.add_function("asset", move |name: String| {
+            Value::from_safe_string(linked.url(&name))
+        });
         env.add_filter(
             "reader_time",
             move |at: String| -> Result<String, minijinja::Error> {
@@ -90,21 +106,13 @@ impl Templates {
                 text: &config.newsletters.signup_text,
             })),
         );
-        Ok(Self { env, theme_dir })
+        Ok(Self { env, assets })
     }
 
     pub fn render(&self, name: &str, context: impl Serialize) -> Result<String, minijinja::Error> {
         self.env
             .get_template(name)?
             .render(Value::from(minijinja::value::Serde(context)))
-    }
-
-    /// A static file of the theme (`site.css`), from the theme folder if it
-    /// has one, else from the embedded default theme.
-    pub fn static_file(&self, path: &str) -> Option<Cow<'static, [u8]>> {
-        theme_file(self.theme_dir.as_ref(), &format!("static/{path}"))
-            .ok()
-            .flatten()
     }
 }
 

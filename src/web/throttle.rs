@@ -9,6 +9,8 @@ use std::{
 };
 
 use axum::http::HeaderMap;
+
+use crate::config::ServerConfig;
 use governor::{DefaultKeyedRateLimiter, Quota, clock::Clock};
 
 /// Addresses remembered before idle ones are forgotten.
@@ -73,15 +75,41 @@ pub fn refusal(wait: Duration, title: &'static str, text: &str) -> axum::respons
     response
 }
 
-/// The reader's address: from `header` when a trusted proxy sets it (the
-/// first address in the list), else the connection's.
-pub fn client_address(headers: &HeaderMap, header: Option<&str>, peer: SocketAddr) -> IpAddr {
-    header
-        .and_then(|name| headers.get(name))
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .and_then(|first| first.trim().parse().ok())
-        .unwrap_or(peer.ip())
+/// The reader's address. Without `server.client_ip_header`, the
+/// connection's. With it, the header counts only on a connection from a
+/// trusted proxy (`server.trusted_proxies`; with none listed, the
+/// connecting machine is the one proxy trusted), and the reader is the
+/// rightmost address in it that is not a trusted proxy: each proxy appends
+/// the address it was reached from, so entries left of the proxies' own
+/// are whatever the client wrote, and a client rotating a made-up first
+/// entry would have escaped every limit.
+pub fn client_address(headers: &HeaderMap, server: &ServerConfig, peer: SocketAddr) -> IpAddr {
+    let Some(name) = server.client_ip_header.as_deref() else {
+        return peer.ip();
+    };
+    let trusted = |ip: &IpAddr| server.trusted_proxies.iter().any(|net| net.contains(ip));
+    if !server.trusted_proxies.is_empty() && !trusted(&peer.ip()) {
+        return peer.ip();
+    }
+    let entries: Vec<&str> = headers
+        .get_all(name)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .collect();
+    let mut reader = peer.ip();
+    for entry in entries.iter().rev() {
+        let Ok(ip) = entry.trim().parse::<IpAddr>() else {
+            // Not an address (garbage, or a port we do not expect): what
+            // lies left of it cannot be trusted either.
+            break;
+        };
+        reader = ip;
+        if !trusted(&ip) {
+            break;
+        }
+    }
+    reader
 }
 
 #[cfg(test)]
@@ -100,18 +128,47 @@ mod tests {
         assert!(throttle.check(other).is_ok(), "limits are per address");
     }
 
-    #[test]
-    fn the_proxy_header_names_the_reader() {
-        let peer: SocketAddr = "10.0.0.1:4000".parse().unwrap();
+    fn server(header: Option<&str>, trusted: &[&str]) -> ServerConfig {
+        ServerConfig {
+            client_ip_header: header.map(str::to_owned),
+            trusted_proxies: trusted.iter().map(|n| n.parse().unwrap()).collect(),
+            ..ServerConfig::default()
+        }
+    }
+
+    fn forwarded_for(value: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();
-        headers.insert("x-forwarded-for", "203.0.113.9, 10.0.0.1".parse().unwrap());
-        let from_header = client_address(&headers, Some("x-forwarded-for"), peer);
-        assert_eq!(from_header, "203.0.113.9".parse::<IpAddr>().unwrap());
-        assert_eq!(client_address(&headers, None, peer), peer.ip());
-        headers.insert("x-forwarded-for", "garbage".parse().unwrap());
+        headers.insert("x-forwarded-for", value.parse().unwrap());
+        headers
+    }
+
+    #[test]
+    fn the_reader_is_the_rightmost_address_no_trusted_proxy_added() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let peer: SocketAddr = "10.0.0.1:4000".parse().unwrap();
+        let xff = server(Some("x-forwarded-for"), &[]);
+        // One proxy (the peer): the entry it appended.
+        let spoofed = forwarded_for("10.9.0.7, 203.0.113.9");
+        assert_eq!(client_address(&spoofed, &xff, peer), ip("203.0.113.9"));
         assert_eq!(
-            client_address(&headers, Some("x-forwarded-for"), peer),
+            client_address(&spoofed, &server(None, &[]), peer),
             peer.ip()
+        );
+        // A CDN and a load balancer, both trusted: past both.
+        let chain = server(Some("x-forwarded-for"), &["10.0.0.0/8", "198.51.100.0/24"]);
+        let headers = forwarded_for("1.2.3.4, 203.0.113.9, 198.51.100.20");
+        assert_eq!(client_address(&headers, &chain, peer), ip("203.0.113.9"));
+        // From outside the trusted proxies, the header is the client's own word.
+        let outsider: SocketAddr = "192.0.2.50:4000".parse().unwrap();
+        assert_eq!(client_address(&headers, &chain, outsider), outsider.ip());
+        // Garbage stops the walk; with nothing usable it is the peer.
+        assert_eq!(
+            client_address(&forwarded_for("garbage"), &xff, peer),
+            peer.ip()
+        );
+        assert_eq!(
+            client_address(&forwarded_for("203.0.113.9, junk, 10.0.0.2"), &chain, peer),
+            ip("10.0.0.2")
         );
     }
 }

@@ -1,6 +1,5 @@
-//! The HTTP client for what agencies point us at: polled feeds, and the
-//! pictures their documents link to. A picture's address comes from
-//! outside (it is in the agency's document), so unless
+//! The HTTP client for addresses that come from outside: polled feeds,
+//! the pictures agencies' documents link to, and webhooks. Unless
 //! `wire.fetch_private_addresses` is set the client connects to public
 //! addresses only: never to loopback, private, link-local, shared or other
 //! special-purpose ranges, where it could reach the server's own services
@@ -54,6 +53,17 @@ impl WireHttp {
     /// A GET of `url`, refused here if it is not http(s) or names a
     /// non-public address.
     pub fn get(&self, url: &str) -> anyhow::Result<reqwest::RequestBuilder> {
+        Ok(self.client.get(self.checked(url)?))
+    }
+
+    /// A POST to `url` (a webhook's), refused as [`WireHttp::get`] refuses:
+    /// a webhook's address is typed by an admin, but a session stolen from
+    /// one must not turn the server into a way into its own network.
+    pub fn post(&self, url: &str) -> anyhow::Result<reqwest::RequestBuilder> {
+        Ok(self.client.post(self.checked(url)?))
+    }
+
+    fn checked(&self, url: &str) -> anyhow::Result<Url> {
         // Errors leave the address out: it may hold credentials.
         let url = Url::parse(url).context("not an address")?;
         anyhow::ensure!(
@@ -63,7 +73,7 @@ impl WireHttp {
         if !self.allow_private {
             literal_is_public(&url).map_err(anyhow::Error::msg)?;
         }
-        Ok(self.client.get(url))
+        Ok(url)
     }
 }
 

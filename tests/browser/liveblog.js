@@ -1,10 +1,14 @@
 // usage: NODE_PATH=/opt/validators/node/node_modules node liveblog.js URL
 // Opens a live blog in Debian's Chromium and prints "ready" once the page's
-// live stream is connected. Then reads one line on stdin (the text of the
-// entry an editor is adding), waits up to 2 s for that entry to appear at
-// the top of the list, and prints one JSON line: how long it took and
-// whether the page stayed the same document (no reload). Exit 0 iff the
-// entry appeared in time without a reload.
+// live stream is connected. Then takes one command per line on stdin, each
+// told before the editor acts, waits up to 2 s for the page to show it, and
+// prints one JSON line with `ok` and how long it took:
+//   appear TEXT      a new entry with TEXT at the top of the list (also
+//                    prints its time as shown and the next entry's)
+//   change ID TEXT   entry ID now holds TEXT
+//   gone ID          entry ID is no longer on the page
+// Every answer also says whether the page stayed the same document (no
+// reload) and the page's script errors. Exit 0 iff every command held.
 const { chromium } = require('playwright-core');
 const readline = require('readline');
 
@@ -14,7 +18,7 @@ const readline = require('readline');
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
   });
-  let ok = false;
+  let ok = true;
   try {
     const page = await browser.newPage();
     const errors = [];
@@ -23,27 +27,35 @@ const readline = require('readline');
     await page.waitForSelector('[data-live-blog][data-connected]', { timeout: 10000 });
     // Survives only if the document is never replaced.
     await page.evaluate(() => { window.sameDocument = true; });
-    const before = await page.locator('.entry').count();
     console.log('ready');
     const lines = readline.createInterface({ input: process.stdin });
-    const text = (await lines[Symbol.asyncIterator]().next()).value;
-    const started = Date.now();
-    let appeared = true;
-    try {
-      await page.waitForFunction(
-        (t) => document.querySelector('.entries > .entry')?.textContent.includes(t),
-        text,
-        { timeout: 2000, polling: 'raf' },
-      );
-    } catch { appeared = false; }
-    const ms = Date.now() - started;
-    const state = await page.evaluate(() => ({
-      sameDocument: window.sameDocument === true,
-      entries: document.querySelectorAll('.entry').length,
-    }));
-    ok = appeared && state.sameDocument && state.entries === before + 1 && errors.length === 0;
-    console.log(JSON.stringify({ appeared, ms, before, ...state, errors }));
-    lines.close();
+    for await (const line of lines) {
+      const [command, ...rest] = line.split(' ');
+      const started = Date.now();
+      let held = true;
+      let shown = {};
+      const wait = (fn, arg) =>
+        page.waitForFunction(fn, arg, { timeout: 2000, polling: 'raf' }).catch(() => { held = false; });
+      if (command === 'appear') {
+        const text = rest.join(' ');
+        await wait((t) => document.querySelector('.entries > .entry')?.textContent.includes(t), text);
+        shown = await page.evaluate(() => {
+          const times = [...document.querySelectorAll('.entries > .entry > time')];
+          return { time: times[0]?.textContent, next_time: times[1]?.textContent };
+        });
+      } else if (command === 'change') {
+        const [id, ...words] = rest;
+        await wait(([i, t]) => document.getElementById('entry-' + i)?.textContent.includes(t), [id, words.join(' ')]);
+      } else if (command === 'gone') {
+        await wait((i) => !document.getElementById('entry-' + i), rest[0]);
+      } else {
+        held = false;
+      }
+      const sameDocument = await page.evaluate(() => window.sameDocument === true);
+      const fine = held && sameDocument && errors.length === 0;
+      ok = ok && fine;
+      console.log(JSON.stringify({ command, ok: fine, ms: Date.now() - started, sameDocument, errors, ...shown }));
+    }
   } finally { await browser.close(); }
   process.exitCode = ok ? 0 : 1;
 })().catch((e) => { console.error(String((e && e.stack) || e)); process.exit(3); });

@@ -227,7 +227,7 @@ async fn a_phone_fetches_the_lead_image_as_webp_at_its_width() {
 /// entry through the editor's form; the entry shows at the top of the
 /// reader's page within 2 s, without a reload (`tests/browser/liveblog.js`).
 #[tokio::test]
-async fn a_live_blog_shows_an_editors_new_entry_without_reloading() {
+async fn a_live_blog_shows_an_editors_new_edited_and_deleted_entries_without_reloading() {
     use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
     if !validators_available() {
         return;
@@ -252,33 +252,82 @@ async fn a_live_blog_shows_an_editors_new_entry_without_reloading() {
         .expect("the page connects to the live stream")
         .unwrap();
     assert_eq!(first.as_deref(), Some("ready"));
-
-    // The browser starts its clock when told the text, before the editor
-    // posts: the time covers the whole way from the editor's form.
-    let text = "Water has entered the ground floor of the general hospital";
     let mut stdin = browser.stdin.take().unwrap();
-    stdin
-        .write_all(format!("{text}\n").as_bytes())
-        .await
-        .unwrap();
-    stdin.flush().await.unwrap();
-    let posted = crate::admin::post(
-        &server,
-        &format!("/admin/articles/{id}/entries"),
-        &editor.cookie,
-        crate::support::encode(&[
-            ("csrf", &editor.csrf),
-            ("title", "Hospital flooded"),
-            ("body", text),
-        ]),
+
+    // Each command goes to the browser, which starts its clock, before the
+    // editor acts: the time covers the whole way from the editor's form.
+    let mut step = async |command: String, form: &str, fields: &[(&str, &str)]| {
+        stdin
+            .write_all(format!("{command}\n").as_bytes())
+            .await
+            .unwrap();
+        stdin.flush().await.unwrap();
+        let mut fields = fields.to_vec();
+        fields.push(("csrf", &editor.csrf));
+        let posted = crate::admin::post(
+            &server,
+            form,
+            &editor.cookie,
+            crate::support::encode(&fields),
+        )
+        .await;
+        assert_eq!(posted.status(), 303, "{command}");
+        let report = said.next_line().await.unwrap().unwrap_or_default();
+        eprintln!("{report}");
+        let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+        assert_eq!(report["ok"], true, "{command}: {report}");
+        report
+    };
+
+    let text = "Water has entered the ground floor of the general hospital";
+    let entries = format!("/admin/articles/{id}/entries");
+    let added = step(
+        format!("appear {text}"),
+        &entries,
+        &[("title", "Hospital flooded"), ("body", text)],
     )
     .await;
-    assert_eq!(posted.status(), 303);
-    let report = said.next_line().await.unwrap().unwrap_or_default();
-    eprintln!("live blog entry in the browser: {report}");
-    let status = browser.wait().await.unwrap();
-    assert!(
-        status.success(),
-        "the entry did not appear in time without a reload: {report}"
+    // The pushed entry's time reads as the ones the server wrote.
+    let (shown, next) = (
+        added["time"].as_str().unwrap(),
+        added["next_time"].as_str().unwrap(),
     );
+    // "December 6, 2026 15:50 IST": month, day, year, time, zone.
+    let reads_like_the_site = |t: &str| {
+        let parts: Vec<&str> = t.split(' ').collect();
+        matches!(parts.as_slice(), [month, day, year, time, zone]
+            if month.chars().all(char::is_alphabetic)
+                && day.trim_end_matches(',').parse::<u8>().is_ok()
+                && year.len() == 4
+                && time.len() == 5 && time.as_bytes()[2] == b':'
+                && zone.chars().all(|c| c.is_ascii_uppercase()))
+    };
+    assert!(
+        reads_like_the_site(shown) && reads_like_the_site(next),
+        "{shown} | {next}"
+    );
+
+    let entry = server
+        .app
+        .store
+        .live_entries(dateline_core::ArticleId(id.parse().unwrap()))
+        .await
+        .unwrap()[0]
+        .id;
+    let fixed = "Pumps are clearing the ground floor of the general hospital";
+    step(
+        format!("change {entry} {fixed}"),
+        &format!("{entries}/{entry}"),
+        &[("title", "Hospital flooded"), ("body", fixed)],
+    )
+    .await;
+    step(
+        format!("gone {entry}"),
+        &format!("{entries}/{entry}/delete"),
+        &[("confirmed", "yes")],
+    )
+    .await;
+    drop(stdin);
+    let status = browser.wait().await.unwrap();
+    assert!(status.success(), "the browser reported a failure");
 }

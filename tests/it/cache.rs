@@ -178,3 +178,53 @@ async fn an_edit_reaches_every_page_within_a_second_and_no_page_mixes_old_and_ne
         "a page mixed the old and the new headline"
     );
 }
+
+#[tokio::test]
+async fn every_surrogate_key_of_the_home_page_is_named_once() {
+    let server = TestServer::with_demo().await;
+    let home = server.get("/").await;
+    let keys = home.headers()["surrogate-key"].to_str().unwrap().to_owned();
+    let mut seen = std::collections::HashSet::new();
+    for key in keys.split(' ') {
+        assert!(seen.insert(key), "{key} twice in {keys}");
+    }
+    assert!(seen.len() > 10, "{keys}");
+}
+
+/// The theme's files go out under hashed names, compressed ahead, kept by
+/// browsers for a year; the plain names still answer, for an hour.
+#[tokio::test]
+async fn static_files_are_hashed_precompressed_and_immutable() {
+    let server = TestServer::with_demo().await;
+    let home = server.page("/").await;
+    let at = home.find("href=\"/static/site.").expect("the stylesheet");
+    let href = &home[at + 6..];
+    let href = &href[..href.find('"').unwrap()];
+    assert!(
+        href.ends_with(".css") && href != "/static/site.css",
+        "{href}"
+    );
+    for (accept, encoding) in [("br, gzip", Some("br")), ("gzip", Some("gzip")), ("", None)] {
+        let response = server
+            .client
+            .get(format!("{}{href}", server.base))
+            .header("accept-encoding", accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let headers = response.headers();
+        assert_eq!(
+            headers["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(
+            headers.get("content-encoding").map(|v| v.to_str().unwrap()),
+            encoding,
+            "{accept:?}"
+        );
+        assert_eq!(headers["vary"], "Accept-Encoding");
+    }
+    let plain = server.get("/static/site.css").await;
+    assert_eq!(plain.headers()["cache-control"], "public, max-age=3600");
+}

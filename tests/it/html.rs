@@ -15,6 +15,7 @@ async fn home_section_article_tag_topic_author_and_footer_pages_are_valid_html()
     let token = crate::support::subscriber(&server, "reader@example.org").await;
     let preferences = format!("/newsletter/preferences/{token}");
     let unsubscribe = format!("/newsletter/unsubscribe/{token}");
+    let setup = format!("/admin/setup?token={}", server.app.setup_token);
     let pages = dir_of_pages(
         &server,
         &[
@@ -43,7 +44,7 @@ async fn home_section_article_tag_topic_author_and_footer_pages_are_valid_html()
             "/account/reset",
             "/admin/sign-in",
             "/admin/password-reset",
-            "/admin/setup",
+            &setup,
         ],
     )
     .await;

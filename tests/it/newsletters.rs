@@ -71,7 +71,7 @@ async fn post_form(server: &TestServer, path: &str, body: String) -> reqwest::Re
         .unwrap()
 }
 
-async fn server_with(sink: &SmtpSink) -> TestServer {
+pub(crate) async fn server_with(sink: &SmtpSink) -> TestServer {
     let port = sink.port;
     TestServer::with_demo_and(|config| {
         config.mail.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
@@ -81,7 +81,7 @@ async fn server_with(sink: &SmtpSink) -> TestServer {
 }
 
 /// Publishes a new article in `section` now, written by `by`.
-async fn publish(server: &TestServer, by: UserId, section: &str, headline: &str) {
+pub(crate) async fn publish(server: &TestServer, by: UserId, section: &str, headline: &str) {
     let store = &server.app.store;
     let id = crate::support::draft_in(store, section, by, headline).await;
     move_to(store, id, ArticleStatus::Published).await;
@@ -580,7 +580,7 @@ async fn an_editor_sends_a_breaking_alert_once_in_its_newsletters_look() {
             &server,
             &format!("/admin/articles/{article}/alert"),
             &editor.cookie,
-            encode(&[("csrf", &editor.csrf)]),
+            encode(&[("csrf", &editor.csrf), ("confirmed", "yes")]),
         )
         .await
     };
@@ -590,7 +590,7 @@ async fn an_editor_sends_a_breaking_alert_once_in_its_newsletters_look() {
         sent.text()
             .await
             .unwrap()
-            .contains("on its way to 1 subscribers")
+            .contains("The alert was sent to 1 subscribers.")
     );
     eventually(Duration::from_secs(10), || async {
         store.unfinished_deliveries().await.unwrap() == 0 && sink.messages().len() == 1

@@ -551,7 +551,19 @@ async fn cases(server: &TestServer, t: Targets, who: Option<Role>) -> Vec<Case> 
         },
         Case {
             method: "POST",
+            path: format!("/admin/newsletters/{morning}/test"),
+            fields: vec![],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "POST",
             path: format!("/admin/articles/{others_published}/alert"),
+            fields: vec![],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "POST",
+            path: format!("/admin/articles/{others_published}/alert/test"),
             fields: vec![],
             allowed: EditorAndUp,
         },

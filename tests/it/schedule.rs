@@ -20,6 +20,7 @@ async fn editor(store: &Store) -> UserId {
                 name: Text::parse("name", "Night Desk", 200).unwrap(),
                 role: Role::Editor,
                 password_hash: "$argon2id$x".into(),
+                must_change_password: false,
             },
             Timestamp::now(),
         )

@@ -114,3 +114,26 @@ async fn the_sitemaps_validate_and_list_every_published_article_once() {
     })
     .await;
 }
+
+/// With no article of the last two days, the news sitemap lists nothing
+/// (it once listed the home page, without the `news:news` a news sitemap's
+/// every entry needs).
+#[tokio::test]
+async fn a_news_sitemap_with_no_recent_article_is_an_empty_urlset() {
+    let server = TestServer::with_demo().await;
+    let store = &server.app.store;
+    let news = server.page("/sitemap-news.xml").await;
+    for loc in locs(&news) {
+        let id: i64 = loc.rsplit('-').next().unwrap().parse().unwrap();
+        crate::support::move_to(
+            store,
+            dateline_core::ArticleId(id),
+            ArticleStatus::Unpublished,
+        )
+        .await;
+    }
+    let empty = server.page("/sitemap-news.xml").await;
+    let document = roxmltree::Document::parse(&empty).unwrap();
+    assert_eq!(document.root_element().tag_name().name(), "urlset");
+    assert!(!empty.contains("<url>"), "{empty}");
+}

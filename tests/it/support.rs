@@ -21,7 +21,14 @@ impl TestServer {
     /// As [`TestServer::with_demo`], with `configure` applied to the
     /// configuration first.
     pub async fn with_demo_and(configure: impl FnOnce(&mut Config)) -> Self {
-        let data = tempfile::tempdir().unwrap();
+        Self::with_demo_in(tempfile::tempdir().unwrap(), configure).await
+    }
+
+    /// As [`TestServer::with_demo_and`], in the data directory `data`.
+    pub async fn with_demo_in(
+        data: tempfile::TempDir,
+        configure: impl FnOnce(&mut Config),
+    ) -> Self {
         demo::write_config(data.path()).unwrap();
         let listener = web::bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
         let mut config = Config::load(data.path()).unwrap();

@@ -1,6 +1,8 @@
 //! Webhooks against a real receiver on loopback: each event arrives once,
 //! signed with the webhook's secret; a receiver that fails twice gets the
-//! event on the third attempt, and the delivery log shows all three.
+//! event on the third attempt, and the delivery log shows all three; a
+//! webhook to an internal address is not delivered unless the operator
+//! opened the own network to outbound requests.
 
 use std::{
     sync::{Arc, Mutex},
@@ -141,7 +143,8 @@ async fn publish(server: &TestServer, token: &str, headline: &str) -> i64 {
 
 #[tokio::test]
 async fn each_event_reaches_the_receiver_once_with_a_valid_signature() {
-    let server = TestServer::with_demo().await;
+    // The receiver is on loopback: the operator opens the own network.
+    let server = TestServer::with_demo_and(|c| c.wire.fetch_private_addresses = true).await;
     let receiver = Receiver::default();
     let url = receiver.start().await;
     let (hook, secret, _) = add_webhook(&server, &url, &["published", "unpublished"]).await;
@@ -199,7 +202,8 @@ async fn each_event_reaches_the_receiver_once_with_a_valid_signature() {
 
 #[tokio::test]
 async fn a_receiver_that_fails_twice_gets_the_event_on_the_third_attempt() {
-    let server = TestServer::with_demo().await;
+    // The receiver is on loopback: the operator opens the own network.
+    let server = TestServer::with_demo_and(|c| c.wire.fetch_private_addresses = true).await;
     let receiver = Receiver::default();
     receiver.script.lock().unwrap().extend([500, 503]);
     let url = receiver.start().await;
@@ -264,4 +268,35 @@ async fn a_receiver_that_fails_twice_gets_the_event_on_the_third_attempt() {
     let log_table = &html[html.find("id=\"delivery-log\"").unwrap()..];
     assert_eq!(log_table.matches("<tr class=\"failed\">").count(), 2);
     assert_eq!(log_table.matches("<tr class=\"delivered\">").count(), 1);
+}
+
+#[tokio::test]
+async fn a_webhook_to_an_internal_address_is_refused_without_the_opt_out() {
+    let server = TestServer::with_demo().await;
+    let receiver = Receiver::default();
+    let url = receiver.start().await;
+    let (hook, _, _) = add_webhook(&server, &url, &["published"]).await;
+    let (_, token) = token_for(&server, "e@example.org", Role::Editor, &Scope::ALL).await;
+    publish(&server, &token, "Harbour ferry timetable changes").await;
+    eventually(Duration::from_secs(10), || async {
+        !server
+            .app
+            .store
+            .webhook_attempts(hook, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    })
+    .await;
+    let attempt = server
+        .app
+        .store
+        .webhook_attempts(hook, 10)
+        .await
+        .unwrap()
+        .remove(0);
+    assert!(!attempt.delivered());
+    let error = attempt.error.unwrap_or_default();
+    assert!(error.contains("not a public address"), "{error}");
+    assert!(receiver.received().is_empty(), "nothing reached loopback");
 }

@@ -210,6 +210,9 @@ pub struct LiveEntry {
     pub id: i64,
     /// A short line above the entry ("Polls close"); optional.
     pub title: Option<String>,
+    /// As the editor wrote it, for editing; empty where the entry was read
+    /// for showing (a reader's page).
+    pub body_markdown: String,
     /// Sanitised, from the entry's Markdown.
     pub body_html: String,
     pub at: Timestamp,

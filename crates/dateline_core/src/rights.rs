@@ -51,9 +51,56 @@ pub fn carriage(rights: SourceRights, outlet: Outlet) -> Carriage {
     }
 }
 
+/// Where a source's notice forbids what its rights allow, what the notice
+/// says against them (`None` when they agree, as far as words can tell): a
+/// notice that forbids redistribution beside rights that put the full text
+/// in feeds, the API or federation is a mistake an operator must hear of,
+/// since the rights are what the outlets obey.
+pub fn notice_contradiction(rights: SourceRights, notice: &str) -> Option<String> {
+    let notice = notice.to_lowercase();
+    let forbids = ["redistribut", "republish", "republication"]
+        .iter()
+        .any(|word| notice.contains(word))
+        && [
+            "prohibit", "may not", "not be", "without", "forbid", "no part",
+        ]
+        .iter()
+        .any(|word| notice.contains(word));
+    let carried: Vec<&str> = [
+        (rights.full_text_in_feeds, "feeds"),
+        (rights.full_text_in_api, "the API"),
+        (rights.full_text_in_federation, "federation"),
+    ]
+    .into_iter()
+    .filter_map(|(allowed, outlet)| allowed.then_some(outlet))
+    .collect();
+    (forbids && !carried.is_empty()).then(|| {
+        format!(
+            "its notice forbids redistribution, but its rights put the full text in {}",
+            carried.join(", ")
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_notice_forbidding_redistribution_contradicts_full_text_rights() {
+        let notice = "MNA copy may not be republished or redistributed without permission.";
+        let feeds = SourceRights {
+            full_text_in_feeds: true,
+            ..SourceRights::default()
+        };
+        let found = notice_contradiction(feeds, notice).unwrap();
+        assert!(found.ends_with("full text in feeds"), "{found}");
+        assert_eq!(notice_contradiction(SourceRights::default(), notice), None);
+        assert_eq!(
+            notice_contradiction(SourceRights::OWN, "© 2026 Dateline. Share freely."),
+            None
+        );
+    }
 
     #[test]
     fn agency_copy_without_rights_goes_out_as_a_summary_everywhere_but_the_site() {

@@ -80,6 +80,7 @@ impl Store {
             .max_connections(1)
             .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(30))
+            .after_release(|conn, _| Box::pin(discard_if_in_transaction(conn)))
             .connect_with(options.clone())
             .await
             .map_err(connect_error)?;
@@ -109,6 +110,7 @@ impl Store {
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(ACQUIRE_TIMEOUT)
+            .after_release(|conn, _| Box::pin(discard_if_in_transaction(conn)))
             .connect_with(options)
             .await
             .map_err(connect_error)?;
@@ -125,15 +127,7 @@ impl Store {
     pub async fn migrate(&self) -> Result<()> {
         match &self.backend {
             Backend::Sqlite { write, path, .. } => {
-                let lock_path = path.with_extension("migrate-lock");
-                let lock = tokio::task::spawn_blocking(move || {
-                    let file = std::fs::File::create(&lock_path)?;
-                    file.lock()?;
-                    Ok::<_, std::io::Error>(file)
-                })
-                .await
-                .map_err(|e| StoreError::MigrationLock(std::io::Error::other(e)))?
-                .map_err(StoreError::MigrationLock)?;
+                let lock = lock_file(path.with_extension("migrate-lock")).await?;
                 let result = SQLITE_MIGRATIONS.run(write).await;
                 drop(lock);
                 result?;
@@ -141,6 +135,29 @@ impl Store {
             Backend::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
         Ok(())
+    }
+
+    /// Holds, until the guard is dropped, the one lock that setting a site
+    /// up takes (seeding the demo newsroom, say), whichever node or
+    /// process asks: a node that waited for it sees what the first made.
+    /// PostgreSQL: a session advisory lock on a connection of its own;
+    /// SQLite: a lock on a file beside the database.
+    pub async fn setup_lock(&self) -> Result<SetupLock> {
+        match &self.backend {
+            Backend::Sqlite { path, .. } => Ok(SetupLock::File(
+                lock_file(path.with_extension("setup-lock")).await?,
+            )),
+            Backend::Postgres(pool) => {
+                let mut conn = pool.acquire().await?.detach();
+                sqlx::query("select pg_advisory_lock($1)")
+                    .bind(SETUP_LOCK_KEY)
+                    .execute(&mut conn)
+                    .await?;
+                // Closing the session releases its advisory locks: the
+                // guard's drop does, or the server when the process dies.
+                Ok(SetupLock::Session(conn))
+            }
+        }
     }
 
     /// The migrations each backend carries, by version and description; the
@@ -163,6 +180,52 @@ impl Store {
             .map(|m| m.checksum.to_vec())
             .collect()
     }
+}
+
+/// The advisory lock's key for [`Store::setup_lock`] ("dl-setup").
+const SETUP_LOCK_KEY: i64 = 0x646c_2d73_6574_7570;
+
+/// Held while a site is set up; see [`Store::setup_lock`].
+pub enum SetupLock {
+    File(std::fs::File),
+    Session(sqlx::PgConnection),
+}
+
+/// Takes an exclusive lock on the file at `path` (made if missing), waiting
+/// for it off the async threads.
+async fn lock_file(path: std::path::PathBuf) -> Result<std::fs::File> {
+    tokio::task::spawn_blocking(move || {
+        let file = std::fs::File::create(&path)?;
+        file.lock()?;
+        Ok::<_, std::io::Error>(file)
+    })
+    .await
+    .map_err(|e| StoreError::MigrationLock(std::io::Error::other(e)))?
+    .map_err(StoreError::MigrationLock)
+}
+
+/// Whether a connection coming back to its pool may be used again: not if
+/// it is still inside a transaction. A transaction dropped without a commit
+/// queues its rollback, which normally lands before the next use; but when
+/// the database ended the transaction itself (SQLite rolls back on a full
+/// disk or an I/O error, at the failing statement or at `COMMIT`), that
+/// `ROLLBACK` fails, sqlx's count of open transactions stays at one, and
+/// every later `begin` on the connection failed ("attempted to call
+/// begin_with at non-zero transaction depth") until a restart. Such a
+/// connection is closed; the pool opens a fresh one.
+async fn discard_if_in_transaction<C: sqlx::Connection>(conn: &mut C) -> sqlx::Result<bool> {
+    if !conn.is_in_transaction() {
+        return Ok(true);
+    }
+    // The queued rollback runs before the ping does.
+    if conn.ping().await.is_err() {
+        return Ok(false);
+    }
+    let usable = !conn.is_in_transaction();
+    if !usable {
+        tracing::warn!("a database connection was left inside a transaction; it is replaced");
+    }
+    Ok(usable)
 }
 
 /// SQLite's read connections. Not sqlx's pool: it pings a connection on

@@ -23,7 +23,7 @@ pub enum StoreError {
     },
     #[error("cannot migrate the database")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("cannot take the migration lock")]
+    #[error("cannot take a lock file beside the database")]
     MigrationLock(#[source] std::io::Error),
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),

@@ -28,12 +28,12 @@ mod wire;
 
 pub use articles::{
     ArticleFilter, ArticleLinks, ArticleList, ArticleText, AuditEntry, Autosave, DeskEntry,
-    DeskFilter, Editorial, HITS_PER_TRIP, IndexDocument, PUBLISH_SCHEDULED_JOB, Relation, Revision,
-    SearchHit, SitemapEntry, WireOrigin,
+    DeskFilter, DeskVisibility, Editorial, HITS_PER_TRIP, IndexDocument, PUBLISH_SCHEDULED_JOB,
+    Relation, Revision, SearchHit, SitemapEntry, WireOrigin,
 };
 pub use catalog::MediaItem;
 pub use changes::{Change, ChangeKind, Entity};
-pub use connect::{Backend, DEFAULT_SQLITE_FILE, redact};
+pub use connect::{Backend, DEFAULT_SQLITE_FILE, SetupLock, redact};
 pub use error::StoreError;
 pub use feedback::{Feedback, NewFeedback};
 pub use jobs::{Job, JobId, Lane, NewJob};
@@ -124,6 +124,48 @@ impl Store {
             .execute(&mut *pool)
             .await
             .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Whether this handle's connections to the database are encrypted
+    /// (TLS to PostgreSQL); a local SQLite file has nothing to encrypt.
+    pub async fn connection_is_encrypted(&self) -> Result<bool> {
+        match &self.backend {
+            Backend::Sqlite { .. } => Ok(false),
+            Backend::Postgres(pool) => Ok(sqlx::query_scalar(
+                "select coalesce((select ssl from pg_stat_ssl where pid = pg_backend_pid()), false)",
+            )
+            .fetch_one(pool)
+            .await?),
+        }
+    }
+
+    /// Rewrites the one probe row, with enough padding to need fresh pages
+    /// as a publish does: whether this node can write now (a full disk or a
+    /// read-only file answers reads and refuses writes). For readiness.
+    pub async fn probe_write(&self, now: jiff::Timestamp) -> Result<()> {
+        const PADDING: i64 = 256 << 10;
+        match &self.backend {
+            Backend::Sqlite { .. } => write_tx!(self, |tx| sqlx::query(
+                "insert into write_probe (id, at, padding) values (1, $1, zeroblob($2))
+                on conflict (id) do update set at = excluded.at, padding = excluded.padding"
+            )
+            .bind(now.as_microsecond())
+            .bind(PADDING)
+            .execute(&mut *tx)
+            .await
+            .map(|_| ())?),
+            Backend::Postgres(_) => write_tx!(self, |tx| sqlx::query(
+                "insert into write_probe (id, at, padding)
+                values (1, $1, decode(repeat('00', $2::int), 'hex'))
+                on conflict (id) do update set at = excluded.at, padding = excluded.padding"
+            )
+            .bind(now.as_microsecond())
+            .bind(PADDING)
+            .execute(&mut *tx)
+            .await
+            .map(|_| ())?),
+        };
         Ok(())
     }
 

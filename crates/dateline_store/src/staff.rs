@@ -16,6 +16,9 @@ pub struct NewUser {
     pub role: Role,
     /// An Argon2id PHC string.
     pub password_hash: String,
+    /// The password is one-time (handed over by whoever made the account):
+    /// the account must choose its own before it may do anything else.
+    pub must_change_password: bool,
 }
 
 /// A staff member as the admin shows them.
@@ -27,6 +30,8 @@ pub struct User {
     pub role: Role,
     pub created_at: Timestamp,
     pub disabled: bool,
+    /// Signed in with a one-time password: may only choose a new one.
+    pub must_change_password: bool,
 }
 
 /// What signing in checks a password against.
@@ -62,6 +67,7 @@ pub(crate) struct UserRow {
     role: String,
     created_at: i64,
     disabled_at: Option<i64>,
+    must_change_password: bool,
 }
 
 impl TryFrom<UserRow> for User {
@@ -74,6 +80,7 @@ impl TryFrom<UserRow> for User {
             role: Role::parse(&r.role).map_err(|e| StoreError::Corrupt(e.to_string()))?,
             created_at: instant(r.created_at)?,
             disabled: r.disabled_at.is_some(),
+            must_change_password: r.must_change_password,
         })
     }
 }
@@ -103,8 +110,9 @@ impl Store {
     /// [`StoreError::Conflict`].
     pub async fn create_user(&self, new: &NewUser, now: Timestamp) -> Result<UserId> {
         const SQL: &str = "insert into users
-            (email, email_key, name, role, password_hash, created_at, password_changed_at)
-            values ($1, $2, $3, $4, $5, $6, $6) returning id";
+            (email, email_key, name, role, password_hash, created_at, password_changed_at,
+             must_change_password)
+            values ($1, $2, $3, $4, $5, $6, $6, $7) returning id";
         let id: i64 = write_tx!(self, |tx| sqlx::query_scalar(SQL)
             .bind(new.email.as_str())
             .bind(email_key(new.email.as_str()))
@@ -112,13 +120,15 @@ impl Store {
             .bind(new.role.as_str())
             .bind(&new.password_hash)
             .bind(now.as_microsecond())
+            .bind(new.must_change_password)
             .fetch_one(&mut *tx)
             .await?);
         Ok(UserId(id))
     }
 
     pub async fn user(&self, id: UserId) -> Result<Option<User>> {
-        const SQL: &str = "select id, email, name, role, created_at, disabled_at
+        const SQL: &str =
+            "select id, email, name, role, created_at, disabled_at, must_change_password
             from users where id = $1";
         let row: Option<UserRow> = read!(self, |conn| sqlx::query_as(SQL)
             .bind(id.0)
@@ -129,7 +139,8 @@ impl Store {
 
     /// Every staff member, by name.
     pub async fn users(&self) -> Result<Vec<User>> {
-        const SQL: &str = "select id, email, name, role, created_at, disabled_at
+        const SQL: &str =
+            "select id, email, name, role, created_at, disabled_at, must_change_password
             from users order by name, id";
         let rows: Vec<UserRow> =
             read!(self, |conn| sqlx::query_as(SQL).fetch_all(&mut *conn).await)?;
@@ -138,7 +149,7 @@ impl Store {
 
     /// The account signing in with `email` (in any case) and its hash.
     pub async fn credentials(&self, email: &str) -> Result<Option<Credentials>> {
-        const SQL: &str = "select id, email, name, role, created_at, disabled_at, password_hash
+        const SQL: &str = "select id, email, name, role, created_at, disabled_at, must_change_password, password_hash
             from users where email_key = $1";
         let row: Option<CredentialsRow> = read!(self, |conn| sqlx::query_as(SQL)
             .bind(email_key(email))
@@ -166,7 +177,8 @@ impl Store {
     /// transaction: a stolen session dies with the old password.
     pub async fn set_password(&self, id: UserId, hash: &str, now: Timestamp) -> Result<()> {
         const UPDATE: &str =
-            "update users set password_hash = $1, password_changed_at = $2 where id = $3";
+            "update users set password_hash = $1, password_changed_at = $2, must_change_password = false
+            where id = $3";
         const END: &str = "delete from sessions where user_id = $1";
         write_tx!(self, |tx| {
             let updated = sqlx::query(UPDATE)
@@ -218,7 +230,7 @@ impl Store {
     /// The session whose token hashes to `token_hash`, if it has not expired
     /// and its account is enabled.
     pub async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<Session>> {
-        const SQL: &str = "select u.id, u.email, u.name, u.role, u.created_at, u.disabled_at,
+        const SQL: &str = "select u.id, u.email, u.name, u.role, u.created_at, u.disabled_at, u.must_change_password,
                 s.csrf_token, s.created_at as session_created_at, s.expires_at
             from sessions s join users u on u.id = s.user_id
             where s.token_hash = $1 and s.expires_at > $2 and u.disabled_at is null";
@@ -286,7 +298,7 @@ impl Store {
         token_hash: &str,
         now: Timestamp,
     ) -> Result<Option<User>> {
-        const SQL: &str = "select u.id, u.email, u.name, u.role, u.created_at, u.disabled_at
+        const SQL: &str = "select u.id, u.email, u.name, u.role, u.created_at, u.disabled_at, u.must_change_password
             from password_resets r join users u on u.id = r.user_id
             where r.token_hash = $1 and r.used_at is null and r.expires_at > $2
               and u.disabled_at is null";
@@ -310,7 +322,8 @@ impl Store {
         const SPEND: &str = "update password_resets set used_at = $2
             where token_hash = $1 and used_at is null and expires_at > $2 returning user_id";
         const UPDATE: &str =
-            "update users set password_hash = $1, password_changed_at = $2 where id = $3";
+            "update users set password_hash = $1, password_changed_at = $2, must_change_password = false
+            where id = $3";
         const END: &str = "delete from sessions where user_id = $1";
         write_tx!(self, |tx| {
             let user: Option<i64> = sqlx::query_scalar(SPEND)

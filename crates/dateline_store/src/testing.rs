@@ -26,6 +26,13 @@ impl TestDb {
     pub fn store(&self) -> &Store {
         &self.store
     }
+
+    /// The PostgreSQL database's URL (`None` on SQLite).
+    pub fn postgres_url(&self) -> Option<String> {
+        self.postgres
+            .as_ref()
+            .map(|(admin, name)| database_url(admin, name))
+    }
 }
 
 /// A migrated SQLite database in a fresh file.

@@ -118,7 +118,7 @@ impl Store {
         token_hash: &str,
         now: Timestamp,
     ) -> Result<Option<TokenGrant>> {
-        const SQL: &str = "select u.id, u.email, u.name, u.role, u.created_at, u.disabled_at,
+        const SQL: &str = "select u.id, u.email, u.name, u.role, u.created_at, u.disabled_at, u.must_change_password,
                 t.id as token_id, t.scopes
             from access_tokens t join users u on u.id = t.user_id
             where t.token_hash = $1 and t.revoked_at is null

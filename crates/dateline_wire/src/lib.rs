@@ -245,7 +245,7 @@ pub fn read(document: &[u8]) -> Result<Vec<WireItem>, Rejected> {
         )));
     }
     let body = document.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(document);
-    match body.iter().find(|b| !b.is_ascii_whitespace()) {
+    let mut items = match body.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'{' | b'[') => ninjs::read(body),
         Some(b'<') => match newsml::root(body)? {
             newsml::Root::NewsMl => newsml::read(body),
@@ -255,7 +255,33 @@ pub fn read(document: &[u8]) -> Result<Vec<WireItem>, Rejected> {
             "line 1: not JSON (ninjs) or XML (NewsML-G2, RSS, Atom)",
         )),
         None => Err(Rejected::new("the document is empty")),
+    }?;
+    items.iter_mut().for_each(give_headline);
+    Ok(items)
+}
+
+/// Words a headline made from the body runs to.
+const MADE_HEADLINE_WORDS: usize = 12;
+
+/// An item the agency sent without a headline (a flash, a picture, a
+/// careless feed) gets one, so that the desk has something to list and
+/// link: the body's first words, else the guid. The notes say so.
+fn give_headline(item: &mut WireItem) {
+    if !item.headline.trim().is_empty() {
+        return;
     }
+    let words = text::html_words(&item.body_html);
+    let mut words = words.split_whitespace();
+    let first: Vec<&str> = words.by_ref().take(MADE_HEADLINE_WORDS).collect();
+    item.headline = if first.is_empty() {
+        item.guid.clone()
+    } else if words.next().is_some() {
+        format!("{}…", first.join(" "))
+    } else {
+        first.join(" ")
+    };
+    item.notes
+        .push("it had no headline: the desk shows its first words (or its guid)".into());
 }
 
 /// An RFC 3339 time, or a date alone (read as its midnight UTC, as
@@ -292,6 +318,24 @@ mod tests {
         }
         let big = vec![b' '; MAX_DOCUMENT + 1];
         assert!(read(&big).unwrap_err().reason.contains("limit"));
+    }
+
+    #[test]
+    fn an_item_without_a_headline_is_listed_by_its_first_words_or_its_guid() {
+        let rss = |description: &str| {
+            format!(
+                "<rss version=\"2.0\"><channel><title>T</title><link>https://a.example/</link><description>d</description>\
+                 <item><guid>urn:x:1</guid><description>{description}</description></item></channel></rss>"
+            )
+        };
+        let long = read(rss("Floods cut the coastal highway near the port on Tuesday morning, officials said, closing it").as_bytes()).unwrap();
+        assert_eq!(
+            long[0].headline,
+            "Floods cut the coastal highway near the port on Tuesday morning, officials said,…"
+        );
+        assert!(long[0].notes.iter().any(|n| n.contains("no headline")));
+        let empty = read(rss("").as_bytes()).unwrap();
+        assert_eq!(empty[0].headline, "urn:x:1");
     }
 
     #[test]

@@ -23,8 +23,9 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     demo::write_config(&data_dir)?;
     let config = Config::load(&data_dir)?;
     let store = open_store(&config, &data_dir).await?;
-    if demo::is_empty(&store).await? {
-        let seeded = demo::seed(&store, &data_dir.join("media"), jiff::Timestamp::now()).await?;
+    if let Some(seeded) =
+        demo::seed_if_empty(&store, &data_dir.join("media"), jiff::Timestamp::now()).await?
+    {
         println!(
             "Created the demo site: {} articles, {} pages.",
             seeded.articles, seeded.pages

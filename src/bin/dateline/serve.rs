@@ -26,20 +26,32 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     config.apply_listen(args.listen);
     let listener = web::bind(config.server.listen).await?;
     let app = App::open(config, data_dir).await?;
-    if args.demo && demo::is_empty(&app.store).await? {
-        let seeded = demo::seed(&app.store, &app.media_dir(), jiff::Timestamp::now()).await?;
+    if args.demo
+        && let Some(seeded) =
+            demo::seed_if_empty(&app.store, &app.media_dir(), jiff::Timestamp::now()).await?
+    {
         tracing::info!(
             articles = seeded.articles,
             pages = seeded.pages,
             "demo site created"
         );
     }
+    for source in app.store.sources().await? {
+        let notice = source.notice.as_deref().unwrap_or_default();
+        if let Some(problem) = dateline_core::notice_contradiction(source.rights, notice) {
+            tracing::warn!(
+                source = source.slug,
+                "source {}: {problem}; the rights decide what goes out (Sources in the admin)",
+                source.name
+            );
+        }
+    }
     let addr = listener.local_addr()?;
     if app.store.admin_count().await? == 0 {
-        // The link is how an operator without a shell on a loopback
-        // browser reaches setup; it opens nothing once an admin exists.
+        // The link is the only way into setup (whoever can read this log
+        // runs the server); it opens nothing once an admin exists.
         tracing::warn!(
-            "no admin yet: create one at {}/admin/setup?token={} (or open /admin/setup on this machine), or run `dateline user add EMAIL --role admin`",
+            "no admin yet: create one at {}/admin/setup?token={} or run `dateline user add EMAIL --role admin`",
             app.config.site.base(),
             app.setup_token
         );

@@ -46,7 +46,7 @@ async fn add(args: AddArgs) -> anyhow::Result<()> {
             .unwrap_or_default()
             .to_owned()
     });
-    let name = Text::parse("name", &name, 200)?;
+    let name = Text::parse("name", &dateline_core::clean_text(&name), 200)?;
     let config = Config::load(&args.data.data)?;
     let store = open_store(&config, &args.data.data).await?;
     let password = one_time_password();
@@ -55,6 +55,7 @@ async fn add(args: AddArgs) -> anyhow::Result<()> {
         name,
         role,
         password_hash: hash_password(password.clone()).await?,
+        must_change_password: true,
     };
     let created = store.create_user(&new, jiff::Timestamp::now()).await;
     store.close().await;

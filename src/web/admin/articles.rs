@@ -897,14 +897,67 @@ pub async fn add_entry(
     ))
 }
 
-/// `POST /admin/articles/{id}/entries/{entry}/delete`.
-pub async fn delete_entry(
+/// `POST /admin/articles/{id}/entries/{entry}`: an entry's new title and
+/// text; readers with the page open see it change.
+pub async fn edit_entry(
     State(app): State<AppState>,
     Path((id, entry)): Path<(i64, i64)>,
-    AdminForm { staff, .. }: AdminForm<super::sign_in::Nothing>,
+    AdminForm { staff, form }: AdminForm<EntryForm>,
 ) -> Result<Response> {
     let id = ArticleId(id);
     editable(&app, &staff, id).await?;
+    app.store
+        .edit_live_entry(
+            id,
+            entry,
+            Some(form.title.as_str()),
+            &Body::from_markdown(&form.body),
+            Timestamp::now(),
+        )
+        .await
+        .map_err(store_refusal)?;
+    Ok(private(
+        Redirect::to(&format!("/admin/articles/{id}#entry-{entry}")).into_response(),
+    ))
+}
+
+/// `POST /admin/articles/{id}/entries/{entry}/delete`: withdraws an entry
+/// (from open reader pages too), once confirmed.
+pub async fn delete_entry(
+    State(app): State<AppState>,
+    Path((id, entry)): Path<(i64, i64)>,
+    AdminForm { staff, form }: AdminForm<super::confirm::Confirmation>,
+) -> Result<Response> {
+    let id = ArticleId(id);
+    editable(&app, &staff, id).await?;
+    if !form.given() {
+        let shown = app
+            .store
+            .live_entries(id)
+            .await?
+            .into_iter()
+            .find(|e| e.id == entry)
+            .ok_or(AppError::NotFound)?;
+        let what = shown.title.map_or_else(
+            || "this entry".to_owned(),
+            |title| format!("the entry “{title}”"),
+        );
+        return super::confirm::ask(
+            &app,
+            &staff,
+            super::confirm::Ask {
+                title: "Delete this entry?",
+                message: format!(
+                    "Delete {what}? It leaves the live blog at once, on readers' open pages too."
+                ),
+                action: format!("/admin/articles/{id}/entries/{entry}/delete"),
+                button: "Delete the entry",
+                test_action: None,
+                back: format!("/admin/articles/{id}#entries"),
+                notice: None,
+            },
+        );
+    }
     app.store
         .delete_live_entry(id, entry, Timestamp::now())
         .await?;

@@ -41,6 +41,7 @@ impl DeskQuery {
             author: id(&self.author).map(PersonId),
             source: id(&self.source).map(SourceId),
             headline: Some(self.q.trim().to_owned()).filter(|q| !q.is_empty()),
+            visible_to: None,
         }
     }
 }
@@ -62,10 +63,11 @@ pub async fn show_dashboard(
     staff: Staff,
 ) -> Result<Response> {
     staff.require(Action::EnterAdmin)?;
-    let articles = app
-        .store
-        .desk_articles(&query.filter(), DESK_ARTICLES)
-        .await?;
+    let filter = DeskFilter {
+        visible_to: staff.desk_visibility(),
+        ..query.filter()
+    };
+    let articles = app.store.desk_articles(&filter, DESK_ARTICLES).await?;
     let html = app.templates.render(
         "admin/dashboard.html",
         DashboardPage {

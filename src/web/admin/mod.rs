@@ -8,6 +8,7 @@
 mod articles;
 mod bylines;
 mod catalog;
+mod confirm;
 mod dashboard;
 pub(crate) mod details;
 mod diff;
@@ -15,6 +16,7 @@ mod inbox;
 mod intake;
 mod media;
 mod newsletters;
+mod own_password;
 mod pages;
 mod password;
 mod people;
@@ -35,9 +37,13 @@ use axum::{
     extract::DefaultBodyLimit,
     routing::{get, post},
 };
+pub use password::{RESET_LINK_JOB, send_reset_link};
 pub use session::{AdminForm, SESSION_COOKIE, Staff};
 
 use crate::app::AppState;
+
+/// Where a staff member signed in with a one-time password chooses their own.
+pub const OWN_PASSWORD_PATH: &str = "/admin/password";
 
 /// The admin's routes; an upload may be `max_upload_bytes` (and its form).
 pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
@@ -89,10 +95,18 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
         )
         .route("/admin/newsletters/{id}/send", post(newsletters::send_now))
         .route(
+            "/admin/newsletters/{id}/test",
+            post(newsletters::send_now_test),
+        )
+        .route(
             "/admin/newsletters/subscribers.csv",
             get(newsletters::export_subscribers),
         )
         .route("/admin/articles/{id}/alert", post(newsletters::send_alert))
+        .route(
+            "/admin/articles/{id}/alert/test",
+            post(newsletters::send_alert_test),
+        )
         .route(
             "/admin/media",
             get(media::show_library)
@@ -121,6 +135,10 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
         .route("/admin/articles/{id}/status", post(articles::change_status))
         .route("/admin/articles/{id}/entries", post(articles::add_entry))
         .route(
+            "/admin/articles/{id}/entries/{entry}",
+            post(articles::edit_entry),
+        )
+        .route(
             "/admin/articles/{id}/entries/{entry}/delete",
             post(articles::delete_entry),
         )
@@ -139,6 +157,10 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
             get(people::show_people).post(people::add_person),
         )
         .route("/admin/audit", get(people::show_audit))
+        .route(
+            OWN_PASSWORD_PATH,
+            get(own_password::show_own_password).post(own_password::set_own_password),
+        )
         .route("/admin/articles/{id}/autosave", post(articles::autosave))
         .route(
             "/admin/articles/{id}/autosave/discard",

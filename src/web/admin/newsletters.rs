@@ -13,9 +13,12 @@ use dateline_store::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::session::{AdminForm, Staff, StaffView, admin_page, private, see_other};
+use super::{
+    confirm::{self, Ask, Confirmation, count},
+    session::{AdminForm, Staff, StaffView, admin_page, private, see_other},
+};
 use crate::{
-    app::AppState,
+    app::{App, AppState},
     web::{AppError, Result},
 };
 
@@ -233,25 +236,57 @@ fn checked(
 #[derive(Deserialize)]
 pub struct Empty {}
 
-/// `POST /admin/newsletters/{id}/send`: an issue of a digest now, with
-/// what was published since its last one.
-pub async fn send_now(
-    State(app): State<AppState>,
-    Path(id): Path<i64>,
-    AdminForm { staff, .. }: AdminForm<Empty>,
-) -> Result<Response> {
-    staff.require(Action::SendNewsletters)?;
-    let newsletter = app
-        .store
+/// The digest `id`, for sending by hand.
+async fn digest(app: &App, id: i64) -> Result<Newsletter> {
+    app.store
         .newsletters()
         .await?
         .into_iter()
         .find(|n| n.id == id && n.kind == NewsletterKind::Digest)
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::NotFound)
+}
+
+fn ask_send_now(
+    app: &App,
+    staff: &Staff,
+    newsletter: &Newsletter,
+    notice: Option<String>,
+) -> Result<Response> {
+    confirm::ask(
+        app,
+        staff,
+        Ask {
+            title: "Send this issue now?",
+            message: format!(
+                "{} goes out now to every confirmed subscriber, with what was published since its last issue. It cannot be called back.",
+                newsletter.name
+            ),
+            action: format!("/admin/newsletters/{}/send", newsletter.id),
+            button: "Send to every subscriber",
+            test_action: Some(format!("/admin/newsletters/{}/test", newsletter.id)),
+            back: "/admin/newsletters".into(),
+            notice,
+        },
+    )
+}
+
+/// `POST /admin/newsletters/{id}/send`: an issue of a digest now, with
+/// what was published since its last one, once confirmed.
+pub async fn send_now(
+    State(app): State<AppState>,
+    Path(id): Path<i64>,
+    AdminForm { staff, form }: AdminForm<Confirmation>,
+) -> Result<Response> {
+    staff.require(Action::SendNewsletters)?;
+    let newsletter = digest(&app, id).await?;
+    if !form.given() {
+        return ask_send_now(&app, &staff, &newsletter, None);
+    }
     let notice = match crate::mail::digest::send_digest_now(&app, &newsletter).await? {
         Some(made) => format!(
-            "{}: an issue is on its way to {} subscribers.",
-            newsletter.name, made.deliveries
+            "{}: sent to {} subscribers.",
+            newsletter.name,
+            count(made.deliveries)
         ),
         None => format!(
             "{}: nothing was published since its last issue, so nothing was sent.",
@@ -261,13 +296,31 @@ pub async fn send_now(
     page(&app, &staff, StatusCode::OK, Some(notice), Vec::new()).await
 }
 
-/// `POST /admin/articles/{id}/alert`: the article as a breaking alert.
-pub async fn send_alert(
+/// `POST /admin/newsletters/{id}/test`: the issue "Send now" would make,
+/// to the staff member alone; then the question again.
+pub async fn send_now_test(
     State(app): State<AppState>,
     Path(id): Path<i64>,
     AdminForm { staff, .. }: AdminForm<Empty>,
 ) -> Result<Response> {
     staff.require(Action::SendNewsletters)?;
+    let newsletter = digest(&app, id).await?;
+    let notice =
+        match crate::mail::digest::send_digest_test(&app, &newsletter, &staff.user.email).await {
+            Ok(true) => format!("A test is on its way to {}.", staff.user.email),
+            Ok(false) => {
+                "Nothing was published since the last issue: there is nothing to test.".to_owned()
+            }
+            Err(e) => {
+                tracing::warn!(error = format!("{e:#}"), "cannot send a test issue");
+                "The test could not be sent just now; the mail server did not take it.".to_owned()
+            }
+        };
+    ask_send_now(&app, &staff, &newsletter, Some(notice))
+}
+
+/// The published article `id`, for an alert.
+async fn alert_article(app: &App, id: i64) -> Result<dateline_core::Article> {
     let article = app
         .store
         .article(ArticleId(id))
@@ -280,15 +333,75 @@ pub async fn send_alert(
             "Only a published article can be sent as an alert.",
         ));
     }
+    Ok(article)
+}
+
+fn ask_alert(
+    app: &App,
+    staff: &Staff,
+    article: &dateline_core::Article,
+    notice: Option<String>,
+) -> Result<Response> {
+    confirm::ask(
+        app,
+        staff,
+        Ask {
+            title: "Send this breaking alert?",
+            message: format!(
+                "“{}” goes out now to every subscriber of a breaking-news newsletter that carries {}. It cannot be called back.",
+                article.headline, article.section.name
+            ),
+            action: format!("/admin/articles/{}/alert", article.id),
+            button: "Send the alert",
+            test_action: Some(format!("/admin/articles/{}/alert/test", article.id)),
+            back: format!("/admin/articles/{}", article.id),
+            notice,
+        },
+    )
+}
+
+/// `POST /admin/articles/{id}/alert`: the article as a breaking alert,
+/// once confirmed.
+pub async fn send_alert(
+    State(app): State<AppState>,
+    Path(id): Path<i64>,
+    AdminForm { staff, form }: AdminForm<Confirmation>,
+) -> Result<Response> {
+    staff.require(Action::SendNewsletters)?;
+    let article = alert_article(&app, id).await?;
+    if !form.given() {
+        return ask_alert(&app, &staff, &article, None);
+    }
     let made = crate::mail::digest::send_alert(&app, ArticleId(id)).await?;
     let sent: u64 = made.iter().map(|m| m.deliveries).sum();
     let notice = if made.is_empty() {
         "No breaking-news newsletter carries this section, or this story was already sent."
             .to_owned()
     } else {
-        format!("The alert is on its way to {sent} subscribers.")
+        format!("The alert was sent to {} subscribers.", count(sent))
     };
     page(&app, &staff, StatusCode::OK, Some(notice), Vec::new()).await
+}
+
+/// `POST /admin/articles/{id}/alert/test`: the alert to the staff member
+/// alone; then the question again.
+pub async fn send_alert_test(
+    State(app): State<AppState>,
+    Path(id): Path<i64>,
+    AdminForm { staff, .. }: AdminForm<Empty>,
+) -> Result<Response> {
+    staff.require(Action::SendNewsletters)?;
+    let article = alert_article(&app, id).await?;
+    let notice =
+        match crate::mail::digest::send_alert_test(&app, article.id, &staff.user.email).await {
+            Ok(true) => format!("A test is on its way to {}.", staff.user.email),
+            Ok(false) => "No breaking-news newsletter carries this section.".to_owned(),
+            Err(e) => {
+                tracing::warn!(error = format!("{e:#}"), "cannot send a test alert");
+                "The test could not be sent just now; the mail server did not take it.".to_owned()
+            }
+        };
+    ask_alert(&app, &staff, &article, Some(notice))
 }
 
 /// `GET /admin/newsletters/subscribers.csv`: every subscriber. Admins only:

@@ -1,8 +1,9 @@
 //! "Forgot your password?": a link by email, valid for an hour, used once.
 //!
 //! Asking for a link answers the same whether or not the address has an
-//! account (no way to learn who works here), is throttled like signing in,
-//! and the mail goes out before the answer, over the configured SMTP server.
+//! account (no way to learn who works here): the same job is queued either
+//! way, and the job looks the address up and mails the link over the
+//! configured SMTP server. Asking is throttled like signing in.
 //! Using the link sets the password and ends every session of the account.
 
 use std::net::SocketAddr;
@@ -96,7 +97,7 @@ pub async fn ask(
 ) -> Result<Response> {
     let (parts, body) = request.into_parts();
     let bytes = read_form(&parts.headers, body).await?;
-    let form: AskForm = serde_html_form::from_bytes(&bytes).unwrap_or_default();
+    let form: AskForm = crate::web::input::form(&bytes).unwrap_or_default();
     check_form_token(&parts.headers, &form.csrf)?;
     if !app.mailer.is_configured() {
         return Err(AppError::refused(
@@ -108,41 +109,65 @@ pub async fn ask(
     if let Some(refusal) = throttled(&app, &parts.headers, peer, &form.email) {
         return Ok(refusal);
     }
-    let credentials = app.store.credentials(&form.email).await?;
-    if let Some(user) = credentials.map(|c| c.user).filter(|u| !u.disabled) {
-        let token = new_token();
-        let now = Timestamp::now();
-        let expires_at = now
-            .checked_add(LINK_HOURS.hours())
-            .map_err(|e| AppError::Internal(e.into()))?;
-        app.store
-            .create_password_reset(&token_hash(&token), user.id, expires_at, now)
-            .await?;
-        let link = format!("{}/admin/password-reset/{token}", app.config.site.base());
-        let text = format!(
-            "Hello {},\n\nSomeone (we hope you) asked to reset your password for the {} newsroom.\n\
-             To choose a new one, open this link within {LINK_HOURS} hour:\n\n{link}\n\n\
-             If you did not ask, ignore this message; your password stays as it is.\n",
-            user.name, app.config.site.name
-        );
-        let subject = format!("Reset your {} newsroom password", app.config.site.name);
-        // The link works only for the address it was sent to; a failure is
-        // logged for the operator and told to the reader as a retry.
-        if let Err(e) = app.mailer.send_text(&user.email, &subject, text).await {
-            tracing::error!(
-                user = user.id.0,
-                error = format!("{e:#}"),
-                "cannot send a password-reset mail"
-            );
-            return Err(AppError::refused(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Mail not sent",
-                "The message could not be sent just now. Please try again in a few minutes.",
-            ));
-        }
-        tracing::info!(user = user.id.0, "password-reset link sent");
-    }
+    // The same work whoever asks: one job, whatever the address. Looking
+    // the account up and mailing it here made a known address answer
+    // slower (and, with the mail server down, with a 503): a way to learn
+    // who works here.
+    let job = dateline_store::NewJob {
+        kind: RESET_LINK_JOB,
+        payload: serde_json::json!({ "email": form.email.trim() }),
+        idempotency_key: None,
+        run_at: Timestamp::now(),
+        max_attempts: 6,
+    };
+    app.store.enqueue_job(&job, Timestamp::now()).await?;
+    app.jobs_enqueued.notify_one();
     page(&app, "sent", "", None, StatusCode::OK)
+}
+
+/// The job that mails a reset link, if the address has an enabled account.
+pub const RESET_LINK_JOB: &str = "staff_password_reset";
+
+/// Runs a [`RESET_LINK_JOB`]: makes a link for the account with the
+/// address in `payload` and mails it; nothing for an unknown or disabled
+/// one. A mail that cannot be sent fails the job, which is tried again.
+pub async fn send_reset_link(
+    app: &crate::app::App,
+    payload: &serde_json::Value,
+) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let email = payload["email"]
+        .as_str()
+        .context("a staff_password_reset job's payload has no email")?;
+    let Some(user) = app
+        .store
+        .credentials(email)
+        .await?
+        .map(|c| c.user)
+        .filter(|u| !u.disabled)
+    else {
+        return Ok(());
+    };
+    let token = new_token();
+    let now = Timestamp::now();
+    let expires_at = now.checked_add(LINK_HOURS.hours())?;
+    app.store
+        .create_password_reset(&token_hash(&token), user.id, expires_at, now)
+        .await?;
+    let link = format!("{}/admin/password-reset/{token}", app.config.site.base());
+    let text = format!(
+        "Hello {},\n\nSomeone (we hope you) asked to reset your password for the {} newsroom.\n\
+         To choose a new one, open this link within {LINK_HOURS} hour:\n\n{link}\n\n\
+         If you did not ask, ignore this message; your password stays as it is.\n",
+        user.name, app.config.site.name
+    );
+    let subject = format!("Reset your {} newsroom password", app.config.site.name);
+    app.mailer
+        .send_text(&user.email, &subject, text)
+        .await
+        .context("cannot send a password-reset mail")?;
+    tracing::info!(user = user.id.0, "password-reset link sent");
+    Ok(())
 }
 
 /// `GET /admin/password-reset/{token}`.
@@ -165,7 +190,7 @@ pub async fn choose(
 ) -> Result<Response> {
     let (parts, body) = request.into_parts();
     let bytes = read_form(&parts.headers, body).await?;
-    let form: ChooseForm = serde_html_form::from_bytes(&bytes).unwrap_or_default();
+    let form: ChooseForm = crate::web::input::form(&bytes).unwrap_or_default();
     check_form_token(&parts.headers, &form.csrf)?;
     if let Err(e) = check_new_password(&form.password) {
         let error = Some(format!("{}: {}", e.field, e.reason));

@@ -84,6 +84,7 @@ pub async fn add_person(
         name,
         role,
         password_hash: hash_password(password.clone()).await?,
+        must_change_password: true,
     };
     match app.store.create_user(&new, Timestamp::now()).await {
         Ok(_) => {

@@ -62,6 +62,25 @@ impl Staff {
         allows(self.user.role, action)
     }
 
+    /// Which articles of the newsroom's list this staff member may open,
+    /// from the roles' rules (`None`: all): a list shows nothing its
+    /// reader would be refused.
+    pub fn desk_visibility(&self) -> Option<dateline_store::DeskVisibility> {
+        use dateline_core::{ArticleStatus, Ownership};
+        let may = |ownership| {
+            ArticleStatus::ALL
+                .into_iter()
+                .filter(|status| self.allows(Action::EditArticle(ownership, *status)))
+                .collect::<Vec<_>>()
+        };
+        let any = may(Ownership::Others);
+        (any.len() < ArticleStatus::ALL.len()).then(|| dateline_store::DeskVisibility {
+            user: self.user.id,
+            own: may(Ownership::Own),
+            any,
+        })
+    }
+
     /// The staff member signed in on this request, if any.
     pub async fn signed_in(parts: &mut Parts, app: &AppState) -> Result<Option<Self>> {
         match Self::from_request_parts(parts, app).await {
@@ -91,6 +110,14 @@ impl FromRequestParts<AppState> for Staff {
             .session(&token_hash, Timestamp::now())
             .await?
             .ok_or(AppError::SignInRequired)?;
+        // Checked here, where every admin page and form finds its staff
+        // member: a one-time password opens nothing but the page that
+        // replaces it (and signing out).
+        if session.user.must_change_password
+            && ![super::OWN_PASSWORD_PATH, "/admin/sign-out"].contains(&parts.uri.path())
+        {
+            return Err(AppError::PasswordChangeRequired);
+        }
         Ok(Self {
             user: session.user,
             csrf_token: session.csrf_token,
@@ -120,11 +147,11 @@ impl<T: DeserializeOwned> FromRequest<AppState> for AdminForm<T> {
         let (mut parts, body) = request.into_parts();
         let staff = Staff::from_request_parts(&mut parts, app).await?;
         let bytes = read_form(&parts.headers, body).await?;
-        let sent: CsrfField = serde_html_form::from_bytes(&bytes).unwrap_or_default();
+        let sent: CsrfField = crate::web::input::form(&bytes).unwrap_or_default();
         if !same_secret(&sent.csrf, &staff.csrf_token) {
             return Err(expired_form());
         }
-        let form = serde_html_form::from_bytes(&bytes).map_err(|e| {
+        let form = crate::web::input::form(&bytes).map_err(|e| {
             AppError::refused(
                 StatusCode::BAD_REQUEST,
                 "Unreadable form",
@@ -192,6 +219,39 @@ pub fn set_cookie(app: &AppState, name: &str, value: &str, max_age_secs: i64) ->
         "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
     ))
     .expect("cookie names and hex tokens are valid header text")
+}
+
+/// Starts a new session for `user` and answers with a redirect to `to`
+/// that sets its cookie (signing in, setting up, choosing a password).
+pub async fn start_session(
+    app: &AppState,
+    user: dateline_core::UserId,
+    to: &str,
+) -> Result<Response> {
+    use axum::response::{IntoResponse, Redirect};
+    use jiff::ToSpan;
+    let token = crate::accounts::new_token();
+    let now = Timestamp::now();
+    let expires_at = now
+        .checked_add(SESSION_HOURS.hours())
+        .map_err(|e| AppError::Internal(e.into()))?;
+    app.store
+        .create_session(
+            &dateline_store::NewSession {
+                token_hash: token_hash(&token),
+                user_id: user,
+                csrf_token: crate::accounts::new_token(),
+                expires_at,
+            },
+            now,
+        )
+        .await?;
+    let mut response = private(Redirect::to(to).into_response());
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(app, SESSION_COOKIE, &token, SESSION_HOURS * 3600),
+    );
+    Ok(response)
 }
 
 /// An admin page: `template` rendered with `context`, private to its reader.

@@ -1,25 +1,22 @@
 //! First start: with no admin yet, `/admin/setup` makes the first one.
 //!
-//! Reachable only from the machine itself (a loopback connection that no
-//! proxy forwarded) or with the setup token `serve` prints to its log; gone
-//! for good once an admin exists. The form carries the token, so the POST
-//! proves the same either way.
-
-use std::net::SocketAddr;
+//! Reachable only with the setup token `serve` prints to its log (the
+//! setup link); gone for good once an admin exists. The form carries the
+//! token, so the POST proves it again.
 
 use axum::{
-    extract::{ConnectInfo, Query, Request, State},
-    http::{HeaderMap, StatusCode, header},
-    response::{Html, IntoResponse, Redirect, Response},
+    extract::{Query, Request, State},
+    http::StatusCode,
+    response::{Html, IntoResponse, Response},
 };
 use dateline_core::{Email, Role, Text};
-use dateline_store::{NewSession, NewUser};
-use jiff::{Timestamp, ToSpan};
+use dateline_store::NewUser;
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::session::{SESSION_COOKIE, SESSION_HOURS, private, read_form, set_cookie};
+use super::session::{private, read_form};
 use crate::{
-    accounts::{check_new_password, hash_password, new_token, same_secret, token_hash},
+    accounts::{check_new_password, hash_password, same_secret},
     app::AppState,
     web::{AppError, Result},
 };
@@ -50,15 +47,6 @@ struct SetupPage<'a> {
     staff: Option<()>,
 }
 
-/// A connection from this machine that no proxy passed on.
-fn from_this_machine(app: &AppState, headers: &HeaderMap, peer: SocketAddr) -> bool {
-    let forwarded = ["forwarded", "x-forwarded-for", "x-real-ip"]
-        .into_iter()
-        .chain(app.config.server.client_ip_header.as_deref())
-        .any(|name| headers.contains_key(name));
-    peer.ip().is_loopback() && !forwarded
-}
-
 async fn open(app: &AppState) -> Result<()> {
     if app.store.admin_count().await? > 0 {
         return Err(AppError::NotFound);
@@ -66,23 +54,25 @@ async fn open(app: &AppState) -> Result<()> {
     Ok(())
 }
 
-/// `GET /admin/setup`.
+/// `GET /admin/setup`: only with the token from the setup link Dateline
+/// logs at start. Never handed out by the caller's address: behind a
+/// reverse proxy on the same host every request arrives from loopback,
+/// often without a header saying so (nginx's default `proxy_pass`), and
+/// the page would give anyone who reached the proxy the first admin.
 pub async fn show_setup(
     State(app): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Query(query): Query<TokenQuery>,
-    request: Request,
 ) -> Result<Response> {
     open(&app).await?;
     let token_ok = query
         .token
         .as_deref()
         .is_some_and(|t| same_secret(t, &app.setup_token));
-    if !token_ok && !from_this_machine(&app, request.headers(), peer) {
+    if !token_ok {
         return Err(AppError::refused(
             StatusCode::FORBIDDEN,
-            "Setup from this machine only",
-            "Open this page on the server itself, or with the setup link Dateline printed to its log.",
+            "Setup needs its link",
+            "Open the setup link Dateline printed to its log when it started, or add the first admin on the server with `dateline user add EMAIL --role admin`.",
         ));
     }
     page(&app, &SetupForm::default(), None, StatusCode::OK)
@@ -93,7 +83,7 @@ pub async fn set_up(State(app): State<AppState>, request: Request) -> Result<Res
     open(&app).await?;
     let (parts, body) = request.into_parts();
     let bytes = read_form(&parts.headers, body).await?;
-    let form: SetupForm = serde_html_form::from_bytes(&bytes).unwrap_or_default();
+    let form: SetupForm = crate::web::input::form(&bytes).unwrap_or_default();
     if !same_secret(&form.token, &app.setup_token) {
         return Err(super::session::expired_form());
     }
@@ -119,32 +109,13 @@ pub async fn set_up(State(app): State<AppState>, request: Request) -> Result<Res
                 name,
                 role: Role::Admin,
                 password_hash: hash_password(form.password.clone()).await?,
+                must_change_password: false,
             },
             Timestamp::now(),
         )
         .await?;
     tracing::info!(user = user.0, "first admin created");
-    let token = new_token();
-    let now = Timestamp::now();
-    app.store
-        .create_session(
-            &NewSession {
-                token_hash: token_hash(&token),
-                user_id: user,
-                csrf_token: new_token(),
-                expires_at: now
-                    .checked_add(SESSION_HOURS.hours())
-                    .map_err(|e| AppError::Internal(e.into()))?,
-            },
-            now,
-        )
-        .await?;
-    let mut response = private(Redirect::to("/admin").into_response());
-    response.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(&app, SESSION_COOKIE, &token, SESSION_HOURS * 3600),
-    );
-    Ok(response)
+    super::session::start_session(&app, user, "/admin").await
 }
 
 fn page(

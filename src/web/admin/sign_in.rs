@@ -12,12 +12,11 @@ use axum::{
     http::{HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Redirect, Response},
 };
-use dateline_store::NewSession;
-use jiff::{Timestamp, ToSpan};
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::session::{
-    self, AdminForm, SESSION_COOKIE, SESSION_HOURS, Staff, cookie, private, read_form, set_cookie,
+    self, AdminForm, SESSION_COOKIE, Staff, cookie, private, read_form, set_cookie,
 };
 use crate::{
     accounts::{dummy_hash, new_token, same_secret, token_hash, verify_password},
@@ -48,7 +47,7 @@ pub fn throttled(
     peer: SocketAddr,
     email: &str,
 ) -> Option<Response> {
-    let client = client_address(headers, app.config.server.client_ip_header.as_deref(), peer);
+    let client = client_address(headers, &app.config.server, peer);
     let account = email.trim().to_lowercase();
     let wait = app
         .sign_in_by_address
@@ -105,7 +104,7 @@ pub async fn sign_in(
 ) -> Result<Response> {
     let (parts, body) = request.into_parts();
     let bytes = read_form(&parts.headers, body).await?;
-    let form: SignInForm = serde_html_form::from_bytes(&bytes).map_err(|e| {
+    let form: SignInForm = crate::web::input::form(&bytes).map_err(|e| {
         AppError::refused(
             StatusCode::BAD_REQUEST,
             "Unreadable form",
@@ -144,32 +143,13 @@ pub async fn sign_in(
     if let Some(old) = cookie(&parts.headers, SESSION_COOKIE) {
         app.store.end_session(&token_hash(old)).await?;
     }
-    let token = new_token();
-    let now = Timestamp::now();
-    let expires_at = now
-        .checked_add(SESSION_HOURS.hours())
-        .map_err(|e| AppError::Internal(e.into()))?;
-    app.store
-        .create_session(
-            &NewSession {
-                token_hash: token_hash(&token),
-                user_id: user.id,
-                csrf_token: new_token(),
-                expires_at,
-            },
-            now,
-        )
-        .await?;
+    let mut response = session::start_session(&app, user.id, "/admin").await?;
     // Sign-ins are rare enough to sweep expired sessions away as they happen.
-    app.store.purge_expired_sessions(now).await?;
+    app.store.purge_expired_sessions(Timestamp::now()).await?;
     tracing::info!(user = user.id.0, "signed in");
-    let mut response = private(Redirect::to("/admin").into_response());
-    let headers = response.headers_mut();
-    headers.append(
-        header::SET_COOKIE,
-        set_cookie(&app, SESSION_COOKIE, &token, SESSION_HOURS * 3600),
-    );
-    headers.append(header::SET_COOKIE, set_cookie(&app, SIGN_IN_COOKIE, "", 0));
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, set_cookie(&app, SIGN_IN_COOKIE, "", 0));
     Ok(response)
 }
 

@@ -34,15 +34,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             ));
         }
         let bytes = read_body(body, MAX_JSON_BYTES).await?;
-        let value = parse(&bytes)?;
-        if has_nul_escape(&bytes) {
-            // Text with NUL in it is no one's copy, and PostgreSQL refuses it.
-            return Err(ApiError::invalid_fields([(
-                "body".to_owned(),
-                "strings may not contain the NUL character (\\u0000)".to_owned(),
-            )]));
-        }
-        Ok(ApiJson(value))
+        Ok(ApiJson(parse(&bytes)?))
     }
 }
 
@@ -64,23 +56,73 @@ pub async fn read_body(body: Body, limit: usize) -> Result<Bytes, ApiError> {
 }
 
 /// `bytes` as `T`: malformed JSON is `400 invalid_json` with its line and
-/// column; JSON of the wrong shape (a wrong type, a missing or unknown
-/// field) is `422 invalid_fields` naming the field by its path.
+/// column (a lone surrogate escape among them); a string with a forbidden
+/// character, or JSON of the wrong shape, `422 invalid_fields` naming the
+/// field by its path.
 fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut reader = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut reader).map_err(|e| {
+    let mut json: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| malformed(&e))?;
+    clean_strings(&mut json, &mut String::new())?;
+    shape(json)
+}
+
+/// Every string of `json` in Unicode's composed form; one with a control
+/// character or a noncharacter is refused (`422`, naming its field): an
+/// API client sending them has a bug of its own to hear about, and they
+/// would make the site's feeds malformed. `path` is where `json` sits.
+fn clean_strings(json: &mut serde_json::Value, path: &mut String) -> Result<(), ApiError> {
+    use serde_json::Value;
+    match json {
+        Value::String(text) => {
+            if let Some(c) = text.chars().find(|c| dateline_core::is_forbidden_char(*c)) {
+                let field = if path.is_empty() {
+                    "body"
+                } else {
+                    path.as_str()
+                };
+                return Err(ApiError::invalid_fields([(
+                    field.to_owned(),
+                    format!(
+                        "must not contain control characters or noncharacters (found U+{:04X})",
+                        c as u32
+                    ),
+                )]));
+            }
+            if let std::borrow::Cow::Owned(composed) = dateline_core::clean_text(text) {
+                *text = composed;
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                clean_strings(item, path)?;
+                path.truncate(len);
+            }
+        }
+        Value::Object(fields) => {
+            for (name, value) in fields.iter_mut() {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(name);
+                clean_strings(value, path)?;
+                path.truncate(len);
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+    Ok(())
+}
+
+/// `json` as `T`: JSON of the wrong shape (a wrong type, a missing or
+/// unknown field) is `422 invalid_fields` naming the field by its path.
+fn shape<T: DeserializeOwned>(json: serde_json::Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(json).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        match inner.classify() {
-            serde_json::error::Category::Data => ApiError::invalid_fields([(
-                field_path(&path, &inner.to_string()),
-                data_message(&inner),
-            )]),
-            _ => malformed(&inner),
-        }
-    })?;
-    reader.end().map_err(|e| malformed(&e))?;
-    Ok(value)
+        ApiError::invalid_fields([(field_path(&path, &inner.to_string()), data_message(&inner))])
+    })
 }
 
 fn malformed(e: &serde_json::Error) -> ApiError {
@@ -89,14 +131,6 @@ fn malformed(e: &serde_json::Error) -> ApiError {
         "invalid_json",
         format!("The body is not JSON: {e}."),
     )
-}
-
-/// Whether JSON text (already parsed, so well-formed) has a `\u0000`
-/// escape: a `u0000` after an odd run of backslashes.
-fn has_nul_escape(json: &[u8]) -> bool {
-    json.windows(5).enumerate().any(|(at, w)| {
-        w == b"u0000" && json[..at].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1
-    })
 }
 
 /// The path of the field `message` is about: serde names a missing or
@@ -153,11 +187,15 @@ mod tests {
     }
 
     #[test]
-    fn nul_escapes_are_found_and_escaped_backslashes_are_not() {
-        assert!(has_nul_escape(br#"{"a": "x\u0000y"}"#));
-        assert!(has_nul_escape(br#"{"a": "\\\u0000"}"#));
-        assert!(!has_nul_escape(br#"{"a": "\\u0000"}"#));
-        assert!(!has_nul_escape(br#"{"a": "u0000"}"#));
+    fn controls_are_refused_by_field_and_text_is_composed() {
+        let refused = refusal(r#"{"headline": "x\u0000y"}"#);
+        assert_eq!(refused["fields"][0]["field"], "headline", "{refused}");
+        let refused = refusal(r#"{"headline": "A", "related": [], "lead": {"media": "\ufffe"}}"#);
+        assert_eq!(refused["fields"][0]["field"], "lead.media", "{refused}");
+        let lone = refusal(r#"{"headline": "\ud800"}"#);
+        assert_eq!(lone["code"], "invalid_json", "{lone}");
+        let composed: Article = parse(r#"{"headline": "Cafe\u0301"}"#.as_bytes()).unwrap();
+        assert_eq!(composed.headline, "Caf\u{e9}");
     }
 
     #[test]

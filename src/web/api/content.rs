@@ -222,6 +222,7 @@ pub struct ByUrlParams {
     params(ByUrlParams),
     responses(
         (status = 200, description = "The article", body = ArticleDetail),
+        (status = 304, description = "The copy named by `If-None-Match` is current"),
         (status = 400, description = "`url` is missing", body = ApiError),
         (status = 404, description = "No published article is at this address", body = ApiError),
         (status = 410, description = "The article was withdrawn", body = ApiError),
@@ -252,7 +253,10 @@ pub async fn find_article(
     get,
     path = "/api/v1/sections",
     tag = "content",
-    responses((status = 200, description = "Every section", body = SectionList))
+    responses(
+        (status = 200, description = "Every section", body = SectionList),
+        (status = 304, description = "The copy named by `If-None-Match` is current"),
+    )
 )]
 pub async fn list_sections(State(app): State<AppState>, uri: Uri, headers: HeaderMap) -> ApiResult {
     cached(&app, &uri, &headers, || async {
@@ -295,6 +299,7 @@ pub struct TagParams {
     params(TagParams),
     responses(
         (status = 200, description = "Tags by name", body = TaxonomyList),
+        (status = 304, description = "The copy named by `If-None-Match` is current"),
         (status = 400, description = "A parameter is malformed", body = ApiError),
     )
 )]
@@ -340,7 +345,10 @@ fn taxonomy_list(
     get,
     path = "/api/v1/topics",
     tag = "content",
-    responses((status = 200, description = "Every topic", body = TaxonomyList))
+    responses(
+        (status = 200, description = "Every topic", body = TaxonomyList),
+        (status = 304, description = "The copy named by `If-None-Match` is current"),
+    )
 )]
 pub async fn list_topics(State(app): State<AppState>, uri: Uri, headers: HeaderMap) -> ApiResult {
     cached(&app, &uri, &headers, || async {
@@ -355,7 +363,10 @@ pub async fn list_topics(State(app): State<AppState>, uri: Uri, headers: HeaderM
     get,
     path = "/api/v1/authors",
     tag = "content",
-    responses((status = 200, description = "Every author", body = AuthorList))
+    responses(
+        (status = 200, description = "Every author", body = AuthorList),
+        (status = 304, description = "The copy named by `If-None-Match` is current"),
+    )
 )]
 pub async fn list_authors(State(app): State<AppState>, uri: Uri, headers: HeaderMap) -> ApiResult {
     cached(&app, &uri, &headers, || async {

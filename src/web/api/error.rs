@@ -180,7 +180,7 @@ impl From<AppError> for ApiError {
             AppError::Refused {
                 status, message, ..
             } => Self::new(status, "refused", message),
-            AppError::SignInRequired => Self::unauthorized(),
+            AppError::SignInRequired | AppError::PasswordChangeRequired => Self::unauthorized(),
             AppError::Internal(e) => {
                 tracing::error!(error = format!("{e:#}"), "API request failed");
                 Self::new(

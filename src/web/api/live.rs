@@ -80,7 +80,7 @@ pub async fn stream(
             last = app.store.last_change_seq().await?;
         } else {
             let base = app.config.site.base();
-            let missed = events(&app.store, base, &missed).await?;
+            let missed = events(&app.store, base, &app.config.site.zone(), &missed).await?;
             backlog.extend(missed.into_iter().map(|e| Arc::new(e.into())));
         }
     }

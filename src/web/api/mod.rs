@@ -53,9 +53,59 @@ use crate::{
             in the admin)."),
     ),
     components(schemas(ApiError)),
-    modifiers(&BearerToken)
+    modifiers(&BearerToken, &RateLimited)
 )]
 struct ApiDoc;
+
+/// Every operation is behind [`rate_limit`] (and the admin API's per-token
+/// limit too): each can answer `429`, so the document says so in one place
+/// rather than in each handler's annotation.
+struct RateLimited;
+
+impl utoipa::Modify for RateLimited {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{Ref, RefOr, response::ResponseBuilder};
+        let too_many = ResponseBuilder::new()
+            .description("Too many requests: wait as long as `Retry-After` says")
+            .header(
+                "Retry-After",
+                utoipa::openapi::HeaderBuilder::new()
+                    .schema(Some(
+                        utoipa::openapi::ObjectBuilder::new()
+                            .schema_type(utoipa::openapi::schema::Type::Integer),
+                    ))
+                    .description(Some("Seconds until the allowance refills"))
+                    .build(),
+            )
+            .content(
+                "application/json",
+                utoipa::openapi::ContentBuilder::new()
+                    .schema(Some(RefOr::<utoipa::openapi::Schema>::Ref(
+                        Ref::from_schema_name("ApiError"),
+                    )))
+                    .build(),
+            )
+            .build();
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                operation
+                    .responses
+                    .responses
+                    .entry("429".into())
+                    .or_insert_with(|| RefOr::T(too_many.clone()));
+            }
+        }
+    }
+}
 
 /// Declares the security schemes: the admin API's personal access tokens
 /// and the wire sources' push tokens, both bearer tokens.
@@ -190,11 +240,8 @@ async fn rate_limit(
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|info| info.0);
     if let (Some(peer), Some(throttle)) = (peer, &app.api_throttle) {
-        let client = crate::web::throttle::client_address(
-            request.headers(),
-            app.config.server.client_ip_header.as_deref(),
-            peer,
-        );
+        let client =
+            crate::web::throttle::client_address(request.headers(), &app.config.server, peer);
         if let Err(wait) = throttle.check(client) {
             return ApiError::rate_limited(wait, "this address").into_response();
         }

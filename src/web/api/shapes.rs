@@ -210,6 +210,11 @@ pub struct EntryShape {
     pub body_html: Option<String>,
     #[schema(value_type = String, format = DateTime)]
     pub at: Timestamp,
+    /// In live events: `at` as the site's pages show it, in the site's
+    /// time zone ("December 6, 2026 15:50 IST"), so that an entry added to
+    /// an open page reads like the ones around it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shown_at: Option<String>,
 }
 
 impl EntryShape {
@@ -219,6 +224,7 @@ impl EntryShape {
             title: entry.title,
             body_html: (carriage == Carriage::FullText).then_some(entry.body_html),
             at: entry.at,
+            shown_at: None,
         }
     }
 }

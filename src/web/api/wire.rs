@@ -93,7 +93,6 @@ fn outcome(o: ItemOutcome) -> &'static str {
         (status = 413, description = "The document is too large", body = ApiError),
         (status = 422, description = "The document is refused, with the field or line why \
             (`rejected_document`); nothing of it is stored", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
     )
 )]
 pub async fn push(

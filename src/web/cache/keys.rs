@@ -34,10 +34,15 @@ impl fmt::Display for DepKey {
 /// section navigation, the footer) purge them all.
 pub const SITE_KEY: &str = "site";
 
-/// The `Surrogate-Key` header value for a page's keys.
+/// The `Surrogate-Key` header value for a page's keys, each once: a page
+/// names what it shows as it renders, and the home page shows an article
+/// in several blocks (top stories and its section's).
 pub fn surrogate_keys(keys: &[DepKey]) -> String {
     let mut out = String::from(SITE_KEY);
-    for key in keys {
+    for (i, key) in keys.iter().enumerate() {
+        if keys[..i].contains(key) {
+            continue;
+        }
         out.push(' ');
         out.push_str(&key.to_string());
     }
@@ -52,5 +57,11 @@ mod tests {
     fn surrogate_keys_name_every_dependency_and_the_site() {
         let header = surrogate_keys(&[DepKey::Article(7), DepKey::Section(2), DepKey::Home]);
         assert_eq!(header, "site article-7 section-2 home");
+    }
+
+    #[test]
+    fn a_key_named_twice_goes_out_once() {
+        let keys = [DepKey::Article(38), DepKey::Home, DepKey::Article(38)];
+        assert_eq!(surrogate_keys(&keys), "site article-38 home");
     }
 }

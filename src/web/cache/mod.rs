@@ -25,7 +25,7 @@ use dateline_core::ArticleId;
 use dateline_store::Relation;
 pub use invalidate::{keys_for_change, spawn_invalidator};
 pub use keys::DepKey;
-pub use page::{CachedPage, Encoding, Rendered, Seqs, hex};
+pub use page::{CachedPage, Encoding, Rendered, Seqs, compress_best, hex};
 
 use crate::{app::App, web::Result};
 

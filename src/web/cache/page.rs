@@ -260,6 +260,12 @@ fn brotli(data: &[u8], effort: Effort) -> Bytes {
     Bytes::from(out)
 }
 
+/// `data` as gzip and brotli at their best: for what is compressed once
+/// and served many times (the theme's static files).
+pub fn compress_best(data: &[u8]) -> (Bytes, Bytes) {
+    (gzip(data, Effort::Best), brotli(data, Effort::Best))
+}
+
 /// Lower-case hexadecimal digits of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()

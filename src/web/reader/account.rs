@@ -96,7 +96,7 @@ impl<T: DeserializeOwned> axum::extract::FromRequest<AppState> for ReaderForm<T>
         };
         let form = (async {
             let bytes = read_form(&parts.headers, body).await?;
-            let sent: CsrfField = serde_html_form::from_bytes(&bytes).unwrap_or_default();
+            let sent: CsrfField = crate::web::input::form(&bytes).unwrap_or_default();
             if !same_secret(&sent.csrf, &signed_in.csrf_token) {
                 return Err(expired_form());
             }
@@ -120,7 +120,7 @@ impl FromRequestParts<AppState> for MaybeSignedIn {
 }
 
 fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
-    serde_html_form::from_bytes(bytes).map_err(|_| {
+    crate::web::input::form(bytes).map_err(|_| {
         AppError::refused(
             StatusCode::BAD_REQUEST,
             "Form not understood",
@@ -133,7 +133,7 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
 async fn public_form<T: DeserializeOwned>(request: Request) -> Result<(HeaderMap, T)> {
     let (parts, body) = request.into_parts();
     let bytes = read_form(&parts.headers, body).await?;
-    let sent: CsrfField = serde_html_form::from_bytes(&bytes).unwrap_or_default();
+    let sent: CsrfField = crate::web::input::form(&bytes).unwrap_or_default();
     check_form_token(&parts.headers, &sent.csrf)?;
     Ok((parts.headers, parse(&bytes)?))
 }
@@ -501,11 +501,7 @@ pub async fn sign_up(
     request: Request,
 ) -> Result<Response> {
     let (headers, form): (_, SignUpForm) = public_form(request).await?;
-    let client = crate::web::throttle::client_address(
-        &headers,
-        app.config.server.client_ip_header.as_deref(),
-        peer,
-    );
+    let client = crate::web::throttle::client_address(&headers, &app.config.server, peer);
     if let Err(wait) = app.signup_throttle.check(client) {
         return Ok(crate::web::throttle::refusal(
             wait,

@@ -95,11 +95,7 @@ pub async fn send_feedback(
     headers: HeaderMap,
     form: std::result::Result<Form<FeedbackForm>, FormRejection>,
 ) -> Result<Response> {
-    let client = client_address(
-        &headers,
-        app.config.server.client_ip_header.as_deref(),
-        peer,
-    );
+    let client = client_address(&headers, &app.config.server, peer);
     if let Err(wait) = app.feedback_throttle.check(client) {
         return Ok(throttle::refusal(
             wait,

@@ -190,8 +190,9 @@ async fn render_feed(
         base,
     };
     let body = match format {
-        Format::Rss => rss_feed(&page, &entries),
-        Format::Atom => atom_feed(&page, &entries),
+        // XML 1.0 cannot hold some characters that older stored text may.
+        Format::Rss => dateline_core::xml_document(rss_feed(&page, &entries)),
+        Format::Atom => dateline_core::xml_document(atom_feed(&page, &entries)),
         Format::Json => json_feed(&page, &entries)?,
     };
     let mut keys = vec![subject.key];
@@ -319,7 +320,10 @@ fn rss_feed(page: &Page, entries: &[Entry]) -> String {
     let channel = rss::Channel {
         title: page.title.clone(),
         link: page.home.clone(),
-        description: page.description.clone(),
+        // Readers render a channel's description as HTML, as they do an
+        // item's: escaped the same way, so a topic's or a byline's text
+        // reaches them as text, never as markup.
+        description: super::sitemaps::escape(&page.description),
         language: Some(page.language.clone()),
         last_build_date: Some(rfc2822(latest(entries))),
         generator: Some("Dateline".into()),

@@ -2,13 +2,37 @@ use axum::{extract::State, http::StatusCode};
 
 use crate::app::AppState;
 
-/// 200 once the server can serve: the database answers.
+/// Liveness: 200 while the process serves and the database answers a read.
 pub async fn check_health(State(app): State<AppState>) -> (StatusCode, &'static str) {
     match app.store.ping().await {
         Ok(()) => (StatusCode::OK, "ok\n"),
         Err(e) => {
             tracing::warn!(error = %e, "health check failed");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
+        }
+    }
+}
+
+/// Readiness: 200 only when this node can do its work, reads and writes;
+/// 503 with the reason otherwise. A node on a full disk still reads, so
+/// liveness holds while readiness takes it out of a load balancer's turn
+/// until the space returns.
+pub async fn check_ready(State(app): State<AppState>) -> (StatusCode, String) {
+    if let Err(e) = app.store.ping().await {
+        tracing::warn!(error = %e, "readiness: the database does not answer");
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("database unavailable: {e}\n"),
+        );
+    }
+    match app.store.probe_write(jiff::Timestamp::now()).await {
+        Ok(()) => (StatusCode::OK, "ready\n".to_owned()),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness: the database refuses writes");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("database cannot write: {e}\n"),
+            )
         }
     }
 }

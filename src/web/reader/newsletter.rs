@@ -135,11 +135,7 @@ pub async fn sign_up(
     headers: HeaderMap,
     form: std::result::Result<Form<SignUpForm>, FormRejection>,
 ) -> Result<Response> {
-    let client = client_address(
-        &headers,
-        app.config.server.client_ip_header.as_deref(),
-        peer,
-    );
+    let client = client_address(&headers, &app.config.server, peer);
     if let Err(wait) = app.signup_throttle.check(client) {
         return Ok(throttle::refusal(
             wait,
@@ -277,7 +273,7 @@ pub async fn save_preferences(
 ) -> Result<Response> {
     // Repeated fields (`newsletter=1&newsletter=2`): serde_html_form reads
     // them into lists, which axum's `Form` cannot.
-    let form: PreferencesForm = serde_html_form::from_bytes(&body).map_err(|_| {
+    let form: PreferencesForm = crate::web::input::form(&body).map_err(|_| {
         AppError::refused(
             StatusCode::BAD_REQUEST,
             "Form not understood",

@@ -13,7 +13,7 @@ use axum::{
     http::{HeaderValue, header},
     response::{IntoResponse, Response},
 };
-use dateline_core::article_path;
+use dateline_core::{article_path, xml_document};
 use dateline_store::SitemapEntry;
 use jiff::{Timestamp, ToSpan, civil::Date, tz::TimeZone};
 
@@ -91,7 +91,11 @@ pub async fn show_index(State(app): State<AppState>, request: Request) -> Result
                 }
             }
             body.push_str("</sitemapindex>\n");
-            Ok(Rendered::document(body, XML, vec![DepKey::Home]))
+            Ok(Rendered::document(
+                xml_document(body),
+                XML,
+                vec![DepKey::Home],
+            ))
         })
         .await
 }
@@ -166,7 +170,11 @@ pub async fn show_sitemap(
                 }
                 urlset(app.config.site.base(), &entries, None)
             };
-            Ok(Rendered::document(body, XML, vec![DepKey::Home]))
+            Ok(Rendered::document(
+                xml_document(body),
+                XML,
+                vec![DepKey::Home],
+            ))
         })
         .await
 }
@@ -207,7 +215,10 @@ async fn pages_sitemap(app: &App) -> Result<String> {
 }
 
 /// A `<urlset>` of articles; with `news` (publication name, default
-/// language), each carries its Google News block too.
+/// language), each carries its Google News block too. With no articles it
+/// is empty: a news sitemap lists articles of the last two days only, and
+/// with none it lists nothing (the home page it once held had no
+/// `news:news`, which Google News reports as an error).
 fn urlset(base: &str, entries: &[SitemapEntry], news: Option<(&str, &str)>) -> String {
     let mut body = String::with_capacity(entries.len() * 300 + 400);
     body.push_str(
@@ -217,11 +228,6 @@ fn urlset(base: &str, entries: &[SitemapEntry], news: Option<(&str, &str)>) -> S
         body.push_str(" xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\"");
     }
     body.push_str(">\n");
-    if entries.is_empty() {
-        // A urlset must list a URL; with no news of the last two days, the
-        // home page it is.
-        body.push_str(&format!("<url><loc>{}/</loc></url>\n", escape(base)));
-    }
     for e in entries {
         let loc = format!("{base}{}", article_path(&e.section_slug, &e.slug, e.id));
         body.push_str(&format!(
@@ -278,11 +284,11 @@ pub async fn show_news_sitemap(State(app): State<AppState>) -> Result<Response> 
         .sitemap_entries(from, until, NEWS_MAX, 0, true)
         .await?;
     let language = app.config.site.language.clone();
-    let body = urlset(
+    let body = xml_document(urlset(
         app.config.site.base(),
         &entries,
         Some((&app.config.site.name, &language)),
-    );
+    ));
     let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(XML));

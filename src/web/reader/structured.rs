@@ -67,10 +67,19 @@ pub fn news_article(
     if !images.is_empty() {
         ld["image"] = json!(images);
     }
-    ld["author"] = if authors.is_empty() {
-        organization(base, site)
-    } else {
-        json!(authors)
+    // Agency copy is the agency's work, as the page's "Source:" line says:
+    // its organisation is the source, and the author where no byline is.
+    let source = article
+        .source
+        .as_ref()
+        .map(|s| json!({ "@type": "Organization", "name": s.name }));
+    if let Some(source) = &source {
+        ld["sourceOrganization"] = source.clone();
+    }
+    ld["author"] = match (authors.is_empty(), source) {
+        (false, _) => json!(authors),
+        (true, Some(source)) => source,
+        (true, None) => organization(base, site),
     };
     script_safe(&ld)
 }

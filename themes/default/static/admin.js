@@ -91,3 +91,21 @@
     query.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(find, 250); });
   }
 })();
+
+// Confirmations: a form with `data-confirm` asks in a dialog and is sent
+// as confirmed; without this script the server asks on a page of its own.
+(() => {
+  for (const form of document.querySelectorAll('form[data-confirm]')) {
+    form.addEventListener('submit', (event) => {
+      if (!window.confirm(form.dataset.confirm)) {
+        event.preventDefault();
+        return;
+      }
+      const confirmed = document.createElement('input');
+      confirmed.type = 'hidden';
+      confirmed.name = 'confirmed';
+      confirmed.value = 'yes';
+      form.append(confirmed);
+    });
+  }
+})();

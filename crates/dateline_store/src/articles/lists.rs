@@ -3,6 +3,7 @@
 
 use dateline_core::{
     ArticleCard, ArticleId, ArticleStatus, Named, PersonId, SectionId, SourceId, TagId, TopicId,
+    UserId,
 };
 
 use super::read::ImageColumns;
@@ -258,6 +259,27 @@ pub struct DeskFilter {
     pub source: Option<SourceId>,
     /// Words the headline contains, in any case.
     pub headline: Option<String>,
+    /// Only what one staff member may open; `None`: everything.
+    pub visible_to: Option<DeskVisibility>,
+}
+
+/// The articles one staff member may open: their own in the `own`
+/// statuses, anyone's in the `any` statuses (as the roles' rules say).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeskVisibility {
+    pub user: UserId,
+    pub own: Vec<ArticleStatus>,
+    pub any: Vec<ArticleStatus>,
+}
+
+/// Statuses as `,draft,in_review,`, for a `like` that finds one.
+fn status_list(statuses: &[ArticleStatus]) -> String {
+    let mut list = String::from(",");
+    for status in statuses {
+        list.push_str(status.as_str());
+        list.push(',');
+    }
+    list
 }
 
 /// `text` for a `like … escape '\'` pattern that finds it anywhere.
@@ -284,6 +306,9 @@ impl Store {
                                      where x.article_id = a.id and x.person_id = $4))
               and ($5 = 0 or a.source_id = $5)
               and ($6 = '' or lower(a.headline) like $6 escape '\\')
+              and ($7 = 0
+                   or (a.created_by = $7 and $8 like '%,' || a.status || ',%')
+                   or $9 like '%,' || a.status || ',%')
             order by a.updated_at desc, a.id desc limit $1";
         let pattern = filter
             .headline
@@ -292,6 +317,7 @@ impl Store {
             .filter(|q| !q.is_empty())
             .map(contains_pattern)
             .unwrap_or_default();
+        let visible = filter.visible_to.as_ref();
         let rows: Vec<(i64, String, String, String, i64)> =
             read!(self, |conn| sqlx::query_as(SQL)
                 .bind(limit)
@@ -300,6 +326,9 @@ impl Store {
                 .bind(filter.author.map_or(0, |p| p.0))
                 .bind(filter.source.map_or(0, |s| s.0))
                 .bind(pattern.as_str())
+                .bind(visible.map_or(0, |v| v.user.0))
+                .bind(visible.map(|v| status_list(&v.own)).unwrap_or_default())
+                .bind(visible.map(|v| status_list(&v.any)).unwrap_or_default())
                 .fetch_all(&mut *conn)
                 .await)?;
         rows.into_iter()

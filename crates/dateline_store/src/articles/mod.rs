@@ -110,7 +110,7 @@ pub(crate) use details::APPEND_TO_TOPIC;
 pub(crate) use editorial::INSERT_REVISION;
 pub use editorial::{AuditEntry, Editorial, PUBLISH_SCHEDULED_JOB, Revision};
 pub(crate) use lists::contains_pattern;
-pub use lists::{ArticleFilter, ArticleList, DeskEntry, DeskFilter};
+pub use lists::{ArticleFilter, ArticleList, DeskEntry, DeskFilter, DeskVisibility};
 pub use read::ArticleLinks;
 pub(crate) use read::ImageColumns;
 pub use related::Relation;

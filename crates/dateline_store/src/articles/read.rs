@@ -117,7 +117,7 @@ macro_rules! article_sql {
                 union all select 'correction', c.id, c.kind, c.note, c.created_at
                     from corrections c where c.article_id = $1
                 union all select 'entry', le.id, coalesce(le.title, ''), le.body_html, le.posted_at
-                    from live_entries le where le.article_id = $1) l) as links
+                    from live_entries le where le.article_id = $1 and le.deleted_at is null) l) as links
             from articles a
             join sections s on s.id = a.section_id
             left join sources src on src.id = a.source_id
@@ -182,6 +182,7 @@ impl Store {
                 Ok(LiveEntry {
                     id: *id,
                     title: Some(title.clone()).filter(|t| !t.is_empty()),
+                    body_markdown: String::new(),
                     body_html: body_html.clone(),
                     at: instant(*at)?,
                 })

@@ -12,6 +12,7 @@ async fn staff(store: &Store, email: &str) -> UserId {
                 name: Text::parse("name", email, 200).unwrap(),
                 role: Role::Editor,
                 password_hash: "$argon2id$x".into(),
+                must_change_password: false,
             },
             at("2026-11-10T08:00:00Z"),
         )

@@ -140,6 +140,7 @@ pub async fn editor(store: &Store) -> dateline_core::UserId {
                 name: Text::parse("name", "Desk", 200).unwrap(),
                 role: Role::Editor,
                 password_hash: "$argon2id$x".into(),
+                must_change_password: false,
             },
             at("2026-11-10T08:00:00Z"),
         )

@@ -10,6 +10,7 @@ fn new_user(email: &str, role: Role) -> NewUser {
         name: Text::parse("name", "Meera Iyer", 200).unwrap(),
         role,
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        must_change_password: false,
     }
 }
 

@@ -444,6 +444,7 @@ pub async fn the_desk_lists_stories_once_and_a_used_story_credits_its_publisher(
                 name: text("Night Desk"),
                 role: dateline_core::Role::Editor,
                 password_hash: "$argon2id$x".into(),
+                must_change_password: false,
             },
             at("2026-11-10T08:00:00Z"),
         )

@@ -186,7 +186,6 @@ pub struct StatusChange {
         (status = 413, description = "The body is too large", body = ApiError),
         (status = 415, description = "The body is not sent as JSON", body = ApiError),
         (status = 422, description = "Fields are wrong", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
     )
 )]
 pub async fn create_article(
@@ -248,7 +247,6 @@ pub async fn create_article(
         (status = 401, description = "No valid access token", body = ApiError),
         (status = 403, description = "The token may not edit this article", body = ApiError),
         (status = 404, description = "No article has this id", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
     )
 )]
 pub async fn show_article(
@@ -284,7 +282,6 @@ pub async fn show_article(
         (status = 413, description = "The body is too large", body = ApiError),
         (status = 415, description = "The body is not sent as JSON", body = ApiError),
         (status = 422, description = "Fields are wrong", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
     )
 )]
 pub async fn replace_article(
@@ -344,7 +341,6 @@ pub async fn replace_article(
         (status = 413, description = "The body is too large", body = ApiError),
         (status = 415, description = "The body is not sent as JSON", body = ApiError),
         (status = 422, description = "The workflow or an embargo refuses the move", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
     )
 )]
 pub async fn change_status(
@@ -691,7 +687,6 @@ pub struct EntryInput {
         (status = 413, description = "The body is too large", body = ApiError),
         (status = 415, description = "The body is not sent as JSON", body = ApiError),
         (status = 422, description = "Fields are wrong, or the article is not a live blog", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
     )
 )]
 pub async fn add_entry(

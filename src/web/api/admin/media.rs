@@ -70,7 +70,6 @@ pub struct MediaShape {
         (status = 413, description = "The file is too large, or has too many pixels", body = ApiError),
         (status = 415, description = "The file is not a picture the library takes", body = ApiError),
         (status = 422, description = "Alt text missing, a text too long, or the picture unreadable", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
     )
 )]
 pub async fn upload(

@@ -71,7 +71,6 @@ pub struct TopicShape {
         (status = 413, description = "The body is too large", body = ApiError),
         (status = 415, description = "The body is not sent as JSON", body = ApiError),
         (status = 422, description = "The name is wrong", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
     )
 )]
 pub async fn rename_tag(
@@ -117,7 +116,6 @@ pub async fn rename_tag(
         (status = 401, description = "No valid access token", body = ApiError),
         (status = 403, description = "The token may not manage tags", body = ApiError),
         (status = 404, description = "No tag has this id", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
     )
 )]
 pub async fn delete_tag(
@@ -148,7 +146,6 @@ pub async fn delete_tag(
         (status = 413, description = "The body is too large", body = ApiError),
         (status = 415, description = "The body is not sent as JSON", body = ApiError),
         (status = 422, description = "Fields are wrong", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
     )
 )]
 pub async fn create_topic(
