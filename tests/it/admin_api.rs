@@ -588,7 +588,7 @@ async fn bad_requests_get_the_documented_error_never_a_500() {
             br#"{"headline": "A\u0000", "section": "news"}"#.to_vec(),
             422,
             "invalid_fields",
-            Some("body"),
+            Some("headline"),
         ),
         (
             "form body",

@@ -38,7 +38,7 @@ async fn a_one_time_password_from_user_add_must_be_replaced_before_anything_else
     let cookie = format!("dateline_session={}", cookie_value(&session));
 
     // Every page, and every form, leads to the password page.
-    for path in ["/admin", "/admin/articles", "/admin/tokens", "/admin/wire"] {
+    for path in ["/admin", "/admin/media", "/admin/tokens", "/admin/wire"] {
         let response = get_with(&server, path, &cookie).await;
         assert_eq!(
             (response.status().as_u16(), location(&response)),

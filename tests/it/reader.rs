@@ -228,7 +228,7 @@ async fn an_article_offers_a_print_view_related_stories_and_its_series() {
 
     let print = server.page(&format!("{path}/print")).await;
     assert!(
-        print.contains("print.css") && !print.contains("class=\"sections\""),
+        print.contains("/static/print.") && !print.contains("class=\"sections\""),
         "the print view stands alone"
     );
     let moved = server

@@ -104,3 +104,80 @@ pub(crate) async fn assert_passes_structured_data_checks(server: &TestServer, pa
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// The width and height of a PNG, from its header.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "a PNG");
+    let word = |at: usize| u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap());
+    (word(16), word(20))
+}
+
+async fn png_at(server: &TestServer, url: &str) -> (u32, u32) {
+    let path = url.strip_prefix(&server.base).unwrap_or(url);
+    let response = server.get(path).await;
+    assert_eq!(response.status(), 200, "{url}");
+    assert_eq!(response.headers()["content-type"], "image/png", "{url}");
+    png_size(&response.bytes().await.unwrap())
+}
+
+fn meta(html: &str, property: &str) -> String {
+    let at = html
+        .find(&format!("property=\"{property}\" content=\""))
+        .unwrap_or_else(|| panic!("no {property}"));
+    let rest = &html[at + property.len() + 21..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+/// Link previews and publisher marks get real pictures: the site's social
+/// image (1200×630) where a page has none of its own, a raster logo of at
+/// most 600×60; and agency copy is credited to its agency.
+#[tokio::test]
+async fn previews_and_publisher_marks_are_raster_and_agency_copy_is_the_agencys() {
+    let server = TestServer::with_demo().await;
+    let store = &server.app.store;
+    let home = server.page("/").await;
+    assert_eq!(png_at(&server, &meta(&home, "og:image")).await, (1200, 630));
+    let blocks: Vec<serde_json::Value> = json_ld(&home)
+        .into_iter()
+        .flat_map(|b| b.as_array().cloned().unwrap_or_else(|| vec![b]))
+        .collect();
+    let logo = blocks
+        .iter()
+        .find(|b| b["@type"] == "Organization")
+        .unwrap()["logo"]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (width, height) = png_at(&server, &logo).await;
+    assert!(width <= 600 && height <= 60, "{width}×{height}");
+
+    // Agency copy with no byline and no picture.
+    let editor =
+        crate::admin::add_staff(&server, "desk@example.org", dateline_core::Role::Editor).await;
+    let dws = store
+        .sources()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.slug == "dws")
+        .unwrap();
+    let mut new =
+        crate::support::new_article(store, "news", "Port strike called off after talks").await;
+    new.source = Some(dws.id);
+    let id = store
+        .create_draft(&new, editor, jiff::Timestamp::now())
+        .await
+        .unwrap();
+    crate::support::move_to(store, id, dateline_core::ArticleStatus::Published).await;
+    let path = dateline_core::article_path("news", new.slug.as_str(), id);
+    let html = server.page(&path).await;
+    assert_eq!(png_at(&server, &meta(&html, "og:image")).await, (1200, 630));
+    let article = json_ld(&html)
+        .into_iter()
+        .find(|b| b["@type"] == "NewsArticle")
+        .unwrap();
+    assert_eq!(article["author"]["@type"], "Organization");
+    assert_eq!(article["author"]["name"], "DWS", "{article}");
+    assert_eq!(article["sourceOrganization"]["name"], "DWS");
+    assert!(html.contains("Source: DWS") || html.contains("DWS"));
+}

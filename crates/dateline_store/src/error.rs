@@ -1,3 +1,8 @@
+use std::sync::{
+    Mutex,
+    atomic::{AtomicI64, Ordering},
+};
+
 use dateline_core::Invalid;
 
 #[derive(Debug, thiserror::Error)]
@@ -42,8 +47,68 @@ impl From<deadpool::managed::PoolError<sqlx::Error>> for StoreError {
     }
 }
 
+/// When this process last saw the database refuse for want of storage (a
+/// full disk, an I/O error, a read-only file), and why; and when a write
+/// last went through. A readiness check asks [`write_trouble`]: a probe
+/// write alone can pass on a full disk (a failed transaction leaves WAL
+/// space a small write reuses) while every publish is refused.
+static STORAGE_FAILED_AT: AtomicI64 = AtomicI64::new(i64::MIN);
+static STORAGE_FAILURE: Mutex<String> = Mutex::new(String::new());
+static WRITE_OK_AT: AtomicI64 = AtomicI64::new(i64::MIN);
+
+/// Whether `e` says the database cannot store anything just now.
+fn is_storage_failure(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            // SQLite's primary result codes are the low byte of its
+            // extended ones: IOERR, FULL, READONLY, CANTOPEN.
+            if let Ok(n) = code.parse::<i64>() {
+                return matches!(n & 0xff, 8 | 10 | 13 | 14);
+            }
+            // PostgreSQL: insufficient resources (disk full), I/O error,
+            // a read-only transaction (a replica, or default_transaction_read_only).
+            code.starts_with("53") || code == "58030" || code == "25006"
+        }
+        _ => false,
+    }
+}
+
+fn note_storage_failure(e: &sqlx::Error) {
+    let now = jiff::Timestamp::now().as_microsecond();
+    if let Ok(mut reason) = STORAGE_FAILURE.lock() {
+        *reason = e.to_string();
+    }
+    STORAGE_FAILED_AT.store(now, Ordering::Release);
+}
+
+/// A write transaction committed.
+pub(crate) fn note_write_ok() {
+    WRITE_OK_AT.store(jiff::Timestamp::now().as_microsecond(), Ordering::Release);
+}
+
+/// Why writes fail, if the last outcome was a storage failure within
+/// `within`: none went through since.
+pub fn write_trouble(within: std::time::Duration) -> Option<String> {
+    let failed = STORAGE_FAILED_AT.load(Ordering::Acquire);
+    let recent = jiff::Timestamp::now()
+        .as_microsecond()
+        .saturating_sub(failed)
+        <= i64::try_from(within.as_micros()).unwrap_or(i64::MAX);
+    (failed > WRITE_OK_AT.load(Ordering::Acquire) && recent).then(|| {
+        STORAGE_FAILURE
+            .lock()
+            .map(|r| r.clone())
+            .unwrap_or_default()
+    })
+}
+
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
+        if is_storage_failure(&e) {
+            note_storage_failure(&e);
+        }
         if let sqlx::Error::Database(db) = &e {
             use sqlx::error::ErrorKind::*;
             if matches!(

@@ -34,7 +34,7 @@ pub use articles::{
 pub use catalog::MediaItem;
 pub use changes::{Change, ChangeKind, Entity};
 pub use connect::{Backend, DEFAULT_SQLITE_FILE, SetupLock, redact};
-pub use error::StoreError;
+pub use error::{StoreError, write_trouble};
 pub use feedback::{Feedback, NewFeedback};
 pub use jobs::{Job, JobId, Lane, NewJob};
 pub use media::{LibraryItem, MediaFilter, NewUpload, RENDITIONS_JOB, UploadSource};
@@ -95,12 +95,14 @@ macro_rules! write_tx {
                 let mut $tx = write.begin_with("begin immediate").await?;
                 let out = $body;
                 $tx.commit().await?;
+                $crate::error::note_write_ok();
                 out
             }
             $crate::Backend::Postgres(pool) => {
                 let mut $tx = pool.begin().await?;
                 let out = $body;
                 $tx.commit().await?;
+                $crate::error::note_write_ok();
                 out
             }
         }

@@ -331,7 +331,7 @@ mod tests {
         let long = read(rss("Floods cut the coastal highway near the port on Tuesday morning, officials said, closing it").as_bytes()).unwrap();
         assert_eq!(
             long[0].headline,
-            "Floods cut the coastal highway near the port on Tuesday morning, officials said,…"
+            "Floods cut the coastal highway near the port on Tuesday morning, officials…"
         );
         assert!(long[0].notes.iter().any(|n| n.contains("no headline")));
         let empty = read(rss("").as_bytes()).unwrap();

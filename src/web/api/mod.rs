@@ -53,7 +53,7 @@ use crate::{
             in the admin)."),
     ),
     components(schemas(ApiError)),
-    modifiers(&BearerToken, &RateLimited)
+    modifiers(&BearerToken)
 )]
 struct ApiDoc;
 
@@ -137,7 +137,7 @@ impl utoipa::Modify for BearerToken {
 /// The API's routes and their OpenAPI document.
 pub fn routes(app: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let cors_origins = &app.config.api.cors_origins;
-    let (router, document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(content::list_articles))
         .routes(routes!(content::find_article))
         .routes(routes!(content::show_article))
@@ -162,6 +162,9 @@ pub fn routes(app: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(admin::taxonomy::create_topic))
         .routes(routes!(wire::push))
         .split_for_parts();
+    // After the routes: a modifier named in `#[openapi]` runs before they
+    // are added.
+    utoipa::Modify::modify(&RateLimited, &mut document);
     let json = document.to_json().expect("the OpenAPI document serialises");
     let operations = Arc::new(docs::operations(
         &serde_json::from_str(&json).expect("the OpenAPI document is JSON"),

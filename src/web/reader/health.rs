@@ -13,6 +13,10 @@ pub async fn check_health(State(app): State<AppState>) -> (StatusCode, &'static 
     }
 }
 
+/// How long a write refused for want of storage keeps a node unready when
+/// nothing has been written since; after it, the probe write decides.
+const RECENT_FAILURE: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Readiness: 200 only when this node can do its work, reads and writes;
 /// 503 with the reason otherwise. A node on a full disk still reads, so
 /// liveness holds while readiness takes it out of a load balancer's turn
@@ -23,6 +27,14 @@ pub async fn check_ready(State(app): State<AppState>) -> (StatusCode, String) {
         return (
             StatusCode::SERVICE_UNAVAILABLE,
             format!("database unavailable: {e}\n"),
+        );
+    }
+    // Writes refused for want of storage lately, and none through since:
+    // not ready, whatever a small probe might manage.
+    if let Some(reason) = dateline_store::write_trouble(RECENT_FAILURE) {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("database cannot write: {reason}\n"),
         );
     }
     match app.store.probe_write(jiff::Timestamp::now()).await {

@@ -3,8 +3,10 @@
 use dateline_core::{Article, ArticleKind, html_text};
 use serde_json::json;
 
-/// The site's logo for publishers' marks (`publisher.logo`).
-pub const LOGO: &str = "/static/favicon.svg";
+/// The site's logo for publishers' marks (`publisher.logo`): a raster
+/// image of at most 600×60, as Google News asks (the theme's, made by
+/// `scripts/brand-images`; a site puts its own in `theme/static/`).
+pub const LOGO: &str = "/static/logo.png";
 
 /// The picture addresses of an article's lead image, absolute: the widest
 /// of each shape (whole, 16:9, 1:1) where renditions exist, as Google asks
