@@ -14,6 +14,7 @@ pub(crate) mod details;
 mod diff;
 mod inbox;
 mod intake;
+mod live_entries;
 mod media;
 mod newsletters;
 mod own_password;
@@ -133,14 +134,17 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
             get(articles::show_editor).post(articles::save),
         )
         .route("/admin/articles/{id}/status", post(articles::change_status))
-        .route("/admin/articles/{id}/entries", post(articles::add_entry))
+        .route(
+            "/admin/articles/{id}/entries",
+            post(live_entries::add_entry),
+        )
         .route(
             "/admin/articles/{id}/entries/{entry}",
-            post(articles::edit_entry),
+            post(live_entries::edit_entry),
         )
         .route(
             "/admin/articles/{id}/entries/{entry}/delete",
-            post(articles::delete_entry),
+            post(live_entries::delete_entry),
         )
         .route("/admin/articles/{id}/schedule", post(articles::schedule))
         .route("/admin/articles/{id}/preview", get(articles::show_preview))
