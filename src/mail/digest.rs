@@ -76,6 +76,23 @@ pub async fn send_digest_now(app: &App, newsletter: &Newsletter) -> anyhow::Resu
     make_digest(app, newsletter, &key, now).await
 }
 
+/// What the digest's next issue holds: the stories first published since
+/// its last issue (for its first issue, the newest ones), newest first.
+async fn next_digest_articles(
+    app: &App,
+    newsletter: &Newsletter,
+) -> anyhow::Result<Vec<ArticleId>> {
+    let since = app
+        .store
+        .last_issue_at(newsletter.id)
+        .await?
+        .unwrap_or(Timestamp::MIN);
+    Ok(app
+        .store
+        .digest_articles(newsletter.id, since, newsletter.max_stories)
+        .await?)
+}
+
 /// The issue `key` of a digest: the stories first published since its last
 /// issue (for its first issue, the newest ones), newest first. Nothing new,
 /// no issue.
@@ -85,15 +102,7 @@ async fn make_digest(
     key: &str,
     now: Timestamp,
 ) -> anyhow::Result<Option<Made>> {
-    let since = app
-        .store
-        .last_issue_at(newsletter.id)
-        .await?
-        .unwrap_or(Timestamp::MIN);
-    let articles = app
-        .store
-        .digest_articles(newsletter.id, since, newsletter.max_stories)
-        .await?;
+    let articles = next_digest_articles(app, newsletter).await?;
     if articles.is_empty() {
         return Ok(None);
     }
@@ -137,15 +146,7 @@ pub async fn send_digest_test(
     newsletter: &Newsletter,
     to: &str,
 ) -> anyhow::Result<bool> {
-    let since = app
-        .store
-        .last_issue_at(newsletter.id)
-        .await?
-        .unwrap_or(Timestamp::MIN);
-    let articles = app
-        .store
-        .digest_articles(newsletter.id, since, newsletter.max_stories)
-        .await?;
+    let articles = next_digest_articles(app, newsletter).await?;
     if articles.is_empty() {
         return Ok(false);
     }

@@ -11,7 +11,19 @@ use super::{admin, api, policy::SitePolicyLayer, reader};
 use crate::app::AppState;
 
 pub fn router(app: AppState) -> Router {
-    let media = ServeDir::new(app.media_dir());
+    // The demo's pictures: drawn once per name, never changed, so kept a
+    // day by browsers and CDNs (uploads have their own immutable `/img/`).
+    let media = tower::ServiceBuilder::new()
+        .map_response(|mut response: axum::response::Response<_>| {
+            if response.status().is_success() {
+                response.headers_mut().insert(
+                    axum::http::header::CACHE_CONTROL,
+                    axum::http::HeaderValue::from_static("public, max-age=86400"),
+                );
+            }
+            response
+        })
+        .service(ServeDir::new(app.media_dir()));
     let reader = Router::new()
         .route("/", get(reader::home::show_home))
         .route("/search", get(reader::search::show_search))

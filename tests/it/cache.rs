@@ -227,4 +227,12 @@ async fn static_files_are_hashed_precompressed_and_immutable() {
     }
     let plain = server.get("/static/site.css").await;
     assert_eq!(plain.headers()["cache-control"], "public, max-age=3600");
+
+    // The demo's pictures are kept too.
+    let at = home.find("/media/").expect("a demo picture");
+    let src = &home[at..];
+    let src = &src[..src.find(['"', ' ']).unwrap()];
+    let picture = server.get(src).await;
+    assert_eq!(picture.status(), 200, "{src}");
+    assert_eq!(picture.headers()["cache-control"], "public, max-age=86400");
 }

@@ -12,8 +12,8 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    /// Starts a server on 127.0.0.1:0 with the demo site seeded into a
-    /// fresh SQLite data directory.
+    /// Starts a server on 127.0.0.1:0 with the demo site in a fresh SQLite
+    /// data directory (a copy of one seeded once, see [`demo_template`]).
     pub async fn with_demo() -> Self {
         Self::with_demo_and(|_| {}).await
     }
@@ -29,15 +29,12 @@ impl TestServer {
         data: tempfile::TempDir,
         configure: impl FnOnce(&mut Config),
     ) -> Self {
-        demo::write_config(data.path()).unwrap();
+        copy_dir(&demo_template().await, data.path());
         let listener = web::bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
         let mut config = Config::load(data.path()).unwrap();
         config.apply_listen(Some(listener.local_addr().unwrap()));
         configure(&mut config);
         let app = App::open(config, data.path().to_owned()).await.unwrap();
-        demo::seed(&app.store, &app.media_dir(), jiff::Timestamp::now())
-            .await
-            .unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(web::serve(app.clone(), listener));
         // The demo's search index is built in the background; tests start
@@ -82,6 +79,67 @@ impl TestServer {
             .unwrap_or_else(|| panic!("no article link on /{section}"));
         let rest = &html[start + 6..];
         rest[..rest.find('"').unwrap()].to_owned()
+    }
+}
+
+/// Marks a finished template.
+const TEMPLATE_READY: &str = "template-ready";
+
+/// A data directory with the demo site, seeded once per build of this test
+/// binary (nextest runs each test in a process of its own; the first to
+/// get here seeds it under a file lock, the others wait and then copy it).
+/// Seeding draws the demo's pictures, seconds of work that every server
+/// test paid before; a copy takes milliseconds.
+async fn demo_template() -> std::path::PathBuf {
+    use std::hash::{Hash, Hasher};
+    let exe = std::env::current_exe().unwrap();
+    let built = std::fs::metadata(&exe).unwrap();
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (&exe, built.len(), built.modified().ok()).hash(&mut hasher);
+    let dir = std::env::temp_dir().join(format!("dateline-demo-{:016x}", hasher.finish()));
+    if dir.join(TEMPLATE_READY).exists() {
+        return dir;
+    }
+    let lock_path = dir.with_extension("lock");
+    let lock = tokio::task::spawn_blocking(move || {
+        let file = std::fs::File::create(&lock_path)?;
+        file.lock()?;
+        Ok::<_, std::io::Error>(file)
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    if !dir.join(TEMPLATE_READY).exists() {
+        let building = dir.with_extension("building");
+        let _ = std::fs::remove_dir_all(&building);
+        demo::write_config(&building).unwrap();
+        let config = Config::load(&building).unwrap();
+        let store = dateline::app::open_store(&config, &building).await.unwrap();
+        demo::seed(&store, &building.join("media"), jiff::Timestamp::now())
+            .await
+            .unwrap();
+        // Closing the last connection folds the WAL into the database file.
+        store.close().await;
+        std::fs::write(building.join(TEMPLATE_READY), b"").unwrap();
+        std::fs::rename(&building, &dir).unwrap();
+    }
+    drop(lock);
+    dir
+}
+
+/// Copies the files under `from` into `to` (made if missing), but the
+/// template's marker and lock files.
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        let target = to.join(&name);
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else if name != TEMPLATE_READY && !name.to_string_lossy().ends_with("-lock") {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
     }
 }
 

@@ -305,17 +305,12 @@ pub async fn send_now_test(
 ) -> Result<Response> {
     staff.require(Action::SendNewsletters)?;
     let newsletter = digest(&app, id).await?;
-    let notice =
-        match crate::mail::digest::send_digest_test(&app, &newsletter, &staff.user.email).await {
-            Ok(true) => format!("A test is on its way to {}.", staff.user.email),
-            Ok(false) => {
-                "Nothing was published since the last issue: there is nothing to test.".to_owned()
-            }
-            Err(e) => {
-                tracing::warn!(error = format!("{e:#}"), "cannot send a test issue");
-                "The test could not be sent just now; the mail server did not take it.".to_owned()
-            }
-        };
+    let sent = crate::mail::digest::send_digest_test(&app, &newsletter, &staff.user.email).await;
+    let notice = test_notice(
+        &staff,
+        sent,
+        "Nothing was published since the last issue: there is nothing to test.",
+    );
     ask_send_now(&app, &staff, &newsletter, Some(notice))
 }
 
@@ -392,16 +387,26 @@ pub async fn send_alert_test(
 ) -> Result<Response> {
     staff.require(Action::SendNewsletters)?;
     let article = alert_article(&app, id).await?;
-    let notice =
-        match crate::mail::digest::send_alert_test(&app, article.id, &staff.user.email).await {
-            Ok(true) => format!("A test is on its way to {}.", staff.user.email),
-            Ok(false) => "No breaking-news newsletter carries this section.".to_owned(),
-            Err(e) => {
-                tracing::warn!(error = format!("{e:#}"), "cannot send a test alert");
-                "The test could not be sent just now; the mail server did not take it.".to_owned()
-            }
-        };
+    let sent = crate::mail::digest::send_alert_test(&app, article.id, &staff.user.email).await;
+    let notice = test_notice(
+        &staff,
+        sent,
+        "No breaking-news newsletter carries this section.",
+    );
     ask_alert(&app, &staff, &article, Some(notice))
+}
+
+/// What the confirmation page says after a test: sent, `nothing` (there
+/// was nothing to send), or that the mail server did not take it.
+fn test_notice(staff: &Staff, sent: anyhow::Result<bool>, nothing: &str) -> String {
+    match sent {
+        Ok(true) => format!("A test is on its way to {}.", staff.user.email),
+        Ok(false) => nothing.to_owned(),
+        Err(e) => {
+            tracing::warn!(error = format!("{e:#}"), "cannot send a test mailing");
+            "The test could not be sent just now; the mail server did not take it.".to_owned()
+        }
+    }
 }
 
 /// `GET /admin/newsletters/subscribers.csv`: every subscriber. Admins only:
