@@ -1,5 +1,6 @@
 //! The demo site: original sample content (in `demo/` at the repository
-//! root, embedded in the binary), generated lead images, and a synthetic
+//! root, embedded in the binary), generated lead images kept in the media
+//! library as uploads are (renditions made by its job), and a synthetic
 //! corpus of any size for measuring search and speed.
 
 mod content;
@@ -10,11 +11,13 @@ use std::{collections::HashMap, path::Path};
 
 use anyhow::Context;
 use dateline_core::{
-    Body, Headline, LeadImage, NewArticle, NewMedia, NewPage, NewPerson, NewSection, NewSource,
+    Body, Headline, LeadImage, MediaId, NewArticle, NewPage, NewPerson, NewSection, NewSource,
     NewTopic, PersonId, SectionId, Slug, SourceId, SourceRights, Text, TopicId,
 };
 use dateline_store::Store;
 use jiff::Timestamp;
+
+use crate::media::Blobs;
 
 pub use content::DemoContent;
 
@@ -52,26 +55,27 @@ pub async fn is_empty(store: &Store) -> anyhow::Result<bool> {
 /// database seed it once (the others wait, then find it seeded).
 pub async fn seed_if_empty(
     store: &Store,
-    media_dir: &Path,
+    blobs: &Blobs,
     now: Timestamp,
 ) -> anyhow::Result<Option<Seeded>> {
     let _lock = store.setup_lock().await?;
     if !is_empty(store).await? {
         return Ok(None);
     }
-    Ok(Some(seed(store, media_dir, now).await?))
+    Ok(Some(seed(store, blobs, now).await?))
 }
 
 /// Fills an empty store with the demo newsroom, its articles, lead images
-/// (written under `media_dir`) and footer pages.
-pub async fn seed(store: &Store, media_dir: &Path, now: Timestamp) -> anyhow::Result<Seeded> {
+/// (kept in `blobs` and the media library, their renditions left to the
+/// job) and footer pages.
+pub async fn seed(store: &Store, blobs: &Blobs, now: Timestamp) -> anyhow::Result<Seeded> {
     let demo = DemoContent::load()?;
-    let ids = seed_newsroom(store, &demo, media_dir, now).await?;
+    let ids = seed_newsroom(store, &demo, blobs, now).await?;
     let mut files: Vec<_> = demo.articles.iter().collect();
     files.sort_by_key(|(_, a)| a.published);
     let mut batch = Vec::with_capacity(files.len());
     for (file, a) in &files {
-        let article = demo_article(store, &ids, media_dir, a, now)
+        let article = demo_article(store, &ids, blobs, a, now)
             .await
             .with_context(|| file.clone())?;
         batch.push((article, a.published));
@@ -154,7 +158,7 @@ struct NewsroomIds {
 async fn seed_newsroom(
     store: &Store,
     demo: &DemoContent,
-    media_dir: &Path,
+    blobs: &Blobs,
     now: Timestamp,
 ) -> anyhow::Result<NewsroomIds> {
     let site = &demo.site;
@@ -199,17 +203,23 @@ async fn seed_newsroom(
             .insert(p.slug.clone(), store.create_person(&new, now).await?);
     }
     for t in &site.topic {
-        let media = NewMedia {
-            alt: Text::parse("image_alt", &t.image_alt, 300)?,
-            caption: t.image_caption.clone(),
-            credit: t.image_credit.clone(),
-            ..draw_image(media_dir, &format!("topic-{}", t.slug), "topic")?
-        };
+        let image = picture(
+            store,
+            blobs,
+            (format!("topic-{}", t.slug).as_str(), "topic"),
+            (
+                t.image_alt.as_str(),
+                t.image_caption.as_str(),
+                t.image_credit.as_str(),
+            ),
+            now,
+        )
+        .await?;
         let new = NewTopic {
             slug: Slug::parse(&t.slug)?,
             name: Text::parse("name", &t.name, 120)?,
             description: t.description.clone(),
-            image: Some(store.create_media(&media, now).await?),
+            image: Some(image),
         };
         ids.topics
             .insert(t.slug.clone(), store.create_topic(&new, now).await?);
@@ -223,24 +233,26 @@ fn lookup<T: Copy>(map: &HashMap<String, T>, kind: &str, key: &str) -> anyhow::R
         .with_context(|| format!("unknown {kind} {key:?}"))
 }
 
-/// Draws a demo picture named `name` in `palette`'s colours into the media
-/// folder; the caller adds its alt text, caption and credit.
-fn draw_image(media_dir: &Path, name: &str, palette: &str) -> anyhow::Result<NewMedia> {
+/// Draws the demo picture `name` in `palette`'s colours and keeps it in
+/// the media library with its alt text, caption and credit.
+async fn picture(
+    store: &Store,
+    blobs: &Blobs,
+    (name, palette): (&str, &str),
+    (alt, caption, credit): (&str, &str, &str),
+    now: Timestamp,
+) -> anyhow::Result<MediaId> {
     let image = images::lead_image(name, palette);
-    let path = format!("demo/{name}.jpg");
-    let target = media_dir.join(&path);
-    std::fs::create_dir_all(target.parent().unwrap_or(media_dir))?;
-    std::fs::write(&target, &image.jpeg)
-        .with_context(|| format!("cannot write {}", target.display()))?;
-    Ok(NewMedia {
-        path,
-        content_type: "image/jpeg".into(),
-        width: image.width,
-        height: image.height,
-        alt: Text::parse("image_alt", "picture", 300)?,
-        caption: String::new(),
-        credit: String::new(),
-    })
+    crate::media::add_own_picture(
+        store,
+        blobs,
+        &image.jpeg,
+        (image.width, image.height),
+        (Text::parse("image_alt", alt, 300)?, caption, credit),
+        now,
+    )
+    .await
+    .with_context(|| format!("the demo picture {name}"))
 }
 
 /// Draws the article's lead image, stores it and its tags, and returns the
@@ -248,17 +260,22 @@ fn draw_image(media_dir: &Path, name: &str, palette: &str) -> anyhow::Result<New
 async fn demo_article(
     store: &Store,
     ids: &NewsroomIds,
-    media_dir: &Path,
+    blobs: &Blobs,
     a: &content::ArticleFile,
     now: Timestamp,
 ) -> anyhow::Result<NewArticle> {
-    let media = NewMedia {
-        alt: Text::parse("image_alt", &a.image_alt, 300)?,
-        caption: a.image_caption.clone(),
-        credit: a.image_credit.clone(),
-        ..draw_image(media_dir, &a.slug, &a.section)?
-    };
-    let media = store.create_media(&media, now).await?;
+    let media = picture(
+        store,
+        blobs,
+        (a.slug.as_str(), a.section.as_str()),
+        (
+            a.image_alt.as_str(),
+            a.image_caption.as_str(),
+            a.image_credit.as_str(),
+        ),
+        now,
+    )
+    .await?;
     let mut tags = Vec::new();
     for tag in &a.tags {
         let name = Text::parse("tag", &tag_name(tag), 80)?;

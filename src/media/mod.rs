@@ -57,6 +57,34 @@ fn key(dir: &str, hash: &str, extension: &str) -> String {
     format!("{dir}/{}/{hash}.{extension}", &hash[..2])
 }
 
+/// Keeps a picture that needs no checking (one Dateline drew itself, the
+/// demo's) as an upload: its original in the blob store, a library item,
+/// and its renditions job. Its id.
+pub async fn add_own_picture(
+    store: &dateline_store::Store,
+    blobs: &Blobs,
+    jpeg: &[u8],
+    (width, height): (u32, u32),
+    (alt, caption, credit): (Text, &str, &str),
+    now: Timestamp,
+) -> anyhow::Result<MediaId> {
+    let sha256 = sha256_hex(jpeg);
+    let original_key = key("originals", &sha256, "jpg");
+    blobs.put(&original_key, jpeg).await?;
+    let new = NewUpload {
+        sha256,
+        original_key,
+        content_type: "image/jpeg".to_owned(),
+        width,
+        height,
+        byte_size: jpeg.len() as u64,
+        alt,
+        caption: caption.to_owned(),
+        credit: credit.to_owned(),
+    };
+    Ok(store.add_upload(&new, now).await?.0)
+}
+
 /// Checks and keeps an upload; `(id, false)` when the same file was
 /// uploaded before. Nothing is written unless the file is a readable image
 /// of an accepted size with alt text.

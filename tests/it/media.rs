@@ -261,6 +261,8 @@ async fn a_bomb_and_a_truncated_jpeg_are_refused_with_nothing_kept() {
         .await
         .unwrap()
         .len();
+    // The demo's own pictures are in the library already.
+    let files_before = blob_count(&server);
 
     let bomb = png_declaring(50_000, 50_000);
     assert_eq!(bomb.len(), 1024);
@@ -316,7 +318,7 @@ async fn a_bomb_and_a_truncated_jpeg_are_refused_with_nothing_kept() {
             .len(),
         before
     );
-    assert_eq!(blob_count(&server), 0, "no file was kept");
+    assert_eq!(blob_count(&server), files_before, "no file was kept");
 }
 
 /// Mean absolute difference per channel between two pictures of one size.
@@ -461,6 +463,8 @@ async fn with_a_bucket_configured_pictures_are_kept_in_s3_for_every_node() {
     })
     .await;
     let editor = session(&server, Role::Editor).await;
+    // The demo's pictures came with the data directory, before the bucket.
+    let node_files = blob_count(&server);
     let response = upload(
         &server,
         &editor,
@@ -488,7 +492,7 @@ async fn with_a_bucket_configured_pictures_are_kept_in_s3_for_every_node() {
         listing.contains(&format!("<Key>renditions/{}</Key>", rendition.webp)),
         "{listing}"
     );
-    assert_eq!(blob_count(&server), 0);
+    assert_eq!(blob_count(&server), node_files, "nothing new on the node");
 }
 
 #[tokio::test]
@@ -501,7 +505,7 @@ async fn an_article_shows_its_new_picture_within_a_second_of_its_renditions() {
     crate::support::move_to(store, article, ArticleStatus::Published).await;
     let path = format!("/news/ferry-pier-rebuilt-{article}");
     assert!(
-        !server.page(&path).await.contains("<picture>"),
+        !server.page(&path).await.contains("<figure class=\"lead\">"),
         "cached without a picture"
     );
     let response = upload(

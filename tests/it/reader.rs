@@ -128,7 +128,15 @@ async fn an_agency_article_shows_every_element_of_the_reference_page() {
             "{path}: republication notice"
         );
         assert!(html.contains("<div class=\"body\">\n<p>"), "{path}: body");
-        let image = server.get(&format!("/media/{}", figure.path)).await;
+        // The demo's pictures are in the media library: renditions, offered
+        // as WebP and JPEG at several widths.
+        let renditions = figure.renditions.as_ref().expect("renditions");
+        let widest = renditions.full.last().unwrap();
+        assert!(
+            html.contains(&format!("/img/{}", widest.webp)),
+            "{path}: WebP in the srcset"
+        );
+        let image = server.get(&format!("/img/{}", widest.jpeg)).await;
         assert_eq!(image.status(), 200);
         assert_eq!(image.headers()["content-type"], "image/jpeg");
         checked += 1;
@@ -194,7 +202,7 @@ async fn an_article_offers_a_print_view_related_stories_and_its_series() {
     let topic = server.page("/topic/monsoon-watch-2026").await;
     assert!(
         topic.contains("<figure class=\"subject-image\">")
-            && topic.contains("src=\"/media/demo/topic-monsoon-watch-2026.jpg\"")
+            && topic.contains("src=\"/img/")
             && topic.contains("rains shaped farms"),
         "a topic page shows its picture and description"
     );

@@ -8,10 +8,13 @@ async fn two_nodes_seed_once(db: TestDb) {
     let first = db.store().clone();
     let second = first.another_node().await;
     let media = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let blobs = media
+        .each_ref()
+        .map(|dir| dateline::media::Blobs::local(dir.path()).unwrap());
     let now = jiff::Timestamp::now();
     let (a, b) = tokio::join!(
-        demo::seed_if_empty(&first, media[0].path(), now),
-        demo::seed_if_empty(&second, media[1].path(), now),
+        demo::seed_if_empty(&first, &blobs[0], now),
+        demo::seed_if_empty(&second, &blobs[1], now),
     );
     let (a, b) = (a.expect("first node"), b.expect("second node"));
     assert!(

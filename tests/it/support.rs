@@ -114,12 +114,20 @@ async fn demo_template() -> std::path::PathBuf {
         let _ = std::fs::remove_dir_all(&building);
         demo::write_config(&building).unwrap();
         let config = Config::load(&building).unwrap();
-        let store = dateline::app::open_store(&config, &building).await.unwrap();
-        demo::seed(&store, &building.join("media"), jiff::Timestamp::now())
+        let app = App::open(config, building.clone()).await.unwrap();
+        demo::seed(&app.store, &app.blobs, jiff::Timestamp::now())
+            .await
+            .unwrap();
+        // The pictures' renditions, made once here rather than by every
+        // test server's media job.
+        dateline::jobs::run_due(&app, dateline_store::Lane::Media)
             .await
             .unwrap();
         // Closing the last connection folds the WAL into the database file.
-        store.close().await;
+        app.store.close().await;
+        drop(app);
+        // Each server builds its own search index.
+        let _ = std::fs::remove_dir_all(building.join(dateline::search::INDEX_DIR));
         std::fs::write(building.join(TEMPLATE_READY), b"").unwrap();
         std::fs::rename(&building, &dir).unwrap();
     }

@@ -26,6 +26,9 @@ async fn send_form(server: &TestServer, path: &str, n: usize, body: String) -> u
 }
 
 /// Tries `attempt` until it is refused with 429; how many were let through.
+/// A limit refills as time passes (sign-in: one every 2 s), so a slow run
+/// may let a few more through than the burst; a spoofed address that
+/// escaped the limit would never be refused at all.
 async fn allowed_before_refused<F, Fut>(limit: usize, mut attempt: F) -> usize
 where
     F: FnMut(usize) -> Fut,
@@ -37,6 +40,15 @@ where
         }
     }
     panic!("no refusal within {} attempts", limit * 2 + 1);
+}
+
+/// `allowed` attempts went through before a refusal: the burst, and at most
+/// a few that time refilled.
+fn assert_refused_past(allowed: usize, burst: usize, what: &str) {
+    assert!(
+        (burst..burst + 4).contains(&allowed),
+        "{what}: {allowed} let through for a burst of {burst}"
+    );
 }
 
 #[tokio::test]
@@ -56,7 +68,7 @@ async fn a_rotating_forwarded_for_entry_escapes_no_limit() {
         send_form(server, "/feedback", n, body)
     })
     .await;
-    assert_eq!(feedback, 5, "feedback");
+    assert_refused_past(feedback, 5, "feedback");
 
     let api = allowed_before_refused(5, |n| async move {
         server
@@ -70,14 +82,14 @@ async fn a_rotating_forwarded_for_entry_escapes_no_limit() {
             .as_u16()
     })
     .await;
-    assert_eq!(api, 5, "API");
+    assert_refused_past(api, 5, "API");
 
     let sign_ups = allowed_before_refused(10, |n| {
         let body = encode(&[("email", &format!("reader{n}@example.org"))]);
         send_form(server, "/newsletter", n, body)
     })
     .await;
-    assert_eq!(sign_ups, 10, "newsletter sign-up");
+    assert_refused_past(sign_ups, 10, "newsletter sign-up");
 
     // Sign-in: a new account each time, so only the address's limit counts.
     let sign_ins = allowed_before_refused(30, |n| async move {
@@ -101,5 +113,5 @@ async fn a_rotating_forwarded_for_entry_escapes_no_limit() {
             .as_u16()
     })
     .await;
-    assert_eq!(sign_ins, 30, "staff sign-in");
+    assert_refused_past(sign_ins, 30, "staff sign-in");
 }

@@ -23,9 +23,9 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     demo::write_config(&data_dir)?;
     let config = Config::load(&data_dir)?;
     let store = open_store(&config, &data_dir).await?;
-    if let Some(seeded) =
-        demo::seed_if_empty(&store, &data_dir.join("media"), jiff::Timestamp::now()).await?
-    {
+    // The pictures' renditions are made by `serve`'s media job.
+    let blobs = dateline::media::Blobs::open(&config.media, &data_dir)?;
+    if let Some(seeded) = demo::seed_if_empty(&store, &blobs, jiff::Timestamp::now()).await? {
         println!(
             "Created the demo site: {} articles, {} pages.",
             seeded.articles, seeded.pages

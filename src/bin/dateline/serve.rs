@@ -28,7 +28,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let app = App::open(config, data_dir).await?;
     if args.demo
         && let Some(seeded) =
-            demo::seed_if_empty(&app.store, &app.media_dir(), jiff::Timestamp::now()).await?
+            demo::seed_if_empty(&app.store, &app.blobs, jiff::Timestamp::now()).await?
     {
         tracing::info!(
             articles = seeded.articles,
