@@ -146,7 +146,13 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         if entry.file_type().unwrap().is_dir() {
             copy_dir(&entry.path(), &target);
         } else if name != TEMPLATE_READY && !name.to_string_lossy().ends_with("-lock") {
-            std::fs::copy(entry.path(), target).unwrap();
+            // Blobs are named by their content and never written again: a
+            // link serves. The database is written: it is copied.
+            let shared = to.components().any(|c| c.as_os_str() == "blobs")
+                && std::fs::hard_link(entry.path(), &target).is_ok();
+            if !shared {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
         }
     }
 }
