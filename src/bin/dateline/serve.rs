@@ -30,9 +30,13 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         && let Some(seeded) =
             demo::seed_if_empty(&app.store, &app.blobs, jiff::Timestamp::now()).await?
     {
+        // The demo's pictures are uploads: their renditions first, so that
+        // the first page served shows them.
+        let pictures = dateline::jobs::run_due(&app, dateline_store::Lane::Media).await?;
         tracing::info!(
             articles = seeded.articles,
             pages = seeded.pages,
+            pictures,
             "demo site created"
         );
     }
