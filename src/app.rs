@@ -58,6 +58,8 @@ pub struct App {
     /// Tokens whose use this node noted in the last minute: the store is
     /// told of a token's use at most once a minute per node.
     pub token_uses: moka::sync::Cache<i64, ()>,
+    /// The last readiness probe write: when, and why it failed if it did.
+    pub ready_probe: tokio::sync::Mutex<Option<(std::time::Instant, Result<(), String>)>>,
 }
 
 pub type AppState = Arc<App>;
@@ -119,6 +121,7 @@ impl App {
                 .max_capacity(10_000)
                 .time_to_live(Duration::from_secs(60))
                 .build(),
+            ready_probe: tokio::sync::Mutex::default(),
             setup_token: crate::accounts::new_token(),
             mailer,
             data_dir,

@@ -155,6 +155,19 @@ async fn a_full_disk_refuses_writes_and_both_store_and_search_recover_without_a_
         }
     }
     assert!(refused, "a full disk refused no write");
+    // A write transaction that changes nothing (an idle worker's claim, as
+    // each lane makes every second) commits on a full disk, and must not
+    // make the node look ready.
+    let idle = server
+        .app
+        .store
+        .claim_job(jiff::Timestamp::UNIX_EPOCH, Duration::from_secs(1))
+        .await;
+    assert!(matches!(idle, Ok(None)), "{idle:?}");
+    assert!(
+        dateline_store::write_trouble(Duration::from_secs(30)).is_some(),
+        "an empty commit cleared the failure"
+    );
     let (status, reason) = status_of(&server, "/readyz").await;
     assert_eq!(status, 503, "readiness while the disk is full: {reason}");
     assert!(reason.contains("cannot write"), "{reason}");
@@ -238,4 +251,27 @@ async fn an_index_missing_published_articles_is_rebuilt_at_start() {
     })
     .await;
     assert!(found(&index, "lighthouse keepers").contains(&id.0));
+}
+
+/// PostgreSQL says it cannot write with SQLSTATEs that are digits, as
+/// SQLite's codes are: a database that refuses writes (a standby,
+/// `default_transaction_read_only`) must count as storage trouble.
+#[tokio::test]
+async fn a_read_only_postgres_database_is_seen_as_unable_to_write() {
+    let Some(db) = dateline_store::testing::postgres().await else {
+        return;
+    };
+    db.make_read_only().await;
+    let url = db.postgres_url().unwrap();
+    let store = dateline_store::Store::open(Some(&url), std::path::Path::new("."))
+        .await
+        .unwrap();
+    let refused = store.probe_write(jiff::Timestamp::now()).await;
+    assert!(refused.is_err(), "a read-only database took a write");
+    let trouble = dateline_store::write_trouble(Duration::from_secs(30));
+    assert!(
+        trouble.as_deref().is_some_and(|t| t.contains("read-only")),
+        "{trouble:?} after {refused:?}"
+    );
+    store.close().await;
 }

@@ -200,8 +200,8 @@ async fn lock_file(path: std::path::PathBuf) -> Result<std::fs::File> {
         Ok::<_, std::io::Error>(file)
     })
     .await
-    .map_err(|e| StoreError::MigrationLock(std::io::Error::other(e)))?
-    .map_err(StoreError::MigrationLock)
+    .map_err(|e| StoreError::LockFile(std::io::Error::other(e)))?
+    .map_err(StoreError::LockFile)
 }
 
 /// Whether a connection coming back to its pool may be used again: not if

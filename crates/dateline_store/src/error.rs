@@ -29,7 +29,7 @@ pub enum StoreError {
     #[error("cannot migrate the database")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("cannot take a lock file beside the database")]
-    MigrationLock(#[source] std::io::Error),
+    LockFile(#[source] std::io::Error),
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]
@@ -61,15 +61,18 @@ fn is_storage_failure(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::Io(_) => true,
         sqlx::Error::Database(db) => {
-            let code = db.code().unwrap_or_default();
+            // PostgreSQL's SQLSTATEs are digits too: tell the two apart by type.
+            if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+                // Insufficient resources (disk full), an I/O error, a
+                // read-only transaction (a replica, default_transaction_read_only).
+                let code = pg.code();
+                return code.starts_with("53") || code == "58030" || code == "25006";
+            }
             // SQLite's primary result codes are the low byte of its
             // extended ones: IOERR, FULL, READONLY, CANTOPEN.
-            if let Ok(n) = code.parse::<i64>() {
-                return matches!(n & 0xff, 8 | 10 | 13 | 14);
-            }
-            // PostgreSQL: insufficient resources (disk full), I/O error,
-            // a read-only transaction (a replica, or default_transaction_read_only).
-            code.starts_with("53") || code == "58030" || code == "25006"
+            db.code()
+                .and_then(|code| code.parse::<i64>().ok())
+                .is_some_and(|n| matches!(n & 0xff, 8 | 10 | 13 | 14))
         }
         _ => false,
     }
@@ -83,9 +86,34 @@ fn note_storage_failure(e: &sqlx::Error) {
     STORAGE_FAILED_AT.store(now, Ordering::Release);
 }
 
-/// A write transaction committed.
+/// Whether a storage failure is remembered with no write through since:
+/// only then do write transactions check that they changed something.
+pub(crate) fn trouble_pending() -> bool {
+    STORAGE_FAILED_AT.load(Ordering::Acquire) > WRITE_OK_AT.load(Ordering::Acquire)
+}
+
+/// A write transaction that changed something committed. One that changed
+/// nothing proves nothing: an idle job claim commits every second on a
+/// full disk, for it needs no new page.
 pub(crate) fn note_write_ok() {
     WRITE_OK_AT.store(jiff::Timestamp::now().as_microsecond(), Ordering::Release);
+}
+
+/// Rows this SQLite connection has changed since it opened.
+pub(crate) async fn sqlite_changes(conn: &mut sqlx::SqliteConnection) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar("select total_changes()")
+        .fetch_one(conn)
+        .await?)
+}
+
+/// Whether this PostgreSQL transaction has written anything (it has a
+/// transaction id only once it has).
+pub(crate) async fn postgres_wrote(conn: &mut sqlx::PgConnection) -> Result<bool, StoreError> {
+    Ok(
+        sqlx::query_scalar("select txid_current_if_assigned() is not null")
+            .fetch_one(conn)
+            .await?,
+    )
 }
 
 /// Why writes fail, if the last outcome was a storage failure within

@@ -93,16 +93,31 @@ macro_rules! write_tx {
         match &$store.backend {
             $crate::Backend::Sqlite { write, .. } => {
                 let mut $tx = write.begin_with("begin immediate").await?;
+                // After a storage failure, only a write that changed
+                // something shows that writing works again.
+                let watch = $crate::error::trouble_pending();
+                let before = if watch {
+                    $crate::error::sqlite_changes(&mut *$tx).await?
+                } else {
+                    0
+                };
                 let out = $body;
+                let wrote = watch && $crate::error::sqlite_changes(&mut *$tx).await? > before;
                 $tx.commit().await?;
-                $crate::error::note_write_ok();
+                if wrote {
+                    $crate::error::note_write_ok();
+                }
                 out
             }
             $crate::Backend::Postgres(pool) => {
                 let mut $tx = pool.begin().await?;
                 let out = $body;
+                let wrote = $crate::error::trouble_pending()
+                    && $crate::error::postgres_wrote(&mut *$tx).await?;
                 $tx.commit().await?;
-                $crate::error::note_write_ok();
+                if wrote {
+                    $crate::error::note_write_ok();
+                }
                 out
             }
         }
@@ -147,27 +162,23 @@ impl Store {
     /// read-only file answers reads and refuses writes). For readiness.
     pub async fn probe_write(&self, now: jiff::Timestamp) -> Result<()> {
         const PADDING: i64 = 256 << 10;
-        match &self.backend {
-            Backend::Sqlite { .. } => write_tx!(self, |tx| sqlx::query(
+        let sql = match self.backend {
+            Backend::Sqlite { .. } => {
                 "insert into write_probe (id, at, padding) values (1, $1, zeroblob($2))
                 on conflict (id) do update set at = excluded.at, padding = excluded.padding"
-            )
-            .bind(now.as_microsecond())
-            .bind(PADDING)
-            .execute(&mut *tx)
-            .await
-            .map(|_| ())?),
-            Backend::Postgres(_) => write_tx!(self, |tx| sqlx::query(
+            }
+            Backend::Postgres(_) => {
                 "insert into write_probe (id, at, padding)
                 values (1, $1, decode(repeat('00', $2::int), 'hex'))
                 on conflict (id) do update set at = excluded.at, padding = excluded.padding"
-            )
+            }
+        };
+        write_tx!(self, |tx| sqlx::query(sql)
             .bind(now.as_microsecond())
             .bind(PADDING)
             .execute(&mut *tx)
             .await
-            .map(|_| ())?),
-        };
+            .map(|_| ())?);
         Ok(())
     }
 

@@ -33,6 +33,19 @@ impl TestDb {
             .as_ref()
             .map(|(admin, name)| database_url(admin, name))
     }
+
+    /// Makes the PostgreSQL database refuse writes in sessions opened from
+    /// now on, as a replica does.
+    pub async fn make_read_only(&self) {
+        let (admin, name) = self.postgres.as_ref().expect("a PostgreSQL database");
+        let mut conn = PgConnection::connect(admin).await.expect("connect");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "alter database \"{name}\" set default_transaction_read_only = on"
+        )))
+        .execute(&mut conn)
+        .await
+        .expect("make the database read-only");
+    }
 }
 
 /// A migrated SQLite database in a fresh file.

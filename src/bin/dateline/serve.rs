@@ -60,7 +60,10 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             app.setup_token
         );
     }
-    tracing::info!(%addr, backend = app.store.backend_name(), "serving");
+    // Whether the database link is encrypted, so an operator can see that
+    // `sslmode` took without reading the server's logs.
+    let tls = app.store.connection_is_encrypted().await?;
+    tracing::info!(%addr, backend = app.store.backend_name(), tls, "serving");
     println!(
         "Dateline is serving {} at http://{addr}/",
         app.config.site.name
