@@ -90,6 +90,7 @@ async function signIn(browser, email, password, { oneTime = false } = {}) {
     // A one-time password leads to choosing one's own, before anything else.
     await Promise.all([page.waitForURL(`${BASE}/admin/password`), page.click('button[type=submit]')]);
     await axe(page, 'choose your password');
+    await page.fill('#own-current', password);
     await page.fill('#own-password', `${password} and mine`);
     await page.fill('#own-password-again', `${password} and mine`);
     await Promise.all([page.waitForURL(`${BASE}/admin`), page.click('text=Set my password')]);

@@ -58,29 +58,34 @@ async fn a_one_time_password_from_user_add_must_be_replaced_before_anything_else
     .await;
     assert_eq!(location(&draft), "/admin/password");
 
-    let differ = post(
-        &server,
-        "/admin/password",
-        &cookie,
-        encode(&[
+    let choose = |current: &str, password: &str, again: &str| {
+        let body = encode(&[
             ("csrf", &csrf),
-            ("password", "a brand new password"),
-            ("again", "a brand new passwort"),
-        ]),
-    )
-    .await;
-    assert_eq!(differ.status(), 422);
-    let chosen = post(
-        &server,
-        "/admin/password",
-        &cookie,
-        encode(&[
-            ("csrf", &csrf),
-            ("password", "a brand new password"),
-            ("again", "a brand new password"),
-        ]),
-    )
-    .await;
+            ("current", current),
+            ("password", password),
+            ("again", again),
+        ]);
+        post(&server, "/admin/password", &cookie, body)
+    };
+    let new = "a brand new password";
+    // A borrowed session cannot choose without the password it began with,
+    // and the one-time password cannot be chosen again.
+    for (current, password, again, says) in [
+        ("a wrong guess", new, new, "not the one-time password"),
+        (
+            one_time.as_str(),
+            one_time.as_str(),
+            one_time.as_str(),
+            "not the one you have now",
+        ),
+        (one_time.as_str(), new, "a brand new passwort", "differ"),
+    ] {
+        let refused = choose(current, password, again).await;
+        assert_eq!(refused.status(), 422);
+        let text = refused.text().await.unwrap();
+        assert!(text.contains(says), "{says}: {text}");
+    }
+    let chosen = choose(&one_time, new, new).await;
     assert_eq!(
         (chosen.status().as_u16(), location(&chosen)),
         (303, "/admin")
@@ -95,6 +100,28 @@ async fn a_one_time_password_from_user_add_must_be_replaced_before_anything_else
     );
     let again = try_sign_in(&server, "desk@example.org", &one_time).await;
     assert_eq!(again.status(), 401, "the one-time password is spent");
-    let own = try_sign_in(&server, "desk@example.org", "a brand new password").await;
+    let own = try_sign_in(&server, "desk@example.org", new).await;
     assert_eq!(own.status(), 303);
+
+    // Later changes ask for the current password too.
+    let page = get_with(&server, "/admin/password", &fresh).await;
+    let text = page.text().await.unwrap();
+    assert!(text.contains("Change your password"), "{text}");
+    let body = encode(&[
+        ("csrf", &form_token(&text)),
+        ("current", "not my password"),
+        ("password", "taken over by a stranger"),
+        ("again", "taken over by a stranger"),
+    ]);
+    let stranger = post(&server, "/admin/password", &fresh, body).await;
+    assert_eq!(stranger.status(), 422);
+    assert!(
+        stranger
+            .text()
+            .await
+            .unwrap()
+            .contains("not your current password")
+    );
+    let still = try_sign_in(&server, "desk@example.org", new).await;
+    assert_eq!(still.status(), 303, "the password stands");
 }

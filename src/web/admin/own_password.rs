@@ -1,14 +1,16 @@
-//! `/admin/password`: a staff member signed in with a one-time password
-//! (from `dateline user add` or an admin) chooses their own. Until they
-//! have, the session extractor sends every other admin page here.
+//! `/admin/password`: a staff member changes their password, giving the
+//! current one (so a borrowed session cannot take the account over). One
+//! signed in with a one-time password (from `dateline user add` or an
+//! admin) must: until they have, the session extractor sends every other
+//! admin page here.
 
 use axum::{extract::State, http::StatusCode, response::Response};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::session::{AdminForm, Staff, admin_page, start_session};
+use super::session::{AdminForm, Staff, StaffView, admin_page, start_session};
 use crate::{
-    accounts::{check_new_password, hash_password},
+    accounts::{check_new_password, hash_password, verify_password},
     app::AppState,
     web::Result,
 };
@@ -16,6 +18,7 @@ use crate::{
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct OwnPasswordForm {
+    current: String,
     password: String,
     again: String,
 }
@@ -26,7 +29,10 @@ struct OwnPasswordPage<'a> {
     email: &'a str,
     csrf: &'a str,
     error: Option<String>,
-    staff: Option<()>,
+    /// Signed in with a one-time password, which must be replaced.
+    one_time: bool,
+    /// The admin's header, except for one who must choose a password first.
+    staff: Option<StaffView>,
 }
 
 fn page(app: &AppState, staff: &Staff, error: Option<String>) -> Result<Response> {
@@ -44,7 +50,8 @@ fn page(app: &AppState, staff: &Staff, error: Option<String>) -> Result<Response
             email: &staff.user.email,
             csrf: &staff.csrf_token,
             error,
-            staff: None,
+            one_time: staff.user.must_change_password,
+            staff: (!staff.user.must_change_password).then(|| staff.view()),
         },
     )
 }
@@ -60,6 +67,39 @@ pub async fn set_own_password(
     State(app): State<AppState>,
     AdminForm { staff, form }: AdminForm<OwnPasswordForm>,
 ) -> Result<Response> {
+    // Guessing the current password through a borrowed session meets the
+    // same per-account limit as signing in.
+    if let Err(wait) = app
+        .sign_in_by_account
+        .check(staff.user.email.to_lowercase())
+    {
+        return Ok(crate::web::throttle::refusal(
+            wait,
+            "Too many attempts",
+            "Too many attempts. Please wait {wait} and try again.",
+        ));
+    }
+    let hash = app
+        .store
+        .credentials(&staff.user.email)
+        .await?
+        .and_then(|c| c.password_hash)
+        .unwrap_or_default();
+    if !verify_password(form.current.clone(), hash).await {
+        let error = if staff.user.must_change_password {
+            "That is not the one-time password you signed in with."
+        } else {
+            "That is not your current password."
+        };
+        return page(&app, &staff, Some(error.into()));
+    }
+    if form.password == form.current {
+        return page(
+            &app,
+            &staff,
+            Some("Choose a new password, not the one you have now.".into()),
+        );
+    }
     if let Err(e) = check_new_password(&form.password) {
         return page(&app, &staff, Some(format!("{}: {}", e.field, e.reason)));
     }
