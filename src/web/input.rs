@@ -3,7 +3,67 @@
 //! control characters and noncharacters (see [`dateline_core::clean_text`]),
 //! whichever field it came in.
 
+use axum::{
+    body::Bytes,
+    extract::{FromRequest, Request},
+    http::{StatusCode, header},
+};
 use serde::de::DeserializeOwned;
+
+/// axum's `Form` for the forms readers send without a session, read
+/// through [`form`]: what the handler gets is clean. Staff forms have
+/// `AdminForm`, which reads them the same way.
+pub struct CleanForm<T>(pub T);
+
+/// Why a [`CleanForm`] could not be read.
+#[derive(Debug)]
+pub enum FormRefusal {
+    /// Larger than the route's body limit.
+    TooLarge,
+    /// Not `application/x-www-form-urlencoded`, or not the fields expected.
+    Unreadable,
+}
+
+impl FormRefusal {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Unreadable => StatusCode::BAD_REQUEST,
+        }
+    }
+}
+
+/// Handlers take `Result<CleanForm<T>, FormRefusal>` and word the refusal
+/// for their page; used bare, it is a plain-text status.
+impl axum::response::IntoResponse for FormRefusal {
+    fn into_response(self) -> axum::response::Response {
+        (self.status(), "The form could not be read.\n").into_response()
+    }
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for CleanForm<T> {
+    type Rejection = FormRefusal;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_form = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Err(FormRefusal::Unreadable);
+        }
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|e| match e.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => FormRefusal::TooLarge,
+                _ => FormRefusal::Unreadable,
+            })?;
+        form(&bytes)
+            .map(CleanForm)
+            .map_err(|_| FormRefusal::Unreadable)
+    }
+}
 
 /// An `application/x-www-form-urlencoded` body as `T`, every name and
 /// value cleaned first. Browsers send what was pasted into a field as it

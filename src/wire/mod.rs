@@ -69,57 +69,14 @@ pub async fn take(
     // A document may be tens of megabytes: read it off the async workers.
     let owned = bytes.to_vec();
     let read = tokio::task::spawn_blocking(move || dateline_wire::read(&owned)).await;
-    let mut items = match read {
+    let items = match read {
         Ok(Ok(items)) => items,
         Ok(Err(rejected)) => return Ok(Intake::Rejected(rejected.reason)),
         Err(e) => return Ok(Intake::Rejected(format!("could not be read: {e}"))),
     };
-    items.iter_mut().for_each(clean);
     Ok(Intake::Stored(
         store.ingest_wire(source, name, bytes, &items, now).await?,
     ))
-}
-
-/// An item's text as Dateline keeps all text (see
-/// [`dateline_core::clean_text`]): agencies' encoders let control
-/// characters through, and the desk, drafts and feeds are made of it.
-fn clean(item: &mut dateline_wire::WireItem) {
-    let text = |s: &mut String| {
-        if let std::borrow::Cow::Owned(clean) = dateline_core::clean_text(s) {
-            *s = clean;
-        }
-    };
-    for s in [&mut item.guid, &mut item.headline, &mut item.body_html] {
-        text(s);
-    }
-    for s in [
-        &mut item.byline,
-        &mut item.dateline,
-        &mut item.language,
-        &mut item.provider,
-        &mut item.copyright,
-        &mut item.usage_terms,
-    ]
-    .into_iter()
-    .flatten()
-    {
-        text(s);
-    }
-    for subject in &mut item.subjects {
-        subject
-            .code
-            .iter_mut()
-            .chain(subject.name.iter_mut())
-            .for_each(text);
-    }
-    for picture in &mut item.pictures {
-        text(&mut picture.uri);
-        picture
-            .caption
-            .iter_mut()
-            .chain(picture.credit.iter_mut())
-            .for_each(text);
-    }
 }
 
 /// The wire source with slug `slug`, or an error naming the ones there are.

@@ -181,3 +181,21 @@ async fn a_robot_filling_the_hidden_field_is_thanked_and_ignored() {
     assert_eq!(response.status(), 303);
     assert_eq!(stored(&server).await, 0);
 }
+
+/// Reader forms are read through the same cleaning as staff forms: a NUL
+/// or other control pasted into a field is dropped before anything is
+/// stored (PostgreSQL refuses NUL in text, so it would be a 500 there).
+#[tokio::test]
+async fn controls_pasted_into_the_form_are_dropped_before_it_is_stored() {
+    let server = TestServer::with_demo().await;
+    let form = encode(&[
+        ("name", "Ravi\u{0}\u{1} Menon\u{85}"),
+        ("email", "ravi@example.org"),
+        ("message", "The ferry\u{7} times\u{0} are wrong."),
+    ]);
+    answer(post(&server, form).await, 303).await;
+    let messages = server.app.store.feedback(10).await.unwrap();
+    assert_eq!(messages.len(), 1);
+    assert_eq!(messages[0].name, "Ravi Menon");
+    assert_eq!(messages[0].message, "The ferry times are wrong.");
+}

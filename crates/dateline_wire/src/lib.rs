@@ -256,8 +256,54 @@ pub fn read(document: &[u8]) -> Result<Vec<WireItem>, Rejected> {
         )),
         None => Err(Rejected::new("the document is empty")),
     }?;
-    items.iter_mut().for_each(give_headline);
+    for item in &mut items {
+        // Cleaned first: a headline of control characters alone is none.
+        clean(item);
+        give_headline(item);
+    }
     Ok(items)
+}
+
+/// An item's text as Dateline keeps all text (see
+/// [`dateline_core::clean_text`]): agencies' encoders let control
+/// characters through, and the desk, drafts and feeds are made of it.
+fn clean(item: &mut WireItem) {
+    let text = |s: &mut String| {
+        if let std::borrow::Cow::Owned(clean) = dateline_core::clean_text(s) {
+            *s = clean;
+        }
+    };
+    for s in [&mut item.guid, &mut item.headline, &mut item.body_html] {
+        text(s);
+    }
+    for s in [
+        &mut item.byline,
+        &mut item.dateline,
+        &mut item.language,
+        &mut item.provider,
+        &mut item.copyright,
+        &mut item.usage_terms,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        text(s);
+    }
+    for subject in &mut item.subjects {
+        subject
+            .code
+            .iter_mut()
+            .chain(subject.name.iter_mut())
+            .for_each(text);
+    }
+    for picture in &mut item.pictures {
+        text(&mut picture.uri);
+        picture
+            .caption
+            .iter_mut()
+            .chain(picture.credit.iter_mut())
+            .for_each(text);
+    }
 }
 
 /// Words a headline made from the body runs to.
@@ -336,6 +382,13 @@ mod tests {
         assert!(long[0].notes.iter().any(|n| n.contains("no headline")));
         let empty = read(rss("").as_bytes()).unwrap();
         assert_eq!(empty[0].headline, "urn:x:1");
+        // A headline of control characters alone is none: cleaned away
+        // before the fallback looks (JSON can carry them escaped).
+        let ninjs = br#"{"uri": "urn:x:2", "headline": "\u0001\u0002",
+            "body_html": "<p>Ferry\u0007 service resumes</p>"}"#;
+        let controls = read(ninjs).unwrap();
+        assert_eq!(controls[0].headline, "Ferry service resumes");
+        assert!(controls[0].body_html.contains("Ferry service"));
     }
 
     #[test]

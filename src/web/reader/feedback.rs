@@ -7,8 +7,7 @@
 use std::net::SocketAddr;
 
 use axum::{
-    Form,
-    extract::{ConnectInfo, Request, State, rejection::FormRejection},
+    extract::{ConnectInfo, Request, State},
     http::{HeaderMap, StatusCode},
     response::{Html, IntoResponse, Redirect, Response},
 };
@@ -23,6 +22,7 @@ use crate::{
     web::{
         AppError, Result,
         cache::Rendered,
+        input::{CleanForm, FormRefusal},
         throttle::{self, client_address},
     },
 };
@@ -93,7 +93,7 @@ pub async fn send_feedback(
     State(app): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    form: std::result::Result<Form<FeedbackForm>, FormRejection>,
+    form: std::result::Result<CleanForm<FeedbackForm>, FormRefusal>,
 ) -> Result<Response> {
     let client = client_address(&headers, &app.config.server, peer);
     if let Err(wait) = app.feedback_throttle.check(client) {
@@ -103,7 +103,7 @@ pub async fn send_feedback(
             "You have sent several messages in a short time. Please wait {wait} and try again.",
         ));
     }
-    let Form(form) = form.map_err(|rejection| match rejection.status() {
+    let CleanForm(form) = form.map_err(|rejection| match rejection.status() {
         StatusCode::PAYLOAD_TOO_LARGE => AppError::refused(
             StatusCode::PAYLOAD_TOO_LARGE,
             "Message too long",

@@ -11,8 +11,7 @@
 use std::net::SocketAddr;
 
 use axum::{
-    Form,
-    extract::{ConnectInfo, Path, Request, State, rejection::FormRejection},
+    extract::{ConnectInfo, Path, Request, State},
     http::{HeaderMap, StatusCode},
     response::{Html, IntoResponse, Redirect, Response},
 };
@@ -25,7 +24,9 @@ use crate::{
     accounts::{new_token, token_hash},
     app::{App, AppState},
     web::{
-        AppError, Result, private,
+        AppError, Result,
+        input::{CleanForm, FormRefusal},
+        private,
         throttle::{self, client_address},
     },
 };
@@ -133,7 +134,7 @@ pub async fn sign_up(
     State(app): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    form: std::result::Result<Form<SignUpForm>, FormRejection>,
+    form: std::result::Result<CleanForm<SignUpForm>, FormRefusal>,
 ) -> Result<Response> {
     let client = client_address(&headers, &app.config.server, peer);
     if let Err(wait) = app.signup_throttle.check(client) {
@@ -143,7 +144,7 @@ pub async fn sign_up(
             "Too many sign-ups from here in a short time. Please wait {wait} and try again.",
         ));
     }
-    let Form(form) = form.map_err(|rejection| match rejection.status() {
+    let CleanForm(form) = form.map_err(|rejection| match rejection.status() {
         StatusCode::PAYLOAD_TOO_LARGE => AppError::refused(
             StatusCode::PAYLOAD_TOO_LARGE,
             "Form too large",
