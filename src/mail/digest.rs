@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::Context;
 use dateline_core::ArticleId;
 use dateline_store::{Newsletter, NewsletterKind};
-use jiff::{Timestamp, ToSpan, civil::Time, tz::TimeZone};
+use jiff::{Timestamp, ToSpan, civil::Time};
 use tokio::task::JoinHandle;
 
 use crate::app::{App, AppState};
@@ -43,7 +43,7 @@ pub fn spawn_scheduler(app: AppState) -> JoinHandle<()> {
 /// Makes today's issue of every digest whose time of day has come (within
 /// [`CATCH_UP_HOURS`]).
 pub async fn make_due_digests(app: &App, now: Timestamp) -> anyhow::Result<Vec<Made>> {
-    let tz = TimeZone::get(&app.config.site.time_zone)?;
+    let tz = app.config.site.zone();
     let today = now.to_zoned_datetime(tz.clone()).date();
     let mut made = Vec::new();
     for newsletter in app.store.newsletters().await? {
@@ -106,7 +106,7 @@ async fn make_digest(
     if articles.is_empty() {
         return Ok(None);
     }
-    let tz = TimeZone::get(&app.config.site.time_zone)?;
+    let tz = app.config.site.zone();
     let day = now.to_zoned_datetime(tz).strftime("%-d %B %Y");
     let subject = format!("{}, {day}", newsletter.name);
     issue(app, newsletter, key, &subject, &articles, now).await

@@ -49,15 +49,8 @@ impl StaticAssets {
         read: impl Fn(&str) -> Option<Vec<u8>>,
     ) -> Self {
         let mut names: Vec<String> = names.into_iter().collect();
-        if let Some(dir) = theme_dir
-            && let Ok(entries) = std::fs::read_dir(dir.join("static"))
-        {
-            names.extend(
-                entries
-                    .flatten()
-                    .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-                    .filter_map(|e| e.file_name().into_string().ok()),
-            );
+        if let Some(dir) = theme_dir {
+            files_below(&dir.join("static"), "", &mut names);
         }
         names.sort();
         names.dedup();
@@ -72,9 +65,17 @@ impl StaticAssets {
 
     fn add(&mut self, name: String, bytes: Vec<u8>) {
         let hash = hex(&Sha256::digest(&bytes))[..HASH_CHARS].to_owned();
-        let hashed = match name.rsplit_once('.') {
-            Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
-            None => format!("{name}.{hash}"),
+        let (folder, file) = name
+            .rsplit_once('/')
+            .map_or(("", name.as_str()), |(d, f)| (d, f));
+        let folder = if folder.is_empty() {
+            String::new()
+        } else {
+            format!("{folder}/")
+        };
+        let hashed = match file.rsplit_once('.') {
+            Some((stem, ext)) => format!("{folder}{stem}.{hash}.{ext}"),
+            None => format!("{folder}{file}.{hash}"),
         };
         let mime = mime_of(&name);
         let text = mime.starts_with("text/") || mime == "image/svg+xml";
@@ -161,6 +162,32 @@ fn hex(bytes: &[u8]) -> String {
     super::cache::hex(bytes)
 }
 
+/// How deep a theme's `static/` folders are followed (`fonts/`, `img/`).
+const MAX_FOLDER_DEPTH: usize = 4;
+
+/// The files below `dir`, named by their path from the theme's `static/`
+/// (`prefix` is the folders walked so far); hidden ones and links are
+/// left out, as [`super::templates`] would refuse to read them.
+fn files_below(dir: &std::path::Path, prefix: &str, names: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let (Ok(kind), Ok(name)) = (entry.file_type(), entry.file_name().into_string()) else {
+            continue;
+        };
+        if name.starts_with('.') {
+            continue;
+        }
+        let path = format!("{prefix}{name}");
+        if kind.is_file() {
+            names.push(path);
+        } else if kind.is_dir() && prefix.matches('/').count() < MAX_FOLDER_DEPTH {
+            files_below(&entry.path(), &format!("{path}/"), names);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,5 +224,27 @@ mod tests {
         );
         assert_eq!(assets.url("missing.css"), "/static/missing.css");
         assert!(assets.respond("missing.css", &HeaderMap::new()).is_none());
+    }
+
+    #[test]
+    fn a_site_themes_files_in_folders_are_served_and_hashed_in_place() {
+        let theme = tempfile::tempdir().unwrap();
+        let fonts = theme.path().join("static/fonts");
+        std::fs::create_dir_all(&fonts).unwrap();
+        std::fs::write(fonts.join("serif.v2.woff2"), b"wOF2").unwrap();
+        std::fs::write(theme.path().join("static/.hidden"), b"x").unwrap();
+        let dir = theme.path().to_path_buf();
+        let assets = StaticAssets::load(Vec::new(), Some(&dir), |name| {
+            std::fs::read(dir.join("static").join(name)).ok()
+        });
+        let url = assets.url("fonts/serif.v2.woff2");
+        assert!(
+            url.starts_with("/static/fonts/serif.v2.") && url.ends_with(".woff2"),
+            "{url}"
+        );
+        for path in ["fonts/serif.v2.woff2", &url["/static/".len()..]] {
+            assert!(assets.respond(path, &HeaderMap::new()).is_some(), "{path}");
+        }
+        assert!(assets.respond(".hidden", &HeaderMap::new()).is_none());
     }
 }

@@ -62,6 +62,26 @@ pub(crate) async fn call(
     answer(request.send().await.unwrap()).await
 }
 
+/// `POST path` with the token and `body` as it is, sent as JSON (for bodies
+/// no [`Value`] can hold); the status and the JSON answer.
+pub(crate) async fn post_raw(
+    server: &TestServer,
+    path: &str,
+    token: &str,
+    body: impl Into<reqwest::Body>,
+) -> (u16, Value) {
+    let response = server
+        .client
+        .post(format!("{}{path}", server.base))
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    answer(response).await
+}
+
 async fn answer(response: reqwest::Response) -> (u16, Value) {
     let status = response.status().as_u16();
     let text = response.text().await.unwrap();

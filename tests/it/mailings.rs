@@ -5,12 +5,12 @@
 
 use std::time::Duration;
 
-use dateline_core::{Email, Role};
+use dateline_core::Role;
 
 use crate::{
     admin::post,
     mail::SmtpSink,
-    newsletters::{publish, server_with},
+    newsletters::{publish, server_with, with_readers},
     support::{encode, eventually, validators_available},
 };
 
@@ -22,25 +22,16 @@ async fn a_mailing_asks_first_offers_a_test_to_me_and_says_how_many_it_reached()
     let sink = SmtpSink::start().await;
     let server = server_with(&sink).await;
     let store = &server.app.store;
-    let morning = store
-        .newsletters()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|n| n.slug == "morning-briefing")
-        .unwrap();
-    let readers: Vec<_> = (0..3)
-        .map(|n| {
-            (
-                Email::parse(&format!("reader{n}@example.org")).unwrap(),
-                format!("reader-token-{n}"),
-            )
-        })
-        .collect();
-    store
-        .import_subscribers(&readers, &[morning.id], jiff::Timestamp::now())
-        .await
-        .unwrap();
+    let morning = with_readers(
+        store,
+        "morning-briefing",
+        &[
+            ("reader0@example.org", "reader-token-0"),
+            ("reader1@example.org", "reader-token-1"),
+            ("reader2@example.org", "reader-token-2"),
+        ],
+    )
+    .await;
     let editor = crate::newsroom::session(&server, Role::Editor).await;
     publish(
         &server,

@@ -9,7 +9,7 @@ use std::{
     time::Duration,
 };
 
-use dateline_core::{ArticleStatus, Role, UserId};
+use dateline_core::{ArticleStatus, Email, Role, UserId};
 use dateline_store::SubscriberState;
 use serde::Deserialize;
 
@@ -78,6 +78,31 @@ pub(crate) async fn server_with(sink: &SmtpSink) -> TestServer {
         config.mail.from = "Dateline News <news@example.org>".into();
     })
     .await
+}
+
+/// The demo's newsletter `slug`, with `readers` (address, token) imported
+/// as its confirmed subscribers.
+pub(crate) async fn with_readers(
+    store: &dateline_store::Store,
+    slug: &str,
+    readers: &[(&str, &str)],
+) -> dateline_store::Newsletter {
+    let newsletter = store
+        .newsletters()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|n| n.slug == slug)
+        .unwrap();
+    let readers: Vec<_> = readers
+        .iter()
+        .map(|(address, token)| (Email::parse(address).unwrap(), (*token).to_owned()))
+        .collect();
+    store
+        .import_subscribers(&readers, &[newsletter.id], jiff::Timestamp::now())
+        .await
+        .unwrap();
+    newsletter
 }
 
 /// Publishes a new article in `section` now, written by `by`.
@@ -296,21 +321,12 @@ async fn bad_addresses_are_refused_repeats_merge_and_the_unconfirmed_get_only_th
     assert_eq!(subscribers.len(), 1, "one address, however written");
 
     // A confirmed reader beside the pending one; then a digest.
-    let confirmed = [(
-        dateline_core::Email::parse("confirmed@example.org").unwrap(),
-        "tok".to_owned(),
-    )];
-    let morning = store
-        .newsletters()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|n| n.slug == "morning-briefing")
-        .unwrap();
-    store
-        .import_subscribers(&confirmed, &[morning.id], jiff::Timestamp::now())
-        .await
-        .unwrap();
+    let morning = with_readers(
+        store,
+        "morning-briefing",
+        &[("confirmed@example.org", "tok")],
+    )
+    .await;
     let desk = crate::admin::add_staff(&server, "desk@example.org", Role::Editor).await;
     publish(&server, desk, "news", "Monsoon arrives early this year").await;
     let made = dateline::mail::digest::send_digest_now(&server.app, &morning)
@@ -539,28 +555,16 @@ async fn an_editor_sends_a_breaking_alert_once_in_its_newsletters_look() {
     let sink = SmtpSink::start().await;
     let server = server_with(&sink).await;
     let store = &server.app.store;
-    let breaking = store
-        .newsletters()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|n| n.slug == "breaking-news")
-        .unwrap();
+    let breaking = with_readers(
+        store,
+        "breaking-news",
+        &[("alerts@example.org", "alerts-token")],
+    )
+    .await;
     assert_eq!(
         breaking.template,
         dateline_store::NewsletterTemplate::Headlines
     );
-    store
-        .import_subscribers(
-            &[(
-                dateline_core::Email::parse("alerts@example.org").unwrap(),
-                "alerts-token".into(),
-            )],
-            &[breaking.id],
-            jiff::Timestamp::now(),
-        )
-        .await
-        .unwrap();
     let editor = crate::newsroom::session(&server, Role::Editor).await;
     publish(
         &server,

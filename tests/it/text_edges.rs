@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::{
     admin::post,
-    admin_api::{call, token_for},
+    admin_api::{call, post_raw, token_for},
     newsroom::session,
     support::{TestServer, encode},
 };
@@ -124,17 +124,7 @@ async fn arbitrary_unicode_in_every_editable_field_leaves_every_feed_and_sitemap
             // A lone surrogate, which only a JSON escape can carry.
             body = body.replacen("Case", "\\ud800Case", 1);
         }
-        let response = server
-            .client
-            .post(format!("{}/api/v1/admin/articles", server.base))
-            .bearer_auth(&token)
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        let status = response.status().as_u16();
-        let answer: Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
+        let (status, answer) = post_raw(&server, "/api/v1/admin/articles", &token, body).await;
         let mut tag = None;
         if status == 201 {
             stored += 1;

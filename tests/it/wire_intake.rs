@@ -34,18 +34,7 @@ async fn desk_headlines(server: &TestServer) -> Vec<String> {
 }
 
 async fn push(server: &TestServer, slug: &str, token: &str, body: Vec<u8>) -> (u16, Value) {
-    let response = server
-        .client
-        .post(format!("{}/api/v1/wire/{slug}", server.base))
-        .header("authorization", format!("Bearer {token}"))
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let body = response.bytes().await.unwrap();
-    (status, serde_json::from_slice(&body).unwrap())
+    crate::admin_api::post_raw(server, &format!("/api/v1/wire/{slug}"), token, body).await
 }
 
 /// The secret shown once on the intake page.

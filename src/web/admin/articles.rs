@@ -495,8 +495,7 @@ fn site_time(app: &App, value: &str) -> Result<Timestamp> {
             format!("{value:?} is not a date and time"),
         ))
     })?;
-    let zone = jiff::tz::TimeZone::get(&app.config.site.time_zone)
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let zone = app.config.site.zone();
     civil
         .to_zoned_datetime(zone)
         .map(|z| z.timestamp())

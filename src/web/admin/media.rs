@@ -72,8 +72,7 @@ fn day_start(app: &App, day: &str, field: &'static str, next: bool) -> Result<Op
     } else {
         date
     };
-    let zone = jiff::tz::TimeZone::get(&app.config.site.time_zone)
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let zone = app.config.site.zone();
     let start = date
         .to_datetime(jiff::civil::Time::midnight())
         .to_zoned_datetime(zone)

@@ -208,7 +208,7 @@ async fn resolve(app: &App, p: &Params, page: usize) -> Result<(SearchQuery, Fil
             name: source.name,
         });
     }
-    let zone = TimeZone::get(&app.config.site.time_zone).unwrap_or(TimeZone::UTC);
+    let zone = app.config.site.zone();
     if let Some(from) = given(&p.from) {
         query.from = Some(day_start(&from, &zone, "from")?);
         filters.from = from;
