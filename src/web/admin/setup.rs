@@ -72,7 +72,7 @@ pub async fn show_setup(
         return Err(AppError::refused(
             StatusCode::FORBIDDEN,
             "Setup needs its link",
-            "Open the setup link Dateline printed to its log when it started, or add the first admin on the server with `dateline user add EMAIL --role admin`.",
+            "Open the setup link Dateline printed to its log when it started, or add the first admin on the server with the command “dateline user add EMAIL --role admin”.",
         ));
     }
     page(&app, &SetupForm::default(), None, StatusCode::OK)
