@@ -8,11 +8,13 @@
 # Uses the release binary (built if needed) and wrk (Debian package `wrk`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Where cargo puts release builds (CARGO_TARGET_DIR, as CI sets, or ./target).
+release=$(realpath -m "${CARGO_TARGET_DIR:-target}")/release
 n=${1:-100000}
 data=${2:-$(mktemp -d /tmp/dateline-corpus.XXXXXX)}
 port=${BENCH_PORT:-18080}
 cargo build --release --quiet
-bin=target/release/dateline
+bin=$release/dateline
 
 echo "== dateline demo --articles $n (data: $data)"
 start=$(date +%s.%N)

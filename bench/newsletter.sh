@@ -14,13 +14,15 @@
 # second sink.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Where cargo puts release builds (CARGO_TARGET_DIR, as CI sets, or ./target).
+release=$(realpath -m "${CARGO_TARGET_DIR:-target}")/release
 n=${1:-10000}
 connections=${BENCH_CONNECTIONS:-4}
 for tool in sqlite3 smtp-sink; do
   command -v "$tool" >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sqlite3 postfix >/dev/null; break; }
 done
 cargo build --release --quiet --bin dateline
-bin=$PWD/target/release/dateline
+bin=$release/dateline
 work=$(mktemp -d /tmp/dateline-newsletter.XXXXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }

@@ -15,6 +15,8 @@
 # Needs: nginx and wrk (Debian packages nginx-light, wrk; installed if missing), sqlite3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Where cargo puts release builds (CARGO_TARGET_DIR, as CI sets, or ./target).
+release=$(realpath -m "${CARGO_TARGET_DIR:-target}")/release
 n=${1:-2000}
 duration=${BENCH_DURATION:-20s}
 connections=${BENCH_CONNECTIONS:-64}
@@ -31,7 +33,7 @@ if [ -n "${BENCH_BIN:-}" ]; then
   bin=$BENCH_BIN
 else
   cargo build --release --quiet
-  bin=$PWD/target/release/dateline
+  bin=$release/dateline
 fi
 
 if [ ! -f "$data/dateline.db" ]; then

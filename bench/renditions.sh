@@ -9,6 +9,8 @@
 # Needs: imagemagick and bc (Debian packages; installed if missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Where cargo puts release builds (CARGO_TARGET_DIR, as CI sets, or ./target).
+release=$(realpath -m "${CARGO_TARGET_DIR:-target}")/release
 runs=${1:-5}
 work=$(mktemp -d /tmp/dateline-renditions.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -16,9 +18,9 @@ for tool in convert bc; do
   command -v "$tool" >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends imagemagick bc >/dev/null; break; }
 done
 cargo build --release --quiet --example renditions
-RENDITIONS_WRITE=$work/large.jpg target/release/examples/renditions - 1 >/dev/null
+RENDITIONS_WRITE=$work/large.jpg $release/examples/renditions - 1 >/dev/null
 echo "== Dateline (one picture at a time, as the renditions job works)"
-dateline=$(target/release/examples/renditions "$work/large.jpg" "$runs")
+dateline=$($release/examples/renditions "$work/large.jpg" "$runs")
 echo "$dateline"
 
 # The same files, by one ImageMagick process that decodes the picture once

@@ -10,12 +10,14 @@
 # shared validate-sitemap.sh when it is installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Where cargo puts release builds (CARGO_TARGET_DIR, as CI sets, or ./target).
+release=$(realpath -m "${CARGO_TARGET_DIR:-target}")/release
 n=${1:-100000}
 data=${2:-$(mktemp -d /tmp/dateline-sitemaps.XXXXXX)}
 port=${BENCH_PORT:-18090}
 shared=${DATELINE_SHARED:-$(cd .. && pwd)/shared}
 cargo build --release --quiet
-bin=target/release/dateline
+bin=$release/dateline
 if [ ! -f "$data/dateline.db" ]; then
   echo "== dateline demo --articles $n (data: $data)"
   "$bin" demo --data "$data" --articles "$n" --seed 1 >/dev/null

@@ -8,6 +8,8 @@
 #   bench/wire.sh [ITEMS] [PER_DOCUMENT]     (defaults 20,000 and 50)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Where cargo puts release builds (CARGO_TARGET_DIR, as CI sets, or ./target).
+release=$(realpath -m "${CARGO_TARGET_DIR:-target}")/release
 cargo build --release --quiet --example wire
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB"
-target/release/examples/wire "${1:-20000}" "${2:-50}"
+$release/examples/wire "${1:-20000}" "${2:-50}"
