@@ -250,7 +250,7 @@ async fn the_openapi_document_describes_the_api_and_schemathesis_finds_it_true()
         return;
     }
     // An admin's token with every scope: the admin API is tested whole.
-    let (_, token) = crate::admin_api::token_for(
+    let (_, token) = crate::api_calls::token_for(
         &server,
         "schemathesis@example.org",
         dateline_core::Role::Admin,

@@ -9,7 +9,7 @@ use dateline_core::{ArticleId, ArticleStatus, Role, Scope};
 use serde_json::json;
 
 use crate::{
-    admin_api::{call, token_for},
+    api_calls::{call, token_for},
     support::{TestServer, move_to},
 };
 

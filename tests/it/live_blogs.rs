@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::{
     admin::{get_with, post},
-    admin_api::{call, token_for},
+    api_calls::{call, token_for},
     live::Stream,
     newsroom::session,
     structured::{assert_passes_structured_data_checks, json_ld},

@@ -10,7 +10,7 @@ use dateline_core::Role;
 use crate::{
     admin::post,
     mail::SmtpSink,
-    newsletters::{publish, server_with, with_readers},
+    subscribers::{publish, server_with, with_readers},
     support::{encode, eventually, validators_available},
 };
 

@@ -14,7 +14,7 @@ use dateline_core::{ArticleStatus, Role, Scope};
 use serde_json::json;
 
 use crate::{
-    admin_api::{call, token_for},
+    api_calls::{call, token_for},
     support::{TestServer, draft, eventually, move_to},
 };
 

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::{
     admin::post,
-    admin_api::{call, post_raw, token_for},
+    api_calls::{call, post_raw, token_for},
     newsroom::session,
     support::{TestServer, encode},
 };

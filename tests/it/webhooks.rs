@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 
 use crate::{
     admin::{get_with, post as post_form},
-    admin_api::{call, token_for},
+    api_calls::{call, token_for},
     newsroom::{Session, session},
     support::{TestServer, encode, eventually},
 };

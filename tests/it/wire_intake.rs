@@ -34,7 +34,7 @@ async fn desk_headlines(server: &TestServer) -> Vec<String> {
 }
 
 async fn push(server: &TestServer, slug: &str, token: &str, body: Vec<u8>) -> (u16, Value) {
-    crate::admin_api::post_raw(server, &format!("/api/v1/wire/{slug}"), token, body).await
+    crate::api_calls::post_raw(server, &format!("/api/v1/wire/{slug}"), token, body).await
 }
 
 /// The secret shown once on the intake page.
