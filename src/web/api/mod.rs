@@ -153,7 +153,7 @@ pub fn routes(app: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
             admin::articles::replace_article
         ))
         .routes(routes!(admin::articles::change_status))
-        .routes(routes!(admin::articles::add_entry))
+        .routes(routes!(admin::live_entries::add_entry))
         .routes(routes!(admin::media::upload))
         .routes(routes!(
             admin::taxonomy::rename_tag,

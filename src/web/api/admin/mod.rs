@@ -3,7 +3,9 @@
 //! (`Authorization: Bearer dlpat_…`). The role rules are the admin's own
 //! ([`super::auth::Caller::require`]).
 
+pub mod article_shapes;
 pub mod articles;
+pub mod live_entries;
 pub mod media;
 pub mod taxonomy;
 
