@@ -13,10 +13,7 @@ use anyhow::Context;
 use dateline::{
     app::open_store,
     config::Config,
-    demo::synthetic::{
-        NEWEST, Rng,
-        vocabulary::{GENERAL, LABELS},
-    },
+    demo::synthetic::{NEWEST, Rng, common_words::GENERAL, vocabulary::LABELS},
     search::{INDEX_DIR, SearchIndex, SearchQuery},
 };
 use jiff::{SignedDuration, Timestamp};

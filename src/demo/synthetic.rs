@@ -4,15 +4,17 @@
 //! same corpus: article `i` is drawn from its own generator seeded by
 //! `(seed, i)`, so generating in parallel changes nothing.
 
+pub mod common_words;
 pub mod vocabulary;
 
 use std::sync::mpsc;
 
 use anyhow::Context;
+use common_words::{GENERAL, PLACES, ROLES};
 use dateline_core::{Body, Headline, NewArticle, SectionId, Slug, TagId, Text};
 use dateline_store::Store;
 use jiff::{SignedDuration, Timestamp};
-use vocabulary::{GENERAL, LABELS, Label, PLACES, ROLES};
+use vocabulary::{LABELS, Label};
 
 /// Articles per transaction.
 const BATCH: usize = 500;

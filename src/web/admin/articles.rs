@@ -1,5 +1,6 @@
 //! Writing and moving articles: the new-article form, the editor (saves
-//! with optimistic concurrency), workflow moves and scheduling, revisions.
+//! with optimistic concurrency), workflow moves and scheduling. Revisions
+//! and autosave are in `revisions`, the editor's side tools in `editor_tools`.
 
 use axum::{
     extract::{Path, Query, State},
@@ -7,18 +8,17 @@ use axum::{
     response::{Html, IntoResponse, Redirect, Response},
 };
 use dateline_core::{
-    Action, ArticleId, ArticleStatus, Body, CorrectionKind, Headline, Invalid, LeadImage, MediaId,
-    NewArticle, Ownership, SectionId, Slug, article_path,
+    Action, ArticleId, ArticleStatus, Body, Headline, Invalid, NewArticle, Ownership, SectionId,
+    Slug, article_path,
 };
-use dateline_store::{
-    ArticleText, Autosave, DeskFilter, Editorial, MediaItem, Revision, StoreError,
-};
+use dateline_store::{ArticleText, Autosave, Editorial, MediaItem, StoreError};
 use jiff::{Timestamp, civil::DateTime};
 use serde::{Deserialize, Serialize};
 
 use super::{
     details::{self, Choices},
     diff::{DiffLine, article_text, line_diff},
+    revisions::autosave_of_form,
     session::{AdminForm, Staff, StaffView, private},
 };
 use crate::{
@@ -104,7 +104,7 @@ struct Conflict {
     diff: Vec<DiffLine>,
 }
 
-fn ownership(staff: &Staff, editorial: &Editorial) -> Ownership {
+pub(super) fn ownership(staff: &Staff, editorial: &Editorial) -> Ownership {
     if editorial.created_by == Some(staff.user.id) {
         Ownership::Own
     } else {
@@ -112,7 +112,7 @@ fn ownership(staff: &Staff, editorial: &Editorial) -> Ownership {
     }
 }
 
-async fn editorial(app: &App, id: ArticleId) -> Result<Editorial> {
+pub(super) async fn editorial(app: &App, id: ArticleId) -> Result<Editorial> {
     app.store.editorial(id).await?.ok_or(AppError::NotFound)
 }
 
@@ -124,7 +124,7 @@ pub(super) async fn editable(app: &App, staff: &Staff, id: ArticleId) -> Result<
 }
 
 /// After a change, the editor again (303, so a reload does not repeat it).
-fn back_to_editor(id: ArticleId) -> Response {
+pub(super) fn back_to_editor(id: ArticleId) -> Response {
     private(Redirect::to(&format!("/admin/articles/{id}")).into_response())
 }
 
@@ -435,58 +435,6 @@ pub async fn schedule(
     Ok(back_to_editor(id))
 }
 
-#[derive(Deserialize)]
-pub struct DiffQuery {
-    from: Option<i64>,
-    to: Option<i64>,
-}
-
-#[derive(Serialize)]
-struct RevisionsPage {
-    staff: StaffView,
-    id: ArticleId,
-    revisions: Vec<Revision>,
-    from: i64,
-    to: i64,
-    diff: Vec<DiffLine>,
-}
-
-/// `GET /admin/articles/{id}/revisions?from=A&to=B`: every revision, and
-/// the difference between two (by default the last two).
-pub async fn show_revisions(
-    State(app): State<AppState>,
-    Path(id): Path<i64>,
-    Query(query): Query<DiffQuery>,
-    staff: Staff,
-) -> Result<Response> {
-    let id = ArticleId(id);
-    editable(&app, &staff, id).await?;
-    let revisions = app.store.revisions(id).await?;
-    let newest = revisions.first().map_or(1, |r| r.number);
-    let to = query.to.unwrap_or(newest);
-    let from = query.from.unwrap_or((to - 1).max(1));
-    let text_of = |n: i64| {
-        revisions
-            .iter()
-            .find(|r| r.number == n)
-            .map(|r| article_text(&r.headline, &r.standfirst, &r.body_markdown))
-            .ok_or(AppError::NotFound)
-    };
-    let diff = line_diff(&text_of(from)?, &text_of(to)?);
-    let html = app.templates.render(
-        "admin/revisions.html",
-        RevisionsPage {
-            staff: staff.view(),
-            id,
-            revisions,
-            from,
-            to,
-            diff,
-        },
-    )?;
-    Ok(private(Html(html).into_response()))
-}
-
 /// A `datetime-local` value read in the site's time zone.
 fn site_time(app: &App, value: &str) -> Result<Timestamp> {
     let civil: DateTime = value.parse().map_err(|_| {
@@ -502,7 +450,7 @@ fn site_time(app: &App, value: &str) -> Result<Timestamp> {
         .map_err(|e| refused(Invalid::new("at", e.to_string())))
 }
 
-fn refused(e: Invalid) -> AppError {
+pub(super) fn refused(e: Invalid) -> AppError {
     AppError::refused(
         StatusCode::UNPROCESSABLE_ENTITY,
         "Cannot do that",
@@ -636,230 +584,4 @@ impl Page<'_> {
         )?;
         Ok(private((status, Html(html)).into_response()))
     }
-}
-
-#[derive(Deserialize)]
-pub struct LeadImageForm {
-    /// A media library id; empty or 0 removes the lead image.
-    #[serde(default)]
-    media: String,
-    #[serde(default)]
-    caption: String,
-    #[serde(default)]
-    credit: String,
-}
-
-/// `POST /admin/articles/{id}/lead-image`.
-pub async fn set_lead_image(
-    State(app): State<AppState>,
-    Path(id): Path<i64>,
-    AdminForm { staff, form }: AdminForm<LeadImageForm>,
-) -> Result<Response> {
-    let id = ArticleId(id);
-    editable(&app, &staff, id).await?;
-    let media = form.media.trim();
-    let image = if media.is_empty() || media == "0" {
-        None
-    } else {
-        let media = media
-            .parse()
-            .map_err(|_| refused(Invalid::new("media", "not a media id")))?;
-        let optional = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
-        Some(LeadImage {
-            media: MediaId(media),
-            caption: optional(&form.caption),
-            credit: optional(&form.credit),
-        })
-    };
-    app.store
-        .set_lead_image(id, image.as_ref(), staff.user.id, Timestamp::now())
-        .await
-        .map_err(|e| match e {
-            // The only constraint here: the image must be in the library.
-            StoreError::Conflict { .. } => {
-                refused(Invalid::new("media", "no such image in the library"))
-            }
-            other => other.into(),
-        })?;
-    Ok(back_to_editor(id))
-}
-
-/// `GET /admin/articles/{id}/preview`: the reader's page, before readers see it.
-pub async fn show_preview(
-    State(app): State<AppState>,
-    Path(id): Path<i64>,
-    staff: Staff,
-) -> Result<Response> {
-    let id = ArticleId(id);
-    editable(&app, &staff, id).await?;
-    let html = crate::web::reader::article::preview(&app, id).await?;
-    Ok(private(Html(html).into_response()))
-}
-
-#[derive(Deserialize)]
-pub struct CorrectionForm {
-    kind: String,
-    #[serde(default)]
-    note: String,
-}
-
-/// `POST /admin/articles/{id}/corrections`: a dated "Correction:" or
-/// "Updated:" note on a published article.
-pub async fn add_correction(
-    State(app): State<AppState>,
-    Path(id): Path<i64>,
-    AdminForm { staff, form }: AdminForm<CorrectionForm>,
-) -> Result<Response> {
-    let id = ArticleId(id);
-    let state = editorial(&app, id).await?;
-    staff.require(Action::CorrectArticle(ownership(&staff, &state)))?;
-    if state.status != ArticleStatus::Published {
-        return Err(refused(Invalid::new(
-            "note",
-            "corrections and updates are for published articles; edit a draft instead",
-        )));
-    }
-    let kind = CorrectionKind::parse(&form.kind)
-        .ok_or_else(|| refused(Invalid::new("kind", "choose correction or update")))?;
-    app.store
-        .add_correction(id, kind, &form.note, Some(staff.user.id), Timestamp::now())
-        .await
-        .map_err(store_refusal)?;
-    Ok(back_to_editor(id))
-}
-
-fn autosave_of_form(form: &TextForm) -> Autosave {
-    Autosave {
-        base_revision: form.revision,
-        saved_at: Timestamp::now(),
-        headline: form.headline.clone(),
-        standfirst: form.standfirst.clone(),
-        body_markdown: form.body.clone(),
-    }
-}
-
-/// `POST /admin/articles/{id}/autosave`: the editor's script keeps the text
-/// being typed, so a closed tab loses at most a few seconds of it.
-pub async fn autosave(
-    State(app): State<AppState>,
-    Path(id): Path<i64>,
-    AdminForm { staff, form }: AdminForm<TextForm>,
-) -> Result<Response> {
-    let id = ArticleId(id);
-    editable(&app, &staff, id).await?;
-    app.store
-        .autosave(id, staff.user.id, &autosave_of_form(&form))
-        .await?;
-    Ok(private(StatusCode::NO_CONTENT.into_response()))
-}
-
-/// `POST /admin/articles/{id}/autosave/discard`.
-pub async fn discard_autosave(
-    State(app): State<AppState>,
-    Path(id): Path<i64>,
-    AdminForm { staff, .. }: AdminForm<super::sign_in::Nothing>,
-) -> Result<Response> {
-    let id = ArticleId(id);
-    editable(&app, &staff, id).await?;
-    app.store.discard_autosave(id, staff.user.id).await?;
-    Ok(back_to_editor(id))
-}
-
-/// `POST /admin/articles/{id}/revisions/{number}/restore`: an old text
-/// becomes the newest revision (history is never rewritten).
-pub async fn restore_revision(
-    State(app): State<AppState>,
-    Path((id, number)): Path<(i64, i64)>,
-    AdminForm { staff, .. }: AdminForm<super::sign_in::Nothing>,
-) -> Result<Response> {
-    let id = ArticleId(id);
-    let state = editable(&app, &staff, id).await?;
-    let old = app
-        .store
-        .revisions(id)
-        .await?
-        .into_iter()
-        .find(|r| r.number == number)
-        .ok_or(AppError::NotFound)?;
-    let text = ArticleText {
-        headline: Headline::parse(&old.headline).map_err(refused)?,
-        standfirst: old.standfirst,
-        body: Body::from_markdown(&old.body_markdown),
-    };
-    app.store
-        .save_article_text(id, &text, state.revision, staff.user.id, Timestamp::now())
-        .await
-        .map_err(|e| match e {
-            StoreError::StaleRevision { .. } => AppError::refused(
-                StatusCode::CONFLICT,
-                "Not restored",
-                "Someone saved the article just now. Look at the revisions again and retry.",
-            ),
-            other => other.into(),
-        })?;
-    Ok(back_to_editor(id))
-}
-
-#[derive(Deserialize)]
-pub struct MarkdownForm {
-    #[serde(default)]
-    body: String,
-}
-
-/// `POST /admin/markdown`: the sanitised HTML of a body, for the editor's
-/// live preview (the same rendering readers get).
-pub async fn render_markdown(
-    AdminForm { staff, form }: AdminForm<MarkdownForm>,
-) -> Result<Response> {
-    staff.require(Action::CreateArticle)?;
-    let html = dateline_core::render_markdown(&form.body);
-    Ok(private(Html(html).into_response()))
-}
-
-#[derive(Deserialize)]
-pub struct LookupQuery {
-    #[serde(default)]
-    q: String,
-    /// The article being edited, which is not its own related article.
-    not: Option<i64>,
-}
-
-#[derive(Serialize)]
-struct Found {
-    id: ArticleId,
-    headline: String,
-}
-
-/// `GET /admin/articles/lookup?q=words&not=ID`: published articles (but
-/// article `ID`) whose headline has the words, for the editor's
-/// related-articles search (JSON).
-pub async fn lookup(
-    State(app): State<AppState>,
-    Query(query): Query<LookupQuery>,
-    staff: Staff,
-) -> Result<Response> {
-    const FOUND: i64 = 8;
-    staff.require(Action::CreateArticle)?;
-    let words = query.q.trim();
-    let found: Vec<Found> = if words.is_empty() {
-        Vec::new()
-    } else {
-        let filter = DeskFilter {
-            status: Some(ArticleStatus::Published),
-            headline: Some(words.to_owned()),
-            ..DeskFilter::default()
-        };
-        app.store
-            .desk_articles(&filter, FOUND + 1)
-            .await?
-            .into_iter()
-            .filter(|e| Some(e.id.0) != query.not)
-            .take(FOUND as usize)
-            .map(|e| Found {
-                id: e.id,
-                headline: e.headline,
-            })
-            .collect()
-    };
-    Ok(private(axum::Json(found).into_response()))
 }

@@ -12,6 +12,7 @@ mod confirm;
 mod dashboard;
 pub(crate) mod details;
 mod diff;
+mod editor_tools;
 mod inbox;
 mod intake;
 mod live_entries;
@@ -21,6 +22,7 @@ mod own_password;
 mod pages;
 mod password;
 mod people;
+mod revisions;
 mod sections;
 pub(crate) mod session;
 mod setup;
@@ -128,7 +130,7 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
         .route("/admin/sign-out", post(sign_in::sign_out))
         .route("/admin/articles", post(articles::create))
         .route("/admin/articles/new", get(articles::show_new))
-        .route("/admin/articles/lookup", get(articles::lookup))
+        .route("/admin/articles/lookup", get(editor_tools::lookup))
         .route(
             "/admin/articles/{id}",
             get(articles::show_editor).post(articles::save),
@@ -147,14 +149,17 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
             post(live_entries::delete_entry),
         )
         .route("/admin/articles/{id}/schedule", post(articles::schedule))
-        .route("/admin/articles/{id}/preview", get(articles::show_preview))
+        .route(
+            "/admin/articles/{id}/preview",
+            get(editor_tools::show_preview),
+        )
         .route(
             "/admin/articles/{id}/lead-image",
-            post(articles::set_lead_image),
+            post(editor_tools::set_lead_image),
         )
         .route(
             "/admin/articles/{id}/corrections",
-            post(articles::add_correction),
+            post(editor_tools::add_correction),
         )
         .route(
             "/admin/people",
@@ -165,16 +170,16 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
             OWN_PASSWORD_PATH,
             get(own_password::show_own_password).post(own_password::set_own_password),
         )
-        .route("/admin/articles/{id}/autosave", post(articles::autosave))
+        .route("/admin/articles/{id}/autosave", post(revisions::autosave))
         .route(
             "/admin/articles/{id}/autosave/discard",
-            post(articles::discard_autosave),
+            post(revisions::discard_autosave),
         )
         .route(
             "/admin/articles/{id}/revisions/{number}/restore",
-            post(articles::restore_revision),
+            post(revisions::restore_revision),
         )
-        .route("/admin/markdown", post(articles::render_markdown))
+        .route("/admin/markdown", post(editor_tools::render_markdown))
         .route("/admin/setup", get(setup::show_setup).post(setup::set_up))
         .route(
             "/admin/password-reset",
@@ -186,6 +191,6 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
         )
         .route(
             "/admin/articles/{id}/revisions",
-            get(articles::show_revisions),
+            get(revisions::show_revisions),
         )
 }
