@@ -96,10 +96,19 @@ pub fn router(app: AppState) -> Router {
             get(reader::account::show_link).post(reader::account::use_link),
         )
         .route("/account/sign-out", post(reader::account::sign_out))
-        .route("/account/password", post(reader::account::change_password))
-        .route("/account/email", post(reader::account::change_email))
-        .route("/account/delete", post(reader::account::delete))
-        .route("/account/newsletters", post(reader::account::subscribe))
+        .route(
+            "/account/password",
+            post(reader::account_settings::change_password),
+        )
+        .route(
+            "/account/email",
+            post(reader::account_settings::change_email),
+        )
+        .route("/account/delete", post(reader::account_settings::delete))
+        .route(
+            "/account/newsletters",
+            post(reader::account_settings::subscribe),
+        )
         .route("/static/{*path}", get(reader::assets::show_static_file))
         .route("/img/{shard}/{file}", get(reader::assets::show_rendition))
         .nest_service("/media", media)

@@ -11,31 +11,36 @@
 //! address is throttled (`App::account_mail`), so the forms cannot flood a
 //! mailbox. Every link is used once, by a button (mail scanners follow
 //! links), and signs its user in: it proves they read the mailbox.
+//!
+//! Sessions and the form extractors are in `reader_session`; what a
+//! signed-in reader changes, in `account_settings`.
 
 use std::net::SocketAddr;
 
 use axum::{
-    extract::{ConnectInfo, FromRequestParts, Path, Request, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts},
+    extract::{ConnectInfo, Path, Request, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Redirect, Response},
 };
 use dateline_core::Email;
 use dateline_store::{LinkPurpose, NewReaderLink, Reader, ReaderSignUp, StoreError};
 use jiff::{SignedDuration, Timestamp};
-use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use serde::{Deserialize, Serialize};
 
-use super::Chrome;
+use super::{
+    Chrome,
+    reader_session::{MaybeSignedIn, ReaderForm, SignedIn, public_form},
+};
 use crate::{
     accounts::{
-        check_new_password, dummy_hash, hash_password, new_token, same_secret, token_hash,
-        verify_password,
+        check_new_password, dummy_hash, hash_password, new_token, token_hash, verify_password,
     },
     app::{App, AppState},
     web::{
         AppError, Result,
         admin::{
-            session::{cookie, expired_form, read_form, set_cookie},
-            sign_in::{check_form_token, new_form_token, throttled},
+            session::{cookie, set_cookie},
+            sign_in::{new_form_token, throttled},
         },
         private,
     },
@@ -45,103 +50,10 @@ pub const READER_COOKIE: &str = "dateline_reader";
 /// How long a reader stays signed in.
 const SESSION_DAYS: i64 = 30;
 
-/// The signed-in reader of a request.
-pub struct SignedIn {
-    pub reader: Reader,
-    pub csrf_token: String,
-    token_hash: String,
-}
-
-impl SignedIn {
-    async fn find(headers: &HeaderMap, app: &App) -> Result<Option<Self>> {
-        let Some(token) = cookie(headers, READER_COOKIE) else {
-            return Ok(None);
-        };
-        let token_hash = token_hash(token);
-        Ok(app
-            .store
-            .reader_session(&token_hash, Timestamp::now())
-            .await?
-            .map(|s| Self {
-                reader: s.reader,
-                csrf_token: s.csrf_token,
-                token_hash,
-            }))
-    }
-}
-
-/// A reader's form: their session, and the form checked against its token.
-/// Without a session: the sign-in page.
-pub struct ReaderForm<T> {
-    pub signed_in: SignedIn,
-    pub form: T,
-}
-
-#[derive(Deserialize, Default)]
-struct CsrfField {
-    #[serde(default)]
-    csrf: String,
-}
-
-impl<T: DeserializeOwned> axum::extract::FromRequest<AppState> for ReaderForm<T> {
-    type Rejection = Response;
-
-    async fn from_request(request: Request, app: &AppState) -> std::result::Result<Self, Response> {
-        let (parts, body) = request.into_parts();
-        let Some(signed_in) = SignedIn::find(&parts.headers, app)
-            .await
-            .map_err(IntoResponse::into_response)?
-        else {
-            return Err(private(Redirect::to("/account/sign-in").into_response()));
-        };
-        let form = (async {
-            let bytes = read_form(&parts.headers, body).await?;
-            let sent: CsrfField = crate::web::input::form(&bytes).unwrap_or_default();
-            if !same_secret(&sent.csrf, &signed_in.csrf_token) {
-                return Err(expired_form());
-            }
-            parse(&bytes)
-        })
-        .await
-        .map_err(IntoResponse::into_response)?;
-        Ok(Self { signed_in, form })
-    }
-}
-
-/// The optional signed-in reader, for pages that show either way.
-pub struct MaybeSignedIn(pub Option<SignedIn>);
-
-impl FromRequestParts<AppState> for MaybeSignedIn {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self> {
-        Ok(Self(SignedIn::find(&parts.headers, app).await?))
-    }
-}
-
-fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
-    crate::web::input::form(bytes).map_err(|_| {
-        AppError::refused(
-            StatusCode::BAD_REQUEST,
-            "Form not understood",
-            "The form could not be read. Please send it again from our page.",
-        )
-    })
-}
-
-/// A form shown before sign-in: read, with its double-submit token checked.
-async fn public_form<T: DeserializeOwned>(request: Request) -> Result<(HeaderMap, T)> {
-    let (parts, body) = request.into_parts();
-    let bytes = read_form(&parts.headers, body).await?;
-    let sent: CsrfField = crate::web::input::form(&bytes).unwrap_or_default();
-    check_form_token(&parts.headers, &sent.csrf)?;
-    Ok((parts.headers, parse(&bytes)?))
-}
-
 /// The template's views.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-enum View {
+pub(super) enum View {
     SignIn,
     SignUp,
     CheckInbox,
@@ -216,7 +128,7 @@ impl<'a> AccountPage<'a> {
     }
 }
 
-fn with_cookies(
+pub(super) fn with_cookies(
     mut response: Response,
     cookies: impl IntoIterator<Item = HeaderValue>,
 ) -> Response {
@@ -226,7 +138,7 @@ fn with_cookies(
     response
 }
 
-async fn page(app: &AppState, view: View, status: StatusCode) -> Result<Response> {
+pub(super) async fn page(app: &AppState, view: View, status: StatusCode) -> Result<Response> {
     AccountPage::new(app, view).await?.respond(app, status)
 }
 
@@ -277,7 +189,7 @@ async fn start_session(app: &AppState, headers: &HeaderMap, reader: &Reader) -> 
 
 /// Mails reader `id` a link for `purpose` (to `to`), unless that address
 /// has had its allowance of account mail; the answer is the same.
-async fn mail_link(
+pub(super) async fn mail_link(
     app: &AppState,
     id: i64,
     to: &str,
@@ -348,15 +260,15 @@ async fn mail_link(
 }
 
 #[derive(Default)]
-struct LinkExtra<'a> {
-    new_email: Option<&'a str>,
-    password_hash: Option<&'a str>,
+pub(super) struct LinkExtra<'a> {
+    pub(super) new_email: Option<&'a str>,
+    pub(super) password_hash: Option<&'a str>,
     /// A sign-in link sent because someone tried to open an account for an
     /// address that has one.
-    registered: bool,
+    pub(super) registered: bool,
 }
 
-fn mail_needed(app: &App) -> Result<()> {
+pub(super) fn mail_needed(app: &App) -> Result<()> {
     if app.mailer.is_configured() {
         Ok(())
     } else {
@@ -387,7 +299,7 @@ pub async fn show_account(
     account_page(&app, &signed_in, notice, None, StatusCode::OK).await
 }
 
-async fn account_page(
+pub(super) async fn account_page(
     app: &AppState,
     signed_in: &SignedIn,
     notice: Option<&str>,
@@ -670,185 +582,5 @@ pub async fn sign_out(State(app): State<AppState>, form: ReaderForm<Nothing>) ->
     Ok(with_cookies(
         private(Redirect::to("/").into_response()),
         [set_cookie(&app, READER_COOKIE, "", 0)],
-    ))
-}
-
-#[derive(Deserialize)]
-pub struct PasswordForm {
-    #[serde(default)]
-    current: String,
-    #[serde(default)]
-    password: String,
-}
-
-/// Checks the account's current password (if it has one), throttled like
-/// signing in. `Err` holds the answer to give.
-async fn check_current(
-    app: &AppState,
-    headers: &HeaderMap,
-    peer: SocketAddr,
-    signed_in: &SignedIn,
-    current: String,
-) -> Result<std::result::Result<(), Response>> {
-    if let Some(refusal) = throttled(app, headers, peer, &signed_in.reader.email) {
-        return Ok(Err(refusal));
-    }
-    let Some((_, Some(hash))) = app
-        .store
-        .reader_credentials(&signed_in.reader.email)
-        .await?
-    else {
-        // No password: the session alone vouches for the reader.
-        return Ok(Ok(()));
-    };
-    if verify_password(current, hash).await {
-        Ok(Ok(()))
-    } else {
-        Ok(Err(account_page(
-            app,
-            signed_in,
-            None,
-            Some("Your current password is not right.".into()),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await?))
-    }
-}
-
-/// `POST /account/password`: sets (or changes) the password; every other
-/// session of the account ends.
-pub async fn change_password(
-    State(app): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    ReaderForm { signed_in, form }: ReaderForm<PasswordForm>,
-) -> Result<Response> {
-    if let Err(answer) = check_current(&app, &headers, peer, &signed_in, form.current).await? {
-        return Ok(answer);
-    }
-    if let Err(e) = check_new_password(&form.password) {
-        let error = Some(format!("New password: {}", e.reason));
-        return account_page(
-            &app,
-            &signed_in,
-            None,
-            error,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    let hash = hash_password(form.password).await?;
-    app.store
-        .set_reader_password(
-            signed_in.reader.id,
-            &hash,
-            &signed_in.token_hash,
-            Timestamp::now(),
-        )
-        .await?;
-    Ok(private(Redirect::to("/account?password=1").into_response()))
-}
-
-#[derive(Deserialize)]
-pub struct EmailForm {
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    current: String,
-}
-
-/// `POST /account/email`: a link to the new address; the account moves
-/// when it is used.
-pub async fn change_email(
-    State(app): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    ReaderForm { signed_in, form }: ReaderForm<EmailForm>,
-) -> Result<Response> {
-    mail_needed(&app)?;
-    if let Err(answer) = check_current(&app, &headers, peer, &signed_in, form.current).await? {
-        return Ok(answer);
-    }
-    let refuse = |text: &str| {
-        account_page(
-            &app,
-            &signed_in,
-            None,
-            Some(text.to_owned()),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-    };
-    let Ok(email) = Email::parse(&form.email) else {
-        return refuse("That is not an email address we can send to.").await;
-    };
-    let new_email = email.as_str().to_lowercase();
-    if new_email == signed_in.reader.email {
-        return refuse("That is the address your account has already.").await;
-    }
-    let extra = LinkExtra {
-        new_email: Some(&new_email),
-        ..LinkExtra::default()
-    };
-    mail_link(
-        &app,
-        signed_in.reader.id,
-        &new_email,
-        LinkPurpose::Email,
-        extra,
-    )
-    .await?;
-    Ok(private(Redirect::to("/account?email=1").into_response()))
-}
-
-#[derive(Deserialize)]
-pub struct DeleteForm {
-    /// The word "delete", typed: no account goes by a slip of the mouse.
-    #[serde(default)]
-    confirm: String,
-}
-
-/// `POST /account/delete`: the account and its personal data go.
-pub async fn delete(
-    State(app): State<AppState>,
-    ReaderForm { signed_in, form }: ReaderForm<DeleteForm>,
-) -> Result<Response> {
-    if !form.confirm.trim().eq_ignore_ascii_case("delete") {
-        return account_page(
-            &app,
-            &signed_in,
-            None,
-            Some("To delete your account, type the word delete in the box.".into()),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    app.store.delete_reader(signed_in.reader.id).await?;
-    tracing::info!(reader = signed_in.reader.id, "reader account deleted");
-    let response = page(&app, View::Deleted, StatusCode::OK).await?;
-    Ok(with_cookies(
-        response,
-        [set_cookie(&app, READER_COOKIE, "", 0)],
-    ))
-}
-
-/// `POST /account/newsletters`: the account's address subscribes (it is
-/// verified, so at once) to the newsletters offered by default; then the
-/// preferences page.
-pub async fn subscribe(
-    State(app): State<AppState>,
-    ReaderForm { signed_in, .. }: ReaderForm<Nothing>,
-) -> Result<Response> {
-    let offered = super::newsletter::offered_by_default(&app).await?;
-    let token = app
-        .store
-        .subscribe_reader(
-            signed_in.reader.id,
-            &offered,
-            &new_token(),
-            Timestamp::now(),
-        )
-        .await?;
-    Ok(private(
-        Redirect::to(&format!("/newsletter/preferences/{token}")).into_response(),
     ))
 }

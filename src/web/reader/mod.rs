@@ -1,6 +1,7 @@
 //! The public site: what readers and search engines see.
 
 pub mod account;
+pub mod account_settings;
 pub mod article;
 pub mod assets;
 pub mod errors;
@@ -10,6 +11,7 @@ pub mod health;
 pub mod home;
 pub mod listing;
 pub mod newsletter;
+mod reader_session;
 pub mod search;
 pub mod section;
 pub mod sitemaps;
