@@ -45,12 +45,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for CleanForm<T> {
     type Rejection = FormRefusal;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let is_form = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-        if !is_form {
+        if !is_urlencoded(request.headers()) {
             return Err(FormRefusal::Unreadable);
         }
         let bytes = Bytes::from_request(request, state)
@@ -83,6 +78,14 @@ pub fn form<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_html_form::de:
         );
     }
     serde_html_form::from_str(&cleaned.finish())
+}
+
+/// Whether a request says its body is an HTML form's.
+pub fn is_urlencoded(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
 }
 
 fn is_clean(s: &str) -> bool {

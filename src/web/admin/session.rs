@@ -164,11 +164,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for AdminForm<T> {
 
 /// The body of a URL-encoded form, at most [`MAX_FORM_BYTES`].
 pub async fn read_form(headers: &HeaderMap, body: axum::body::Body) -> Result<Bytes> {
-    let is_form = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+    if !crate::web::input::is_urlencoded(headers) {
         return Err(AppError::refused(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "Unreadable form",
