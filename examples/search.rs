@@ -11,10 +11,10 @@ use std::{collections::HashMap, time::Instant};
 
 use anyhow::Context;
 use dateline::{
-    app::open_store,
     config::Config,
     demo::synthetic::{NEWEST, Rng, common_words::GENERAL, vocabulary::LABELS},
     search::{INDEX_DIR, SearchIndex, SearchQuery},
+    services::open_store,
 };
 use jiff::{SignedDuration, Timestamp};
 

@@ -12,7 +12,7 @@ use argon2::{
 use dateline_core::Invalid;
 use sha2::{Digest, Sha256};
 
-use crate::web::cache::hex;
+use crate::encoding::hex;
 
 /// Shorter passwords are refused; NIST SP 800-63B asks for at least 8.
 pub const MIN_PASSWORD_CHARS: usize = 10;

@@ -6,38 +6,47 @@
 //! A job is claimed with a lease, so a node that dies mid-job leaves it to be
 //! claimed again once the lease runs out; every job is written to be safe to
 //! run twice. With nothing due the worker sleeps until the next job's time,
-//! at most [`IDLE`], or until this node enqueues something.
+//! at most [`IDLE`], or until a job is enqueued (the store wakes it).
+
+use std::sync::Arc;
 
 use std::time::Duration;
 
 use anyhow::Context;
 use dateline_core::{ArticleId, MediaId};
-use dateline_store::{Job, Lane, PUBLISH_SCHEDULED_JOB, RENDITIONS_JOB};
+use dateline_store::{Job, Lane, PUBLISH_SCHEDULED_JOB, RENDITIONS_JOB, Topic};
 use jiff::Timestamp;
 use serde::Deserialize;
 use tokio::task::JoinHandle;
+use tracing::Instrument;
 
-use crate::app::AppState;
+use crate::services::Services;
 
 /// How long a claimed job is ours before another worker may take it.
 const LEASE: Duration = Duration::from_secs(60);
-/// The longest a worker sleeps: jobs enqueued by other nodes wait at most this.
-const IDLE: Duration = Duration::from_secs(1);
+/// The longest a worker sleeps with nothing due: enqueued jobs wake it at
+/// once (other nodes' too, on PostgreSQL), so this only bounds how late a
+/// lost wake-up is made good.
+const IDLE: Duration = Duration::from_secs(30);
+/// How long a worker waits after the store failed it.
+const RETRY: Duration = Duration::from_secs(1);
 
-pub fn spawn_worker(app: AppState) -> JoinHandle<()> {
+pub fn spawn_worker(app: Arc<Services>) -> JoinHandle<()> {
     tokio::spawn(async move {
         tokio::join!(work(&app, Lane::Quick), work(&app, Lane::Media));
     })
 }
 
-async fn work(app: &AppState, lane: Lane) {
+async fn work(app: &Arc<Services>, lane: Lane) {
+    // Marked changed by every job enqueued from now on, on any node.
+    let mut enqueued = app.store.wakeup(Topic::Jobs);
     loop {
         match app.store.claim_job_in(lane, Timestamp::now(), LEASE).await {
-            Ok(Some(job)) => finish(app, &job, run(app, &job).await).await,
-            Ok(None) => idle(app, lane).await,
+            Ok(Some(job)) => run_and_record(app, &job).await,
+            Ok(None) => idle(app, &mut enqueued).await,
             Err(e) => {
                 tracing::error!(error = format!("{e:#}"), "cannot claim a job");
-                tokio::time::sleep(IDLE).await;
+                tokio::time::sleep(RETRY).await;
             }
         }
     }
@@ -46,20 +55,29 @@ async fn work(app: &AppState, lane: Lane) {
 /// Runs `lane`'s due jobs here and now until none is due: for a caller that
 /// needs their work done before it goes on (the tests' demo template makes
 /// its pictures' renditions once, so no test server has to). How many ran.
-pub async fn run_due(app: &AppState, lane: Lane) -> anyhow::Result<usize> {
+pub async fn run_due(app: &Arc<Services>, lane: Lane) -> anyhow::Result<usize> {
     let mut ran = 0;
     while let Some(job) = app
         .store
         .claim_job_in(lane, Timestamp::now(), LEASE)
         .await?
     {
-        finish(app, &job, run(app, &job).await).await;
+        run_and_record(app, &job).await;
         ran += 1;
     }
     Ok(ran)
 }
 
-async fn run(app: &AppState, job: &Job) -> anyhow::Result<()> {
+/// Runs `job` and records how it went, in a span naming it: every log
+/// line the job writes says which job and which attempt it is.
+async fn run_and_record(app: &Arc<Services>, job: &Job) {
+    let span = tracing::info_span!("job", id = job.id.0, kind = %job.kind, attempt = job.attempts);
+    async { finish(app, job, run(app, job).await).await }
+        .instrument(span)
+        .await;
+}
+
+async fn run(app: &Arc<Services>, job: &Job) -> anyhow::Result<()> {
     match job.kind.as_str() {
         PUBLISH_SCHEDULED_JOB => {
             #[derive(Deserialize)]
@@ -90,8 +108,8 @@ async fn run(app: &AppState, job: &Job) -> anyhow::Result<()> {
         crate::webhooks::DELIVERY_JOB => {
             crate::webhooks::deliver(app, &job.payload, job.attempts).await
         }
-        crate::web::admin::RESET_LINK_JOB => {
-            crate::web::admin::send_reset_link(app, &job.payload).await
+        crate::mail::staff_reset::RESET_LINK_JOB => {
+            crate::mail::staff_reset::send_reset_link(app, &job.payload).await
         }
         dateline_store::CONFIRM_SUBSCRIPTION_JOB => {
             crate::mail::confirm::send(app, &job.payload).await
@@ -100,13 +118,13 @@ async fn run(app: &AppState, job: &Job) -> anyhow::Result<()> {
     }
 }
 
-async fn finish(app: &AppState, job: &Job, outcome: anyhow::Result<()>) {
+async fn finish(app: &Arc<Services>, job: &Job, outcome: anyhow::Result<()>) {
     let now = Timestamp::now();
     let recorded = match outcome {
         Ok(()) => app.store.complete_job(job, now).await,
         Err(e) => {
             let error = format!("{e:#}");
-            tracing::warn!(job = job.id.0, kind = job.kind, error, "job failed");
+            tracing::warn!(error, "job failed");
             // 2, 4, 8 … seconds, at most an hour.
             let backoff = Duration::from_secs(2_u64.saturating_pow(job.attempts as u32).min(3600));
             let retry_at = now.checked_add(backoff).unwrap_or(now);
@@ -122,7 +140,8 @@ async fn finish(app: &AppState, job: &Job, outcome: anyhow::Result<()>) {
     }
 }
 
-async fn idle(app: &AppState, lane: Lane) {
+/// Sleeps until the next job is due or one is enqueued, at most [`IDLE`].
+async fn idle(app: &Arc<Services>, enqueued: &mut tokio::sync::watch::Receiver<()>) {
     let now = Timestamp::now();
     let until_next = match app.store.next_job_due(now).await {
         Ok(Some(next)) => Duration::try_from(next.duration_since(now)).unwrap_or(IDLE),
@@ -130,13 +149,6 @@ async fn idle(app: &AppState, lane: Lane) {
     };
     tokio::select! {
         () = tokio::time::sleep(until_next.min(IDLE)) => {}
-        () = enqueued(app, lane).notified() => {}
-    }
-}
-
-fn enqueued(app: &AppState, lane: Lane) -> &tokio::sync::Notify {
-    match lane {
-        Lane::Media => &app.media_jobs_enqueued,
-        Lane::Quick | Lane::Any => &app.jobs_enqueued,
+        _ = enqueued.changed() => {}
     }
 }

@@ -5,15 +5,18 @@
 //! command line in `src/bin/dateline`.
 
 pub mod accounts;
-pub mod app;
 pub mod config;
 pub mod demo;
+pub mod encoding;
+pub mod follow;
 pub mod jobs;
 pub mod live;
 pub mod mail;
 pub mod media;
 pub mod search;
+pub mod services;
 pub mod telemetry;
+pub mod theme;
 pub mod web;
 pub mod webhooks;
 pub mod websub;

@@ -7,22 +7,19 @@
 //! that falls more than the channel's length behind is closed, and its
 //! client resumes with `Last-Event-ID`, replayed from the log.
 
-use std::{sync::Arc, time::Duration};
+use std::sync::Arc;
 
-use dateline_core::{ArticleId, article_path};
-use dateline_store::{Change, ChangeKind, Entity, Store};
+use dateline_core::{
+    Article, ArticleId, Carriage, LiveEntry, Outlet, SourceRights, article_path, carriage,
+};
+use dateline_store::{Change, ChangeKind, Entity, NewJob, Store};
 use jiff::Timestamp;
 use serde::Serialize;
-use tokio::{sync::broadcast, task::JoinHandle};
+use tokio::sync::broadcast;
 use utoipa::ToSchema;
-
-use crate::web::api::shapes::{EntryShape, api_carriage};
 
 /// Events a stream may fall behind by before it is closed.
 const CHANNEL: usize = 1024;
-/// How often the follower reads the log.
-const POLL_INTERVAL: Duration = Duration::from_millis(100);
-const BATCH: i64 = 500;
 
 /// An article event as streams carry it (the SSE `data`); the event's
 /// `id` is its change-log position and its name the kind of change.
@@ -136,7 +133,7 @@ pub async fn events(
             continue;
         };
         let entry = entry.map(|e| {
-            let shown_at = crate::web::time::reader_time(e.at, zone);
+            let shown_at = crate::theme::time::reader_time(e.at, zone);
             let mut shape = EntryShape::new(e, api_carriage(&article));
             if kind == "entry_deleted" {
                 // Gone: the page needs only which one.
@@ -163,43 +160,60 @@ pub async fn events(
     Ok(out)
 }
 
-/// Follows the change log from `from`, sending each article event to
-/// `live`, until the task is aborted.
-pub fn spawn_follower(
-    store: Store,
-    base: String,
-    zone: jiff::tz::TimeZone,
-    live: Arc<Live>,
-    from: i64,
-) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut last = from;
-        let mut ticker = tokio::time::interval(POLL_INTERVAL);
-        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            ticker.tick().await;
-            loop {
-                let batch = match store.changes_since(last, BATCH).await {
-                    Ok(batch) => batch,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "cannot read the change log for live events");
-                        break;
-                    }
-                };
-                match events(&store, &base, &zone, &batch).await {
-                    Ok(events) => events.into_iter().for_each(|e| live.send(e)),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "cannot read articles for live events");
-                        break;
-                    }
-                }
-                if let Some(change) = batch.last() {
-                    last = change.seq;
-                }
-                if (batch.len() as i64) < BATCH {
-                    break;
-                }
-            }
+/// Sends each article event to the open streams.
+pub struct Streams {
+    pub base: String,
+    pub zone: jiff::tz::TimeZone,
+    pub live: Arc<Live>,
+}
+
+impl crate::follow::Consumer for Streams {
+    const NAME: &'static str = "live";
+
+    async fn apply(&mut self, store: &Store, changes: &[Change]) -> anyhow::Result<Vec<NewJob>> {
+        for event in events(store, &self.base, &self.zone, changes).await? {
+            self.live.send(event);
         }
-    })
+        Ok(Vec::new())
+    }
+}
+
+/// A live blog's entry.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EntryShape {
+    pub id: i64,
+    /// A short line above the entry; optional.
+    pub title: Option<String>,
+    /// Sanitised HTML, from the entry's Markdown; absent where the source's
+    /// rights allow only a summary.
+    pub body_html: Option<String>,
+    #[schema(value_type = String, format = DateTime)]
+    pub at: Timestamp,
+    /// In live events: `at` as the site's pages show it, in the site's
+    /// time zone ("December 6, 2026 15:50 IST"), so that an entry added to
+    /// an open page reads like the ones around it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shown_at: Option<String>,
+}
+
+impl EntryShape {
+    pub fn new(entry: LiveEntry, carriage: Carriage) -> Self {
+        Self {
+            id: entry.id,
+            title: entry.title,
+            body_html: (carriage == Carriage::FullText).then_some(entry.body_html),
+            at: entry.at,
+            shown_at: None,
+        }
+    }
+}
+
+/// How much of `article` the API may carry: the one rights decision, full
+/// text only where the source allows it.
+pub fn api_carriage(article: &Article) -> Carriage {
+    let rights = article
+        .source
+        .as_ref()
+        .map_or(SourceRights::OWN, |s| s.rights);
+    carriage(rights, Outlet::Api)
 }

@@ -14,6 +14,8 @@
 //! the hex is HMAC-SHA256 with the secret over `"<t>.<body>"` (the time
 //! is signed too, so that a receiver can refuse replays of old requests).
 
+use std::sync::Arc;
+
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -24,13 +26,16 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use tokio::task::JoinHandle;
 
-use crate::{app::AppState, live::LiveEvent, web::cache::hex};
+use crate::{
+    encoding::hex,
+    follow::{self, Head, Position},
+    live::LiveEvent,
+    services::Services,
+};
 
 pub const DELIVERY_JOB: &str = "webhook_delivery";
 /// The consumer's name in `consumer_positions`.
 const CONSUMER: &str = "webhooks";
-const POLL_INTERVAL: Duration = Duration::from_millis(250);
-const BATCH: i64 = 500;
 /// Tries per event: with the backoff, the last comes about 17 minutes
 /// after the first.
 const MAX_ATTEMPTS: i64 = 10;
@@ -61,79 +66,61 @@ struct Payload {
 
 /// Follows the change log while the server runs. Its first run starts at
 /// the log's end: a webhook hears of what happens after it is made.
-pub async fn start_dispatcher(app: AppState) -> anyhow::Result<JoinHandle<()>> {
-    if app.store.consumer_position(CONSUMER).await?.is_none() {
-        let head = app.store.last_change_seq().await?;
-        app.store
-            .advance_consumer(CONSUMER, head, &[], Timestamp::now())
-            .await?;
-    }
-    Ok(tokio::spawn(async move {
-        let mut ticker = tokio::time::interval(POLL_INTERVAL);
-        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            ticker.tick().await;
-            match dispatch(&app.store, app.config.site.base(), &app.config.site.zone()).await {
-                Ok(true) => app.jobs_enqueued.notify_one(),
-                Ok(false) => {}
-                Err(e) => tracing::warn!(
-                    error = format!("{e:#}"),
-                    "cannot follow the change log for webhooks"
-                ),
-            }
-        }
-    }))
+pub async fn start_dispatcher(app: &Arc<Services>, head: Head) -> anyhow::Result<JoinHandle<()>> {
+    let dispatcher = Dispatcher {
+        base: app.config.site.base().to_owned(),
+        zone: app.config.site.zone(),
+    };
+    follow::spawn(
+        app.store.clone(),
+        head,
+        Position::Durable(CONSUMER),
+        dispatcher,
+    )
+    .await
 }
 
-/// Turns the events since the consumer's position into delivery jobs;
-/// whether any was enqueued.
-async fn dispatch(
-    store: &Store,
-    base: &str,
-    zone: &jiff::tz::TimeZone,
-) -> dateline_store::Result<bool> {
-    let mut last = store.consumer_position(CONSUMER).await?.unwrap_or(0);
-    let mut enqueued = false;
-    loop {
-        let changes: Vec<Change> = store.changes_since(last, BATCH).await?;
-        let Some(newest) = changes.last().map(|c| c.seq) else {
-            return Ok(enqueued);
-        };
+/// Turns each article event into a delivery job per webhook that asks for it.
+struct Dispatcher {
+    base: String,
+    zone: jiff::tz::TimeZone,
+}
+
+impl follow::Consumer for Dispatcher {
+    const NAME: &'static str = CONSUMER;
+
+    async fn apply(&mut self, store: &Store, changes: &[Change]) -> anyhow::Result<Vec<NewJob>> {
         let webhooks = store.webhooks().await?;
         let mut jobs = Vec::new();
+        if webhooks.is_empty() {
+            return Ok(jobs);
+        }
         let now = Timestamp::now();
-        if !webhooks.is_empty() {
-            for event in crate::live::events(store, base, zone, &changes).await? {
-                let body = serde_json::to_string(&Delivery {
-                    id: event.seq,
+        for event in crate::live::events(store, &self.base, &self.zone, changes).await? {
+            let body = serde_json::to_string(&Delivery {
+                id: event.seq,
+                event: format!("article.{}", event.kind),
+                article: &event,
+            })
+            .expect("a delivery serialises");
+            for hook in webhooks.iter().filter(|h| h.wants(event.kind)) {
+                let payload = Payload {
+                    webhook: hook.id,
+                    seq: event.seq,
                     event: format!("article.{}", event.kind),
-                    article: &event,
-                })
-                .expect("a delivery serialises");
-                for hook in webhooks.iter().filter(|h| h.wants(event.kind)) {
-                    let payload = Payload {
-                        webhook: hook.id,
-                        seq: event.seq,
-                        event: format!("article.{}", event.kind),
-                        article: event.id,
-                        body: body.clone(),
-                    };
-                    jobs.push(NewJob {
-                        kind: DELIVERY_JOB,
-                        payload: serde_json::to_value(&payload).expect("a payload serialises"),
-                        idempotency_key: Some(format!("webhook:{}:{}", hook.id, event.seq)),
-                        run_at: now,
-                        max_attempts: MAX_ATTEMPTS,
-                    });
-                }
+                    article: event.id,
+                    body: body.clone(),
+                };
+                jobs.push(NewJob {
+                    kind: DELIVERY_JOB,
+                    payload: serde_json::to_value(&payload).expect("a payload serialises"),
+                    idempotency_key: Some(format!("webhook:{}:{}", hook.id, event.seq)),
+                    run_at: now,
+                    max_attempts: MAX_ATTEMPTS,
+                });
             }
         }
-        store.advance_consumer(CONSUMER, newest, &jobs, now).await?;
-        enqueued |= !jobs.is_empty();
-        last = newest;
-        if (changes.len() as i64) < BATCH {
-            return Ok(enqueued);
-        }
+        Ok(jobs)
     }
 }
 
@@ -150,7 +137,7 @@ pub fn signature(secret: &str, at: i64, body: &str) -> String {
 /// Runs a delivery job (`attempt`: 1 for the first try): one `POST`, kept
 /// in the log; an answer other than 2xx fails the job, to be retried.
 pub async fn deliver(
-    app: &AppState,
+    app: &Arc<Services>,
     payload: &serde_json::Value,
     attempt: i64,
 ) -> anyhow::Result<()> {

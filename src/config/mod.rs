@@ -109,6 +109,9 @@ pub struct ServerConfig {
     /// reader is the rightmost address that is not one of them. Empty means
     /// the connecting machine is the one proxy.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Logs every request at `info` (method, route, path, status, time
+    /// and request id), not only at `debug`.
+    pub access_log: bool,
 }
 
 impl Default for ServerConfig {
@@ -117,6 +120,7 @@ impl Default for ServerConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             client_ip_header: None,
             trusted_proxies: Vec::new(),
+            access_log: false,
         }
     }
 }

@@ -22,7 +22,7 @@ use lettre::{
 };
 use serde::Serialize;
 
-use crate::app::App;
+use crate::services::Services;
 
 /// Pictures in mail are shown at most this wide (CSS px).
 const PICTURE_WIDTH: u32 = 560;
@@ -37,7 +37,7 @@ pub struct IssueContent {
 
 impl IssueContent {
     /// The issue `issue_id` with its articles (those still published).
-    pub async fn load(app: &App, issue_id: i64) -> anyhow::Result<Option<Self>> {
+    pub async fn load(app: &Services, issue_id: i64) -> anyhow::Result<Option<Self>> {
         let Some(issue) = app.store.issue(issue_id).await? else {
             return Ok(None);
         };
@@ -90,7 +90,7 @@ struct Picture<'a> {
 /// The message of `content` for `delivery`'s subscriber, or `None` when
 /// nothing in it is in the sections they chose.
 pub fn issue_message(
-    app: &App,
+    app: &Services,
     content: &IssueContent,
     delivery: &Delivery,
 ) -> anyhow::Result<Option<Message>> {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     accounts::{new_token, token_hash},
-    app::App,
+    services::Services,
 };
 
 /// How long a confirmation link works.
@@ -31,7 +31,7 @@ struct ConfirmMail<'a> {
 /// Mails the subscriber named in the job's payload a fresh link if they are
 /// waiting to confirm (run twice, it sends two links that both work), or
 /// their preferences link if they are confirmed.
-pub async fn send(app: &App, payload: &serde_json::Value) -> anyhow::Result<()> {
+pub async fn send(app: &Services, payload: &serde_json::Value) -> anyhow::Result<()> {
     #[derive(Deserialize)]
     struct Payload {
         subscriber: i64,

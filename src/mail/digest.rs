@@ -3,6 +3,8 @@
 //! made once per key, whichever node gets there first, with a delivery for
 //! each confirmed subscriber; the sender does the rest.
 
+use std::sync::Arc;
+
 use std::time::Duration;
 
 use anyhow::Context;
@@ -11,7 +13,7 @@ use dateline_store::{Newsletter, NewsletterKind};
 use jiff::{Timestamp, ToSpan, civil::Time};
 use tokio::task::JoinHandle;
 
-use crate::app::{App, AppState};
+use crate::services::Services;
 
 /// How often each node looks for digests that are due.
 const CHECK_EVERY: Duration = Duration::from_secs(30);
@@ -28,7 +30,7 @@ pub struct Made {
 }
 
 /// Starts the loop that makes scheduled digests when they are due.
-pub fn spawn_scheduler(app: AppState) -> JoinHandle<()> {
+pub fn spawn_scheduler(app: Arc<Services>) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(CHECK_EVERY);
         loop {
@@ -42,7 +44,7 @@ pub fn spawn_scheduler(app: AppState) -> JoinHandle<()> {
 
 /// Makes today's issue of every digest whose time of day has come (within
 /// [`CATCH_UP_HOURS`]).
-pub async fn make_due_digests(app: &App, now: Timestamp) -> anyhow::Result<Vec<Made>> {
+pub async fn make_due_digests(app: &Services, now: Timestamp) -> anyhow::Result<Vec<Made>> {
     let tz = app.config.site.zone();
     let today = now.to_zoned_datetime(tz.clone()).date();
     let mut made = Vec::new();
@@ -70,7 +72,10 @@ pub async fn make_due_digests(app: &App, now: Timestamp) -> anyhow::Result<Vec<M
 }
 
 /// Makes an issue of the digest `newsletter` now, outside its schedule.
-pub async fn send_digest_now(app: &App, newsletter: &Newsletter) -> anyhow::Result<Option<Made>> {
+pub async fn send_digest_now(
+    app: &Services,
+    newsletter: &Newsletter,
+) -> anyhow::Result<Option<Made>> {
     let now = Timestamp::now();
     let key = format!("digest:{}:at:{}", newsletter.id, now.as_microsecond());
     make_digest(app, newsletter, &key, now).await
@@ -79,7 +84,7 @@ pub async fn send_digest_now(app: &App, newsletter: &Newsletter) -> anyhow::Resu
 /// What the digest's next issue holds: the stories first published since
 /// its last issue (for its first issue, the newest ones), newest first.
 async fn next_digest_articles(
-    app: &App,
+    app: &Services,
     newsletter: &Newsletter,
 ) -> anyhow::Result<Vec<ArticleId>> {
     let since = app
@@ -97,7 +102,7 @@ async fn next_digest_articles(
 /// issue (for its first issue, the newest ones), newest first. Nothing new,
 /// no issue.
 async fn make_digest(
-    app: &App,
+    app: &Services,
     newsletter: &Newsletter,
     key: &str,
     now: Timestamp,
@@ -114,7 +119,7 @@ async fn make_digest(
 
 /// Alerts for the published article `id`: one issue for each alert
 /// newsletter that carries its section. Each article alerts once.
-pub async fn send_alert(app: &App, id: ArticleId) -> anyhow::Result<Vec<Made>> {
+pub async fn send_alert(app: &Services, id: ArticleId) -> anyhow::Result<Vec<Made>> {
     let article = app
         .store
         .article(id)
@@ -142,7 +147,7 @@ pub async fn send_alert(app: &App, id: ArticleId) -> anyhow::Result<Vec<Made>> {
 /// What `send_digest_now` would mail now, sent to `to` alone: `false` when
 /// nothing was published since the last issue.
 pub async fn send_digest_test(
-    app: &App,
+    app: &Services,
     newsletter: &Newsletter,
     to: &str,
 ) -> anyhow::Result<bool> {
@@ -157,7 +162,7 @@ pub async fn send_digest_test(
 
 /// The breaking alert of article `id` as its first alert newsletter would
 /// mail it, sent to `to` alone: `false` when no alert newsletter carries it.
-pub async fn send_alert_test(app: &App, id: ArticleId, to: &str) -> anyhow::Result<bool> {
+pub async fn send_alert_test(app: &Services, id: ArticleId, to: &str) -> anyhow::Result<bool> {
     let article = app
         .store
         .article(id)
@@ -178,7 +183,7 @@ pub async fn send_alert_test(app: &App, id: ArticleId, to: &str) -> anyhow::Resu
 /// One message as an issue's would be, to `to`, with no issue made: its
 /// links to preferences and unsubscribing lead nowhere.
 async fn send_test(
-    app: &App,
+    app: &Services,
     newsletter: &Newsletter,
     subject: &str,
     articles: &[ArticleId],
@@ -205,7 +210,7 @@ async fn send_test(
 }
 
 async fn issue(
-    app: &App,
+    app: &Services,
     newsletter: &Newsletter,
     key: &str,
     subject: &str,
@@ -224,7 +229,6 @@ async fn issue(
             deliveries = made.deliveries,
             "newsletter issue made"
         );
-        app.newsletter_queued.notify_one();
     }
     Ok(made)
 }

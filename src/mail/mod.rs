@@ -6,6 +6,7 @@ pub mod confirm;
 pub mod digest;
 pub mod sender;
 pub mod smtp;
+pub mod staff_reset;
 
 use anyhow::Context;
 use lettre::{

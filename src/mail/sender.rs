@@ -11,39 +11,44 @@
 
 use std::{collections::HashMap, num::NonZeroU32, sync::Arc, time::Duration};
 
-use dateline_store::{Delivery, Outcome};
+use dateline_store::{Delivery, Outcome, Topic};
 use futures_util::StreamExt;
 use governor::{DefaultDirectRateLimiter, Quota};
 use jiff::Timestamp;
 use tokio::task::JoinHandle;
 
 use super::compose::{IssueContent, issue_message};
-use crate::app::AppState;
+use crate::services::Services;
 
 /// Deliveries claimed at once.
 const BATCH: i64 = 64;
 /// How long claimed deliveries are this node's: far longer than a batch
 /// takes, short enough that a crashed node's batch is sent soon after.
 const LEASE: Duration = Duration::from_secs(10);
-/// With nothing due, how long the sender sleeps (another node's issue is
-/// found at most this late).
-const IDLE: Duration = Duration::from_secs(1);
+/// With nothing due, the longest the sender sleeps: new deliveries wake it
+/// (any node's, on PostgreSQL), so this bounds how late a retry or a lost
+/// wake-up is sent.
+const IDLE: Duration = Duration::from_secs(10);
+/// How long the sender waits after the store failed it.
+const RETRY: Duration = Duration::from_secs(1);
 /// Attempts before a delivery that keeps failing for a passing reason
 /// (server busy, connection lost) is given up.
 const MAX_ATTEMPTS: i64 = 6;
 
 /// Starts the sender; `None` without an SMTP server.
-pub fn spawn(app: AppState) -> Option<JoinHandle<()>> {
+pub fn spawn(app: Arc<Services>) -> Option<JoinHandle<()>> {
     if !app.mailer.is_configured() {
         return None;
     }
     Some(tokio::spawn(async move { run(&app).await }))
 }
 
-async fn run(app: &AppState) {
+async fn run(app: &Arc<Services>) {
     let limiter = NonZeroU32::new(app.config.newsletters.messages_per_second)
         .map(|rate| DefaultDirectRateLimiter::direct(Quota::per_second(rate)));
     let mut issues: HashMap<i64, Arc<IssueContent>> = HashMap::new();
+    // Marked changed by every issue's deliveries made from now on, on any node.
+    let mut queued = app.store.wakeup(Topic::Deliveries);
     loop {
         let batch = match app
             .store
@@ -56,7 +61,7 @@ async fn run(app: &AppState) {
                     error = format!("{e:#}"),
                     "cannot claim newsletter deliveries"
                 );
-                tokio::time::sleep(IDLE).await;
+                tokio::time::sleep(RETRY).await;
                 continue;
             }
         };
@@ -66,7 +71,7 @@ async fn run(app: &AppState) {
             issues.clear();
             tokio::select! {
                 () = tokio::time::sleep(IDLE) => {}
-                () = app.newsletter_queued.notified() => {}
+                _ = queued.changed() => {}
             }
             continue;
         }
@@ -112,7 +117,7 @@ async fn run(app: &AppState) {
 }
 
 /// Sends one delivery and records how it went.
-async fn deliver(app: &AppState, content: Option<&IssueContent>, delivery: &Delivery) {
+async fn deliver(app: &Arc<Services>, content: Option<&IssueContent>, delivery: &Delivery) {
     let message = match content {
         Some(content) if delivery.confirmed => issue_message(app, content, delivery),
         // The issue is gone, or the reader unsubscribed since it was made.
@@ -163,7 +168,7 @@ fn is_permanent(e: &anyhow::Error) -> bool {
     })
 }
 
-async fn retry(app: &AppState, delivery: &Delivery, error: &str) {
+async fn retry(app: &Arc<Services>, delivery: &Delivery, error: &str) {
     // 4, 8, 16 … seconds, at most ten minutes.
     let backoff = Duration::from_secs(2_u64.saturating_pow(delivery.attempts as u32 + 1).min(600));
     let now = Timestamp::now();

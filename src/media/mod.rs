@@ -21,7 +21,7 @@ pub use blobs::Blobs;
 pub use probe::Refusal;
 use renditions::Focus;
 
-use crate::app::App;
+use crate::services::Services;
 
 /// The longest caption or credit, in characters.
 pub const MAX_TEXT_CHARS: usize = 1000;
@@ -88,7 +88,7 @@ pub async fn add_own_picture(
 /// Checks and keeps an upload; `(id, false)` when the same file was
 /// uploaded before. Nothing is written unless the file is a readable image
 /// of an accepted size with alt text.
-pub async fn upload(app: &App, mut upload: Upload) -> Result<(MediaId, bool), UploadError> {
+pub async fn upload(app: &Services, mut upload: Upload) -> Result<(MediaId, bool), UploadError> {
     // Multipart fields do not pass through the form reader: cleaned here,
     // the one way in for both the library's form and the API.
     for text in [&mut upload.alt, &mut upload.caption, &mut upload.credit] {
@@ -131,13 +131,12 @@ pub async fn upload(app: &App, mut upload: Upload) -> Result<(MediaId, bool), Up
         .add_upload(&new, Timestamp::now())
         .await
         .map_err(anyhow::Error::from)?;
-    app.media_jobs_enqueued.notify_one();
     Ok(added)
 }
 
 /// The renditions job: makes every rendition of upload `id` and records
 /// them. Safe to run again: files are named by their content.
-pub async fn make_renditions(app: &App, id: MediaId) -> anyhow::Result<()> {
+pub async fn make_renditions(app: &Services, id: MediaId) -> anyhow::Result<()> {
     let Some(source) = app.store.upload_source(id).await? else {
         anyhow::bail!("media {id} is not an upload");
     };

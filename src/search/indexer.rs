@@ -7,14 +7,12 @@
 use std::{sync::Arc, time::Duration};
 
 use dateline_core::ArticleId;
-use dateline_store::{Entity, Store};
+use dateline_store::{Change, Entity, NewJob, Store};
 use tokio::task::JoinHandle;
 
 use super::SearchIndex;
+use crate::follow::{self, Head, Position};
 
-/// Changes reach search results within this time plus a commit.
-const POLL_INTERVAL: Duration = Duration::from_millis(200);
-const BATCH: i64 = 500;
 /// A build that failed is tried again after this.
 const RETRY_BUILD: Duration = Duration::from_secs(5);
 /// Articles read from the store per trip while building.
@@ -45,24 +43,20 @@ pub async fn rebuild(
     Ok(seq)
 }
 
-/// Follows the change log from `from` (the index's position), applying
-/// each batch of article changes in one commit, for ever. A batch that
-/// cannot be applied (the index's disk is full) is tried again from the
-/// same position at the next tick: the index never records a position
-/// whose changes it does not hold.
-async fn follow(store: Store, index: Arc<SearchIndex>, from: i64) {
-    let mut last = from;
-    let mut ticker = tokio::time::interval(POLL_INTERVAL);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        ticker.tick().await;
-        match apply_changes(&store, &index, last).await {
-            Ok(seq) => last = seq,
-            Err(e) => tracing::warn!(
-                error = format!("{e:#}"),
-                "cannot apply changes to the search index"
-            ),
-        }
+/// Applies each batch of article changes to the index in one commit, with
+/// the batch's position. A batch that cannot be applied (the index's disk
+/// is full) is tried again from the same position: the index never
+/// records a position whose changes it does not hold.
+struct Indexer {
+    index: Arc<SearchIndex>,
+}
+
+impl crate::follow::Consumer for Indexer {
+    const NAME: &'static str = "search_index";
+
+    async fn apply(&mut self, store: &Store, changes: &[Change]) -> anyhow::Result<Vec<NewJob>> {
+        apply_batch(store, &self.index, changes).await?;
+        Ok(Vec::new())
     }
 }
 
@@ -73,34 +67,49 @@ pub async fn apply_changes(
     mut last: i64,
 ) -> anyhow::Result<i64> {
     loop {
-        let changes = store.changes_since(last, BATCH).await?;
+        let changes = store.changes_since(last, follow::BATCH).await?;
         let Some(newest) = changes.last().map(|c| c.seq) else {
             return Ok(last);
         };
-        let mut changed: Vec<ArticleId> = changes
-            .iter()
-            .filter(|c| c.entity == Entity::Article)
-            .map(|c| ArticleId(c.entity_id))
-            .collect();
-        changed.sort_by_key(|id| id.0);
-        changed.dedup();
-        let mut documents = Vec::with_capacity(changed.len());
-        for id in &changed {
-            // Unpublished (or gone): removed from the index.
-            if let Some(document) = store.index_document(*id).await? {
-                documents.push(document);
-            }
-        }
-        if !changed.is_empty() || changes.len() as i64 == BATCH {
-            index
-                .off_thread(move |i| i.apply(&changed, &documents, newest))
-                .await?;
-        }
+        apply_batch(store, index, &changes).await?;
         last = newest;
-        if (changes.len() as i64) < BATCH {
+        if (changes.len() as i64) < follow::BATCH {
             return Ok(last);
         }
     }
+}
+
+/// Applies one batch of changes in one commit.
+async fn apply_batch(
+    store: &Store,
+    index: &Arc<SearchIndex>,
+    changes: &[Change],
+) -> anyhow::Result<()> {
+    let Some(newest) = changes.last().map(|c| c.seq) else {
+        return Ok(());
+    };
+    let mut changed: Vec<ArticleId> = changes
+        .iter()
+        .filter(|c| c.entity == Entity::Article)
+        .map(|c| ArticleId(c.entity_id))
+        .collect();
+    changed.sort_by_key(|id| id.0);
+    changed.dedup();
+    let mut documents = Vec::with_capacity(changed.len());
+    for id in &changed {
+        // Unpublished (or gone): removed from the index.
+        if let Some(document) = store.index_document(*id).await? {
+            documents.push(document);
+        }
+    }
+    // A short batch of other changes needs no commit: the position moves
+    // with the next one that has articles in it (or a full batch).
+    if !changed.is_empty() || changes.len() as i64 == follow::BATCH {
+        index
+            .off_thread(move |i| i.apply(&changed, &documents, newest))
+            .await?;
+    }
+    Ok(())
 }
 
 /// Starts keeping the index current: from its recorded position, or, for
@@ -110,18 +119,23 @@ pub async fn apply_changes(
 /// are published. Nothing, if another process keeps it.
 pub async fn start(
     store: Store,
+    head: Head,
     index: Arc<SearchIndex>,
 ) -> anyhow::Result<Option<JoinHandle<()>>> {
     if index.is_read_only() {
         // The process that keeps the index follows the log for both.
         return Ok(None);
     }
-    let head = store.last_change_seq().await?;
+    let newest = store.last_change_seq().await?;
     // An index ahead of the log belongs to another database (one restored
     // from a backup, say): it is rebuilt like a missing one.
-    if let Some(seq) = index.position()?.filter(|seq| *seq <= head) {
+    if let Some(seq) = index.position()?.filter(|seq| *seq <= newest) {
         match caught_up_and_complete(&store, &index, seq).await {
-            Ok(Some(seq)) => return Ok(Some(tokio::spawn(follow(store, index, seq)))),
+            Ok(Some(seq)) => {
+                let indexer = Indexer { index };
+                let task = follow::spawn(store, head, Position::From(seq), indexer).await?;
+                return Ok(Some(task));
+            }
             Ok(None) => tracing::warn!(
                 indexed = index.len(),
                 "the search index disagrees with the store's published articles; it is rebuilt"
@@ -134,7 +148,14 @@ pub async fn start(
     }
     Ok(Some(tokio::spawn(async move {
         let seq = build_until_done(&store, &index).await;
-        follow(store, index, seq).await;
+        let indexer = Indexer { index };
+        match follow::following(store, head, Position::From(seq), indexer).await {
+            Ok(following) => following.await,
+            Err(e) => tracing::error!(
+                error = format!("{e:#}"),
+                "cannot follow the change log for search"
+            ),
+        }
     })))
 }
 

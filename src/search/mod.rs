@@ -308,7 +308,10 @@ fn commit(writer: &mut IndexWriter, seq: i64) -> anyhow::Result<()> {
 /// position: articles the index never had and never looked for again.
 fn abandon(writer: &mut IndexWriter, error: anyhow::Error) -> anyhow::Error {
     if let Err(rollback) = writer.rollback() {
-        tracing::warn!(error = %rollback, "cannot roll the search index writer back");
+        tracing::warn!(
+            error = format!("{rollback:#}"),
+            "cannot roll the search index writer back"
+        );
     }
     error
 }

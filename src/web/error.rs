@@ -114,12 +114,16 @@ impl IntoResponse for AppError {
                 message,
             } => (status, title, message),
             Self::Internal(e) => {
-                // Logged once, here.
+                // Logged once, here, in the request's span (its id, method
+                // and path); the reader is given the id to quote.
                 tracing::error!(error = format!("{e:#}"), "request failed");
+                let reference = super::request_id::RequestId::current()
+                    .map(|id| format!(" If it keeps happening, tell us this reference: {id}."))
+                    .unwrap_or_default();
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "Something went wrong",
-                    "The page could not be shown. Please try again shortly.".to_owned(),
+                    format!("The page could not be shown. Please try again shortly.{reference}"),
                 )
             }
         };
@@ -131,7 +135,7 @@ impl IntoResponse for AppError {
              <title>{title}</title><link rel=\"stylesheet\" href=\"/static/site.css\"></head>\
              <body><main class=\"wrap error-page\"><h1>{title}</h1><p>{}</p>\
              <p><a href=\"/\">Go to the home page</a></p></main></body></html>\n",
-            crate::web::templates::escape_html_str(&text)
+            crate::theme::escape_html_str(&text)
         );
         let mut response = (status, Html(body)).into_response();
         response.extensions_mut().insert(ErrorPage {

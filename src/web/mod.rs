@@ -2,61 +2,63 @@
 
 pub mod admin;
 pub mod api;
-pub mod assets;
 pub mod cache;
 mod csrf;
 mod error;
 pub mod input;
 mod policy;
 pub mod reader;
+pub mod request_id;
 mod router;
-pub mod templates;
+mod state;
 pub mod throttle;
-pub(crate) mod time;
 
 use std::net::SocketAddr;
 
 use anyhow::Context;
 use axum::serve::ListenerExt;
 pub use error::{AppError, ErrorPage, Result};
-pub use router::router;
+pub use router::{paths as route_paths, router};
+pub use state::{App, AppState, SIGN_INS_PER_ACCOUNT, SIGN_INS_PER_ADDRESS};
 use tokio::net::TcpListener;
-
-use crate::app::AppState;
 
 /// Serves on `listener` until Ctrl-C or SIGTERM, keeping the page cache
 /// true to the change log meanwhile.
 pub async fn serve(app: AppState, listener: TcpListener) -> anyhow::Result<()> {
     // Read before any request is served: a change made after it, even one
-    // made before the invalidator task first runs, must purge what it touches.
-    let from = app
-        .store
-        .last_change_seq()
+    // made before a consumer first runs, reaches every consumer.
+    let head = crate::follow::Head::start(app.store.clone())
         .await
         .context("cannot read the change log")?;
-    let invalidator = cache::spawn_invalidator(app.store.clone(), app.pages.clone(), from);
-    let live = crate::live::spawn_follower(
+    let invalidator =
+        cache::spawn_invalidator(app.store.clone(), head.clone(), app.pages.clone()).await?;
+    let live = crate::follow::spawn(
         app.store.clone(),
-        app.config.site.base().to_owned(),
-        app.config.site.zone(),
-        app.live.clone(),
-        from,
-    );
-    let worker = crate::jobs::spawn_worker(app.clone());
-    let announcer = crate::websub::start_announcer(app.clone()).await?;
-    let dispatcher = crate::webhooks::start_dispatcher(app.clone()).await?;
-    let indexer = crate::search::indexer::start(app.store.clone(), app.search.clone()).await?;
-    let sender = crate::mail::sender::spawn(app.clone());
-    let digests = crate::mail::digest::spawn_scheduler(app.clone());
-    let watcher = crate::wire::watch::start(app.clone()).await?;
-    let poller = crate::wire::poll::start(app.clone());
+        head.clone(),
+        crate::follow::Position::From(head.seq()),
+        crate::live::Streams {
+            base: app.config.site.base().to_owned(),
+            zone: app.config.site.zone(),
+            live: app.live.clone(),
+        },
+    )
+    .await?;
+    let worker = crate::jobs::spawn_worker(app.services.clone());
+    let announcer = crate::websub::start_announcer(&app.services, head.clone()).await?;
+    let dispatcher = crate::webhooks::start_dispatcher(&app.services, head.clone()).await?;
+    let indexer =
+        crate::search::indexer::start(app.store.clone(), head, app.search.clone()).await?;
+    let sender = crate::mail::sender::spawn(app.services.clone());
+    let digests = crate::mail::digest::spawn_scheduler(app.services.clone());
+    let watcher = crate::wire::watch::start(app.services.clone()).await?;
+    let poller = crate::wire::poll::start(app.services.clone());
     let router = router(app);
     let router = router.into_make_service_with_connect_info::<SocketAddr>();
     // Nagle's algorithm would hold back the last segment of a page larger
     // than one packet until the client acknowledged the others.
     let listener = listener.tap_io(|stream| {
         if let Err(e) = stream.set_nodelay(true) {
-            tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+            tracing::debug!(error = format!("{e:#}"), "cannot set TCP_NODELAY");
         }
     });
     let served = axum::serve(listener, router)

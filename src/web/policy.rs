@@ -1,6 +1,6 @@
 //! What every request and response of the site passes through, in one
-//! layer: the cross-site refusal, themed error pages, the security headers
-//! and the request log.
+//! layer: the request's id and span, the cross-site refusal, themed error
+//! pages, the security headers and the access log.
 //!
 //! One hand-written service rather than a stack of middleware: a cached page
 //! is served in a few microseconds, and each `from_fn` middleware boxes the
@@ -16,15 +16,17 @@ use std::{
 };
 
 use axum::{
-    extract::Request,
-    http::{HeaderName, HeaderValue, Method, header},
+    extract::{MatchedPath, Request},
+    http::{HeaderName, HeaderValue, header},
     response::{IntoResponse, Response},
 };
 use pin_project_lite::pin_project;
+use tokio::task::futures::TaskLocalFuture;
 use tower::{Layer, Service};
+use tracing::{Instrument, Span, instrument::Instrumented};
 
-use super::{csrf, reader::errors};
-use crate::app::AppState;
+use super::{csrf, reader::errors, request_id::RequestId};
+use crate::web::AppState;
 
 /// Scripts, styles and images come from this site only; no inline script.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; \
@@ -71,42 +73,57 @@ where
 {
     type Response = Response;
     type Error = Infallible;
-    type Future = PolicyFuture<S::Future>;
+    type Future = PolicyFuture<TaskLocalFuture<RequestId, Instrumented<S::Future>>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
         self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, request: Request) -> Self::Future {
-        let log = tracing::enabled!(tracing::Level::DEBUG).then(|| RequestLog {
-            method: request.method().clone(),
-            path: loggable(request.uri().path()),
-            started: Instant::now(),
-        });
+        let id = RequestId::for_request(request.headers());
+        // Every log line written while the request is served carries these.
+        let span = tracing::info_span!(
+            "request",
+            id = %id,
+            method = %request.method(),
+            route = request.extensions().get::<MatchedPath>().map(MatchedPath::as_str),
+            path = %loggable(request.uri().path()),
+            status = tracing::field::Empty,
+            micros = tracing::field::Empty,
+        );
         let base_url = &self.app.config.site.base_url;
         let state = match csrf::refusal(request.method(), request.headers(), base_url) {
             Some(refusal) => Stage::Theming {
-                future: Box::pin(errors::theme_error_page(
-                    self.app.clone(),
-                    refusal.into_response(),
-                )),
+                future: theme(&self.app, &id, &span, refusal.into_response()),
             },
             None => Stage::Inner {
-                future: self.inner.call(request),
+                future: id
+                    .clone()
+                    .scope(self.inner.call(request).instrument(span.clone())),
             },
         };
         PolicyFuture {
             stage: state,
             app: self.app.clone(),
-            log,
+            log: RequestLog {
+                id,
+                span,
+                started: Instant::now(),
+            },
         }
     }
 }
 
 struct RequestLog {
-    method: Method,
-    path: String,
+    id: RequestId,
+    span: Span,
     started: Instant,
+}
+
+/// Dresses an error page in the site's theme, as part of the request.
+fn theme(app: &AppState, id: &RequestId, span: &Span, response: Response) -> Theming {
+    let future = errors::theme_error_page(app.clone(), response).instrument(span.clone());
+    Box::pin(id.clone().scope(future))
 }
 
 type Theming = Pin<Box<dyn Future<Output = Response> + Send>>;
@@ -124,7 +141,7 @@ pin_project! {
         #[pin]
         stage: Stage<F>,
         app: AppState,
-        log: Option<RequestLog>,
+        log: RequestLog,
     }
 }
 
@@ -141,7 +158,7 @@ where
                 StageProj::Inner { future } => {
                     let Ok(response) = ready!(future.poll(cx));
                     if errors::needs_theme(&response) {
-                        let future = Box::pin(errors::theme_error_page(this.app.clone(), response));
+                        let future = theme(this.app, &this.log.id, &this.log.span, response);
                         this.stage.set(Stage::Theming { future });
                         continue;
                     }
@@ -149,7 +166,11 @@ where
                 }
                 StageProj::Theming { future } => ready!(future.as_mut().poll(cx)),
             };
-            return Poll::Ready(Ok(finish(response, this.log.take())));
+            return Poll::Ready(Ok(finish(
+                response,
+                this.log,
+                this.app.config.server.access_log,
+            )));
         }
     }
 }
@@ -172,21 +193,22 @@ fn loggable(path: &str) -> String {
         .map_or_else(|| path.to_owned(), |prefix| format!("{prefix}…"))
 }
 
-fn finish(mut response: Response, log: Option<RequestLog>) -> Response {
+fn finish(mut response: Response, log: &RequestLog, access_log: bool) -> Response {
     let headers = response.headers_mut();
     for (name, value) in SECURITY_HEADERS {
         headers
             .entry(name)
             .or_insert_with(|| HeaderValue::from_static(value));
     }
-    if let Some(log) = log {
-        tracing::debug!(
-            method = %log.method,
-            path = %log.path,
-            status = response.status().as_u16(),
-            micros = log.started.elapsed().as_micros() as u64,
-            "request"
-        );
+    headers.insert(super::request_id::HEADER, log.id.header_value());
+    let status = response.status().as_u16();
+    log.span.record("status", status);
+    log.span
+        .record("micros", log.started.elapsed().as_micros() as u64);
+    if access_log {
+        tracing::info!(parent: &log.span, "served");
+    } else {
+        tracing::debug!(parent: &log.span, "served");
     }
     response
 }

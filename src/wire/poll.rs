@@ -16,9 +16,9 @@ use jiff::Timestamp;
 use reqwest::{StatusCode, header};
 
 use super::{MAX_DOCUMENT_BYTES, read_limited, take};
-use crate::app::App;
+use crate::services::Services;
 
-pub fn start(app: Arc<App>) -> tokio::task::JoinHandle<()> {
+pub fn start(app: Arc<Services>) -> tokio::task::JoinHandle<()> {
     let every = Duration::from_millis(app.config.wire.scan_millis);
     tokio::spawn(async move {
         loop {
@@ -27,11 +27,15 @@ pub fn start(app: Arc<App>) -> tokio::task::JoinHandle<()> {
                     for feed in due {
                         let answer = fetch(&app, &feed).await;
                         if let Err(e) = app.store.record_wire_feed_answer(&feed, &answer).await {
-                            tracing::error!(source = feed.source.0, "wire feed: {e:#}");
+                            tracing::error!(
+                                source = feed.source.0,
+                                error = format!("{e:#}"),
+                                "cannot record a wire feed's answer"
+                            );
                         }
                     }
                 }
-                Err(e) => tracing::error!("cannot claim wire feeds: {e:#}"),
+                Err(e) => tracing::error!(error = format!("{e:#}"), "cannot claim wire feeds"),
             }
             tokio::time::sleep(every).await;
         }
@@ -39,7 +43,7 @@ pub fn start(app: Arc<App>) -> tokio::task::JoinHandle<()> {
 }
 
 /// Fetches `feed` and takes in what it holds; what came of it, in one line.
-async fn fetch(app: &App, feed: &DueFeed) -> FeedAnswer {
+async fn fetch(app: &Services, feed: &DueFeed) -> FeedAnswer {
     let url = shown(&feed.url);
     let failed = |why: String| {
         tracing::warn!(source = feed.source.0, url, "wire feed: {why}");

@@ -12,8 +12,8 @@ use dateline_store::{WireOrigin, WireRecord};
 use jiff::Timestamp;
 
 use crate::{
-    app::App,
     media::{self, Upload},
+    services::Services,
 };
 
 /// The draft `item` becomes in `section` (without its picture: see
@@ -55,7 +55,7 @@ pub fn byline_name(item: &WireRecord) -> Option<String> {
 /// cannot be fetched is left out, with a warning in the log, rather than
 /// holding the story up).
 pub async fn use_story(
-    app: &App,
+    app: &Services,
     item: &WireRecord,
     section: SectionId,
     by: UserId,
@@ -77,7 +77,7 @@ pub async fn use_story(
     Ok(Ok(id))
 }
 
-async fn lead_picture(app: &App, item: &WireRecord) -> Option<LeadImage> {
+async fn lead_picture(app: &Services, item: &WireRecord) -> Option<LeadImage> {
     let picture = item.pictures.first()?;
     let url = url::Url::parse(&picture.uri)
         .ok()
@@ -85,7 +85,7 @@ async fn lead_picture(app: &App, item: &WireRecord) -> Option<LeadImage> {
     let bytes = match fetch(app, &url).await {
         Ok(bytes) => bytes,
         Err(e) => {
-            tracing::warn!(item = item.id, %url, "wire picture not fetched: {e:#}");
+            tracing::warn!(item = item.id, %url, error = format!("{e:#}"), "wire picture not fetched");
             return None;
         }
     };
@@ -108,14 +108,14 @@ async fn lead_picture(app: &App, item: &WireRecord) -> Option<LeadImage> {
             credit: Some(credit).filter(|c| !c.is_empty()),
         }),
         Err(e) => {
-            tracing::warn!(item = item.id, %url, "wire picture not kept: {e:#}");
+            tracing::warn!(item = item.id, %url, error = format!("{e:#}"), "wire picture not kept");
             None
         }
     }
 }
 
 /// The picture's bytes, up to the media library's upload limit.
-async fn fetch(app: &App, url: &url::Url) -> anyhow::Result<Bytes> {
+async fn fetch(app: &Services, url: &url::Url) -> anyhow::Result<Bytes> {
     let limit = app.config.media.max_upload_bytes;
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     let response = app

@@ -19,10 +19,10 @@ use dateline_core::SourceId;
 use jiff::Timestamp;
 
 use super::{Intake, source, take};
-use crate::app::App;
+use crate::services::Services;
 
 /// Starts watching the configured folders; `None` when there are none.
-pub async fn start(app: Arc<App>) -> anyhow::Result<Option<tokio::task::JoinHandle<()>>> {
+pub async fn start(app: Arc<Services>) -> anyhow::Result<Option<tokio::task::JoinHandle<()>>> {
     if app.config.wire.watch.is_empty() {
         return Ok(None);
     }
@@ -43,7 +43,7 @@ pub async fn start(app: Arc<App>) -> anyhow::Result<Option<tokio::task::JoinHand
         loop {
             for (source, dir) in &folders {
                 if let Err(e) = scan(&app, *source, dir, &mut seen).await {
-                    tracing::warn!(folder = %dir.display(), "wire folder: {e:#}");
+                    tracing::warn!(folder = %dir.display(), error = format!("{e:#}"), "cannot read a wire folder");
                 }
             }
             tokio::time::sleep(every).await;
@@ -54,7 +54,7 @@ pub async fn start(app: Arc<App>) -> anyhow::Result<Option<tokio::task::JoinHand
 /// What a file looked like last time: its size and modification time.
 type Seen = HashMap<PathBuf, (u64, Option<SystemTime>)>;
 
-async fn scan(app: &App, source: SourceId, dir: &Path, seen: &mut Seen) -> anyhow::Result<()> {
+async fn scan(app: &Services, source: SourceId, dir: &Path, seen: &mut Seen) -> anyhow::Result<()> {
     let mut entries = tokio::fs::read_dir(dir).await?;
     while let Some(entry) = entries.next_entry().await? {
         let path = entry.path();

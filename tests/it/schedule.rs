@@ -52,7 +52,6 @@ async fn a_scheduled_article_reaches_the_home_page_and_its_section_within_a_seco
         .schedule_article(id, when, by, Timestamp::now())
         .await
         .unwrap();
-    server.app.jobs_enqueued.notify_one();
 
     for path in ["/", "/news"] {
         let until_shown = eventually(Duration::from_secs(5), || async {

@@ -290,10 +290,14 @@ async fn an_index_ahead_of_the_change_log_is_rebuilt() {
     let head = server.app.store.last_change_seq().await.unwrap();
     let articles = index.len();
     index.apply(&[], &[], head + 1000).unwrap();
-    let follower = dateline::search::indexer::start(server.app.store.clone(), index.clone())
+    let log_head = dateline::follow::Head::start(server.app.store.clone())
         .await
-        .unwrap()
-        .expect("this process keeps the index");
+        .unwrap();
+    let follower =
+        dateline::search::indexer::start(server.app.store.clone(), log_head, index.clone())
+            .await
+            .unwrap()
+            .expect("this process keeps the index");
     // The position is read from the last commit, the count from the
     // reader, which is reloaded just after it: wait for both.
     eventually(Duration::from_secs(5), || async {

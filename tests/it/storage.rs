@@ -244,7 +244,10 @@ async fn an_index_missing_published_articles_is_rebuilt_at_start() {
     drop(index);
 
     let index = Arc::new(SearchIndex::open(dir.path(), "en").unwrap());
-    let _follower = indexer::start(store.clone(), index.clone()).await.unwrap();
+    let head = dateline::follow::Head::start(store.clone()).await.unwrap();
+    let _follower = indexer::start(store.clone(), head, index.clone())
+        .await
+        .unwrap();
     eventually(Duration::from_secs(10), || {
         let index = index.clone();
         async move { index.len() == published }

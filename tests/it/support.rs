@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use dateline::{app::App, config::Config, demo, web};
+use dateline::{config::Config, demo, web, web::App};
 
 pub struct TestServer {
     pub base: String,
@@ -30,6 +30,20 @@ impl TestServer {
         configure: impl FnOnce(&mut Config),
     ) -> Self {
         copy_dir(&demo_template().await, data.path());
+        Self::start(data, configure).await
+    }
+
+    /// A server on the database at `url` (migrated; empty, or another
+    /// node's), with a data directory and search index of its own.
+    pub async fn on_database(url: &str) -> Self {
+        let url = url.to_owned();
+        Self::start(tempfile::tempdir().unwrap(), move |config| {
+            config.database.url = Some(url);
+        })
+        .await
+    }
+
+    async fn start(data: tempfile::TempDir, configure: impl FnOnce(&mut Config)) -> Self {
         let listener = web::bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
         let mut config = Config::load(data.path()).unwrap();
         config.apply_listen(Some(listener.local_addr().unwrap()));
@@ -120,7 +134,7 @@ async fn demo_template() -> std::path::PathBuf {
             .unwrap();
         // The pictures' renditions, made once here rather than by every
         // test server's media job.
-        dateline::jobs::run_due(&app, dateline_store::Lane::Media)
+        dateline::jobs::run_due(&app.services, dateline_store::Lane::Media)
             .await
             .unwrap();
         // Closing the last connection folds the WAL into the database file.

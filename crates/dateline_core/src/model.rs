@@ -300,6 +300,10 @@ pub fn article_path(section_slug: &str, slug: &str, id: ArticleId) -> String {
     format!("/{section_slug}/{slug}-{id}")
 }
 
+/// The last part of a feed's address (`/feed/rss.xml`,
+/// `/feed/section/news/atom.xml`), one per format; every list has all three.
+pub const FEED_FILES: [&str; 3] = ["rss.xml", "atom.xml", "feed.json"];
+
 /// The id at the end of an article path segment (`some-headline-42` → 42).
 pub fn article_id_from_segment(segment: &str) -> Option<ArticleId> {
     let (_, id) = segment.rsplit_once('-')?;

@@ -76,11 +76,24 @@ impl Store {
         // A local file cannot drop like a network connection can, and the
         // liveness ping sqlx sends on every acquire costs a round trip to the
         // connection's thread: as much as a small query.
+        let wakeups = std::sync::Arc::new(crate::wakeups::Wakeups::default());
+        let hooks = wakeups.clone();
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(30))
             .after_release(|conn, _| Box::pin(discard_if_in_transaction(conn)))
+            // The one writer notes what each transaction inserts, to wake
+            // whoever waits for it once the transaction commits.
+            .after_connect(move |conn, _| {
+                let (on_update, on_rollback) = hooks.sqlite_hooks();
+                Box::pin(async move {
+                    let mut handle = conn.lock_handle().await?;
+                    handle.set_update_hook(on_update);
+                    handle.set_rollback_hook(on_rollback);
+                    Ok(())
+                })
+            })
             .connect_with(options.clone())
             .await
             .map_err(connect_error)?;
@@ -98,6 +111,7 @@ impl Store {
                 path: path.to_owned(),
             },
             wire_index: Default::default(),
+            wakeups,
         })
     }
 
@@ -114,9 +128,11 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(connect_error)?;
+        let wakeups = Default::default();
         Ok(Self {
             backend: Backend::Postgres(pool),
             wire_index: Default::default(),
+            wakeups,
         })
     }
 

@@ -23,6 +23,7 @@ mod taxonomy;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tokens;
+mod wakeups;
 mod webhooks;
 mod wire;
 
@@ -47,6 +48,7 @@ pub use readers::{LinkPurpose, NewReaderLink, Reader, ReaderLink, ReaderSession,
 pub use staff::{Credentials, NewSession, NewUser, Session, User};
 pub use taxonomy::{Direction, PageSource, TaxonomyEntry, TopicItem};
 pub use tokens::{AccessToken, NewAccessToken, TokenGrant};
+pub use wakeups::Topic;
 pub use webhooks::{NewWebhook, WEBHOOK_EVENTS, Webhook, WebhookAttempt};
 pub use wire::{
     CLUSTER_WINDOW, DueFeed, FeedAnswer, Ingested, IngestedItem, ItemOutcome, WireChannels,
@@ -62,6 +64,8 @@ pub struct Store {
     /// The wire desk's recent signatures (see `wire::index`), shared by
     /// the handle's clones.
     wire_index: std::sync::Arc<tokio::sync::Mutex<wire::ClusterIndex>>,
+    /// Waiters for new changes, jobs and deliveries, shared by the clones.
+    wakeups: std::sync::Arc<wakeups::Wakeups>,
 }
 
 /// Runs `$body` with `$conn` bound to one read connection (`&mut` a
@@ -104,6 +108,7 @@ macro_rules! write_tx {
                 let out = $body;
                 let wrote = watch && $crate::error::sqlite_changes(&mut *$tx).await? > before;
                 $tx.commit().await?;
+                $store.wakeups.after_commit();
                 if wrote {
                     $crate::error::note_write_ok();
                 }

@@ -220,6 +220,7 @@ impl Store {
                         .expect("connect to PostgreSQL again"),
                 ),
                 wire_index: Default::default(),
+                wakeups: Default::default(),
             },
         }
     }

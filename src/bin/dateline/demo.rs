@@ -1,7 +1,7 @@
 use std::time::Instant;
 
 use clap::Args;
-use dateline::{app::open_store, config::Config, demo};
+use dateline::{config::Config, demo, services::open_store};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::DataDir;

@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use dateline::{app::open_store, config::Config, wire};
+use dateline::{config::Config, services::open_store, wire};
 
 use crate::DataDir;
 

@@ -1,4 +1,4 @@
-use dateline::{app::open_store, config::Config};
+use dateline::{config::Config, services::open_store};
 
 use crate::DataDir;
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use dateline::{accounts::new_token, app::App, config::Config};
+use dateline::{accounts::new_token, config::Config, web::App};
 use dateline_core::Email;
 
 use crate::DataDir;

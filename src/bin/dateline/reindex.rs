@@ -1,9 +1,9 @@
 use std::time::Instant;
 
 use dateline::{
-    app::open_store,
     config::Config,
     search::{INDEX_DIR, SearchIndex, indexer},
+    services::open_store,
 };
 use dateline_store::ArticleList;
 use indicatif::{ProgressBar, ProgressStyle};

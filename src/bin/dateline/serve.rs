@@ -1,7 +1,7 @@
 use std::net::SocketAddr;
 
 use clap::Args;
-use dateline::{app::App, config::Config, demo, web};
+use dateline::{config::Config, demo, web, web::App};
 
 use crate::DataDir;
 
@@ -32,7 +32,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     {
         // The demo's pictures are uploads: their renditions first, so that
         // the first page served shows them.
-        let pictures = dateline::jobs::run_due(&app, dateline_store::Lane::Media).await?;
+        let pictures = dateline::jobs::run_due(&app.services, dateline_store::Lane::Media).await?;
         tracing::info!(
             articles = seeded.articles,
             pages = seeded.pages,

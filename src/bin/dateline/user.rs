@@ -1,8 +1,8 @@
 use clap::{Args, Subcommand};
 use dateline::{
     accounts::{hash_password, one_time_password},
-    app::open_store,
     config::Config,
+    services::open_store,
 };
 use dateline_core::{Email, Role, Text};
 use dateline_store::{NewUser, StoreError};

@@ -22,7 +22,7 @@ use super::{
     session::{AdminForm, Staff, StaffView, private},
 };
 use crate::{
-    app::{App, AppState},
+    web::{App, AppState},
     web::{AppError, Result},
 };
 
@@ -431,7 +431,6 @@ pub async fn schedule(
         .schedule_article(id, at, staff.user.id, Timestamp::now())
         .await
         .map_err(store_refusal)?;
-    app.jobs_enqueued.notify_one();
     Ok(back_to_editor(id))
 }
 

@@ -7,11 +7,10 @@
 use std::future::Future;
 
 use axum::{
-    Router,
     extract::{Path, State},
     http::StatusCode,
     response::Response,
-    routing::get,
+    routing::{MethodRouter, get},
 };
 use dateline_core::{Action, Invalid};
 use dateline_store::StoreError;
@@ -19,7 +18,7 @@ use serde::{Serialize, de::DeserializeOwned};
 
 use super::session::{AdminForm, Staff, StaffView, admin_page, see_other};
 use crate::{
-    app::{App, AppState},
+    web::{App, AppState},
     web::{AppError, Result},
 };
 
@@ -59,14 +58,14 @@ pub trait Catalog: Send + Sync + 'static {
     }
 }
 
-/// The list page and the item pages of `C`.
-pub fn routes<C: Catalog>(router: Router<AppState>) -> Router<AppState> {
-    router
-        .route(C::PATH, get(show_list::<C>).post(add::<C>))
-        .route(
-            &format!("{}/{{id}}", C::PATH),
-            get(show_item::<C>).post(update::<C>),
-        )
+/// The list's page (`C::PATH`) and the form that adds to it.
+pub fn list<C: Catalog>() -> MethodRouter<AppState> {
+    get(show_list::<C>).post(add::<C>)
+}
+
+/// An item's page (`C::PATH/{id}`) and the form that changes it.
+pub fn item<C: Catalog>() -> MethodRouter<AppState> {
+    get(show_item::<C>).post(update::<C>)
 }
 
 #[derive(Serialize)]

@@ -8,7 +8,7 @@ use axum::{http::StatusCode, response::Response};
 use serde::{Deserialize, Serialize};
 
 use super::session::{Staff, StaffView, admin_page};
-use crate::{app::App, web::Result};
+use crate::{web::App, web::Result};
 
 /// The field a confirmed form carries (`confirmed=yes`).
 #[derive(Deserialize, Default)]

@@ -12,7 +12,7 @@ use dateline_store::{DeskEntry, DeskFilter};
 use serde::{Deserialize, Serialize};
 
 use super::session::{Staff, StaffView, private};
-use crate::{app::AppState, web::Result};
+use crate::{web::AppState, web::Result};
 
 const DESK_ARTICLES: i64 = 100;
 

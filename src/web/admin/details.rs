@@ -13,7 +13,7 @@ use dateline_store::TaxonomyEntry;
 use serde::Serialize;
 
 use super::{articles::TextForm, catalog::optional_text};
-use crate::{app::App, web::Result};
+use crate::{web::App, web::Result};
 
 /// The most related articles an editor picks (the reader page shows four).
 const MAX_RELATED: usize = 9;

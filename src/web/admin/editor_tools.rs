@@ -16,7 +16,7 @@ use super::{
     articles::{back_to_editor, editable, editorial, ownership, refused, store_refusal},
     session::{AdminForm, Staff, private},
 };
-use crate::{app::AppState, web::Result};
+use crate::{web::AppState, web::Result};
 
 #[derive(Deserialize)]
 pub struct LeadImageForm {

@@ -7,7 +7,7 @@ use dateline_store::Feedback;
 use serde::Serialize;
 
 use super::session::{Staff, StaffView, admin_page};
-use crate::{app::AppState, web::Result};
+use crate::{web::AppState, web::Result};
 
 /// The most messages the inbox shows.
 const SHOWN: i64 = 200;

@@ -20,8 +20,8 @@ use super::{
 };
 use crate::{
     accounts::{new_push_token, token_hash},
-    app::{App, AppState},
     web::Result,
+    web::{App, AppState},
 };
 
 /// The longest time between two fetches of a feed: a day.

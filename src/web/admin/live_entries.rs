@@ -16,7 +16,7 @@ use super::{
     session::{AdminForm, private},
 };
 use crate::{
-    app::AppState,
+    web::AppState,
     web::{AppError, Result},
 };
 

@@ -18,8 +18,8 @@ use super::{
 };
 use crate::{
     accounts::same_secret,
-    app::{App, AppState},
     media::{Upload, UploadError},
+    web::{App, AppState},
     web::{AppError, Result},
 };
 
@@ -322,10 +322,7 @@ pub async fn update_item(
         )
         .await
     {
-        Ok(()) => {
-            app.media_jobs_enqueued.notify_one();
-            Ok(see_other(&format!("/admin/media/{id}")))
-        }
+        Ok(()) => Ok(see_other(&format!("/admin/media/{id}"))),
         Err(dateline_store::StoreError::Invalid(e)) => {
             item_page(
                 &app,

@@ -18,7 +18,7 @@ use super::{
     session::{AdminForm, Staff, StaffView, admin_page, private, see_other},
 };
 use crate::{
-    app::{App, AppState},
+    web::{App, AppState},
     web::{AppError, Result},
 };
 

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::session::{AdminForm, Staff, StaffView, admin_page, start_session};
 use crate::{
     accounts::{check_new_password, hash_password, verify_password},
-    app::AppState,
+    web::AppState,
     web::Result,
 };
 

@@ -15,8 +15,8 @@ use super::{
     sign_in::Nothing,
 };
 use crate::{
-    app::{App, AppState},
     web::Result,
+    web::{App, AppState},
 };
 
 pub struct Pages;

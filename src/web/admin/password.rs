@@ -13,7 +13,7 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use jiff::{Timestamp, ToSpan};
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -21,13 +21,11 @@ use super::{
     sign_in::{check_form_token, throttled, with_form_token},
 };
 use crate::{
-    accounts::{check_new_password, hash_password, new_token, token_hash},
-    app::AppState,
+    accounts::{check_new_password, hash_password, token_hash},
+    mail::staff_reset::RESET_LINK_JOB,
+    web::AppState,
     web::{AppError, Result},
 };
-
-/// How long a reset link works.
-const LINK_HOURS: i64 = 1;
 
 #[derive(Serialize)]
 struct ResetPage<'a> {
@@ -121,53 +119,7 @@ pub async fn ask(
         max_attempts: 6,
     };
     app.store.enqueue_job(&job, Timestamp::now()).await?;
-    app.jobs_enqueued.notify_one();
     page(&app, "sent", "", None, StatusCode::OK)
-}
-
-/// The job that mails a reset link, if the address has an enabled account.
-pub const RESET_LINK_JOB: &str = "staff_password_reset";
-
-/// Runs a [`RESET_LINK_JOB`]: makes a link for the account with the
-/// address in `payload` and mails it; nothing for an unknown or disabled
-/// one. A mail that cannot be sent fails the job, which is tried again.
-pub async fn send_reset_link(
-    app: &crate::app::App,
-    payload: &serde_json::Value,
-) -> anyhow::Result<()> {
-    use anyhow::Context;
-    let email = payload["email"]
-        .as_str()
-        .context("a staff_password_reset job's payload has no email")?;
-    let Some(user) = app
-        .store
-        .credentials(email)
-        .await?
-        .map(|c| c.user)
-        .filter(|u| !u.disabled)
-    else {
-        return Ok(());
-    };
-    let token = new_token();
-    let now = Timestamp::now();
-    let expires_at = now.checked_add(LINK_HOURS.hours())?;
-    app.store
-        .create_password_reset(&token_hash(&token), user.id, expires_at, now)
-        .await?;
-    let link = format!("{}/admin/password-reset/{token}", app.config.site.base());
-    let text = format!(
-        "Hello {},\n\nSomeone (we hope you) asked to reset your password for the {} newsroom.\n\
-         To choose a new one, open this link within {LINK_HOURS} hour:\n\n{link}\n\n\
-         If you did not ask, ignore this message; your password stays as it is.\n",
-        user.name, app.config.site.name
-    );
-    let subject = format!("Reset your {} newsroom password", app.config.site.name);
-    app.mailer
-        .send_text(&user.email, &subject, text)
-        .await
-        .context("cannot send a password-reset mail")?;
-    tracing::info!(user = user.id.0, "password-reset link sent");
-    Ok(())
 }
 
 /// `GET /admin/password-reset/{token}`.

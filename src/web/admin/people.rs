@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::session::{AdminForm, Staff, StaffView, private};
 use crate::{
     accounts::{hash_password, one_time_password},
-    app::{App, AppState},
+    web::{App, AppState},
     web::{AppError, Result},
 };
 

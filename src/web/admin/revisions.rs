@@ -18,7 +18,7 @@ use super::{
     session::{AdminForm, Staff, StaffView, private},
 };
 use crate::{
-    app::AppState,
+    web::AppState,
     web::{AppError, Result},
 };
 

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::catalog::{Catalog, Saved};
-use crate::{app::App, web::Result};
+use crate::{web::App, web::Result};
 
 pub struct Sections;
 

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 use crate::{
     accounts::{same_secret, token_hash},
-    app::AppState,
+    web::AppState,
     web::{AppError, Result},
 };
 
@@ -252,7 +252,7 @@ pub async fn start_session(
 
 /// An admin page: `template` rendered with `context`, private to its reader.
 pub fn admin_page(
-    app: &crate::app::App,
+    app: &crate::web::App,
     template: &str,
     status: StatusCode,
     context: impl Serialize,

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::session::{private, read_form};
 use crate::{
     accounts::{check_new_password, hash_password, same_secret},
-    app::AppState,
+    web::AppState,
     web::{AppError, Result},
 };
 

@@ -20,7 +20,7 @@ use super::session::{
 };
 use crate::{
     accounts::{dummy_hash, new_token, same_secret, token_hash, verify_password},
-    app::AppState,
+    web::AppState,
     web::{AppError, Result, throttle::client_address},
 };
 

@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::catalog::{Catalog, Saved, optional_text};
-use crate::{app::App, web::Result};
+use crate::{web::App, web::Result};
 
 const MAX_NOTICE_CHARS: usize = 1000;
 

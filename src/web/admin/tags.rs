@@ -17,7 +17,7 @@ use super::{
     sign_in::Nothing,
 };
 use crate::{
-    app::AppState,
+    web::AppState,
     web::{AppError, Result},
 };
 

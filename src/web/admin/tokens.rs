@@ -19,8 +19,8 @@ use super::{
 };
 use crate::{
     accounts::{new_access_token, token_hash},
-    app::{App, AppState},
     web::Result,
+    web::{App, AppState},
 };
 
 const MAX_DAYS: i64 = 3650;

@@ -17,7 +17,7 @@ use super::{
     session::{AdminForm, see_other},
 };
 use crate::{
-    app::{App, AppState},
+    web::{App, AppState},
     web::{AppError, Result},
 };
 

@@ -19,7 +19,7 @@ use super::{
 };
 use crate::{
     accounts::new_token,
-    app::{App, AppState},
+    web::{App, AppState},
     web::{AppError, Result},
 };
 

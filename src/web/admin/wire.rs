@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::session::{AdminForm, Staff, StaffView, admin_page, see_other};
 use crate::{
-    app::AppState,
+    web::AppState,
     web::{AppError, Result},
     wire::story,
 };
@@ -128,7 +128,7 @@ struct ItemPage {
 }
 
 async fn item_page(
-    app: &crate::app::App,
+    app: &crate::web::App,
     staff: &Staff,
     id: i64,
     error: Option<String>,
@@ -231,7 +231,7 @@ pub async fn restore_item(
 }
 
 async fn set_state(
-    app: &crate::app::App,
+    app: &crate::web::App,
     staff: &Staff,
     id: i64,
     state: WireState,

@@ -12,7 +12,7 @@ use dateline_store::User;
 use jiff::Timestamp;
 
 use super::ApiError;
-use crate::{accounts::token_hash, app::AppState};
+use crate::{accounts::token_hash, web::AppState};
 
 /// The security scheme's name in the OpenAPI document (utoipa's
 /// `security(("token" = []))` takes only a literal, so it is written there).

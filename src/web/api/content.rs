@@ -23,8 +23,8 @@ use super::{
     },
 };
 use crate::{
-    app::{App, AppState},
     search::SearchQuery,
+    web::{App, AppState},
     web::{
         AppError,
         cache::{DepKey, Rendered},

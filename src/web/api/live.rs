@@ -16,8 +16,8 @@ use utoipa::IntoParams;
 
 use super::{ApiError, extract::ApiQuery};
 use crate::{
-    app::AppState,
     live::{LiveEvent, Outgoing, events},
+    web::AppState,
 };
 
 /// Changes a resuming client may have missed and still be caught up; one

@@ -3,25 +3,24 @@
 //! 3.1 document made from the handlers themselves (`/api/openapi.json`).
 //! Every error under `/api` is an [`ApiError`].
 
-mod admin;
+pub(super) mod admin;
 mod auth;
 mod body;
-mod content;
+pub(super) mod content;
 mod docs;
 mod error;
 mod extract;
-mod live;
+pub(super) mod live;
 pub(crate) mod shapes;
-mod wire;
+pub(super) mod wire;
 
-use std::sync::Arc;
+use std::{convert::Infallible, sync::Arc};
 
 use axum::{
-    Router,
     extract::State,
     http::{HeaderMap, HeaderValue, Method, header},
     response::{IntoResponse, Response},
-    routing::{any, get},
+    routing::{MethodRouter, get},
 };
 use bytes::Bytes;
 pub use error::ApiError;
@@ -30,7 +29,7 @@ use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    app::AppState,
+    web::AppState,
     web::reader::{Chrome, render},
 };
 
@@ -134,10 +133,10 @@ impl utoipa::Modify for BearerToken {
     }
 }
 
-/// The API's routes and their OpenAPI document.
-pub fn routes(app: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    let cors_origins = &app.config.api.cors_origins;
-    let (router, mut document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+/// The OpenAPI document, made from the handlers' annotations. Its paths
+/// are the router's `/api/v1` routes (a test holds them to it).
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, mut document) = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
         .routes(routes!(content::list_articles))
         .routes(routes!(content::find_article))
         .routes(routes!(content::show_article))
@@ -162,37 +161,84 @@ pub fn routes(app: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(admin::taxonomy::create_topic))
         .routes(routes!(wire::push))
         .split_for_parts();
-    // After the routes: a modifier named in `#[openapi]` runs before they
+    // After the paths: a modifier named in `#[openapi]` runs before they
     // are added.
     utoipa::Modify::modify(&RateLimited, &mut document);
-    let json = document.to_json().expect("the OpenAPI document serialises");
-    let operations = Arc::new(docs::operations(
-        &serde_json::from_str(&json).expect("the OpenAPI document is JSON"),
-    ));
-    let json = Bytes::from(json);
-    let router = router
-        .route(
-            "/api/openapi.json",
-            get(move || async move {
-                ([(header::CONTENT_TYPE, "application/json")], json.clone()).into_response()
-            }),
+    document
+}
+
+/// What every route under `/api` passes through: the per-address rate
+/// limit, CORS, and the API's own answer to a method it does not take.
+pub struct Layers {
+    app: AppState,
+    cors: CorsLayer,
+}
+
+impl Layers {
+    pub fn new(app: &AppState) -> Self {
+        Self {
+            app: app.clone(),
+            cors: cors(&app.config.api.cors_origins),
+        }
+    }
+
+    /// An operation's handlers: other methods are told 405.
+    pub fn wrap(&self, handlers: MethodRouter<AppState>) -> MethodRouter<AppState> {
+        self.layered(handlers.fallback(error::method_not_allowed))
+    }
+
+    /// `/api/{*rest}`: every method is told there is no such operation.
+    pub fn no_such_operation(&self) -> MethodRouter<AppState> {
+        self.layered(axum::routing::any(error::no_such_operation))
+    }
+
+    fn layered(&self, handlers: MethodRouter<AppState>) -> MethodRouter<AppState> {
+        let limited = axum::middleware::from_fn_with_state(self.app.clone(), rate_limit);
+        handlers
+            .layer::<_, Infallible>(limited)
+            .layer::<_, Infallible>(self.cors.clone())
+    }
+}
+
+/// The OpenAPI document as served: JSON for machines, a page for people.
+pub struct Published {
+    json: Bytes,
+    operations: Arc<Vec<docs::Operation>>,
+}
+
+impl Default for Published {
+    fn default() -> Self {
+        let json = document()
+            .to_json()
+            .expect("the OpenAPI document serialises");
+        let operations = Arc::new(docs::operations(
+            &serde_json::from_str(&json).expect("the OpenAPI document is JSON"),
+        ));
+        Self {
+            json: Bytes::from(json),
+            operations,
+        }
+    }
+}
+
+impl Published {
+    /// `/api/openapi.json`.
+    pub fn json(&self) -> MethodRouter<AppState> {
+        let json = self.json.clone();
+        get(move || async move {
+            ([(header::CONTENT_TYPE, "application/json")], json.clone()).into_response()
+        })
+    }
+
+    /// `/api/docs`.
+    pub fn docs(&self) -> MethodRouter<AppState> {
+        let operations = self.operations.clone();
+        get(
+            move |State(app): State<AppState>, headers: HeaderMap| async move {
+                show_docs(app, headers, operations.clone()).await
+            },
         )
-        .route(
-            "/api/docs",
-            get(
-                move |State(app): State<AppState>, headers: HeaderMap| async move {
-                    show_docs(app, headers, operations.clone()).await
-                },
-            ),
-        )
-        .route("/api/{*rest}", any(error::no_such_operation))
-        .method_not_allowed_fallback(error::method_not_allowed)
-        .layer(axum::middleware::from_fn_with_state(
-            app.clone(),
-            rate_limit,
-        ))
-        .layer(cors(cors_origins));
-    (router, document)
+    }
 }
 
 /// Browsers on the configured origins may read the API (`*`: any).

@@ -2,10 +2,8 @@
 //! made from the domain's, so that a change inside Dateline does not change
 //! what apps read without a new version of the API.
 
-use dateline_core::{
-    Article, ArticleCard, ArticleKind, Carriage, Figure, LiveEntry, Named, Outlet, SourceRights,
-    article_path, carriage,
-};
+pub use crate::live::{EntryShape, api_carriage};
+use dateline_core::{Article, ArticleCard, ArticleKind, Carriage, Figure, Named, article_path};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -197,46 +195,6 @@ impl From<KindName> for ArticleKind {
             KindName::Live => Self::Live,
         }
     }
-}
-
-/// A live blog's entry.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct EntryShape {
-    pub id: i64,
-    /// A short line above the entry; optional.
-    pub title: Option<String>,
-    /// Sanitised HTML, from the entry's Markdown; absent where the source's
-    /// rights allow only a summary.
-    pub body_html: Option<String>,
-    #[schema(value_type = String, format = DateTime)]
-    pub at: Timestamp,
-    /// In live events: `at` as the site's pages show it, in the site's
-    /// time zone ("December 6, 2026 15:50 IST"), so that an entry added to
-    /// an open page reads like the ones around it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub shown_at: Option<String>,
-}
-
-impl EntryShape {
-    pub fn new(entry: LiveEntry, carriage: Carriage) -> Self {
-        Self {
-            id: entry.id,
-            title: entry.title,
-            body_html: (carriage == Carriage::FullText).then_some(entry.body_html),
-            at: entry.at,
-            shown_at: None,
-        }
-    }
-}
-
-/// How much of `article` the API may carry: the one rights decision, full
-/// text only where the source allows it.
-pub fn api_carriage(article: &Article) -> Carriage {
-    let rights = article
-        .source
-        .as_ref()
-        .map_or(SourceRights::OWN, |s| s.rights);
-    carriage(rights, Outlet::Api)
 }
 
 impl ArticleDetail {

@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 use super::{ApiError, admin::no_store, auth::bearer, body::read_body};
 use crate::{
     accounts::token_hash,
-    app::AppState,
+    web::AppState,
     wire::{Intake, MAX_DOCUMENT_BYTES, take},
 };
 

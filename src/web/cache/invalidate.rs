@@ -1,22 +1,19 @@
 //! The change-log consumer that keeps the page cache true.
 //!
-//! It polls the log (cheap: one indexed query) and purges, for each change,
+//! It follows the log (see `crate::follow`) and purges, for each change,
 //! exactly the keys it touches. Every node runs its own; the log, not a
 //! message between nodes, is what they agree on.
 
 use std::{sync::Arc, time::Duration};
 
 use dateline_core::{ArticleId, MediaId};
-use dateline_store::{Change, ChangeKind, Entity, Store};
+use dateline_store::{Change, ChangeKind, Entity, NewJob, Store};
 use tokio::task::JoinHandle;
 
 use super::{DepKey, PageCache};
 
-/// Changes appear on every page within this time plus a render.
-const POLL_INTERVAL: Duration = Duration::from_millis(100);
-const BATCH: i64 = 500;
 /// How often the cache's index forgets evicted pages.
-const PRUNE_EVERY: u64 = 300;
+const PRUNE_EVERY: Duration = Duration::from_secs(30);
 
 /// What a change touches: `None` means every page (the navigation, the
 /// footer, a source's notice or a byline may have changed).
@@ -53,45 +50,57 @@ pub async fn keys_for_change(
     Ok(Some(keys))
 }
 
-/// Follows the change log from `from` (its end when the cache was still
-/// empty, read before the first request), purging `cache` as changes arrive,
-/// until the task is aborted.
-pub fn spawn_invalidator(store: Store, cache: Arc<PageCache>, from: i64) -> JoinHandle<()> {
-    cache.note_head(from);
-    tokio::spawn(async move {
-        let mut last = from;
-        let mut ticker = tokio::time::interval(POLL_INTERVAL);
-        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        for tick in 1_u64.. {
-            ticker.tick().await;
-            match apply_changes(&store, &cache, last).await {
-                Ok(seq) => last = seq,
-                Err(e) => tracing::warn!(error = %e, "cannot apply changes to the page cache"),
-            }
-            if tick % PRUNE_EVERY == 0 {
-                cache.prune_index();
-            }
-        }
-    })
+/// Purges the page cache of what each change touches.
+pub struct Invalidator {
+    pub cache: Arc<PageCache>,
 }
 
-async fn apply_changes(
-    store: &Store,
-    cache: &PageCache,
-    mut last: i64,
-) -> dateline_store::Result<i64> {
-    loop {
-        let changes = store.changes_since(last, BATCH).await?;
-        for change in &changes {
+impl crate::follow::Consumer for Invalidator {
+    const NAME: &'static str = "page_cache";
+
+    async fn apply(&mut self, store: &Store, changes: &[Change]) -> anyhow::Result<Vec<NewJob>> {
+        for change in changes {
             match keys_for_change(store, change).await? {
-                Some(keys) => cache.purge(&keys, change.seq).await,
-                None => cache.purge_all(change.seq),
+                Some(keys) => self.cache.purge(&keys, change.seq).await,
+                None => self.cache.purge_all(change.seq),
             }
-            last = change.seq;
         }
-        if (changes.len() as i64) < BATCH {
-            cache.note_head(last);
-            return Ok(last);
-        }
+        Ok(Vec::new())
     }
+
+    fn caught_up(&mut self, seq: i64) {
+        self.cache.note_head(seq);
+    }
+}
+
+/// Follows the change log from `head`'s current position (read when the
+/// cache was still empty, before the first request), purging `cache` as
+/// changes arrive, until the task is aborted; its index forgets evicted
+/// pages now and then.
+pub async fn spawn_invalidator(
+    store: Store,
+    head: crate::follow::Head,
+    cache: Arc<PageCache>,
+) -> anyhow::Result<JoinHandle<()>> {
+    let from = head.seq();
+    cache.note_head(from);
+    let follower = crate::follow::following(
+        store,
+        head,
+        crate::follow::Position::From(from),
+        Invalidator {
+            cache: cache.clone(),
+        },
+    )
+    .await?;
+    let prune = async move {
+        let mut every = tokio::time::interval(PRUNE_EVERY);
+        loop {
+            every.tick().await;
+            cache.prune_index();
+        }
+    };
+    Ok(tokio::spawn(async move {
+        tokio::join!(follower, prune);
+    }))
 }

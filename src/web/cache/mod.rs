@@ -25,9 +25,12 @@ use dateline_core::ArticleId;
 use dateline_store::Relation;
 pub use invalidate::{keys_for_change, spawn_invalidator};
 pub use keys::DepKey;
-pub use page::{CachedPage, Encoding, Rendered, Seqs, compress_best, hex};
+pub use page::{CachedPage, Rendered, Seqs};
 
-use crate::{app::App, web::Result};
+use crate::{
+    encoding::Encoding,
+    web::{App, Result},
+};
 
 tokio::task_local! {
     /// The oldest change-log position of site-wide data (navigation, footer)

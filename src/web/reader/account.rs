@@ -35,7 +35,7 @@ use crate::{
     accounts::{
         check_new_password, dummy_hash, hash_password, new_token, token_hash, verify_password,
     },
-    app::{App, AppState},
+    web::{App, AppState},
     web::{
         AppError, Result,
         admin::{

@@ -20,7 +20,7 @@ use super::account::{
 use super::reader_session::{ReaderForm, SignedIn};
 use crate::{
     accounts::{check_new_password, hash_password, new_token, verify_password},
-    app::AppState,
+    web::AppState,
     web::{
         Result,
         admin::{session::set_cookie, sign_in::throttled},

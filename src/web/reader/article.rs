@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::{Chrome, card_keys, render, structured};
 use crate::{
-    app::{App, AppState},
+    web::{App, AppState},
     web::{
         AppError, Result,
         cache::{DepKey, Rendered},

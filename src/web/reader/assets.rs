@@ -5,12 +5,12 @@ use axum::{
 };
 
 use crate::{
-    app::AppState,
+    web::AppState,
     web::{AppError, Result},
 };
 
 /// The theme's static files (stylesheet, scripts, icons): see
-/// [`crate::web::assets`].
+/// [`crate::theme::assets`].
 pub async fn show_static_file(
     State(app): State<AppState>,
     Path(path): Path<String>,

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::Chrome;
 use crate::{
-    app::AppState,
+    web::AppState,
     web::{AppError, ErrorPage},
 };
 

@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 
 use super::{Chrome, render};
 use crate::{
-    app::{App, AppState},
+    web::{App, AppState},
     web::{
         AppError, Result,
         cache::Rendered,
@@ -217,7 +217,7 @@ fn dedupe_key(name: &str, email: &Email, message: &str) -> String {
         hash.update(part.as_bytes());
         hash.update([0]);
     }
-    crate::web::cache::hex(&hash.finalize())
+    crate::encoding::hex(&hash.finalize())
 }
 
 #[cfg(test)]

@@ -20,16 +20,15 @@ use jiff::Timestamp;
 
 use super::listing::{Subject, subject};
 use crate::{
-    app::{App, AppState},
+    theme::time::machine_time,
+    web::{App, AppState},
     web::{
         AppError, Result,
         cache::{DepKey, Rendered},
-        time::machine_time,
     },
 };
 
-/// The last part of a feed's address, one per format; every list has all three.
-pub const FEED_FILES: [&str; 3] = ["rss.xml", "atom.xml", "feed.json"];
+pub use dateline_core::FEED_FILES;
 
 /// Entries in a feed: the newest.
 const ENTRIES: i64 = 20;

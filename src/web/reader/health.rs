@@ -1,13 +1,13 @@
 use axum::{extract::State, http::StatusCode};
 
-use crate::app::AppState;
+use crate::web::AppState;
 
 /// Liveness: 200 while the process serves and the database answers a read.
 pub async fn check_health(State(app): State<AppState>) -> (StatusCode, &'static str) {
     match app.store.ping().await {
         Ok(()) => (StatusCode::OK, "ok\n"),
         Err(e) => {
-            tracing::warn!(error = %e, "health check failed");
+            tracing::warn!(error = format!("{e:#}"), "health check failed");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
         }
     }
@@ -23,7 +23,10 @@ const RECENT_FAILURE: std::time::Duration = std::time::Duration::from_secs(30);
 /// until the space returns.
 pub async fn check_ready(State(app): State<AppState>) -> (StatusCode, String) {
     if let Err(e) = app.store.ping().await {
-        tracing::warn!(error = %e, "readiness: the database does not answer");
+        tracing::warn!(
+            error = format!("{e:#}"),
+            "readiness: the database does not answer"
+        );
         return (
             StatusCode::SERVICE_UNAVAILABLE,
             format!("database unavailable: {e}\n"),
@@ -64,7 +67,10 @@ async fn probe_write(app: &AppState) -> Result<(), String> {
         .probe_write(jiff::Timestamp::now())
         .await
         .map_err(|e| {
-            tracing::warn!(error = %e, "readiness: the database refuses writes");
+            tracing::warn!(
+                error = format!("{e:#}"),
+                "readiness: the database refuses writes"
+            );
             e.to_string()
         });
     *last = Some((std::time::Instant::now(), outcome.clone()));

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{Chrome, card_keys, render};
 use crate::{
-    app::{App, AppState},
+    web::{App, AppState},
     web::{
         Result,
         cache::{DepKey, Rendered},

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Chrome, card_keys, render};
 use crate::{
-    app::{App, AppState},
+    web::{App, AppState},
     web::{
         AppError, Result,
         cache::{DepKey, Rendered},

@@ -23,7 +23,7 @@ use dateline_core::{ArticleCard, Section};
 use serde::Serialize;
 
 use crate::{
-    app::App,
+    web::App,
     web::{
         Result,
         cache::{DepKey, Rendered, note_site_data},

@@ -16,13 +16,13 @@ use axum::{
     response::{Html, IntoResponse, Redirect, Response},
 };
 use dateline_core::{Email, Section};
-use dateline_store::{Newsletter, SignUp, Subscriber, SubscriberState};
+use dateline_store::{Newsletter, Subscriber, SubscriberState};
 use serde::{Deserialize, Serialize};
 
 use super::{Chrome, render};
 use crate::{
     accounts::{new_token, token_hash},
-    app::{App, AppState},
+    web::{App, AppState},
     web::{
         AppError, Result,
         input::{CleanForm, FormRefusal},
@@ -181,8 +181,8 @@ pub async fn sign_up(
         ));
     }
     let offered = offered_by_default(&app).await?;
-    let outcome = app
-        .store
+    // The confirmation mail, if one is due, is a job: the store wakes the worker.
+    app.store
         .sign_up(
             &email,
             &offered,
@@ -191,9 +191,6 @@ pub async fn sign_up(
             jiff::Timestamp::now(),
         )
         .await?;
-    if outcome == SignUp::MailQueued {
-        app.jobs_enqueued.notify_one();
-    }
     Ok(Redirect::to("/newsletter/check-inbox").into_response())
 }
 

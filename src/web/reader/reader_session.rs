@@ -13,7 +13,7 @@ use serde::{Deserialize, de::DeserializeOwned};
 use super::account::READER_COOKIE;
 use crate::{
     accounts::{same_secret, token_hash},
-    app::{App, AppState},
+    web::{App, AppState},
     web::{
         AppError, Result,
         admin::{

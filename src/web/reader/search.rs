@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use super::Chrome;
 use crate::{
-    app::{App, AppState},
     search::{SearchQuery, query::MAX_QUERY_CHARS, query::MAX_RESULTS},
+    web::{App, AppState},
     web::{AppError, Result},
 };
 

@@ -12,7 +12,7 @@ use super::{
     render,
 };
 use crate::{
-    app::{App, AppState},
+    web::{App, AppState},
     web::{
         AppError, Result,
         cache::{DepKey, Rendered},

@@ -18,7 +18,7 @@ use dateline_store::SitemapEntry;
 use jiff::{Timestamp, ToSpan, civil::Date, tz::TimeZone};
 
 use crate::{
-    app::{App, AppState},
+    web::{App, AppState},
     web::{
         AppError, Result,
         cache::{DepKey, Rendered},
@@ -42,7 +42,7 @@ pub(super) fn escape(s: &str) -> String {
 }
 
 fn w3c(t: Timestamp) -> String {
-    crate::web::time::machine_time(t)
+    crate::theme::time::machine_time(t)
 }
 
 /// `/robots.txt`: everything but the newsroom, and where the sitemaps are.

@@ -33,7 +33,7 @@ pub fn news_article(
     canonical: &str,
     article: &Article,
 ) -> String {
-    let time = crate::web::time::machine_time;
+    let time = crate::theme::time::machine_time;
     let published = article.first_published_at.unwrap_or(article.created_at);
     let authors: Vec<_> = article
         .authors
@@ -94,7 +94,7 @@ fn live_blog(
     published: jiff::Timestamp,
     article: &Article,
 ) {
-    let time = crate::web::time::machine_time;
+    let time = crate::theme::time::machine_time;
     let updates: Vec<_> = article
         .entries
         .iter()

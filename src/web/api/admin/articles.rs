@@ -20,7 +20,7 @@ use super::{
     no_store, path_id,
 };
 use crate::{
-    app::{App, AppState},
+    web::{App, AppState},
     web::{
         admin::{TextForm, details},
         api::{ApiError, auth::Caller, body::ApiJson, shapes::EntryShape},
@@ -230,7 +230,6 @@ pub async fn change_status(
             app.store
                 .schedule_article(id, at, caller.user.id, now)
                 .await?;
-            app.jobs_enqueued.notify_one();
         }
         (ArticleStatus::Scheduled, None) => {
             return Err(ApiError::invalid_fields([(

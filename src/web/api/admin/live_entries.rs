@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use super::{articles::editable, no_store, path_id};
 use crate::{
-    app::AppState,
+    web::AppState,
     web::api::{ApiError, auth::Caller, body::ApiJson, shapes::EntryShape},
 };
 

@@ -14,8 +14,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::no_store;
 use crate::{
-    app::AppState,
     media::{Refusal, Upload, UploadError},
+    web::AppState,
     web::api::{
         ApiError,
         auth::Caller,

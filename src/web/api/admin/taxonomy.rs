@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use super::{no_store, number};
 use crate::{
-    app::AppState,
+    web::AppState,
     web::{
         admin::topics::{TopicForm, checked},
         api::{ApiError, auth::Caller, body::ApiJson},

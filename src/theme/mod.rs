@@ -2,6 +2,9 @@
 //! folder in the data directory overrides any of its templates or static
 //! files without recompiling.
 
+pub mod assets;
+pub mod time;
+
 use std::{borrow::Cow, path::PathBuf};
 
 use anyhow::Context;
@@ -18,7 +21,7 @@ struct DefaultTheme;
 pub struct Templates {
     env: Environment<'static>,
     /// The theme's static files, with their hashed names.
-    pub assets: std::sync::Arc<super::assets::StaticAssets>,
+    pub assets: std::sync::Arc<assets::StaticAssets>,
 }
 
 impl Templates {
@@ -36,7 +39,7 @@ impl Templates {
                 })
         });
         env.set_formatter(escape_html);
-        let assets = std::sync::Arc::new(super::assets::StaticAssets::load(
+        let assets = std::sync::Arc::new(assets::StaticAssets::load(
             DefaultTheme::iter().filter_map(|p| p.strip_prefix("static/").map(str::to_owned)),
             theme_dir.as_ref(),
             |name| {
@@ -57,7 +60,7 @@ impl Templates {
                 let at: Timestamp = at.parse().map_err(|e: jiff::Error| {
                     minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e.to_string())
                 })?;
-                Ok(super::time::reader_time(at, &tz))
+                Ok(time::reader_time(at, &tz))
             },
         );
         // HTML's machine-readable times allow at most milliseconds; stored
@@ -68,7 +71,7 @@ impl Templates {
                 let at: Timestamp = at.parse().map_err(|e: jiff::Error| {
                     minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e.to_string())
                 })?;
-                Ok(super::time::machine_time(at))
+                Ok(time::machine_time(at))
             },
         );
         // Paths are made of slugs and digits only; marking them safe keeps

@@ -15,7 +15,7 @@ use axum::{
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
 
-use super::cache::{Encoding, compress_best};
+use crate::encoding::{Encoding, compress_best};
 
 /// Hex digits of the content hash in a hashed name: enough that two
 /// versions of a file never share one.
@@ -159,7 +159,7 @@ fn mime_of(name: &str) -> &'static str {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    super::cache::hex(bytes)
+    crate::encoding::hex(bytes)
 }
 
 /// How deep a theme's `static/` folders are followed (`fonts/`, `img/`).
@@ -167,7 +167,7 @@ const MAX_FOLDER_DEPTH: usize = 4;
 
 /// The files below `dir`, named by their path from the theme's `static/`
 /// (`prefix` is the folders walked so far); hidden ones and links are
-/// left out, as [`super::templates`] would refuse to read them.
+/// left out, as [`super`] would refuse to read them.
 fn files_below(dir: &std::path::Path, prefix: &str, names: &mut Vec<String>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;

@@ -1,0 +1,200 @@
+//! Following the change log: one way for every consumer (the page cache,
+//! live streams, the search index, WebSub, webhooks) to apply each change
+//! once, in order, without polling.
+//!
+//! A node reads the log's head in one place ([`Head`]), woken at once when
+//! a write commits (on PostgreSQL, any node's, by `LISTEN/NOTIFY`; see
+//! `dateline_store::Topic`), and otherwise every [`SAFETY_NET`] in case a
+//! wake-up was lost. Each consumer waits until the head passes its
+//! position, then reads the changes after it in batches. Its position is
+//! its own, in memory (the page cache, live streams; the search index keeps
+//! its own with its commits), or durable in `consumer_positions`, recorded
+//! in one transaction with the jobs the batch made, so that a restart
+//! resumes where it stopped and nodes side by side enqueue each job once.
+//! A batch that fails is tried again from the same position, with backoff.
+
+use std::{future::Future, time::Duration};
+
+use dateline_store::{Change, NewJob, Store, Topic};
+use jiff::Timestamp;
+use tokio::{sync::watch, task::JoinHandle};
+use tracing::Instrument;
+
+/// Changes read per query.
+pub const BATCH: i64 = 500;
+/// How often the head is read without a wake-up: the latest another node's
+/// change (or one a lost notification announced) is seen.
+const SAFETY_NET: Duration = Duration::from_secs(10);
+/// The longest wait before a failing batch is tried again.
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+/// The newest change this node knows of, for its consumers to wait on.
+#[derive(Clone)]
+pub struct Head(watch::Receiver<i64>);
+
+impl Head {
+    /// Starts reading the head of `store`'s log, from its current value
+    /// (read before this returns: a consumer starting from it misses
+    /// nothing that follows). The reading stops when the last clone of the
+    /// `Head` is dropped.
+    pub async fn start(store: Store) -> anyhow::Result<Self> {
+        let mut woken = store.wakeup(Topic::Changes);
+        let (sender, receiver) = watch::channel(store.last_change_seq().await?);
+        let read = async move {
+            loop {
+                tokio::select! {
+                    woke = woken.changed() => if woke.is_err() { return },
+                    () = tokio::time::sleep(SAFETY_NET) => {}
+                    () = sender.closed() => return,
+                }
+                match store.last_change_seq().await {
+                    Ok(seq) => {
+                        sender.send_if_modified(|head| {
+                            let newer = seq > *head;
+                            *head = seq.max(*head);
+                            newer
+                        });
+                    }
+                    Err(e) => tracing::warn!(
+                        error = format!("{e:#}"),
+                        "cannot read the change log's head"
+                    ),
+                }
+            }
+        };
+        tokio::spawn(read.instrument(tracing::info_span!("change_log_head")));
+        Ok(Self(receiver))
+    }
+
+    /// The newest change known.
+    pub fn seq(&self) -> i64 {
+        *self.0.borrow()
+    }
+
+    /// Waits until the head is past `seq`; `false` if it never will be
+    /// (the head's reader stopped).
+    async fn past(&mut self, seq: i64) -> bool {
+        self.0.wait_for(|head| *head > seq).await.is_ok()
+    }
+}
+
+/// Where a consumer's position is kept.
+#[derive(Debug, Clone, Copy)]
+pub enum Position {
+    /// In memory, starting after this sequence.
+    From(i64),
+    /// In `consumer_positions` under this name; a consumer's first run
+    /// starts at the log's head.
+    Durable(&'static str),
+}
+
+/// What follows the log.
+pub trait Consumer: Send + 'static {
+    /// Its name in logs and spans.
+    const NAME: &'static str;
+
+    /// Applies `changes` (oldest first, at most [`BATCH`]); the jobs they
+    /// make, enqueued with a durable consumer's new position. An error
+    /// leaves the position where it was, to try the batch again.
+    fn apply(
+        &mut self,
+        store: &Store,
+        changes: &[Change],
+    ) -> impl Future<Output = anyhow::Result<Vec<NewJob>>> + Send;
+
+    /// Told after each catch-up: every change up to `seq` is applied.
+    fn caught_up(&mut self, _seq: i64) {}
+}
+
+/// Starts `consumer` following `store`'s log from `position`, as a task
+/// of its own; see [`following`].
+pub async fn spawn<C: Consumer>(
+    store: Store,
+    head: Head,
+    position: Position,
+    consumer: C,
+) -> anyhow::Result<JoinHandle<()>> {
+    Ok(tokio::spawn(
+        following(store, head, position, consumer).await?,
+    ))
+}
+
+/// `consumer` following `store`'s log from `position`, for a caller that
+/// runs it beside other work. A durable consumer's first position is
+/// recorded before this returns.
+pub async fn following<C: Consumer>(
+    store: Store,
+    head: Head,
+    position: Position,
+    consumer: C,
+) -> anyhow::Result<impl Future<Output = ()> + Send> {
+    if let Position::Durable(name) = position
+        && store.consumer_position(name).await?.is_none()
+    {
+        // A durable consumer hears of what happens after it first runs.
+        store
+            .advance_consumer(name, head.seq(), &[], Timestamp::now())
+            .await?;
+    }
+    let span = tracing::info_span!("follow", consumer = C::NAME);
+    Ok(follow(store, head, position, consumer).instrument(span))
+}
+
+/// Follows until the head's reader stops.
+async fn follow<C: Consumer>(store: Store, mut head: Head, position: Position, mut consumer: C) {
+    let mut last = match position {
+        Position::From(seq) => seq,
+        // Read again at each catch-up; this only says when to look.
+        Position::Durable(_) => 0,
+    };
+    let mut backoff = Duration::from_millis(100);
+    while head.past(last).await {
+        match catch_up(&store, position, last, &mut consumer).await {
+            Ok(seq) => {
+                last = seq;
+                backoff = Duration::from_millis(100);
+                consumer.caught_up(seq);
+            }
+            Err(e) => {
+                tracing::warn!(
+                    error = format!("{e:#}"),
+                    "cannot apply changes; trying again"
+                );
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(MAX_BACKOFF);
+            }
+        }
+    }
+}
+
+/// Applies every change after the consumer's position; the position reached.
+async fn catch_up<C: Consumer>(
+    store: &Store,
+    position: Position,
+    mut last: i64,
+    consumer: &mut C,
+) -> anyhow::Result<i64> {
+    if let Position::Durable(name) = position {
+        // Another node may have gone further.
+        last = store.consumer_position(name).await?.unwrap_or(0);
+    }
+    loop {
+        let changes = store.changes_since(last, BATCH).await?;
+        let Some(newest) = changes.last().map(|c| c.seq) else {
+            return Ok(last);
+        };
+        let jobs = consumer.apply(store, &changes).await?;
+        match position {
+            Position::Durable(name) => {
+                store
+                    .advance_consumer(name, newest, &jobs, Timestamp::now())
+                    .await?;
+            }
+            Position::From(_) => debug_assert!(jobs.is_empty(), "jobs need a durable position"),
+        }
+        last = newest;
+        if (changes.len() as i64) < BATCH {
+            return Ok(last);
+        }
+    }
+}
