@@ -31,17 +31,17 @@ trap cleanup EXIT
 measure() {
   local name=$1 port=$2 url=${3:-} log=$work/$1.log data=$work/$1
   mkdir -p "$data"
-  env ${url:+DATELINE_DATABASE__URL=$url} DATELINE_LOG=info,sqlx::query=debug \
+  env ${url:+DATELINE_DATABASE__URL=$url} DATELINE_LOG=info,sqlx::query=debug DATELINE_LOG_FORMAT=json \
     "$bin" serve --demo --data "$data" --listen "127.0.0.1:$port" >"$log" 2>&1 & pid=$!
   for _ in $(seq 1 600); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
   # Start-up work (the search index, the demo pictures' renditions) settles.
   sleep 10
   local before xacts_before=0
-  before=$(grep -c 'sqlx::query' "$log" || true)
+  before=$(grep -c '"target":"sqlx::query"' "$log" || true)
   [ -n "$url" ] && xacts_before=$(psql -Atq "$admin" -c "select xact_commit + xact_rollback from pg_stat_database where datname = 'dateline_idle'")
   sleep "$seconds"
   local after xacts_after=0
-  after=$(grep -c 'sqlx::query' "$log" || true)
+  after=$(grep -c '"target":"sqlx::query"' "$log" || true)
   [ -n "$url" ] && xacts_after=$(psql -Atq "$admin" -c "select xact_commit + xact_rollback from pg_stat_database where datname = 'dateline_idle'")
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
   local statements=$((after - before))
@@ -49,8 +49,9 @@ measure() {
   # The psql asking counts one transaction of its own.
   [ -n "$url" ] && printf '; %d transactions: %.2f per second' "$((xacts_after - xacts_before - 1))" "$(echo "($xacts_after - $xacts_before - 1) / $seconds" | bc -l)"
   echo
-  grep 'sqlx::query' "$log" | tail -n +"$((before + 1))" | head -n "$statements" \
-    | grep -o 'summary="[^"]*"' | sort | uniq -c | sort -rn | head -8 | sed 's/^/    /'
+  # Which statements, most frequent first.
+  grep '"target":"sqlx::query"' "$log" | tail -n +"$((before + 1))" | head -n "$statements" \
+    | grep -o '"summary":"[^"]*"' | sort | uniq -c | sort -rn | head -8 | sed 's/^/    /' || true
 }
 
 measure sqlite 18201

@@ -8,15 +8,13 @@
 //! run twice. With nothing due the worker sleeps until the next job's time,
 //! at most [`IDLE`], or until a job is enqueued (the store wakes it).
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
-use std::time::Duration;
-
-use anyhow::Context;
 use dateline_core::{ArticleId, MediaId};
-use dateline_store::{Job, Lane, PUBLISH_SCHEDULED_JOB, RENDITIONS_JOB, Topic};
+use dateline_store::{
+    ConfirmSubscription, Job, JobKind, Lane, MakeRenditions, PublishScheduled, Topic,
+};
 use jiff::Timestamp;
-use serde::Deserialize;
 use tokio::task::JoinHandle;
 use tracing::Instrument;
 
@@ -33,15 +31,20 @@ const RETRY: Duration = Duration::from_secs(1);
 
 pub fn spawn_worker(app: Arc<Services>) -> JoinHandle<()> {
     tokio::spawn(async move {
+        note_unknown_kinds(&app).await;
         tokio::join!(work(&app, Lane::Quick), work(&app, Lane::Media));
     })
 }
 
-async fn work(app: &Arc<Services>, lane: Lane) {
+async fn work(app: &Services, lane: Lane) {
     // Marked changed by every job enqueued from now on, on any node.
     let mut enqueued = app.store.wakeup(Topic::Jobs);
     loop {
-        match app.store.claim_job_in(lane, Timestamp::now(), LEASE).await {
+        let claimed = app
+            .store
+            .claim_job_of(lane, Some(&KINDS), Timestamp::now(), LEASE)
+            .await;
+        match claimed {
             Ok(Some(job)) => run_and_record(app, &job).await,
             Ok(None) => idle(app, &mut enqueued).await,
             Err(e) => {
@@ -55,11 +58,11 @@ async fn work(app: &Arc<Services>, lane: Lane) {
 /// Runs `lane`'s due jobs here and now until none is due: for a caller that
 /// needs their work done before it goes on (the tests' demo template makes
 /// its pictures' renditions once, so no test server has to). How many ran.
-pub async fn run_due(app: &Arc<Services>, lane: Lane) -> anyhow::Result<usize> {
+pub async fn run_due(app: &Services, lane: Lane) -> anyhow::Result<usize> {
     let mut ran = 0;
     while let Some(job) = app
         .store
-        .claim_job_in(lane, Timestamp::now(), LEASE)
+        .claim_job_of(lane, Some(&KINDS), Timestamp::now(), LEASE)
         .await?
     {
         run_and_record(app, &job).await;
@@ -70,23 +73,29 @@ pub async fn run_due(app: &Arc<Services>, lane: Lane) -> anyhow::Result<usize> {
 
 /// Runs `job` and records how it went, in a span naming it: every log
 /// line the job writes says which job and which attempt it is.
-async fn run_and_record(app: &Arc<Services>, job: &Job) {
+async fn run_and_record(app: &Services, job: &Job) {
     let span = tracing::info_span!("job", id = job.id.0, kind = %job.kind, attempt = job.attempts);
     async { finish(app, job, run(app, job).await).await }
         .instrument(span)
         .await;
 }
 
-async fn run(app: &Arc<Services>, job: &Job) -> anyhow::Result<()> {
+/// Every kind this version runs. Jobs of other kinds (enqueued by a newer
+/// version, during a rolling upgrade) are left in the table for a worker
+/// that knows them, and named in the log when the worker starts.
+const KINDS: [&str; 6] = [
+    PublishScheduled::KIND,
+    MakeRenditions::KIND,
+    ConfirmSubscription::KIND,
+    crate::websub::Ping::KIND,
+    crate::webhooks::DeliveryJob::KIND,
+    crate::mail::staff_reset::ResetLink::KIND,
+];
+
+async fn run(app: &Services, job: &Job) -> anyhow::Result<()> {
     match job.kind.as_str() {
-        PUBLISH_SCHEDULED_JOB => {
-            #[derive(Deserialize)]
-            struct Payload {
-                article: i64,
-                at: i64,
-            }
-            let p: Payload = serde_json::from_value(job.payload.clone())
-                .context("a publish_scheduled job's payload")?;
+        PublishScheduled::KIND => {
+            let p: PublishScheduled = job.payload_as()?;
             let at = Timestamp::from_microsecond(p.at)?;
             let published = app
                 .store
@@ -95,30 +104,39 @@ async fn run(app: &Arc<Services>, job: &Job) -> anyhow::Result<()> {
             tracing::info!(article = p.article, published, "scheduled publication");
             Ok(())
         }
-        RENDITIONS_JOB => {
-            #[derive(Deserialize)]
-            struct Payload {
-                media: i64,
-            }
-            let p: Payload = serde_json::from_value(job.payload.clone())
-                .context("a media_renditions job's payload")?;
+        MakeRenditions::KIND => {
+            let p: MakeRenditions = job.payload_as()?;
             crate::media::make_renditions(app, MediaId(p.media)).await
         }
-        crate::websub::PING_JOB => crate::websub::ping(app, &job.payload).await,
-        crate::webhooks::DELIVERY_JOB => {
-            crate::webhooks::deliver(app, &job.payload, job.attempts).await
+        ConfirmSubscription::KIND => crate::mail::confirm::send(app, job.payload_as()?).await,
+        crate::websub::Ping::KIND => crate::websub::ping(app, job.payload_as()?).await,
+        crate::webhooks::DeliveryJob::KIND => {
+            crate::webhooks::deliver(app, job.payload_as()?, job.attempts).await
         }
-        crate::mail::staff_reset::RESET_LINK_JOB => {
-            crate::mail::staff_reset::send_reset_link(app, &job.payload).await
-        }
-        dateline_store::CONFIRM_SUBSCRIPTION_JOB => {
-            crate::mail::confirm::send(app, &job.payload).await
+        crate::mail::staff_reset::ResetLink::KIND => {
+            crate::mail::staff_reset::send_reset_link(app, job.payload_as()?).await
         }
         other => anyhow::bail!("no worker knows jobs of kind {other:?}"),
     }
 }
 
-async fn finish(app: &Arc<Services>, job: &Job, outcome: anyhow::Result<()>) {
+/// Names the pending jobs of kinds this version does not run.
+async fn note_unknown_kinds(app: &Services) {
+    match app.store.pending_job_kinds().await {
+        Ok(kinds) => {
+            for (kind, count) in kinds.iter().filter(|(k, _)| !KINDS.contains(&k.as_str())) {
+                tracing::warn!(
+                    kind,
+                    count,
+                    "jobs of a kind this version does not run are left for one that does"
+                );
+            }
+        }
+        Err(e) => tracing::warn!(error = format!("{e:#}"), "cannot count pending jobs"),
+    }
+}
+
+async fn finish(app: &Services, job: &Job, outcome: anyhow::Result<()>) {
     let now = Timestamp::now();
     let recorded = match outcome {
         Ok(()) => app.store.complete_job(job, now).await,
@@ -141,7 +159,7 @@ async fn finish(app: &Arc<Services>, job: &Job, outcome: anyhow::Result<()>) {
 }
 
 /// Sleeps until the next job is due or one is enqueued, at most [`IDLE`].
-async fn idle(app: &Arc<Services>, enqueued: &mut tokio::sync::watch::Receiver<()>) {
+async fn idle(app: &Services, enqueued: &mut tokio::sync::watch::Receiver<()>) {
     let now = Timestamp::now();
     let until_next = match app.store.next_job_due(now).await {
         Ok(Some(next)) => Duration::try_from(next.duration_since(now)).unwrap_or(IDLE),

@@ -5,6 +5,7 @@
 //! command line in `src/bin/dateline`.
 
 pub mod accounts;
+pub mod blobs;
 pub mod config;
 pub mod demo;
 pub mod encoding;
@@ -12,7 +13,9 @@ pub mod follow;
 pub mod jobs;
 pub mod live;
 pub mod mail;
+pub mod mailer;
 pub mod media;
+pub mod outbound;
 pub mod search;
 pub mod services;
 pub mod telemetry;

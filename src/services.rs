@@ -16,9 +16,9 @@ pub struct Services {
     /// Pages' and mails' templates and the theme's static files.
     pub templates: Templates,
     pub data_dir: PathBuf,
-    pub mailer: crate::mail::Mailer,
+    pub mailer: crate::mailer::Mailer,
     /// Originals and renditions of uploaded pictures.
-    pub blobs: crate::media::Blobs,
+    pub blobs: crate::blobs::Blobs,
     /// Decoding and resizing pictures takes a core and up to hundreds of
     /// megabytes each: at most this many at once on a node.
     pub image_work: tokio::sync::Semaphore,
@@ -26,7 +26,7 @@ pub struct Services {
     pub http: reqwest::Client,
     /// For the addresses agencies and webhooks give: public ones only,
     /// unless configured.
-    pub wire_http: crate::wire::fetch::WireHttp,
+    pub wire_http: crate::outbound::WireHttp,
     /// The search index in the data directory (this node's own).
     pub search: Arc<crate::search::SearchIndex>,
     /// Article events for the open live streams (`/api/v1/live`).
@@ -38,8 +38,8 @@ impl Services {
     pub async fn open(config: Config, data_dir: PathBuf) -> anyhow::Result<Arc<Self>> {
         let store = open_store(&config, &data_dir).await?;
         let templates = Templates::new(&config, Some(data_dir.join("theme")))?;
-        let mailer = crate::mail::Mailer::new(&config.mail, &config.newsletters)?;
-        let blobs = crate::media::Blobs::open(&config.media, &data_dir)?;
+        let mailer = crate::mailer::Mailer::new(&config.mail, &config.newsletters)?;
+        let blobs = crate::blobs::Blobs::open(&config.media, &data_dir)?;
         let search = crate::search::SearchIndex::open(
             &data_dir.join(crate::search::INDEX_DIR),
             &config.site.language,
@@ -54,7 +54,7 @@ impl Services {
             .build()
             .context("cannot make an HTTP client")?;
         let wire_http =
-            crate::wire::fetch::WireHttp::new(http_client(), config.wire.fetch_private_addresses)?;
+            crate::outbound::WireHttp::new(http_client(), config.wire.fetch_private_addresses)?;
         Ok(Arc::new(Self {
             store,
             config,

@@ -14,12 +14,9 @@
 //! the hex is HMAC-SHA256 with the secret over `"<t>.<body>"` (the time
 //! is signed too, so that a receiver can refuse replays of old requests).
 
-use std::sync::Arc;
-
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
-use dateline_store::{Change, NewJob, Store, WebhookAttempt};
+use dateline_store::{Change, JobKind, NewJob, Store, WebhookAttempt};
 use hmac::{Hmac, KeyInit, Mac};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -33,12 +30,8 @@ use crate::{
     services::Services,
 };
 
-pub const DELIVERY_JOB: &str = "webhook_delivery";
 /// The consumer's name in `consumer_positions`.
 const CONSUMER: &str = "webhooks";
-/// Tries per event: with the backoff, the last comes about 17 minutes
-/// after the first.
-const MAX_ATTEMPTS: i64 = 10;
 /// How long a receiver has to answer.
 const TIMEOUT: Duration = Duration::from_secs(10);
 /// The longest error text kept in the log.
@@ -55,8 +48,10 @@ struct Delivery<'a> {
     article: &'a LiveEvent,
 }
 
+/// The job that posts one event to one webhook. The body is made when the
+/// job is, so every retry sends the same bytes.
 #[derive(Debug, Serialize, Deserialize)]
-struct Payload {
+pub struct DeliveryJob {
     webhook: i64,
     seq: i64,
     event: String,
@@ -64,9 +59,15 @@ struct Payload {
     body: String,
 }
 
+impl JobKind for DeliveryJob {
+    const KIND: &'static str = "webhook_delivery";
+    /// With the backoff, the last try comes about 17 minutes after the first.
+    const MAX_ATTEMPTS: i64 = 10;
+}
+
 /// Follows the change log while the server runs. Its first run starts at
 /// the log's end: a webhook hears of what happens after it is made.
-pub async fn start_dispatcher(app: &Arc<Services>, head: Head) -> anyhow::Result<JoinHandle<()>> {
+pub async fn start_dispatcher(app: &Services, head: Head) -> anyhow::Result<JoinHandle<()>> {
     let dispatcher = Dispatcher {
         base: app.config.site.base().to_owned(),
         zone: app.config.site.zone(),
@@ -104,20 +105,15 @@ impl follow::Consumer for Dispatcher {
             })
             .expect("a delivery serialises");
             for hook in webhooks.iter().filter(|h| h.wants(event.kind)) {
-                let payload = Payload {
+                let delivery = DeliveryJob {
                     webhook: hook.id,
                     seq: event.seq,
                     event: format!("article.{}", event.kind),
                     article: event.id,
                     body: body.clone(),
                 };
-                jobs.push(NewJob {
-                    kind: DELIVERY_JOB,
-                    payload: serde_json::to_value(&payload).expect("a payload serialises"),
-                    idempotency_key: Some(format!("webhook:{}:{}", hook.id, event.seq)),
-                    run_at: now,
-                    max_attempts: MAX_ATTEMPTS,
-                });
+                let key = format!("webhook:{}:{}", hook.id, event.seq);
+                jobs.push(NewJob::of(&delivery, now, Some(key)));
             }
         }
         Ok(jobs)
@@ -136,13 +132,7 @@ pub fn signature(secret: &str, at: i64, body: &str) -> String {
 
 /// Runs a delivery job (`attempt`: 1 for the first try): one `POST`, kept
 /// in the log; an answer other than 2xx fails the job, to be retried.
-pub async fn deliver(
-    app: &Arc<Services>,
-    payload: &serde_json::Value,
-    attempt: i64,
-) -> anyhow::Result<()> {
-    let p: Payload =
-        serde_json::from_value(payload.clone()).context("a webhook_delivery job's payload")?;
+pub async fn deliver(app: &Services, p: DeliveryJob, attempt: i64) -> anyhow::Result<()> {
     let Some(hook) = app.store.webhook(p.webhook).await? else {
         // Deleted since: nobody to tell.
         return Ok(());

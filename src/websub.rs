@@ -10,15 +10,13 @@
 //! names the feeds the article is in when it runs; a hub answering with an
 //! error is asked again with backoff, like any failed job.
 
-use std::sync::Arc;
-
 use std::time::Duration;
 
 use anyhow::Context;
 use dateline_core::{ArticleId, FEED_FILES};
-use dateline_store::{Change, ChangeKind, Entity, NewJob, Store};
+use dateline_store::{Change, ChangeKind, Entity, JobKind, NewJob, Store};
 use jiff::Timestamp;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tokio::task::JoinHandle;
 
 use crate::{
@@ -26,7 +24,16 @@ use crate::{
     services::Services,
 };
 
-pub const PING_JOB: &str = "websub_ping";
+/// The job that tells the hub about the feeds an article is in.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Ping {
+    pub article: i64,
+}
+
+impl JobKind for Ping {
+    const KIND: &'static str = "websub_ping";
+    const MAX_ATTEMPTS: i64 = 8;
+}
 /// The consumer's name in `consumer_positions`.
 const CONSUMER: &str = "websub";
 /// A ping waits this long after its change, so that every node's page
@@ -37,10 +44,7 @@ const SETTLE: Duration = Duration::from_secs(1);
 /// Its first run starts at the log's end, as `head` read it before any
 /// request was served: the hub needs no news of what was published before
 /// it was configured, and must hear of all that follows.
-pub async fn start_announcer(
-    app: &Arc<Services>,
-    head: Head,
-) -> anyhow::Result<Option<JoinHandle<()>>> {
+pub async fn start_announcer(app: &Services, head: Head) -> anyhow::Result<Option<JoinHandle<()>>> {
     if app.config.feeds.websub_hub.is_none() {
         return Ok(None);
     }
@@ -65,12 +69,12 @@ impl follow::Consumer for Announcer {
         Ok(changes
             .iter()
             .filter(|change| shows_in_feeds(change))
-            .map(|change| NewJob {
-                kind: PING_JOB,
-                payload: serde_json::json!({ "article": change.entity_id }),
-                idempotency_key: Some(format!("websub:{}", change.seq)),
-                run_at: now.checked_add(SETTLE).unwrap_or(now),
-                max_attempts: 8,
+            .map(|change| {
+                let ping = Ping {
+                    article: change.entity_id,
+                };
+                let run_at = now.checked_add(SETTLE).unwrap_or(now);
+                NewJob::of(&ping, run_at, Some(format!("websub:{}", change.seq)))
             })
             .collect())
     }
@@ -87,13 +91,7 @@ fn shows_in_feeds(change: &Change) -> bool {
 }
 
 /// Runs a ping job: tells the hub about every feed the article is in.
-pub async fn ping(app: &Arc<Services>, payload: &serde_json::Value) -> anyhow::Result<()> {
-    #[derive(Deserialize)]
-    struct Payload {
-        article: i64,
-    }
-    let p: Payload =
-        serde_json::from_value(payload.clone()).context("a websub_ping job's payload")?;
+pub async fn ping(app: &Services, p: Ping) -> anyhow::Result<()> {
     let Some(hub) = &app.config.feeds.websub_hub else {
         // The hub was configured when the job was made and is no longer.
         return Ok(());
@@ -127,7 +125,7 @@ pub async fn ping(app: &Arc<Services>, payload: &serde_json::Value) -> anyhow::R
 /// article: the site's and those of its section, tags, topics and authors,
 /// in every format. Hubs take one topic per ping; most accept several, but
 /// not all, so each goes alone.
-async fn feed_urls(app: &Arc<Services>, id: ArticleId) -> anyhow::Result<Vec<String>> {
+async fn feed_urls(app: &Services, id: ArticleId) -> anyhow::Result<Vec<String>> {
     let base = app.config.site.base();
     let mut lists = vec![String::from("/feed")];
     if let Some(article) = app.store.article(id).await? {

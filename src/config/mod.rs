@@ -168,7 +168,7 @@ pub struct CacheConfig {
 pub struct MailConfig {
     /// `smtp://host:25` (unencrypted), `smtp://host:587?tls=required`
     /// (STARTTLS), `smtps://host:465` (TLS); user and password in the URL,
-    /// percent-encoded (see `mail::smtp`). Unset: no mail is sent, and
+    /// percent-encoded (see `mailer::smtp`). Unset: no mail is sent, and
     /// features that need it say so.
     pub smtp_url: Option<String>,
     /// The sender of every message, `Name <address>`.

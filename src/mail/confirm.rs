@@ -3,10 +3,9 @@
 //! an address already confirmed mails its owner a link to their
 //! preferences instead, changing nothing.
 
-use anyhow::Context;
-use dateline_store::SubscriberState;
+use dateline_store::{ConfirmSubscription, SubscriberState};
 use jiff::{Timestamp, ToSpan};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::{
     accounts::{new_token, token_hash},
@@ -31,13 +30,7 @@ struct ConfirmMail<'a> {
 /// Mails the subscriber named in the job's payload a fresh link if they are
 /// waiting to confirm (run twice, it sends two links that both work), or
 /// their preferences link if they are confirmed.
-pub async fn send(app: &Services, payload: &serde_json::Value) -> anyhow::Result<()> {
-    #[derive(Deserialize)]
-    struct Payload {
-        subscriber: i64,
-    }
-    let p: Payload =
-        serde_json::from_value(payload.clone()).context("a newsletter_confirm job's payload")?;
+pub async fn send(app: &Services, p: ConfirmSubscription) -> anyhow::Result<()> {
     let Some(subscriber) = app.store.subscriber(p.subscriber).await? else {
         return Ok(());
     };

@@ -43,7 +43,7 @@ pub fn spawn(app: Arc<Services>) -> Option<JoinHandle<()>> {
     Some(tokio::spawn(async move { run(&app).await }))
 }
 
-async fn run(app: &Arc<Services>) {
+async fn run(app: &Services) {
     let limiter = NonZeroU32::new(app.config.newsletters.messages_per_second)
         .map(|rate| DefaultDirectRateLimiter::direct(Quota::per_second(rate)));
     let mut issues: HashMap<i64, Arc<IssueContent>> = HashMap::new();
@@ -117,7 +117,7 @@ async fn run(app: &Arc<Services>) {
 }
 
 /// Sends one delivery and records how it went.
-async fn deliver(app: &Arc<Services>, content: Option<&IssueContent>, delivery: &Delivery) {
+async fn deliver(app: &Services, content: Option<&IssueContent>, delivery: &Delivery) {
     let message = match content {
         Some(content) if delivery.confirmed => issue_message(app, content, delivery),
         // The issue is gone, or the reader unsubscribed since it was made.
@@ -168,7 +168,7 @@ fn is_permanent(e: &anyhow::Error) -> bool {
     })
 }
 
-async fn retry(app: &Arc<Services>, delivery: &Delivery, error: &str) {
+async fn retry(app: &Services, delivery: &Delivery, error: &str) {
     // 4, 8, 16 … seconds, at most ten minutes.
     let backoff = Duration::from_secs(2_u64.saturating_pow(delivery.attempts as u32 + 1).min(600));
     let now = Timestamp::now();

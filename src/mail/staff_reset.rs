@@ -14,15 +14,21 @@ use crate::{
 pub const LINK_HOURS: i64 = 1;
 
 /// The job that mails a reset link, if the address has an enabled account.
-pub const RESET_LINK_JOB: &str = "staff_password_reset";
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct ResetLink {
+    pub email: String,
+}
 
-/// Runs a [`RESET_LINK_JOB`]: makes a link for the account with the
-/// address in `payload` and mails it; nothing for an unknown or disabled
-/// one. A mail that cannot be sent fails the job, which is tried again.
-pub async fn send_reset_link(app: &Services, payload: &serde_json::Value) -> anyhow::Result<()> {
-    let email = payload["email"]
-        .as_str()
-        .context("a staff_password_reset job's payload has no email")?;
+impl dateline_store::JobKind for ResetLink {
+    const KIND: &'static str = "staff_password_reset";
+    const MAX_ATTEMPTS: i64 = 6;
+}
+
+/// Runs a [`ResetLink`] job: makes a link for the account with its
+/// address and mails it; nothing for an unknown or disabled one. A mail
+/// that cannot be sent fails the job, which is tried again.
+pub async fn send_reset_link(app: &Services, job: ResetLink) -> anyhow::Result<()> {
+    let email = job.email.as_str();
     let Some(user) = app
         .store
         .credentials(email)

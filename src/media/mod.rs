@@ -7,7 +7,6 @@
 //! it again and writes the ladder of WebP and JPEG files, named by the hash
 //! of their bytes and served as immutable from `/img/`.
 
-pub mod blobs;
 pub mod probe;
 pub mod renditions;
 
@@ -17,7 +16,7 @@ use dateline_store::NewUpload;
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
-pub use blobs::Blobs;
+pub use crate::blobs::{Blobs, rendition_key};
 pub use probe::Refusal;
 use renditions::Focus;
 
@@ -179,13 +178,4 @@ pub async fn make_renditions(app: &Services, id: MediaId) -> anyhow::Result<()> 
 /// A rendition's key as its address under `/img/`.
 fn public(key: &str) -> String {
     key.trim_start_matches("renditions/").to_owned()
-}
-
-/// The blob key of the rendition at `/img/{path}`, if `path` can be one.
-pub fn rendition_key(path: &str) -> Option<String> {
-    let key = format!("renditions/{path}");
-    let ok = blobs::valid_key(&key)
-        && (path.ends_with(".webp") || path.ends_with(".jpg"))
-        && path.split('/').count() == 2;
-    ok.then_some(key)
 }

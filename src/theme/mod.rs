@@ -86,7 +86,7 @@ impl Templates {
         // A rendition's address: keys are lowercase letters, digits, dots
         // and one slash, so they need no escaping.
         env.add_function("img", |key: String| {
-            if crate::media::rendition_key(&key).is_some() {
+            if crate::blobs::rendition_key(&key).is_some() {
                 Value::from_safe_string(format!("/img/{key}"))
             } else {
                 Value::from("")

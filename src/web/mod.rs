@@ -5,7 +5,7 @@ pub mod api;
 pub mod cache;
 mod csrf;
 mod error;
-pub mod input;
+pub mod forms;
 mod policy;
 pub mod reader;
 pub mod request_id;

@@ -8,9 +8,9 @@ use std::{
     time::Duration,
 };
 
-use axum::http::HeaderMap;
+use axum::{http::HeaderMap, response::Response};
 
-use crate::config::ServerConfig;
+use crate::{config::ServerConfig, web::AppState};
 use governor::{DefaultKeyedRateLimiter, Quota, clock::Clock};
 
 /// Addresses remembered before idle ones are forgotten.
@@ -110,6 +110,30 @@ pub fn client_address(headers: &HeaderMap, server: &ServerConfig, peer: SocketAd
         }
     }
     reader
+}
+
+/// Counts an attempt to sign in or to get a reset link, for the network
+/// address and for the account; the 429 answer once either has used its
+/// allowance. Counted before any password is checked.
+pub fn sign_in_throttled(
+    app: &AppState,
+    headers: &axum::http::HeaderMap,
+    peer: SocketAddr,
+    email: &str,
+) -> Option<Response> {
+    let client = client_address(headers, &app.config.server, peer);
+    let account = email.trim().to_lowercase();
+    let wait = app
+        .sign_in_by_address
+        .check(client)
+        .and_then(|()| app.sign_in_by_account.check(account))
+        .err()?;
+    tracing::warn!(%client, "sign-in attempts throttled");
+    Some(refusal(
+        wait,
+        "Too many attempts",
+        "Too many sign-in attempts. Please wait {wait} and try again.",
+    ))
 }
 
 #[cfg(test)]

@@ -7,7 +7,6 @@ use dateline_core::{Source, SourceId};
 use dateline_store::{Ingested, ItemOutcome, Store};
 use jiff::Timestamp;
 
-pub mod fetch;
 pub mod poll;
 pub mod story;
 pub mod watch;

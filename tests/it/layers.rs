@@ -14,26 +14,9 @@ use std::{
     path::{Path, PathBuf},
 };
 
-/// Imports that still close a cycle, each to be removed (issue 24): mail,
-/// media and wire intake take the whole `Services`, which holds their
-/// mailer, blobs and fetching client.
-/// The test fails on any other cycle, and on an entry here that no longer
-/// exists, so the list only shrinks.
-const KNOWN_BACK_EDGES: [(&str, &str); 3] = [
-    ("mail", "services"),
-    ("media", "services"),
-    ("wire", "services"),
-];
-
 #[test]
 fn the_top_level_modules_import_each_other_without_a_cycle() {
-    let mut edges = imports();
-    for (from, to) in KNOWN_BACK_EDGES {
-        assert!(
-            edges.remove(&(from.to_owned(), to.to_owned())).is_some(),
-            "{from} → {to} is gone: take it off KNOWN_BACK_EDGES"
-        );
-    }
+    let edges = imports();
     let cycles = cycles(&edges);
     assert!(
         cycles.is_empty(),

@@ -14,6 +14,17 @@ use crate::{Backend, Result, Store, read, rows::instant, write_tx};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct JobId(pub i64);
 
+/// A kind of job: the shape of its payload and its name in the table. The
+/// same struct is enqueued (in the transaction of the change that needs
+/// it) and read back by the worker that runs it.
+pub trait JobKind: serde::Serialize + serde::de::DeserializeOwned {
+    /// A stable snake_case name, never renamed once shipped; kinds starting
+    /// `media_` run in the media lane.
+    const KIND: &'static str;
+    /// Tries before the job is marked failed.
+    const MAX_ATTEMPTS: i64;
+}
+
 #[derive(Debug, Clone)]
 pub struct NewJob {
     /// A stable snake_case name (`send_newsletter_issue`); never renamed once shipped.
@@ -83,6 +94,7 @@ const CLAIM_SQLITE: &str = "update jobs set attempts = attempts + 1, claimed_unt
                   and attempts < max_attempts
                   and (claimed_until is null or claimed_until <= $1)
                   and ($3 = 0 or (substr(kind, 1, 6) = 'media_') = ($3 = 2))
+                  and ($4 is null or kind in (select value from json_each($4)))
                 order by run_at, id limit 1)
     returning id, kind, payload, idempotency_key, run_at, attempts, max_attempts, claimed_until";
 // PostgreSQL runs the subquery and the update in separate snapshots, so two
@@ -94,6 +106,7 @@ const CLAIM_POSTGRES: &str = "update jobs set attempts = attempts + 1, claimed_u
                   and attempts < max_attempts
                   and (claimed_until is null or claimed_until <= $1)
                   and ($3 = 0 or (substr(kind, 1, 6) = 'media_') = ($3 = 2))
+                  and ($4::text is null or kind in (select json_array_elements_text($4::json)))
                 order by run_at, id limit 1
                 for update skip locked)
     returning id, kind, payload, idempotency_key, run_at, attempts, max_attempts, claimed_until";
@@ -123,6 +136,28 @@ macro_rules! enqueue_in {
 }
 pub(crate) use enqueue_in;
 
+impl NewJob {
+    /// `job`, due at `run_at`; with an `idempotency_key`, enqueued once.
+    pub fn of<J: JobKind>(job: &J, run_at: Timestamp, idempotency_key: Option<String>) -> Self {
+        Self {
+            kind: J::KIND,
+            payload: serde_json::to_value(job).expect("a job's payload serialises"),
+            idempotency_key,
+            run_at,
+            max_attempts: J::MAX_ATTEMPTS,
+        }
+    }
+}
+
+impl Job {
+    /// The payload as the kind's struct.
+    pub fn payload_as<J: JobKind>(&self) -> Result<J> {
+        serde_json::from_value(self.payload.clone()).map_err(|e| {
+            crate::StoreError::Corrupt(format!("job {} ({}) payload: {e}", self.id.0, self.kind))
+        })
+    }
+}
+
 impl Store {
     /// Enqueues a job; `None` when a job with the same idempotency key exists.
     pub async fn enqueue_job(&self, job: &NewJob, now: Timestamp) -> Result<Option<JobId>> {
@@ -142,6 +177,20 @@ impl Store {
         now: Timestamp,
         lease: Duration,
     ) -> Result<Option<Job>> {
+        self.claim_job_of(lane, None, now, lease).await
+    }
+
+    /// Claims the next due job of `lane` whose kind is one of `kinds`
+    /// (`None`: any): a worker leaves the kinds it does not know to a
+    /// version that does, as in a rolling upgrade.
+    pub async fn claim_job_of(
+        &self,
+        lane: Lane,
+        kinds: Option<&[&str]>,
+        now: Timestamp,
+        lease: Duration,
+    ) -> Result<Option<Job>> {
+        let kinds = kinds.map(|k| serde_json::to_string(k).expect("a list of names"));
         let until = now
             .as_microsecond()
             .saturating_add(lease.as_micros().try_into().unwrap_or(i64::MAX));
@@ -153,6 +202,7 @@ impl Store {
             .bind(now.as_microsecond())
             .bind(until)
             .bind(lane.code())
+            .bind(kinds.as_deref())
             .fetch_optional(&mut *tx)
             .await?);
         row.map(|r| {
@@ -223,6 +273,15 @@ impl Store {
             .fetch_one(&mut *conn)
             .await)?;
         next.map(instant).transpose()
+    }
+
+    /// How many pending jobs there are of each kind.
+    pub async fn pending_job_kinds(&self) -> Result<Vec<(String, i64)>> {
+        const SQL: &str = "select kind, count(*) from jobs
+            where completed_at is null and failed_at is null group by kind order by kind";
+        Ok(read!(self, |conn| sqlx::query_as(SQL)
+            .fetch_all(&mut *conn)
+            .await)?)
     }
 
     pub async fn job_state(&self, id: JobId) -> Result<JobState> {

@@ -29,7 +29,7 @@ mod wire;
 
 pub use articles::{
     ArticleFilter, ArticleLinks, ArticleList, ArticleText, AuditEntry, Autosave, DeskEntry,
-    DeskFilter, DeskVisibility, Editorial, HITS_PER_TRIP, IndexDocument, PUBLISH_SCHEDULED_JOB,
+    DeskFilter, DeskVisibility, Editorial, HITS_PER_TRIP, IndexDocument, PublishScheduled,
     Relation, Revision, SearchHit, SitemapEntry, WireOrigin,
 };
 pub use catalog::MediaItem;
@@ -37,12 +37,12 @@ pub use changes::{Change, ChangeKind, Entity};
 pub use connect::{Backend, DEFAULT_SQLITE_FILE, SetupLock, redact};
 pub use error::{StoreError, write_trouble};
 pub use feedback::{Feedback, NewFeedback};
-pub use jobs::{Job, JobId, Lane, NewJob};
-pub use media::{LibraryItem, MediaFilter, NewUpload, RENDITIONS_JOB, UploadSource};
+pub use jobs::{Job, JobId, JobKind, Lane, NewJob};
+pub use media::{LibraryItem, MakeRenditions, MediaFilter, NewUpload, UploadSource};
 pub use newsletters::{
-    CONFIRM_SUBSCRIPTION_JOB, Delivery, Issue, IssueSummary, NewNewsletter, Newsletter,
-    NewsletterKind, NewsletterTemplate, Outcome, SignUp, Subscriber, SubscriberCounts,
-    SubscriberExport, SubscriberState,
+    ConfirmSubscription, Delivery, Issue, IssueSummary, NewNewsletter, Newsletter, NewsletterKind,
+    NewsletterTemplate, Outcome, SignUp, Subscriber, SubscriberCounts, SubscriberExport,
+    SubscriberState,
 };
 pub use readers::{LinkPurpose, NewReaderLink, Reader, ReaderLink, ReaderSession, ReaderSignUp};
 pub use staff::{Credentials, NewSession, NewUser, Session, User};

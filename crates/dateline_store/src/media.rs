@@ -10,7 +10,15 @@ use crate::{
 };
 
 /// The job that makes an uploaded picture's renditions.
-pub const RENDITIONS_JOB: &str = "media_renditions";
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct MakeRenditions {
+    pub media: i64,
+}
+
+impl crate::JobKind for MakeRenditions {
+    const KIND: &'static str = "media_renditions";
+    const MAX_ATTEMPTS: i64 = 5;
+}
 
 /// A checked upload, its original already in the blob store.
 #[derive(Debug, Clone)]
@@ -122,13 +130,7 @@ macro_rules! enqueue_renditions {
     ($tx:expr, $id:expr, $now:expr) => {
         enqueue_in!(
             $tx,
-            &crate::NewJob {
-                kind: RENDITIONS_JOB,
-                payload: serde_json::json!({ "media": $id }),
-                idempotency_key: None,
-                run_at: $now,
-                max_attempts: 5,
-            },
+            &crate::NewJob::of(&MakeRenditions { media: $id }, $now, None),
             $now
         )
     };

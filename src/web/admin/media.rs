@@ -14,11 +14,12 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     catalog::message,
-    session::{AdminForm, Staff, StaffView, admin_page, expired_form, see_other},
+    session::{AdminForm, Staff, StaffView, admin_page, see_other},
 };
 use crate::{
     accounts::same_secret,
     media::{Upload, UploadError},
+    web::forms::expired_form,
     web::{App, AppState},
     web::{AppError, Result},
 };

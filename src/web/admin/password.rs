@@ -16,15 +16,15 @@ use axum::{
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    session::read_form,
-    sign_in::{check_form_token, throttled, with_form_token},
-};
 use crate::{
     accounts::{check_new_password, hash_password, token_hash},
-    mail::staff_reset::RESET_LINK_JOB,
+    mail::staff_reset::ResetLink,
     web::AppState,
-    web::{AppError, Result},
+    web::{
+        AppError, Result,
+        forms::{check_form_token, read_form, with_form_token},
+        throttle::sign_in_throttled,
+    },
 };
 
 #[derive(Serialize)]
@@ -95,7 +95,7 @@ pub async fn ask(
 ) -> Result<Response> {
     let (parts, body) = request.into_parts();
     let bytes = read_form(&parts.headers, body).await?;
-    let form: AskForm = crate::web::input::form(&bytes).unwrap_or_default();
+    let form: AskForm = crate::web::forms::form(&bytes).unwrap_or_default();
     check_form_token(&parts.headers, &form.csrf)?;
     if !app.mailer.is_configured() {
         return Err(AppError::refused(
@@ -104,20 +104,17 @@ pub async fn ask(
             "This site cannot send mail yet. Ask an admin to reset your password.",
         ));
     }
-    if let Some(refusal) = throttled(&app, &parts.headers, peer, &form.email) {
+    if let Some(refusal) = sign_in_throttled(&app, &parts.headers, peer, &form.email) {
         return Ok(refusal);
     }
     // The same work whoever asks: one job, whatever the address. Looking
     // the account up and mailing it here made a known address answer
     // slower (and, with the mail server down, with a 503): a way to learn
     // who works here.
-    let job = dateline_store::NewJob {
-        kind: RESET_LINK_JOB,
-        payload: serde_json::json!({ "email": form.email.trim() }),
-        idempotency_key: None,
-        run_at: Timestamp::now(),
-        max_attempts: 6,
+    let link = ResetLink {
+        email: form.email.trim().to_owned(),
     };
+    let job = dateline_store::NewJob::of(&link, Timestamp::now(), None);
     app.store.enqueue_job(&job, Timestamp::now()).await?;
     page(&app, "sent", "", None, StatusCode::OK)
 }
@@ -142,7 +139,7 @@ pub async fn choose(
 ) -> Result<Response> {
     let (parts, body) = request.into_parts();
     let bytes = read_form(&parts.headers, body).await?;
-    let form: ChooseForm = crate::web::input::form(&bytes).unwrap_or_default();
+    let form: ChooseForm = crate::web::forms::form(&bytes).unwrap_or_default();
     check_form_token(&parts.headers, &form.csrf)?;
     if let Err(e) = check_new_password(&form.password) {
         let error = Some(format!("{}: {}", e.field, e.reason));

@@ -2,9 +2,8 @@
 //! form extractor that checks its CSRF token.
 
 use axum::{
-    body::Bytes,
     extract::{FromRequest, FromRequestParts, Request},
-    http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts},
+    http::{StatusCode, header, request::Parts},
     response::Response,
 };
 use dateline_core::{Action, allows};
@@ -15,15 +14,15 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use crate::{
     accounts::{same_secret, token_hash},
     web::AppState,
-    web::{AppError, Result},
+    web::{
+        AppError, Result,
+        forms::{cookie, expired_form, read_form, set_cookie},
+    },
 };
 
 pub const SESSION_COOKIE: &str = "dateline_session";
 /// How long a sign-in lasts: a working day and the night after it.
 pub const SESSION_HOURS: i64 = 20;
-/// Admin forms are small; an article body is the largest thing they carry.
-const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
-
 /// A signed-in staff member, for handlers of admin pages. Without a live
 /// session the request is answered with the sign-in page.
 pub struct Staff {
@@ -147,11 +146,11 @@ impl<T: DeserializeOwned> FromRequest<AppState> for AdminForm<T> {
         let (mut parts, body) = request.into_parts();
         let staff = Staff::from_request_parts(&mut parts, app).await?;
         let bytes = read_form(&parts.headers, body).await?;
-        let sent: CsrfField = crate::web::input::form(&bytes).unwrap_or_default();
+        let sent: CsrfField = crate::web::forms::form(&bytes).unwrap_or_default();
         if !same_secret(&sent.csrf, &staff.csrf_token) {
             return Err(expired_form());
         }
-        let form = crate::web::input::form(&bytes).map_err(|e| {
+        let form = crate::web::forms::form(&bytes).map_err(|e| {
             AppError::refused(
                 StatusCode::BAD_REQUEST,
                 "Unreadable form",
@@ -160,61 +159,6 @@ impl<T: DeserializeOwned> FromRequest<AppState> for AdminForm<T> {
         })?;
         Ok(Self { staff, form })
     }
-}
-
-/// The body of a URL-encoded form, at most [`MAX_FORM_BYTES`].
-pub async fn read_form(headers: &HeaderMap, body: axum::body::Body) -> Result<Bytes> {
-    if !crate::web::input::is_urlencoded(headers) {
-        return Err(AppError::refused(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Unreadable form",
-            "Forms must be sent as application/x-www-form-urlencoded.",
-        ));
-    }
-    axum::body::to_bytes(body, MAX_FORM_BYTES)
-        .await
-        .map_err(|_| {
-            AppError::refused(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "Form too large",
-                format!("A form may carry at most {} MB.", MAX_FORM_BYTES >> 20),
-            )
-        })
-}
-
-/// The refusal for a form without this session's token: a forgery, or a
-/// page left open across a sign-out.
-pub fn expired_form() -> AppError {
-    AppError::refused(
-        StatusCode::FORBIDDEN,
-        "Form expired",
-        "This form is out of date or was not sent from this site. Go back, reload the page and try again.",
-    )
-}
-
-/// The value of cookie `name` in the request's `Cookie` headers.
-pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find_map(|(k, v)| (k == name).then_some(v))
-}
-
-/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Secure when the site is
-/// served over https; `max_age` 0 deletes the cookie.
-pub fn set_cookie(app: &AppState, name: &str, value: &str, max_age_secs: i64) -> HeaderValue {
-    let secure = if app.config.site.base_url.starts_with("https://") {
-        "; Secure"
-    } else {
-        ""
-    };
-    HeaderValue::from_str(&format!(
-        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
-    ))
-    .expect("cookie names and hex tokens are valid header text")
 }
 
 /// Starts a new session for `user` and answers with a redirect to `to`
@@ -269,18 +213,3 @@ pub fn see_other(path: &str) -> Response {
 }
 
 pub use crate::web::private;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cookies_are_found_by_exact_name() {
-        let mut headers = HeaderMap::new();
-        headers.append(header::COOKIE, "a=1; dateline_session=abc".parse().unwrap());
-        headers.append(header::COOKIE, "x_dateline_session=evil".parse().unwrap());
-        assert_eq!(cookie(&headers, SESSION_COOKIE), Some("abc"));
-        assert_eq!(cookie(&headers, "a"), Some("1"));
-        assert_eq!(cookie(&headers, "missing"), None);
-    }
-}

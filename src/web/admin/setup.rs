@@ -14,10 +14,11 @@ use dateline_store::NewUser;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::session::{private, read_form};
+use super::session::private;
 use crate::{
     accounts::{check_new_password, hash_password, same_secret},
     web::AppState,
+    web::forms::read_form,
     web::{AppError, Result},
 };
 
@@ -83,9 +84,9 @@ pub async fn set_up(State(app): State<AppState>, request: Request) -> Result<Res
     open(&app).await?;
     let (parts, body) = request.into_parts();
     let bytes = read_form(&parts.headers, body).await?;
-    let form: SetupForm = crate::web::input::form(&bytes).unwrap_or_default();
+    let form: SetupForm = crate::web::forms::form(&bytes).unwrap_or_default();
     if !same_secret(&form.token, &app.setup_token) {
-        return Err(super::session::expired_form());
+        return Err(crate::web::forms::expired_form());
     }
     let checked = (|| {
         Ok::<_, dateline_core::Invalid>((

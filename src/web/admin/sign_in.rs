@@ -9,65 +9,22 @@ use std::net::SocketAddr;
 
 use axum::{
     extract::{ConnectInfo, Request, State},
-    http::{HeaderValue, StatusCode, header},
-    response::{Html, IntoResponse, Redirect, Response},
+    http::{StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
 };
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::session::{
-    self, AdminForm, SESSION_COOKIE, Staff, cookie, private, read_form, set_cookie,
-};
+use super::session::{self, AdminForm, SESSION_COOKIE, Staff, private};
 use crate::{
-    accounts::{dummy_hash, new_token, same_secret, token_hash, verify_password},
+    accounts::{dummy_hash, token_hash, verify_password},
     web::AppState,
-    web::{AppError, Result, throttle::client_address},
+    web::{
+        AppError, Result,
+        forms::{SIGN_IN_COOKIE, check_form_token, cookie, read_form, set_cookie, with_form_token},
+        throttle::sign_in_throttled,
+    },
 };
-
-/// The double-submit cookie of the forms shown before sign-in (signing in,
-/// resetting a password): the form must echo it, which a page of another
-/// site cannot do.
-pub const SIGN_IN_COOKIE: &str = "dateline_sign_in";
-
-/// Refuses a pre-sign-in form whose token does not echo its cookie.
-pub fn check_form_token(headers: &axum::http::HeaderMap, sent: &str) -> Result<()> {
-    let expected = cookie(headers, SIGN_IN_COOKIE).unwrap_or_default();
-    if expected.is_empty() || !same_secret(sent, expected) {
-        return Err(session::expired_form());
-    }
-    Ok(())
-}
-
-/// Counts an attempt to sign in or to get a reset link, for the network
-/// address and for the account; the 429 answer once either has used its
-/// allowance. Counted before any password is checked.
-pub fn throttled(
-    app: &AppState,
-    headers: &axum::http::HeaderMap,
-    peer: SocketAddr,
-    email: &str,
-) -> Option<Response> {
-    let client = client_address(headers, &app.config.server, peer);
-    let account = email.trim().to_lowercase();
-    let wait = app
-        .sign_in_by_address
-        .check(client)
-        .and_then(|()| app.sign_in_by_account.check(account))
-        .err()?;
-    tracing::warn!(%client, "sign-in attempts throttled");
-    Some(crate::web::throttle::refusal(
-        wait,
-        "Too many attempts",
-        "Too many sign-in attempts. Please wait {wait} and try again.",
-    ))
-}
-
-/// A fresh token for a pre-sign-in form, and the cookie that carries it.
-pub fn new_form_token(app: &AppState) -> (String, HeaderValue) {
-    let token = new_token();
-    let cookie = set_cookie(app, SIGN_IN_COOKIE, &token, 3600);
-    (token, cookie)
-}
 
 #[derive(Serialize)]
 struct SignInPage<'a> {
@@ -104,7 +61,7 @@ pub async fn sign_in(
 ) -> Result<Response> {
     let (parts, body) = request.into_parts();
     let bytes = read_form(&parts.headers, body).await?;
-    let form: SignInForm = crate::web::input::form(&bytes).map_err(|e| {
+    let form: SignInForm = crate::web::forms::form(&bytes).map_err(|e| {
         AppError::refused(
             StatusCode::BAD_REQUEST,
             "Unreadable form",
@@ -113,7 +70,7 @@ pub async fn sign_in(
     })?;
     check_form_token(&parts.headers, &form.csrf)?;
 
-    if let Some(refusal) = throttled(&app, &parts.headers, peer, &form.email) {
+    if let Some(refusal) = sign_in_throttled(&app, &parts.headers, peer, &form.email) {
         return Ok(refusal);
     }
 
@@ -187,18 +144,4 @@ fn form_page(
             },
         )
     })
-}
-
-/// A pre-sign-in page rendered by `render` with a fresh form token, and the
-/// cookie the token must echo.
-pub fn with_form_token(
-    app: &AppState,
-    status: StatusCode,
-    render: impl FnOnce(&str) -> std::result::Result<String, minijinja::Error>,
-) -> Result<Response> {
-    let (csrf, cookie) = new_form_token(app);
-    let html = render(&csrf)?;
-    let mut response = private((status, Html(html)).into_response());
-    response.headers_mut().append(header::SET_COOKIE, cookie);
-    Ok(response)
 }

@@ -38,11 +38,9 @@ use crate::{
     web::{App, AppState},
     web::{
         AppError, Result,
-        admin::{
-            session::{cookie, set_cookie},
-            sign_in::{new_form_token, throttled},
-        },
+        forms::{cookie, new_form_token, set_cookie},
         private,
+        throttle::sign_in_throttled,
     },
 };
 
@@ -343,7 +341,7 @@ pub async fn sign_in(
     request: Request,
 ) -> Result<Response> {
     let (headers, form): (_, SignInForm) = public_form(request).await?;
-    if let Some(refusal) = throttled(&app, &headers, peer, &form.email) {
+    if let Some(refusal) = sign_in_throttled(&app, &headers, peer, &form.email) {
         return Ok(refusal);
     }
     let found = app.store.reader_credentials(&form.email).await?;
@@ -492,7 +490,7 @@ pub async fn reset(
 ) -> Result<Response> {
     let (headers, form): (_, ResetForm) = public_form(request).await?;
     mail_needed(&app)?;
-    if let Some(refusal) = throttled(&app, &headers, peer, &form.email) {
+    if let Some(refusal) = sign_in_throttled(&app, &headers, peer, &form.email) {
         return Ok(refusal);
     }
     if let Some((reader, _)) = app.store.reader_credentials(&form.email).await? {

@@ -21,11 +21,7 @@ use super::reader_session::{ReaderForm, SignedIn};
 use crate::{
     accounts::{check_new_password, hash_password, new_token, verify_password},
     web::AppState,
-    web::{
-        Result,
-        admin::{session::set_cookie, sign_in::throttled},
-        private,
-    },
+    web::{Result, forms::set_cookie, private, throttle::sign_in_throttled},
 };
 
 #[derive(Deserialize)]
@@ -45,7 +41,7 @@ async fn check_current(
     signed_in: &SignedIn,
     current: String,
 ) -> Result<std::result::Result<(), Response>> {
-    if let Some(refusal) = throttled(app, headers, peer, &signed_in.reader.email) {
+    if let Some(refusal) = sign_in_throttled(app, headers, peer, &signed_in.reader.email) {
         return Ok(Err(refusal));
     }
     let Some((_, Some(hash))) = app

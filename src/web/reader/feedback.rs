@@ -22,7 +22,7 @@ use crate::{
     web::{
         AppError, Result,
         cache::Rendered,
-        input::{CleanForm, FormRefusal},
+        forms::{CleanForm, FormRefusal},
         throttle::{self, client_address},
     },
 };

@@ -25,7 +25,7 @@ use crate::{
     web::{App, AppState},
     web::{
         AppError, Result,
-        input::{CleanForm, FormRefusal},
+        forms::{CleanForm, FormRefusal},
         private,
         throttle::{self, client_address},
     },
@@ -271,7 +271,7 @@ pub async fn save_preferences(
 ) -> Result<Response> {
     // Repeated fields (`newsletter=1&newsletter=2`): serde_html_form reads
     // them into lists, which axum's `Form` cannot.
-    let form: PreferencesForm = crate::web::input::form(&body).map_err(|_| {
+    let form: PreferencesForm = crate::web::forms::form(&body).map_err(|_| {
         AppError::refused(
             StatusCode::BAD_REQUEST,
             "Form not understood",

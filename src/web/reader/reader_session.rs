@@ -16,10 +16,7 @@ use crate::{
     web::{App, AppState},
     web::{
         AppError, Result,
-        admin::{
-            session::{cookie, expired_form, read_form},
-            sign_in::check_form_token,
-        },
+        forms::{check_form_token, cookie, expired_form, read_form},
         private,
     },
 };
@@ -75,7 +72,7 @@ impl<T: DeserializeOwned> axum::extract::FromRequest<AppState> for ReaderForm<T>
         };
         let form = (async {
             let bytes = read_form(&parts.headers, body).await?;
-            let sent: CsrfField = crate::web::input::form(&bytes).unwrap_or_default();
+            let sent: CsrfField = crate::web::forms::form(&bytes).unwrap_or_default();
             if !same_secret(&sent.csrf, &signed_in.csrf_token) {
                 return Err(expired_form());
             }
@@ -99,7 +96,7 @@ impl FromRequestParts<AppState> for MaybeSignedIn {
 }
 
 fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
-    crate::web::input::form(bytes).map_err(|_| {
+    crate::web::forms::form(bytes).map_err(|_| {
         AppError::refused(
             StatusCode::BAD_REQUEST,
             "Form not understood",
@@ -112,7 +109,7 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
 pub(super) async fn public_form<T: DeserializeOwned>(request: Request) -> Result<(HeaderMap, T)> {
     let (parts, body) = request.into_parts();
     let bytes = read_form(&parts.headers, body).await?;
-    let sent: CsrfField = crate::web::input::form(&bytes).unwrap_or_default();
+    let sent: CsrfField = crate::web::forms::form(&bytes).unwrap_or_default();
     check_form_token(&parts.headers, &sent.csrf)?;
     Ok((parts.headers, parse(&bytes)?))
 }

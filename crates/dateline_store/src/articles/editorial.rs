@@ -27,8 +27,18 @@ pub(crate) const INSERT_REVISION: &str = "insert into article_revisions
 const INSERT_AUDIT: &str =
     "insert into audit_log (at, user_id, article_id, action, detail) values ($1, $2, $3, $4, $5)";
 
-/// The job that publishes a scheduled article at its time.
-pub const PUBLISH_SCHEDULED_JOB: &str = "publish_scheduled";
+/// The job that publishes a scheduled article at its time (`at`, in
+/// microseconds: a job for a time since changed does nothing).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct PublishScheduled {
+    pub article: i64,
+    pub at: i64,
+}
+
+impl crate::JobKind for PublishScheduled {
+    const KIND: &'static str = "publish_scheduled";
+    const MAX_ATTEMPTS: i64 = 10;
+}
 
 /// Appends an audit entry inside `$tx`.
 macro_rules! audit {
@@ -406,17 +416,12 @@ impl Store {
                 .bind(by.0)
                 .execute(&mut *tx)
                 .await?;
-            let job = crate::NewJob {
-                kind: PUBLISH_SCHEDULED_JOB,
-                payload: serde_json::json!({ "article": id.0, "at": at.as_microsecond() }),
-                idempotency_key: Some(format!(
-                    "{PUBLISH_SCHEDULED_JOB}:{}:{}",
-                    id.0,
-                    at.as_microsecond()
-                )),
-                run_at: at,
-                max_attempts: 10,
+            let scheduled = PublishScheduled {
+                article: id.0,
+                at: at.as_microsecond(),
             };
+            let key = format!("publish_scheduled:{}:{}", id.0, scheduled.at);
+            let job = crate::NewJob::of(&scheduled, at, Some(key));
             enqueue_in!(tx, &job, now);
             audit!(tx, now, Some(by), id, "scheduled", at.to_string());
         });

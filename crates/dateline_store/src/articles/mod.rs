@@ -108,7 +108,7 @@ mod write;
 pub use autosave::Autosave;
 pub(crate) use details::APPEND_TO_TOPIC;
 pub(crate) use editorial::INSERT_REVISION;
-pub use editorial::{AuditEntry, Editorial, PUBLISH_SCHEDULED_JOB, Revision};
+pub use editorial::{AuditEntry, Editorial, PublishScheduled, Revision};
 pub(crate) use lists::contains_pattern;
 pub use lists::{ArticleFilter, ArticleList, DeskEntry, DeskFilter, DeskVisibility};
 pub use read::ArticleLinks;

@@ -17,7 +17,15 @@ use serde::Serialize;
 use crate::{Result, Store, StoreError, read, write_tx};
 
 /// The job that mails a pending subscriber a confirmation link.
-pub const CONFIRM_SUBSCRIPTION_JOB: &str = "newsletter_confirm";
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct ConfirmSubscription {
+    pub subscriber: i64,
+}
+
+impl crate::JobKind for ConfirmSubscription {
+    const KIND: &'static str = "newsletter_confirm";
+    const MAX_ATTEMPTS: i64 = 5;
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

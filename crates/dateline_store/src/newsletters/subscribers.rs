@@ -7,8 +7,7 @@ use dateline_core::Email;
 use jiff::Timestamp;
 
 use super::{
-    CONFIRM_SUBSCRIPTION_JOB, SignUp, Subscriber, SubscriberCounts, SubscriberExport,
-    SubscriberState,
+    ConfirmSubscription, SignUp, Subscriber, SubscriberCounts, SubscriberExport, SubscriberState,
 };
 use crate::{
     Result, Store,
@@ -89,13 +88,9 @@ impl Store {
                     .bind(state.as_str())
                     .execute(&mut *tx)
                     .await?;
-                let job = crate::NewJob {
-                    kind: CONFIRM_SUBSCRIPTION_JOB,
-                    payload: serde_json::json!({ "subscriber": id }),
-                    idempotency_key: Some(format!("{CONFIRM_SUBSCRIPTION_JOB}:{id}:{at}")),
-                    run_at: now,
-                    max_attempts: 5,
-                };
+                let key = format!("newsletter_confirm:{id}:{at}");
+                let job =
+                    crate::NewJob::of(&ConfirmSubscription { subscriber: id }, now, Some(key));
                 enqueue_in!(tx, &job, now);
                 SignUp::MailQueued
             }

@@ -165,7 +165,10 @@ pub async fn a_scheduled_article_is_published_once_however_often_its_job_runs(st
         .await
         .unwrap()
         .expect("due at its time");
-    assert_eq!(job.kind, dateline_store::PUBLISH_SCHEDULED_JOB);
+    assert_eq!(
+        job.kind,
+        <dateline_store::PublishScheduled as dateline_store::JobKind>::KIND
+    );
 
     let head = store.last_change_seq().await.unwrap();
     assert!(store.publish_scheduled(id, when, when).await.unwrap());

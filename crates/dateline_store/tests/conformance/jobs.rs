@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use dateline_store::{NewJob, Store, jobs::JobState};
+use dateline_store::{Lane, NewJob, Store, jobs::JobState};
 use jiff::{SignedDuration, Timestamp};
 
 use crate::fixtures::at;
@@ -181,4 +181,45 @@ pub async fn concurrent_workers_never_claim_the_same_job(store: &Store) {
     all.dedup();
     assert_eq!(before, all.len(), "a job was claimed twice");
     assert_eq!(all.len(), 20);
+}
+
+pub async fn a_worker_leaves_the_kinds_it_does_not_know(store: &Store) {
+    let now = at("2026-11-09T10:00:00Z");
+    let newer = NewJob {
+        kind: "from_a_newer_version",
+        ..job(None, now, 1)
+    };
+    let newer = store.enqueue_job(&newer, now).await.unwrap().unwrap();
+    let known = store
+        .enqueue_job(&job(None, now, 1), now)
+        .await
+        .unwrap()
+        .unwrap();
+    let known_kinds = ["publish_scheduled_article"];
+    let claimed = store
+        .claim_job_of(Lane::Any, Some(&known_kinds), now, LEASE)
+        .await
+        .unwrap()
+        .expect("the known job, though the other is older");
+    assert_eq!(claimed.id, known);
+    assert!(
+        store
+            .claim_job_of(Lane::Any, Some(&known_kinds), now, LEASE)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        store.pending_job_kinds().await.unwrap(),
+        [
+            ("from_a_newer_version".to_owned(), 1),
+            ("publish_scheduled_article".to_owned(), 1)
+        ]
+    );
+    let left = store
+        .claim_job(now, LEASE)
+        .await
+        .unwrap()
+        .expect("still there");
+    assert_eq!((left.id, left.attempts), (newer, 1), "untouched until now");
 }

@@ -70,6 +70,7 @@ conformance!(
     jobs::a_job_is_enqueued_once_per_idempotency_key,
     jobs::a_failing_job_is_retried_then_given_up,
     jobs::concurrent_workers_never_claim_the_same_job,
+    jobs::a_worker_leaves_the_kinds_it_does_not_know,
     staff::an_address_has_one_account_in_any_case,
     staff::a_session_lives_until_it_expires_or_ends,
     staff::a_new_password_ends_every_session,

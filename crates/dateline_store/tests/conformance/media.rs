@@ -1,5 +1,5 @@
 use dateline_core::{Rendition, Renditions, Text};
-use dateline_store::{MediaFilter, NewUpload, RENDITIONS_JOB, Store, StoreError};
+use dateline_store::{JobKind, MakeRenditions, MediaFilter, NewUpload, Store, StoreError};
 
 use crate::fixtures::at;
 
@@ -28,7 +28,7 @@ async fn pending_renditions_jobs(store: &Store, now: jiff::Timestamp) -> usize {
         .await
         .unwrap()
     {
-        assert_eq!(job.kind, RENDITIONS_JOB);
+        assert_eq!(job.kind, MakeRenditions::KIND);
         store.complete_job(&job, now).await.unwrap();
         n += 1;
     }

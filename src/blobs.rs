@@ -113,6 +113,15 @@ pub fn valid_key(key: &str) -> bool {
         })
 }
 
+/// The blob key of the rendition at `/img/{path}`, if `path` can be one.
+pub fn rendition_key(path: &str) -> Option<String> {
+    let key = format!("renditions/{path}");
+    let ok = valid_key(&key)
+        && (path.ends_with(".webp") || path.ends_with(".jpg"))
+        && path.split('/').count() == 2;
+    ok.then_some(key)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
