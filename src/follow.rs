@@ -25,6 +25,8 @@ pub const BATCH: i64 = 500;
 /// How often the head is read without a wake-up: the latest another node's
 /// change (or one a lost notification announced) is seen.
 const SAFETY_NET: Duration = Duration::from_secs(10);
+/// How soon the head is read again after a failed read.
+const RETRY: Duration = Duration::from_secs(1);
 /// The longest wait before a failing batch is tried again.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
@@ -41,24 +43,30 @@ impl Head {
         let mut woken = store.wakeup(Topic::Changes);
         let (sender, receiver) = watch::channel(store.last_change_seq().await?);
         let read = async move {
+            // After a failed read, the next comes soon, woken or not.
+            let mut wait = SAFETY_NET;
             loop {
                 tokio::select! {
                     woke = woken.changed() => if woke.is_err() { return },
-                    () = tokio::time::sleep(SAFETY_NET) => {}
+                    () = tokio::time::sleep(wait) => {}
                     () = sender.closed() => return,
                 }
                 match store.last_change_seq().await {
                     Ok(seq) => {
+                        wait = SAFETY_NET;
                         sender.send_if_modified(|head| {
                             let newer = seq > *head;
                             *head = seq.max(*head);
                             newer
                         });
                     }
-                    Err(e) => tracing::warn!(
-                        error = format!("{e:#}"),
-                        "cannot read the change log's head"
-                    ),
+                    Err(e) => {
+                        wait = RETRY;
+                        tracing::warn!(
+                            error = format!("{e:#}"),
+                            "cannot read the change log's head"
+                        );
+                    }
                 }
             }
         };
@@ -149,11 +157,10 @@ async fn follow<C: Consumer>(store: Store, mut head: Head, position: Position, m
     };
     let mut backoff = Duration::from_millis(100);
     while head.past(last).await {
-        match catch_up(&store, position, last, &mut consumer).await {
-            Ok(seq) => {
-                last = seq;
+        match catch_up(&store, position, &mut last, &mut consumer).await {
+            Ok(()) => {
                 backoff = Duration::from_millis(100);
-                consumer.caught_up(seq);
+                consumer.caught_up(last);
             }
             Err(e) => {
                 tracing::warn!(
@@ -167,21 +174,23 @@ async fn follow<C: Consumer>(store: Store, mut head: Head, position: Position, m
     }
 }
 
-/// Applies every change after the consumer's position; the position reached.
+/// Applies every change after the consumer's position `last`, moving it
+/// past each batch applied, so that a failure later keeps what was done
+/// (live streams would otherwise hear a batch twice).
 async fn catch_up<C: Consumer>(
     store: &Store,
     position: Position,
-    mut last: i64,
+    last: &mut i64,
     consumer: &mut C,
-) -> anyhow::Result<i64> {
+) -> anyhow::Result<()> {
     if let Position::Durable(name) = position {
         // Another node may have gone further.
-        last = store.consumer_position(name).await?.unwrap_or(0);
+        *last = store.consumer_position(name).await?.unwrap_or(0);
     }
     loop {
-        let changes = store.changes_since(last, BATCH).await?;
+        let changes = store.changes_since(*last, BATCH).await?;
         let Some(newest) = changes.last().map(|c| c.seq) else {
-            return Ok(last);
+            return Ok(());
         };
         let jobs = consumer.apply(store, &changes).await?;
         match position {
@@ -192,9 +201,9 @@ async fn catch_up<C: Consumer>(
             }
             Position::From(_) => debug_assert!(jobs.is_empty(), "jobs need a durable position"),
         }
-        last = newest;
+        *last = newest;
         if (changes.len() as i64) < BATCH {
-            return Ok(last);
+            return Ok(());
         }
     }
 }

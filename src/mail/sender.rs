@@ -26,9 +26,9 @@ const BATCH: i64 = 64;
 /// takes, short enough that a crashed node's batch is sent soon after.
 const LEASE: Duration = Duration::from_secs(10);
 /// With nothing due, the longest the sender sleeps: new deliveries wake it
-/// (any node's, on PostgreSQL), so this bounds how late a retry or a lost
-/// wake-up is sent.
-const IDLE: Duration = Duration::from_secs(10);
+/// (any node's, on PostgreSQL) and it sleeps only until the next retry is
+/// due, so this bounds only how late a lost wake-up is made good.
+const IDLE: Duration = Duration::from_secs(30);
 /// How long the sender waits after the store failed it.
 const RETRY: Duration = Duration::from_secs(1);
 /// Attempts before a delivery that keeps failing for a passing reason
@@ -69,8 +69,13 @@ async fn run(app: &Services) {
             // An issue's articles are read once while it is sent, and again
             // for the next one (an article may have been unpublished).
             issues.clear();
+            let now = Timestamp::now();
+            let until_next = match app.store.next_delivery_due(now).await {
+                Ok(Some(next)) => Duration::try_from(next.duration_since(now)).unwrap_or(IDLE),
+                _ => IDLE,
+            };
             tokio::select! {
-                () = tokio::time::sleep(IDLE) => {}
+                () = tokio::time::sleep(until_next.min(IDLE)) => {}
                 _ = queued.changed() => {}
             }
             continue;

@@ -71,7 +71,7 @@ async fn a_failed_page_shows_its_request_id_and_the_log_names_it_with_method_and
     let lines = log.lines();
     let logged = lines
         .iter()
-        .find(|line| line.contains("request failed"))
+        .find(|line| line.contains("request failed") && line.contains(&format!("id={id}")))
         .unwrap_or_else(|| panic!("no error logged:\n{}", lines.join("\n")));
     for expected in [
         format!("id={id}"),

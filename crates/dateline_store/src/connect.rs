@@ -86,10 +86,11 @@ impl Store {
             // The one writer notes what each transaction inserts, to wake
             // whoever waits for it once the transaction commits.
             .after_connect(move |conn, _| {
-                let (on_update, on_rollback) = hooks.sqlite_hooks();
+                let (on_update, on_commit, on_rollback) = hooks.sqlite_hooks();
                 Box::pin(async move {
                     let mut handle = conn.lock_handle().await?;
                     handle.set_update_hook(on_update);
+                    handle.set_commit_hook(on_commit);
                     handle.set_rollback_hook(on_rollback);
                     Ok(())
                 })

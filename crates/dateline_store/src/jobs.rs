@@ -263,11 +263,14 @@ impl Store {
         Ok(done == 1)
     }
 
-    /// When the next pending job after `now` is due, if any: a worker with
-    /// nothing to do sleeps until then.
+    /// When a pending job next becomes claimable after `now` (its time
+    /// comes, or another worker's lease on it runs out), if any: a worker
+    /// with nothing to do sleeps until then.
     pub async fn next_job_due(&self, now: Timestamp) -> Result<Option<Timestamp>> {
-        const SQL: &str = "select min(run_at) from jobs
-            where completed_at is null and failed_at is null and run_at > $1";
+        const SQL: &str = "select min(case when claimed_until > run_at then claimed_until
+                                           else run_at end) from jobs
+            where completed_at is null and failed_at is null and attempts < max_attempts
+              and (run_at > $1 or claimed_until > $1)";
         let next: Option<i64> = read!(self, |conn| sqlx::query_scalar(SQL)
             .bind(now.as_microsecond())
             .fetch_one(&mut *conn)

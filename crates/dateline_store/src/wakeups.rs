@@ -38,6 +38,10 @@ pub enum Topic {
 const TOPICS: [Topic; 3] = [Topic::Changes, Topic::Jobs, Topic::Deliveries];
 /// The PostgreSQL channel the triggers notify.
 const CHANNEL: &str = "dateline";
+/// The payload a listener sends itself to see that notifications arrive.
+const PROBE: &str = "probe";
+/// How long that may take before the listener says it does not work.
+const PROBE_WITHIN: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl Topic {
     /// The table whose inserts wake it, and the trigger's payload.
@@ -67,6 +71,10 @@ pub(crate) struct Wakeups {
     /// SQLite: the topics the write connection's open transaction has
     /// inserted rows for (bits), set by its update hook.
     pending: Arc<AtomicU8>,
+    /// SQLite: the topics of transactions that committed, moved from
+    /// `pending` by the commit hook on SQLite's thread, so that another
+    /// transaction's bits are never taken before it commits.
+    committed: Arc<AtomicU8>,
     /// PostgreSQL: the task that listens for other nodes' notifications,
     /// started by the first waiter.
     listener: Mutex<Option<JoinHandle<()>>>,
@@ -77,6 +85,7 @@ impl Default for Wakeups {
         Self {
             senders: TOPICS.map(|_| watch::Sender::new(())),
             pending: Arc::default(),
+            committed: Arc::default(),
             listener: Mutex::default(),
         }
     }
@@ -100,14 +109,21 @@ impl Wakeups {
     }
 
     /// The hooks SQLite's write connection calls: note inserts into the
-    /// watched tables; forget them when the transaction rolls back.
+    /// watched tables; mark them committed when their transaction commits;
+    /// forget them when it rolls back.
     pub(crate) fn sqlite_hooks(
         &self,
     ) -> (
         impl FnMut(sqlx::sqlite::UpdateHookResult<'_>) + Send + 'static,
+        impl FnMut() -> bool + Send + 'static,
         impl FnMut() + Send + 'static,
     ) {
         let (noted, dropped) = (self.pending.clone(), self.pending.clone());
+        let (pending, committed) = (self.pending.clone(), self.committed.clone());
+        let on_commit = move || {
+            committed.fetch_or(pending.swap(0, Ordering::Relaxed), Ordering::Relaxed);
+            true
+        };
         let on_update = move |row: sqlx::sqlite::UpdateHookResult<'_>| {
             if row.operation != SqliteOperation::Insert {
                 return;
@@ -117,13 +133,14 @@ impl Wakeups {
             }
         };
         let on_rollback = move || dropped.store(0, Ordering::Relaxed);
-        (on_update, on_rollback)
+        (on_update, on_commit, on_rollback)
     }
 
-    /// Wakes the waiters of what the transaction that just committed
-    /// inserted (SQLite; PostgreSQL's triggers do it there).
+    /// Wakes the waiters of what committed transactions inserted (SQLite;
+    /// PostgreSQL's triggers do it there). Called after each commit, once
+    /// the rows are visible to other connections.
     pub(crate) fn after_commit(&self) {
-        let bits = self.pending.swap(0, Ordering::Relaxed);
+        let bits = self.committed.swap(0, Ordering::Relaxed);
         for topic in TOPICS.into_iter().filter(|t| bits & t.bit() != 0) {
             self.wake(topic);
         }
@@ -176,8 +193,40 @@ async fn listen(pool: PgPool, wakeups: Weak<Wakeups>) {
         if !wake_all() {
             return;
         }
+        // A notification to itself shows that they arrive: a pooler in
+        // transaction mode takes `LISTEN` and delivers nothing.
+        let mut probe = match sqlx::query("select pg_notify($1, $2)")
+            .bind(CHANNEL)
+            .bind(PROBE)
+            .execute(&pool)
+            .await
+        {
+            Ok(_) => Some(tokio::time::Instant::now() + PROBE_WITHIN),
+            Err(e) => {
+                tracing::warn!(error = format!("{e:#}"), "cannot test the listener");
+                None
+            }
+        };
         loop {
-            match listener.try_recv().await {
+            let received = match probe {
+                Some(deadline) => {
+                    match tokio::time::timeout_at(deadline, listener.try_recv()).await {
+                        Ok(received) => received,
+                        Err(_) => {
+                            tracing::warn!(
+                                "notifications do not arrive on this connection (a pooler in \
+                             transaction mode?): other nodes' changes are seen only every few \
+                             seconds; connect the listener directly or in session mode"
+                            );
+                            probe = None;
+                            continue;
+                        }
+                    }
+                }
+                None => listener.try_recv().await,
+            };
+            match received {
+                Ok(Some(note)) if note.payload() == PROBE => probe = None,
                 Ok(Some(note)) => {
                     let Some(wakeups) = wakeups.upgrade() else {
                         return;

@@ -182,11 +182,18 @@ impl From<AppError> for ApiError {
             } => Self::new(status, "refused", message),
             AppError::SignInRequired | AppError::PasswordChangeRequired => Self::unauthorized(),
             AppError::Internal(e) => {
+                // Logged in the request's span; the id is in `x-request-id`
+                // for programs and in the message for people.
                 tracing::error!(error = format!("{e:#}"), "API request failed");
+                let reference = crate::web::request_id::RequestId::current()
+                    .map(|id| format!(" Reference: {id}."))
+                    .unwrap_or_default();
                 Self::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
-                    "The request could not be answered. Please try again shortly.",
+                    format!(
+                        "The request could not be answered. Please try again shortly.{reference}"
+                    ),
                 )
             }
         }

@@ -9,6 +9,21 @@ use super::{Delivery, Outcome, SubscriberState};
 use crate::{Backend, Result, Store, read, rows::micros, write_tx};
 
 impl Store {
+    /// When an unsent delivery next becomes claimable after `now` (its
+    /// retry comes, or another sender's lease runs out), if any: a sender
+    /// with nothing to do sleeps until then.
+    pub async fn next_delivery_due(&self, now: Timestamp) -> Result<Option<Timestamp>> {
+        const SQL: &str = "select min(case when claimed_until > next_attempt_at
+                                           then claimed_until else next_attempt_at end)
+            from newsletter_deliveries
+            where outcome is null and (next_attempt_at > $1 or claimed_until > $1)";
+        let next: Option<i64> = read!(self, |conn| sqlx::query_scalar(SQL)
+            .bind(now.as_microsecond())
+            .fetch_one(&mut *conn)
+            .await)?;
+        next.map(crate::rows::instant).transpose()
+    }
+
     /// Claims up to `limit` due deliveries for `lease`: none is claimed by
     /// two senders at once, and one whose sender died is due again once its
     /// lease has run out.
