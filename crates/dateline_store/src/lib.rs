@@ -7,7 +7,6 @@
 //! to the [change log](changes) in the same transaction.
 
 mod articles;
-mod catalog;
 pub mod changes;
 mod connect;
 mod error;
@@ -32,21 +31,21 @@ pub use articles::{
     DeskFilter, DeskVisibility, Editorial, HITS_PER_TRIP, IndexDocument, PublishScheduled,
     Relation, Revision, SearchHit, SitemapEntry, WireOrigin,
 };
-pub use catalog::MediaItem;
 pub use changes::{Change, ChangeKind, Entity};
 pub use connect::{Backend, DEFAULT_SQLITE_FILE, SetupLock, redact};
 pub use error::{StoreError, write_trouble};
 pub use feedback::{Feedback, NewFeedback};
 pub use jobs::{Job, JobId, JobKind, Lane, NewJob};
-pub use media::{LibraryItem, MakeRenditions, MediaFilter, NewUpload, UploadSource};
+pub use media::{LibraryItem, MakeRenditions, MediaFilter, MediaItem, NewUpload, UploadSource};
 pub use newsletters::{
     ConfirmSubscription, Delivery, Issue, IssueSummary, NewNewsletter, Newsletter, NewsletterKind,
     NewsletterTemplate, Outcome, SignUp, Subscriber, SubscriberCounts, SubscriberExport,
     SubscriberState,
 };
+pub use pages::PageSource;
 pub use readers::{LinkPurpose, NewReaderLink, Reader, ReaderLink, ReaderSession, ReaderSignUp};
 pub use staff::{Credentials, NewSession, NewUser, Session, User};
-pub use taxonomy::{Direction, PageSource, TaxonomyEntry, TopicItem};
+pub use taxonomy::{Direction, TaxonomyEntry, TopicItem};
 pub use tokens::{AccessToken, NewAccessToken, TokenGrant};
 pub use wakeups::Topic;
 pub use webhooks::{NewWebhook, WEBHOOK_EVENTS, Webhook, WebhookAttempt};

@@ -1,7 +1,7 @@
 //! Uploaded pictures: the library's rows, the job that makes their
 //! renditions, and the search the newsroom browses them with.
 
-use dateline_core::{Invalid, MediaId, Renditions, Text};
+use dateline_core::{Invalid, MediaId, NewMedia, Renditions, Text};
 use jiff::Timestamp;
 
 use crate::{
@@ -315,5 +315,59 @@ impl Store {
                 .await?;
             Ok::<_, StoreError>((articles, topics))
         })
+    }
+}
+
+/// An item of the media library, for pickers.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MediaItem {
+    pub id: MediaId,
+    pub path: String,
+    pub alt: String,
+    pub caption: String,
+    pub credit: String,
+}
+
+impl Store {
+    pub async fn create_media(&self, new: &NewMedia, now: Timestamp) -> Result<MediaId> {
+        const SQL: &str = "insert into media (path, content_type, width, height, alt, caption, credit, created_at)
+            values ($1, $2, $3, $4, $5, $6, $7, $8) returning id";
+        let id = write_tx!(self, |tx| {
+            let id: i64 = sqlx::query_scalar(SQL)
+                .bind(&new.path)
+                .bind(&new.content_type)
+                .bind(i64::from(new.width))
+                .bind(i64::from(new.height))
+                .bind(new.alt.as_str())
+                .bind(&new.caption)
+                .bind(&new.credit)
+                .bind(now.as_microsecond())
+                .fetch_one(&mut *tx)
+                .await?;
+            append_change!(tx, Entity::Media, id, ChangeKind::Created, now);
+            id
+        });
+        Ok(MediaId(id))
+    }
+
+    /// The newest `limit` items of the media library.
+    pub async fn media_items(&self, limit: i64) -> Result<Vec<MediaItem>> {
+        const SQL: &str = "select id, path, alt, caption, credit from media
+            order by created_at desc, id desc limit $1";
+        let rows: Vec<(i64, String, String, String, String)> =
+            read!(self, |conn| sqlx::query_as(SQL)
+                .bind(limit)
+                .fetch_all(&mut *conn)
+                .await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, path, alt, caption, credit)| MediaItem {
+                id: MediaId(id),
+                path,
+                alt,
+                caption,
+                credit,
+            })
+            .collect())
     }
 }

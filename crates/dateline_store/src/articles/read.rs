@@ -4,10 +4,9 @@ use dateline_core::{
 };
 
 use crate::{
-    Result, Store, StoreError,
-    catalog::SourceRow,
-    read,
+    Result, Store, StoreError, read,
     rows::{dimension, instant, opt_instant},
+    taxonomy::SourceRow,
 };
 
 #[derive(sqlx::FromRow)]
