@@ -207,3 +207,22 @@ async fn catch_up<C: Consumer>(
         }
     }
 }
+
+/// Sleeps until `next` (when work next becomes due, as the store answered),
+/// until `woken` is marked changed, or at most `cap`: how the job workers
+/// and the newsletter sender wait with nothing to do.
+pub async fn sleep_until_due(
+    next: dateline_store::Result<Option<Timestamp>>,
+    woken: &mut watch::Receiver<()>,
+    cap: Duration,
+) {
+    let now = Timestamp::now();
+    let until_next = match next {
+        Ok(Some(next)) => Duration::try_from(next.duration_since(now)).unwrap_or(cap),
+        _ => cap,
+    };
+    tokio::select! {
+        () = tokio::time::sleep(until_next.min(cap)) => {}
+        _ = woken.changed() => {}
+    }
+}

@@ -160,13 +160,6 @@ async fn finish(app: &Services, job: &Job, outcome: anyhow::Result<()>) {
 
 /// Sleeps until the next job is due or one is enqueued, at most [`IDLE`].
 async fn idle(app: &Services, enqueued: &mut tokio::sync::watch::Receiver<()>) {
-    let now = Timestamp::now();
-    let until_next = match app.store.next_job_due(now).await {
-        Ok(Some(next)) => Duration::try_from(next.duration_since(now)).unwrap_or(IDLE),
-        _ => IDLE,
-    };
-    tokio::select! {
-        () = tokio::time::sleep(until_next.min(IDLE)) => {}
-        _ = enqueued.changed() => {}
-    }
+    let next = app.store.next_job_due(Timestamp::now()).await;
+    crate::follow::sleep_until_due(next, enqueued, IDLE).await;
 }

@@ -69,15 +69,8 @@ async fn run(app: &Services) {
             // An issue's articles are read once while it is sent, and again
             // for the next one (an article may have been unpublished).
             issues.clear();
-            let now = Timestamp::now();
-            let until_next = match app.store.next_delivery_due(now).await {
-                Ok(Some(next)) => Duration::try_from(next.duration_since(now)).unwrap_or(IDLE),
-                _ => IDLE,
-            };
-            tokio::select! {
-                () = tokio::time::sleep(until_next.min(IDLE)) => {}
-                _ = queued.changed() => {}
-            }
+            let next = app.store.next_delivery_due(Timestamp::now()).await;
+            crate::follow::sleep_until_due(next, &mut queued, IDLE).await;
             continue;
         }
         let mut work = Vec::with_capacity(batch.len());

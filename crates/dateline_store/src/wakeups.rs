@@ -169,7 +169,12 @@ impl Store {
 async fn listen(pool: PgPool, wakeups: Weak<Wakeups>) {
     let wake_all = || wakeups.upgrade().map(|w| w.wake_all()).is_some();
     loop {
-        let mut listener = match PgListener::connect_with(&pool).await {
+        let listening = async {
+            let mut listener = PgListener::connect_with(&pool).await?;
+            listener.listen(CHANNEL).await?;
+            Ok::<_, sqlx::Error>(listener)
+        };
+        let mut listener = match listening.await {
             Ok(listener) => listener,
             Err(sqlx::Error::PoolClosed) => return,
             Err(e) => {
@@ -181,14 +186,6 @@ async fn listen(pool: PgPool, wakeups: Weak<Wakeups>) {
                 continue;
             }
         };
-        if let Err(e) = listener.listen(CHANNEL).await {
-            tracing::warn!(
-                error = format!("{e:#}"),
-                "cannot listen for other nodes' writes; trying again"
-            );
-            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-            continue;
-        }
         // What was notified before this listened is not heard: look once.
         if !wake_all() {
             return;
