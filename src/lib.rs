@@ -15,6 +15,7 @@ pub mod live;
 pub mod mail;
 pub mod mailer;
 pub mod media;
+pub mod newsroom;
 pub mod outbound;
 pub mod search;
 pub mod services;

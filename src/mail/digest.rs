@@ -3,20 +3,20 @@
 //! made once per key, whichever node gets there first, with a delivery for
 //! each confirmed subscriber; the sender does the rest.
 
-use std::sync::Arc;
-
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use anyhow::Context;
 use dateline_core::ArticleId;
-use dateline_store::{Newsletter, NewsletterKind};
-use jiff::{Timestamp, ToSpan, civil::Time};
+use dateline_store::{Newsletter, NewsletterKind, Topic};
+use jiff::{Timestamp, ToSpan, civil::Time, tz::TimeZone};
 use tokio::task::JoinHandle;
 
 use crate::services::Services;
 
-/// How often each node looks for digests that are due.
-const CHECK_EVERY: Duration = Duration::from_secs(30);
+/// The longest a node's scheduler sleeps without looking: it wakes when a
+/// digest is due and when a newsletter is added or changed (on any node),
+/// so this is a safety net only.
+const IDLE: Duration = Duration::from_secs(600);
 /// How long after its time a day's digest may still go (nodes down at
 /// 07:00 send it on start); later, that day has no digest rather than one
 /// in the afternoon.
@@ -29,25 +29,38 @@ pub struct Made {
     pub deliveries: u64,
 }
 
+/// What a look for due digests did, and when to look next.
+#[derive(Debug, Default)]
+pub struct Pass {
+    pub made: Vec<Made>,
+    /// When the next digest is due; `None` with no digest scheduled.
+    pub next: Option<Timestamp>,
+}
+
 /// Starts the loop that makes scheduled digests when they are due.
 pub fn spawn_scheduler(app: Arc<Services>) -> JoinHandle<()> {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(CHECK_EVERY);
+        let mut changed = app.store.wakeup(Topic::Newsletters);
         loop {
-            tick.tick().await;
-            if let Err(e) = make_due_digests(&app, Timestamp::now()).await {
-                tracing::error!(error = format!("{e:#}"), "cannot make due digests");
-            }
+            let next = match make_due_digests(&app, Timestamp::now()).await {
+                Ok(pass) => pass.next,
+                Err(e) => {
+                    tracing::error!(error = format!("{e:#}"), "cannot make due digests");
+                    None
+                }
+            };
+            crate::follow::sleep_until_due(Ok(next), &mut changed, IDLE).await;
         }
     })
 }
 
 /// Makes today's issue of every digest whose time of day has come (within
 /// [`CATCH_UP_HOURS`]).
-pub async fn make_due_digests(app: &Services, now: Timestamp) -> anyhow::Result<Vec<Made>> {
+pub async fn make_due_digests(app: &Services, now: Timestamp) -> anyhow::Result<Pass> {
     let tz = app.config.site.zone();
     let today = now.to_zoned_datetime(tz.clone()).date();
-    let mut made = Vec::new();
+    let mut pass = Pass::default();
+    let next = &mut pass.next;
     for newsletter in app.store.newsletters().await? {
         let Some(at) = newsletter.send_time.as_deref() else {
             continue;
@@ -58,17 +71,29 @@ pub async fn make_due_digests(app: &Services, now: Timestamp) -> anyhow::Result<
         let at: Time = at
             .parse()
             .with_context(|| format!("newsletter {}: send time {at:?}", newsletter.slug))?;
-        let due = today
-            .to_datetime(at)
-            .to_zoned_datetime(tz.clone())?
-            .timestamp();
-        if now < due || now > due.checked_add(CATCH_UP_HOURS.hours())? {
+        let due = due_on(today, at, &tz)?;
+        if now < due {
+            *next = Some(next.map_or(due, |n| n.min(due)));
+            continue;
+        }
+        let tomorrow = due_on(today.tomorrow()?, at, &tz)?;
+        *next = Some(next.map_or(tomorrow, |n| n.min(tomorrow)));
+        if now > due.checked_add(CATCH_UP_HOURS.hours())? {
             continue;
         }
         let key = format!("digest:{}:{today}", newsletter.id);
-        made.extend(make_digest(app, &newsletter, &key, now).await?);
+        pass.made
+            .extend(make_digest(app, &newsletter, &key, now).await?);
     }
-    Ok(made)
+    Ok(pass)
+}
+
+/// When a digest sent at `at` (the site's time of day) is due on `day`.
+fn due_on(day: jiff::civil::Date, at: Time, tz: &TimeZone) -> anyhow::Result<Timestamp> {
+    Ok(day
+        .to_datetime(at)
+        .to_zoned_datetime(tz.clone())?
+        .timestamp())
 }
 
 /// Makes an issue of the digest `newsletter` now, outside its schedule.

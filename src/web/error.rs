@@ -74,6 +74,12 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<crate::newsroom::NoSuchArticle> for AppError {
+    fn from(_: crate::newsroom::NoSuchArticle) -> Self {
+        Self::NotFound
+    }
+}
+
 impl From<minijinja::Error> for AppError {
     fn from(e: minijinja::Error) -> Self {
         Self::Internal(anyhow::Error::new(e).context("rendering a template"))

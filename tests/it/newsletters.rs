@@ -481,14 +481,22 @@ async fn a_digest_is_made_once_a_day_at_its_time_in_the_site_zone_and_not_hours_
             .timestamp()
     };
     let due = dateline::mail::digest::make_due_digests;
-    assert!(
-        due(app, at(2, 6, 59)).await.unwrap().is_empty(),
-        "not before its time"
+    let early = due(app, at(2, 6, 59)).await.unwrap();
+    assert!(early.made.is_empty(), "not before its time");
+    assert_eq!(
+        early.next,
+        Some(at(2, 7, 0)),
+        "the scheduler sleeps till then"
     );
-    let made = due(app, at(2, 7, 0)).await.unwrap();
-    assert_eq!(made.len(), 1, "the morning digest, with the newest stories");
+    let pass = due(app, at(2, 7, 0)).await.unwrap();
+    assert_eq!(
+        pass.made.len(),
+        1,
+        "the morning digest, with the newest stories"
+    );
+    assert_eq!(pass.next, Some(at(1, 7, 0)), "then till the next morning");
     assert!(
-        due(app, at(2, 7, 30)).await.unwrap().is_empty(),
+        due(app, at(2, 7, 30)).await.unwrap().made.is_empty(),
         "once a day"
     );
 
@@ -497,11 +505,11 @@ async fn a_digest_is_made_once_a_day_at_its_time_in_the_site_zone_and_not_hours_
     let desk = crate::admin::add_staff(&server, "desk@example.org", Role::Editor).await;
     publish(&server, desk, "news", "A story after the morning digest").await;
     assert!(
-        due(app, at(1, 15, 0)).await.unwrap().is_empty(),
+        due(app, at(1, 15, 0)).await.unwrap().made.is_empty(),
         "a day's digest does not go out hours late"
     );
     assert_eq!(
-        due(app, at(1, 8, 0)).await.unwrap().len(),
+        due(app, at(1, 8, 0)).await.unwrap().made.len(),
         1,
         "a late node catches up"
     );

@@ -33,9 +33,16 @@ pub enum Topic {
     Jobs,
     /// Newsletter deliveries made (an issue to send).
     Deliveries,
+    /// A newsletter added or changed (a digest's send time, say).
+    Newsletters,
 }
 
-const TOPICS: [Topic; 3] = [Topic::Changes, Topic::Jobs, Topic::Deliveries];
+const TOPICS: [Topic; 4] = [
+    Topic::Changes,
+    Topic::Jobs,
+    Topic::Deliveries,
+    Topic::Newsletters,
+];
 /// The PostgreSQL channel the triggers notify.
 const CHANNEL: &str = "dateline";
 /// The payload a listener sends itself to see that notifications arrive.
@@ -50,6 +57,17 @@ impl Topic {
             Self::Changes => "change_log",
             Self::Jobs => "jobs",
             Self::Deliveries => "newsletter_deliveries",
+            Self::Newsletters => "newsletters",
+        }
+    }
+
+    /// Whether `operation` on [`Topic::table`] wakes it: inserts always;
+    /// updates too where a row's change is news (a newsletter's).
+    fn woken_by(self, operation: &SqliteOperation) -> bool {
+        match operation {
+            SqliteOperation::Insert => true,
+            SqliteOperation::Update => self == Self::Newsletters,
+            _ => false,
         }
     }
 
@@ -58,6 +76,7 @@ impl Topic {
             Self::Changes => "changes",
             Self::Jobs => "jobs",
             Self::Deliveries => "deliveries",
+            Self::Newsletters => "newsletters",
         }
     }
 
@@ -67,7 +86,7 @@ impl Topic {
 }
 
 pub(crate) struct Wakeups {
-    senders: [watch::Sender<()>; 3],
+    senders: [watch::Sender<()>; TOPICS.len()],
     /// SQLite: the topics the write connection's open transaction has
     /// inserted rows for (bits), set by its update hook.
     pending: Arc<AtomicU8>,
@@ -125,10 +144,10 @@ impl Wakeups {
             true
         };
         let on_update = move |row: sqlx::sqlite::UpdateHookResult<'_>| {
-            if row.operation != SqliteOperation::Insert {
-                return;
-            }
-            if let Some(topic) = TOPICS.into_iter().find(|t| t.table() == row.table) {
+            if let Some(topic) = TOPICS
+                .into_iter()
+                .find(|t| t.table() == row.table && t.woken_by(&row.operation))
+            {
                 noted.fetch_or(topic.bit(), Ordering::Relaxed);
             }
         };

@@ -7,21 +7,19 @@ use axum::{
     http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
 };
-use dateline_core::{
-    Action, ArticleId, ArticleStatus, Body, Headline, Invalid, NewArticle, Ownership, SectionId,
-    Slug, article_path,
-};
-use dateline_store::{ArticleText, Autosave, Editorial, MediaItem, StoreError};
+use dateline_core::{Action, ArticleId, ArticleStatus, Invalid, article_path};
+use dateline_store::{Autosave, Editorial, MediaItem, StoreError};
 use jiff::{Timestamp, civil::DateTime};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    details::{self, Choices},
+    details,
     diff::{DiffLine, article_text, line_diff},
     revisions::autosave_of_form,
     session::{AdminForm, Staff, StaffView, private},
 };
 use crate::{
+    newsroom::{self, Choices, EditCheck, article_state, editable, may_move, movable, ownership},
     web::{App, AppState},
     web::{AppError, Result},
 };
@@ -104,40 +102,31 @@ struct Conflict {
     diff: Vec<DiffLine>,
 }
 
-pub(super) fn ownership(staff: &Staff, editorial: &Editorial) -> Ownership {
-    if editorial.created_by == Some(staff.user.id) {
-        Ownership::Own
-    } else {
-        Ownership::Others
-    }
-}
-
-pub(super) async fn editorial(app: &App, id: ArticleId) -> Result<Editorial> {
-    app.store.editorial(id).await?.ok_or(AppError::NotFound)
-}
-
-/// The article's state, if `staff` may edit it as it stands (else 403).
-pub(super) async fn editable(app: &App, staff: &Staff, id: ArticleId) -> Result<Editorial> {
-    let state = editorial(app, id).await?;
-    staff.require(Action::EditArticle(ownership(staff, &state), state.status))?;
-    Ok(state)
-}
-
 /// After a change, the editor again (303, so a reload does not repeat it).
 pub(super) fn back_to_editor(id: ArticleId) -> Response {
     private(Redirect::to(&format!("/admin/articles/{id}")).into_response())
 }
 
-pub(crate) fn checked_text(form: &TextForm) -> std::result::Result<ArticleText, Vec<Invalid>> {
-    let headline = Headline::parse(&form.headline);
-    match headline {
-        Ok(headline) => Ok(ArticleText {
-            headline,
-            standfirst: form.standfirst.trim().to_owned(),
-            body: Body::from_markdown(&form.body),
-        }),
-        Err(e) => Err(vec![e]),
+/// The form's edit checked by the newsroom: `Ok`, or the errors to show.
+async fn checked(
+    app: &App,
+    staff: &Staff,
+    article: Option<ArticleId>,
+    (mut edit, errors): (newsroom::ArticleEdit, Vec<Invalid>),
+    choices: &Choices,
+) -> Result<std::result::Result<newsroom::Checked, Vec<Invalid>>> {
+    let may_file_in_topics = staff.allows(Action::ManageTaxonomy);
+    if !may_file_in_topics && let Some(details) = &mut edit.details {
+        // The form shows them no topic boxes: topics it sends are not theirs.
+        details.topics = None;
     }
+    let check = EditCheck {
+        store: &app.store,
+        choices,
+        article,
+        may_file_in_topics,
+    };
+    Ok(check.run(&edit, errors).await?)
 }
 
 /// `GET /admin/articles/new`.
@@ -161,47 +150,25 @@ pub async fn create(
     AdminForm { staff, form }: AdminForm<TextForm>,
 ) -> Result<Response> {
     staff.require(Action::CreateArticle)?;
-    let mut errors = Vec::new();
-    let text = checked_text(&form).map_err(|e| errors.extend(e)).ok();
-    let sections = app.store.sections().await?;
-    let section = sections.iter().find(|s| s.id == SectionId(form.section));
-    if section.is_none() {
-        errors.push(Invalid::new("section", "choose a section"));
+    let choices = Choices::load(&app.store).await?;
+    match checked(&app, &staff, None, form.new_article(), &choices).await? {
+        Ok(checked) => {
+            let id = checked.create_draft(&app.store, staff.user.id).await?;
+            Ok(back_to_editor(id))
+        }
+        Err(errors) => {
+            editor_page(
+                &app,
+                &staff,
+                None,
+                &form,
+                errors,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
     }
-    let (Some(text), Some(section), true) = (text, section, errors.is_empty()) else {
-        return editor_page(
-            &app,
-            &staff,
-            None,
-            &form,
-            errors,
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    };
-    let new = NewArticle {
-        slug: Slug::from_title(text.headline.as_str(), "article"),
-        headline: text.headline,
-        standfirst: text.standfirst,
-        body: text.body,
-        section: section.id,
-        source: None,
-        authors: Vec::new(),
-        edited_by: None,
-        place: None,
-        tags: Vec::new(),
-        topics: Vec::new(),
-        lead_image: None,
-        language: None,
-        kind: dateline_core::ArticleKind::Standard,
-        corpus_label: None,
-    };
-    let id = app
-        .store
-        .create_draft(&new, staff.user.id, Timestamp::now())
-        .await?;
-    Ok(back_to_editor(id))
 }
 
 #[derive(Deserialize)]
@@ -225,7 +192,7 @@ pub async fn show_editor(
     staff: Staff,
 ) -> Result<Response> {
     let id = ArticleId(id);
-    let state = editable(&app, &staff, id).await?;
+    let state = editable(&app.store, &staff, id).await?;
     let unsaved = app.store.autosave_of(id, staff.user.id).await?;
     let restoring = query.restore.as_deref() == Some("autosave");
     let mut form = match &unsaved {
@@ -258,7 +225,7 @@ pub async fn show_editor(
         .article_details(id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let choices = Choices::load(&app).await?;
+    let choices = Choices::load(&app.store).await?;
     details::fill(&app, &mut form, &details, &choices).await?;
     let extras = EditorExtras {
         unsaved: unsaved.filter(|_| !restoring),
@@ -282,47 +249,26 @@ pub async fn save(
     AdminForm { staff, form }: AdminForm<TextForm>,
 ) -> Result<Response> {
     let id = ArticleId(id);
-    let state = editable(&app, &staff, id).await?;
-    let choices = Choices::load(&app).await?;
-    let mut errors = Vec::new();
-    let text = checked_text(&form).map_err(|e| errors.extend(e)).ok();
-    let details = match form.details {
-        Some(_) => {
-            let kept_topics = if staff.allows(Action::ManageTaxonomy) {
-                None
-            } else {
-                let current = app.store.article_details(id).await?;
-                Some(current.map(|d| d.topics).unwrap_or_default())
-            };
-            details::check(&app, &form, id, &choices, kept_topics)
-                .await?
-                .map_err(|e| errors.extend(e))
-                .ok()
-        }
-        None => None,
-    };
-    let Some(text) = text.filter(|_| errors.is_empty()) else {
-        return editor_page(
+    let state = editable(&app.store, &staff, id).await?;
+    let choices = Choices::load(&app.store).await?;
+    let refuse = async |errors, status| {
+        editor_page(
             &app,
             &staff,
             Some((id, &state)),
             &form,
             errors,
             None,
-            StatusCode::UNPROCESSABLE_ENTITY,
+            status,
         )
-        .await;
+        .await
     };
-    let saved = app
-        .store
-        .save_article(
-            id,
-            &text,
-            details.as_ref(),
-            form.revision,
-            staff.user.id,
-            Timestamp::now(),
-        )
+    let edit = match checked(&app, &staff, Some(id), form.edit(), &choices).await? {
+        Ok(edit) => edit,
+        Err(errors) => return refuse(errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+    };
+    let saved = edit
+        .save(&app.store, id, form.revision, &state, staff.user.id)
         .await;
     match saved {
         Ok(_) => Ok(back_to_editor(id)),
@@ -350,7 +296,7 @@ pub async fn save(
                 revision: current,
                 ..form
             };
-            let state = editorial(&app, id).await?;
+            let state = article_state(&app.store, &staff, id).await?;
             editor_page(
                 &app,
                 &staff,
@@ -368,16 +314,7 @@ pub async fn save(
                 "details",
                 "something the details name was removed meanwhile; check them and save again",
             )];
-            editor_page(
-                &app,
-                &staff,
-                Some((id, &state)),
-                &form,
-                errors,
-                None,
-                StatusCode::CONFLICT,
-            )
-            .await
+            refuse(errors, StatusCode::CONFLICT).await
         }
         Err(e) => Err(e.into()),
     }
@@ -395,9 +332,8 @@ pub async fn change_status(
     AdminForm { staff, form }: AdminForm<MoveForm>,
 ) -> Result<Response> {
     let id = ArticleId(id);
-    let state = editorial(&app, id).await?;
     let next = ArticleStatus::parse(&form.status).map_err(refused)?;
-    staff.require(Action::MoveArticle(ownership(&staff, &state), next))?;
+    movable(&app.store, &staff, id, next).await?;
     app.store
         .move_article(id, next, Some(staff.user.id), Timestamp::now())
         .await
@@ -418,11 +354,7 @@ pub async fn schedule(
     AdminForm { staff, form }: AdminForm<ScheduleForm>,
 ) -> Result<Response> {
     let id = ArticleId(id);
-    let state = editorial(&app, id).await?;
-    staff.require(Action::MoveArticle(
-        ownership(&staff, &state),
-        ArticleStatus::Scheduled,
-    ))?;
+    movable(&app.store, &staff, id, ArticleStatus::Scheduled).await?;
     let at = site_time(&app, &form.at)?;
     if at <= Timestamp::now() {
         return Err(refused(Invalid::new("at", "choose a time in the future")));
@@ -492,7 +424,8 @@ async fn editor_page(
         conflict,
         extras: EditorExtras::default(),
     };
-    page.render(app, Choices::load(app).await?, status).await
+    page.render(app, Choices::load(&app.store).await?, status)
+        .await
 }
 
 impl Page<'_> {
@@ -506,7 +439,6 @@ impl Page<'_> {
             extras,
         } = self;
         let moves = article.map_or_else(Vec::new, |(_, state)| {
-            let own = ownership(staff, state);
             [
                 (ArticleStatus::InReview, "Submit for review"),
                 (ArticleStatus::Draft, "Back to draft"),
@@ -514,10 +446,7 @@ impl Page<'_> {
                 (ArticleStatus::Unpublished, "Unpublish"),
             ]
             .into_iter()
-            .filter(|(next, _)| {
-                state.status.can_become(*next)
-                    && dateline_core::allows(staff.user.role, Action::MoveArticle(own, *next))
-            })
+            .filter(|(next, _)| may_move(staff, state, *next))
             .map(|(next, label)| (next.as_str(), label))
             .collect()
         });
@@ -525,18 +454,15 @@ impl Page<'_> {
             matches!(
                 state.status,
                 ArticleStatus::Draft | ArticleStatus::InReview | ArticleStatus::Scheduled
-            ) && dateline_core::allows(
-                staff.user.role,
-                Action::MoveArticle(ownership(staff, state), ArticleStatus::Scheduled),
-            )
+            ) && staff.allows(Action::MoveArticle(
+                ownership(staff, state),
+                ArticleStatus::Scheduled,
+            ))
         });
         let lead = article.and_then(|(_, s)| s.lead_image.as_ref());
         let can_correct = article.is_some_and(|(_, state)| {
             state.status == ArticleStatus::Published
-                && dateline_core::allows(
-                    staff.user.role,
-                    Action::CorrectArticle(ownership(staff, state)),
-                )
+                && staff.allows(Action::CorrectArticle(ownership(staff, state)))
         });
         let html = app.templates.render(
             "admin/editor.html",

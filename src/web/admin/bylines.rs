@@ -6,7 +6,8 @@ use dateline_core::{Action, Invalid, NewPerson, Person, PersonId, Slug, Text};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::catalog::{Catalog, Saved, optional_text};
+use super::catalog::{Catalog, Saved};
+use crate::newsroom::optional_text;
 use crate::{web::App, web::Result};
 
 const MAX_BIO_CHARS: usize = 2000;

@@ -177,19 +177,3 @@ async fn after_save<C: Catalog>(
 pub fn message(e: &Invalid) -> String {
     format!("{}: {}", e.field.replace('_', " "), e.reason)
 }
-
-/// An optional text of at most `max_chars`, trimmed; empty is `None`.
-pub fn optional_text(
-    value: &str,
-    field: &'static str,
-    max_chars: usize,
-) -> std::result::Result<Option<String>, Invalid> {
-    let value = value.trim();
-    if value.chars().count() > max_chars {
-        return Err(Invalid::new(
-            field,
-            format!("must be at most {max_chars} characters"),
-        ));
-    }
-    Ok(Some(value.to_owned()).filter(|v| !v.is_empty()))
-}

@@ -13,10 +13,14 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    articles::{back_to_editor, editable, editorial, ownership, refused, store_refusal},
+    articles::{back_to_editor, refused, store_refusal},
     session::{AdminForm, Staff, private},
 };
-use crate::{web::AppState, web::Result};
+use crate::{
+    newsroom::{article_state, editable, ownership},
+    web::AppState,
+    web::Result,
+};
 
 #[derive(Deserialize)]
 pub struct LeadImageForm {
@@ -36,7 +40,7 @@ pub async fn set_lead_image(
     AdminForm { staff, form }: AdminForm<LeadImageForm>,
 ) -> Result<Response> {
     let id = ArticleId(id);
-    editable(&app, &staff, id).await?;
+    editable(&app.store, &staff, id).await?;
     let media = form.media.trim();
     let image = if media.is_empty() || media == "0" {
         None
@@ -71,7 +75,7 @@ pub async fn show_preview(
     staff: Staff,
 ) -> Result<Response> {
     let id = ArticleId(id);
-    editable(&app, &staff, id).await?;
+    editable(&app.store, &staff, id).await?;
     let html = crate::web::reader::article::preview(&app, id).await?;
     Ok(private(Html(html).into_response()))
 }
@@ -91,7 +95,7 @@ pub async fn add_correction(
     AdminForm { staff, form }: AdminForm<CorrectionForm>,
 ) -> Result<Response> {
     let id = ArticleId(id);
-    let state = editorial(&app, id).await?;
+    let state = article_state(&app.store, &staff, id).await?;
     staff.require(Action::CorrectArticle(ownership(&staff, &state)))?;
     if state.status != ArticleStatus::Published {
         return Err(refused(Invalid::new(

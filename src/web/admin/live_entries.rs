@@ -11,11 +11,12 @@ use jiff::Timestamp;
 use serde::Deserialize;
 
 use super::{
-    articles::{editable, store_refusal},
+    articles::store_refusal,
     confirm::{self, Ask, Confirmation},
     session::{AdminForm, private},
 };
 use crate::{
+    newsroom::editable,
     web::AppState,
     web::{AppError, Result},
 };
@@ -36,7 +37,7 @@ pub async fn add_entry(
     AdminForm { staff, form }: AdminForm<EntryForm>,
 ) -> Result<Response> {
     let id = ArticleId(id);
-    editable(&app, &staff, id).await?;
+    editable(&app.store, &staff, id).await?;
     app.store
         .add_live_entry(
             id,
@@ -60,7 +61,7 @@ pub async fn edit_entry(
     AdminForm { staff, form }: AdminForm<EntryForm>,
 ) -> Result<Response> {
     let id = ArticleId(id);
-    editable(&app, &staff, id).await?;
+    editable(&app.store, &staff, id).await?;
     app.store
         .edit_live_entry(
             id,
@@ -84,7 +85,7 @@ pub async fn delete_entry(
     AdminForm { staff, form }: AdminForm<Confirmation>,
 ) -> Result<Response> {
     let id = ArticleId(id);
-    editable(&app, &staff, id).await?;
+    editable(&app.store, &staff, id).await?;
     if !form.given() {
         let shown = app
             .store

@@ -10,7 +10,7 @@ pub(super) mod bylines;
 pub(super) mod catalog;
 pub(super) mod confirm;
 pub(super) mod dashboard;
-pub(crate) mod details;
+pub(super) mod details;
 pub(super) mod diff;
 pub(super) mod editor_tools;
 pub(super) mod inbox;
@@ -34,7 +34,6 @@ pub(crate) mod topics;
 pub(super) mod webhooks;
 pub(super) mod wire;
 
-pub(crate) use articles::{TextForm, checked_text};
 pub use session::{AdminForm, SESSION_COOKIE, Staff};
 
 /// Where a staff member signed in with a one-time password chooses their own.

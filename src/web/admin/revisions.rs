@@ -13,11 +13,12 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    articles::{TextForm, back_to_editor, editable, refused},
+    articles::{TextForm, back_to_editor, refused},
     diff::{DiffLine, article_text, line_diff},
     session::{AdminForm, Staff, StaffView, private},
 };
 use crate::{
+    newsroom::editable,
     web::AppState,
     web::{AppError, Result},
 };
@@ -47,7 +48,7 @@ pub async fn show_revisions(
     staff: Staff,
 ) -> Result<Response> {
     let id = ArticleId(id);
-    editable(&app, &staff, id).await?;
+    editable(&app.store, &staff, id).await?;
     let revisions = app.store.revisions(id).await?;
     let newest = revisions.first().map_or(1, |r| r.number);
     let to = query.to.unwrap_or(newest);
@@ -92,7 +93,7 @@ pub async fn autosave(
     AdminForm { staff, form }: AdminForm<TextForm>,
 ) -> Result<Response> {
     let id = ArticleId(id);
-    editable(&app, &staff, id).await?;
+    editable(&app.store, &staff, id).await?;
     app.store
         .autosave(id, staff.user.id, &autosave_of_form(&form))
         .await?;
@@ -106,7 +107,7 @@ pub async fn discard_autosave(
     AdminForm { staff, .. }: AdminForm<super::sign_in::Nothing>,
 ) -> Result<Response> {
     let id = ArticleId(id);
-    editable(&app, &staff, id).await?;
+    editable(&app.store, &staff, id).await?;
     app.store.discard_autosave(id, staff.user.id).await?;
     Ok(back_to_editor(id))
 }
@@ -119,7 +120,7 @@ pub async fn restore_revision(
     AdminForm { staff, .. }: AdminForm<super::sign_in::Nothing>,
 ) -> Result<Response> {
     let id = ArticleId(id);
-    let state = editable(&app, &staff, id).await?;
+    let state = editable(&app.store, &staff, id).await?;
     let old = app
         .store
         .revisions(id)

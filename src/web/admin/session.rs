@@ -39,6 +39,19 @@ pub struct StaffView {
     pub csrf: String,
 }
 
+impl crate::newsroom::Actor for Staff {
+    type Refusal = AppError;
+    fn user_id(&self) -> dateline_core::UserId {
+        self.user.id
+    }
+    fn allows(&self, action: Action) -> bool {
+        Staff::allows(self, action)
+    }
+    fn require(&self, action: Action) -> Result<()> {
+        Staff::require(self, action)
+    }
+}
+
 impl Staff {
     /// Refuses (403) what the staff member's role does not allow.
     pub fn require(&self, action: Action) -> Result<()> {

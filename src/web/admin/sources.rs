@@ -6,7 +6,8 @@ use dateline_core::{Action, Invalid, NewSource, Slug, Source, SourceId, SourceRi
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::catalog::{Catalog, Saved, optional_text};
+use super::catalog::{Catalog, Saved};
+use crate::newsroom::optional_text;
 use crate::{web::App, web::Result};
 
 const MAX_NOTICE_CHARS: usize = 1000;

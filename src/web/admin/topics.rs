@@ -12,11 +12,11 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    catalog::{Catalog, Saved, optional_text},
-    details::related_line,
+    catalog::{Catalog, Saved},
     session::{AdminForm, see_other},
 };
 use crate::{
+    newsroom::{optional_text, related_line},
     web::{App, AppState},
     web::{AppError, Result},
 };

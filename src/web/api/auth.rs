@@ -23,6 +23,19 @@ pub struct Caller {
     pub scopes: Vec<Scope>,
 }
 
+impl crate::newsroom::Actor for Caller {
+    type Refusal = ApiError;
+    fn user_id(&self) -> dateline_core::UserId {
+        self.user.id
+    }
+    fn allows(&self, action: Action) -> bool {
+        token_allows(self.user.role, &self.scopes, action)
+    }
+    fn require(&self, action: Action) -> Result<(), ApiError> {
+        Caller::require(self, action)
+    }
+}
+
 impl Caller {
     /// Refuses (403) what the owner's role or the token's scopes do not allow.
     pub fn require(&self, action: Action) -> Result<(), ApiError> {

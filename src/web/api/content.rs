@@ -47,7 +47,7 @@ where
     let url = uri
         .path_and_query()
         .map_or_else(|| uri.path().to_owned(), ToString::to_string);
-    Ok(app.pages.serve(app, &url, headers, make).await?)
+    Ok(app.pages.serve(&app.store, &url, headers, make).await?)
 }
 
 fn json<T: Serialize>(value: &T, keys: Vec<DepKey>) -> Result<Rendered, AppError> {

@@ -225,6 +225,12 @@ impl From<dateline_store::StoreError> for ApiError {
     }
 }
 
+impl From<crate::newsroom::NoSuchArticle> for ApiError {
+    fn from(_: crate::newsroom::NoSuchArticle) -> Self {
+        Self::not_found("No article has this id.")
+    }
+}
+
 impl From<dateline_core::Invalid> for ApiError {
     fn from(e: dateline_core::Invalid) -> Self {
         Self::invalid_fields([(e.field.to_owned(), e.reason)])

@@ -265,7 +265,7 @@ async fn show_docs(
     operations: Arc<Vec<docs::Operation>>,
 ) -> crate::web::Result<Response> {
     app.pages
-        .serve(&app, "/api/docs", &headers, || async {
+        .serve(&app.store, "/api/docs", &headers, || async {
             let chrome = Chrome::load(&app).await?;
             render(
                 &app,

@@ -27,10 +27,7 @@ pub use invalidate::{keys_for_change, spawn_invalidator};
 pub use keys::DepKey;
 pub use page::{CachedPage, Rendered, Seqs};
 
-use crate::{
-    encoding::Encoding,
-    web::{App, Result},
-};
+use crate::{encoding::Encoding, web::Result};
 
 tokio::task_local! {
     /// The oldest change-log position of site-wide data (navigation, footer)
@@ -124,7 +121,7 @@ impl PageCache {
     /// Answers `url` from the cache, rendering it with `render` on a miss.
     pub async fn serve<F, Fut>(
         &self,
-        app: &App,
+        store: &dateline_store::Store,
         url: &str,
         request: &HeaderMap,
         render: F,
@@ -142,12 +139,12 @@ impl PageCache {
         // A render's future holds every read and template of the page: tens
         // of kilobytes that a hit would otherwise build and move on every
         // request. Boxed, the hit path stays a few words.
-        Box::pin(self.render_and_keep(app, url, request, render)).await
+        Box::pin(self.render_and_keep(store, url, request, render)).await
     }
 
     async fn render_and_keep<F, Fut>(
         &self,
-        app: &App,
+        store: &dateline_store::Store,
         url: &str,
         request: &HeaderMap,
         render: F,
@@ -175,7 +172,7 @@ impl PageCache {
             let entry = pages
                 .entry_by_ref(url)
                 .or_try_insert_with(async {
-                    let (rendered, seqs) = self.consistent_render(app, &render).await?;
+                    let (rendered, seqs) = self.consistent_render(store, &render).await?;
                     let all = [Encoding::Identity, Encoding::Gzip, Encoding::Brotli];
                     let page = CachedPage::new(rendered, seqs, jiff::Timestamp::now(), &all);
                     Ok::<_, crate::web::AppError>(Arc::new(page))
@@ -288,7 +285,11 @@ impl PageCache {
     /// and reads the head once it is done. Equal means nothing was written
     /// in between, since the log only grows; this costs one read of the
     /// head per render while the invalidator keeps up.
-    async fn consistent_render<F, Fut>(&self, app: &App, render: &F) -> Result<(Rendered, Seqs)>
+    async fn consistent_render<F, Fut>(
+        &self,
+        store: &dateline_store::Store,
+        render: &F,
+    ) -> Result<(Rendered, Seqs)>
     where
         F: Fn() -> Fut,
         Fut: Future<Output = Result<Rendered>>,
@@ -304,7 +305,7 @@ impl PageCache {
                 .await;
             let rendered = rendered?;
             self.renders.fetch_add(1, Ordering::Relaxed);
-            let after = app.store.last_change_seq().await?;
+            let after = store.last_change_seq().await?;
             attempt += 1;
             if before == after || attempt == CONSISTENT_RENDER_ATTEMPTS {
                 // After the last attempt, `before` marks the page as older than

@@ -59,7 +59,7 @@ pub async fn show_article(
     let id = article_id_from_segment(&segment).ok_or(AppError::NotFound)?;
     let url = format!("/{section}/{segment}");
     app.pages
-        .serve(&app, &url, request.headers(), || {
+        .serve(&app.store, &url, request.headers(), || {
             render_article(&app, &url, id)
         })
         .await
@@ -74,7 +74,7 @@ pub async fn show_article_print(
     let id = article_id_from_segment(&segment).ok_or(AppError::NotFound)?;
     let url = format!("/{section}/{segment}/print");
     app.pages
-        .serve(&app, &url, request.headers(), || async {
+        .serve(&app.store, &url, request.headers(), || async {
             let article = match published(&app, id, &url, "/print").await? {
                 Ok(article) => article,
                 Err(redirect) => return Ok(redirect),

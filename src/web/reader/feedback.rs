@@ -66,7 +66,7 @@ struct FieldError {
 /// newsroom wrote one) and the form.
 pub async fn show_feedback(State(app): State<AppState>, request: Request) -> Result<Response> {
     app.pages
-        .serve(&app, "/feedback", request.headers(), || async {
+        .serve(&app.store, "/feedback", request.headers(), || async {
             let html = render_form(&app, &FeedbackForm::default(), Vec::new()).await?;
             Ok(Rendered::page(html, Vec::new()))
         })
@@ -76,15 +76,20 @@ pub async fn show_feedback(State(app): State<AppState>, request: Request) -> Res
 /// `GET /feedback/thanks`, where a sent form lands.
 pub async fn show_thanks(State(app): State<AppState>, request: Request) -> Result<Response> {
     app.pages
-        .serve(&app, "/feedback/thanks", request.headers(), || async {
-            let chrome = Chrome::load(&app).await?;
-            render(
-                &app,
-                "feedback_thanks.html",
-                serde_json::json!({ "chrome": chrome }),
-                Vec::new(),
-            )
-        })
+        .serve(
+            &app.store,
+            "/feedback/thanks",
+            request.headers(),
+            || async {
+                let chrome = Chrome::load(&app).await?;
+                render(
+                    &app,
+                    "feedback_thanks.html",
+                    serde_json::json!({ "chrome": chrome }),
+                    Vec::new(),
+                )
+            },
+        )
         .await
 }
 

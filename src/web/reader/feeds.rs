@@ -68,7 +68,7 @@ pub async fn show_site_feed(
     let format = Format::of(&format).ok_or(AppError::NotFound)?;
     let url = request.uri().path().to_owned();
     app.pages
-        .serve(&app, &url, request.headers(), || async {
+        .serve(&app.store, &url, request.headers(), || async {
             let subject = Subject {
                 kind: "",
                 name: app.config.site.name.clone(),
@@ -100,7 +100,7 @@ pub async fn show_list_feed(
     };
     let url = request.uri().path().to_owned();
     app.pages
-        .serve(&app, &url, request.headers(), || async {
+        .serve(&app.store, &url, request.headers(), || async {
             let subject = subject(&app, kind, &slug)
                 .await?
                 .ok_or(AppError::NotFound)?;

@@ -35,7 +35,7 @@ struct SectionBlock {
 /// The front page: the latest stories, then a block for each section.
 pub async fn show_home(State(app): State<AppState>, request: Request) -> Result<Response> {
     app.pages
-        .serve(&app, "/", request.headers(), || render_home(&app))
+        .serve(&app.store, "/", request.headers(), || render_home(&app))
         .await
 }
 

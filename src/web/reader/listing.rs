@@ -115,7 +115,7 @@ async fn show(
     let page = pagination.page.unwrap_or(1);
     let url = format!("/{kind}/{slug}?page={page}");
     app.pages
-        .serve(&app, &url, request.headers(), || async {
+        .serve(&app.store, &url, request.headers(), || async {
             let subject = subject(&app, kind, &slug)
                 .await?
                 .ok_or(AppError::NotFound)?;

@@ -210,7 +210,7 @@ pub async fn offered_by_default(app: &App) -> Result<Vec<i64>> {
 pub async fn show_check_inbox(State(app): State<AppState>, request: Request) -> Result<Response> {
     app.pages
         .serve(
-            &app,
+            &app.store,
             "/newsletter/check-inbox",
             request.headers(),
             || async {

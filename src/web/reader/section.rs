@@ -36,7 +36,7 @@ pub async fn show_section_or_page(
     // Only the query parameters that change the page make a cache entry.
     let url = format!("/{slug}?page={page}");
     app.pages
-        .serve(&app, &url, request.headers(), || {
+        .serve(&app.store, &url, request.headers(), || {
             render_section_or_page(&app, &slug, page)
         })
         .await

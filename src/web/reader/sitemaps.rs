@@ -74,7 +74,7 @@ fn months(counts: &[(i16, i8, i64)]) -> Vec<(Date, usize)> {
 /// `/sitemap.xml`.
 pub async fn show_index(State(app): State<AppState>, request: Request) -> Result<Response> {
     app.pages
-        .serve(&app, "/sitemap.xml", request.headers(), || async {
+        .serve(&app.store, "/sitemap.xml", request.headers(), || async {
             let base = app.config.site.base();
             let counts = app.store.articles_per_month().await?;
             let mut body = String::from(
@@ -144,7 +144,7 @@ pub async fn show_sitemap(
 ) -> Result<Response> {
     let url = format!("/sitemaps/{name}");
     app.pages
-        .serve(&app, &url, request.headers(), || async {
+        .serve(&app.store, &url, request.headers(), || async {
             let body = if name == "pages.xml" {
                 pages_sitemap(&app).await?
             } else {

@@ -15,6 +15,7 @@ mod newsletters;
 mod readers;
 mod staff;
 mod taxonomy;
+mod wakeups;
 mod wire;
 
 macro_rules! conformance {
@@ -83,6 +84,7 @@ conformance!(
     editorial::the_newsroom_list_narrows_by_status_section_author_source_and_headline,
     newsletters::a_sign_up_is_one_subscriber_confirmed_once_and_only_confirmed_ones_get_an_issue,
     newsletters::deliveries_are_claimed_once_per_lease_and_finished_once,
+    wakeups::a_new_or_changed_newsletter_wakes_the_digest_schedulers,
     wire::one_story_from_two_agencies_is_one_cluster_and_a_new_version_supersedes_the_old,
     wire::a_feed_entry_changes_version_only_when_its_text_changes,
     wire::a_node_clusters_with_the_items_another_node_stored,

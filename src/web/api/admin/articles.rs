@@ -1,7 +1,7 @@
 //! Articles through the admin API: create a draft, read and replace it
 //! (optimistic concurrency by revision), move it along the workflow. The
-//! body is read into the admin editor's own form and checked by the same
-//! code, so the API and the editor accept and refuse the same things.
+//! body is read into the newsroom's [`ArticleEdit`] and checked by the same
+//! code as the editor's form, so both accept and refuse the same things.
 
 use axum::{
     extract::{Path, State},
@@ -9,10 +9,9 @@ use axum::{
     response::Response,
 };
 use dateline_core::{
-    Action, ArticleId, ArticleKind, ArticleStatus, Carriage, LeadImage, MediaId, NewArticle,
-    Ownership, article_path,
+    Action, ArticleId, ArticleKind, ArticleStatus, Carriage, LeadImage, MediaId, PersonId,
+    SectionId, SourceId, TopicId, article_path,
 };
-use dateline_store::Editorial;
 use jiff::Timestamp;
 
 use super::{
@@ -20,11 +19,12 @@ use super::{
     no_store, path_id,
 };
 use crate::{
-    web::{App, AppState},
-    web::{
-        admin::{TextForm, details},
-        api::{ApiError, auth::Caller, body::ApiJson, shapes::EntryShape},
+    newsroom::{
+        ArticleEdit, Checked, Choices, DetailsEdit, EditCheck, NoSuchArticle, Pick, editable,
+        movable,
     },
+    web::api::{ApiError, auth::Caller, body::ApiJson, shapes::EntryShape},
+    web::{App, AppState},
 };
 
 type ApiResult = Result<Response, ApiError>;
@@ -59,30 +59,9 @@ pub async fn create_article(
             "a new article has no revision yet; leave it out".to_owned(),
         )]));
     }
-    let choices = details::Choices::load(&app).await?;
+    let choices = Choices::load(&app.store).await?;
     let checked = check(&app, &caller, &input, None, &choices).await?;
-    let new = NewArticle {
-        slug: checked.details.slug.clone(),
-        headline: checked.text.headline.clone(),
-        standfirst: checked.text.standfirst.clone(),
-        body: checked.text.body.clone(),
-        section: checked.details.section,
-        source: checked.details.source,
-        authors: checked.details.authors.clone(),
-        edited_by: checked.details.edited_by,
-        place: checked.details.place.clone(),
-        // Tags (made on the way) and topics are written with the details.
-        tags: Vec::new(),
-        topics: Vec::new(),
-        lead_image: checked.lead_image,
-        language: None,
-        kind: checked.details.kind,
-        corpus_label: None,
-    };
-    let id = app
-        .store
-        .create_draft_with_details(&new, &checked.details, caller.user.id, Timestamp::now())
-        .await?;
+    let id = checked.create_draft(&app.store, caller.user.id).await?;
     let article = admin_article(&app, id, &choices).await?;
     let location = format!("/api/v1/admin/articles/{id}");
     let mut response = no_store(StatusCode::CREATED, &article);
@@ -114,8 +93,8 @@ pub async fn show_article(
     Path(id): Path<String>,
 ) -> ApiResult {
     let id = path_id(&id)?;
-    editable(&app, &caller, id).await?;
-    let choices = details::Choices::load(&app).await?;
+    editable(&app.store, &caller, id).await?;
+    let choices = Choices::load(&app.store).await?;
     Ok(no_store(
         StatusCode::OK,
         &admin_article(&app, id, &choices).await?,
@@ -150,32 +129,18 @@ pub async fn replace_article(
     ApiJson(input): ApiJson<ArticleInput>,
 ) -> ApiResult {
     let id = path_id(&id)?;
-    editable(&app, &caller, id).await?;
+    let state = editable(&app.store, &caller, id).await?;
     let Some(revision) = input.revision else {
         return Err(ApiError::invalid_fields([(
             "revision".to_owned(),
             "send the revision the change was made from".to_owned(),
         )]));
     };
-    let choices = details::Choices::load(&app).await?;
+    let choices = Choices::load(&app.store).await?;
     let checked = check(&app, &caller, &input, Some(id), &choices).await?;
-    let now = Timestamp::now();
-    app.store
-        .save_article(
-            id,
-            &checked.text,
-            Some(&checked.details),
-            revision,
-            caller.user.id,
-            now,
-        )
+    checked
+        .save(&app.store, id, revision, &state, caller.user.id)
         .await?;
-    let current = editorial(&app, id).await?;
-    if current.lead_image != checked.lead_image {
-        app.store
-            .set_lead_image(id, checked.lead_image.as_ref(), caller.user.id, now)
-            .await?;
-    }
     Ok(no_store(
         StatusCode::OK,
         &admin_article(&app, id, &choices).await?,
@@ -209,9 +174,8 @@ pub async fn change_status(
     ApiJson(change): ApiJson<StatusChange>,
 ) -> ApiResult {
     let id = path_id(&id)?;
-    let state = editorial(&app, id).await?;
     let next = ArticleStatus::from(change.status);
-    caller.require(Action::MoveArticle(ownership(&caller, &state), next))?;
+    movable(&app.store, &caller, id, next).await?;
     let now = Timestamp::now();
     match (next, change.at.as_deref()) {
         (ArticleStatus::Scheduled, Some(at)) => {
@@ -249,205 +213,75 @@ pub async fn change_status(
                 .await?;
         }
     }
-    let choices = details::Choices::load(&app).await?;
+    let choices = Choices::load(&app.store).await?;
     Ok(no_store(
         StatusCode::OK,
         &admin_article(&app, id, &choices).await?,
     ))
 }
 
-/// What a body checked by the editor's rules comes to.
-struct Checked {
-    text: dateline_store::ArticleText,
-    details: dateline_core::ArticleDetails,
-    lead_image: Option<LeadImage>,
-}
-
-/// `input` checked as the editor checks its form; every wrong field at once.
+/// `input` checked as the editor's form is; every wrong field at once.
 async fn check(
     app: &App,
     caller: &Caller,
     input: &ArticleInput,
-    id: Option<ArticleId>,
-    choices: &details::Choices,
+    article: Option<ArticleId>,
+    choices: &Choices,
 ) -> Result<Checked, ApiError> {
-    let mut errors: Vec<(String, String)> = Vec::new();
-    let mut wrong = |field: &str, message: String| errors.push((field.to_owned(), message));
-    let form = editor_form(input, choices, &mut wrong);
-    // Topics are curated lists: someone who may not curate them keeps an
-    // article's topics as they are.
-    let current_topics = match id {
-        Some(id) => app
-            .store
-            .article_details(id)
-            .await?
-            .map(|d| d.topics)
-            .unwrap_or_default(),
-        None => Vec::new(),
+    let check = EditCheck {
+        store: &app.store,
+        choices,
+        article,
+        // Filing in topics is part of writing the article, which the
+        // token's scopes cover: the role decides, as in the editor.
+        may_file_in_topics: dateline_core::allows(caller.user.role, Action::ManageTaxonomy),
     };
-    let kept_topics = (!dateline_core::allows(caller.user.role, Action::ManageTaxonomy))
-        .then_some(current_topics);
-    if let Some(kept) = &kept_topics {
-        // Leaving them out leaves them be.
-        let asked = &form.topics;
-        let same = asked.len() == kept.len() && asked.iter().zip(kept).all(|(a, k)| *a == k.0);
-        if !asked.is_empty() && !same {
-            wrong(
-                "topics",
-                "filing articles in topics is for editors and admins".to_owned(),
-            );
-        }
-    }
-    let text = crate::web::admin::checked_text(&form);
-    let checked_details =
-        details::check(app, &form, id.unwrap_or(ArticleId(0)), choices, kept_topics).await?;
-    let lead_image = match &input.lead_image {
-        None => None,
-        Some(lead) => {
-            let media = MediaId(lead.media);
-            if app.store.library_item(media).await?.is_none() {
-                wrong(
-                    "lead_image.media",
-                    format!("there is no picture {} in the media library", lead.media),
-                );
-            }
-            let optional = |s: &Option<String>| {
-                s.as_deref()
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
-            };
-            Some(LeadImage {
-                media,
-                caption: optional(&lead.caption),
-                credit: optional(&lead.credit),
-            })
-        }
-    };
-    let text = text.map_err(|e| {
-        for e in e {
-            wrong(e.field, e.reason);
-        }
-    });
-    let details = checked_details.map_err(|e| {
-        for e in e {
-            wrong(e.field, e.reason);
-        }
-    });
-    match (text, details) {
-        (Ok(text), Ok(details)) if errors.is_empty() => Ok(Checked {
-            text,
-            details,
-            lead_image,
-        }),
-        _ => Err(ApiError::invalid_fields(errors)),
-    }
+    check
+        .run(&edit_of(input), Vec::new())
+        .await?
+        .map_err(|errors| {
+            ApiError::invalid_fields(errors.into_iter().map(|e| (e.field.to_owned(), e.reason)))
+        })
 }
 
-/// The editor's form as `input` would fill it: slugs become the ids the
-/// form's lists hold; a slug naming nothing is noted as `wrong`.
-fn editor_form(
-    input: &ArticleInput,
-    choices: &details::Choices,
-    wrong: &mut impl FnMut(&str, String),
-) -> TextForm {
-    let mut unknown = |field: &str, what: &str, slug: &str| {
-        wrong(field, format!("there is no {what} {slug:?}"));
-        0
-    };
-    let section = choices
-        .sections
-        .iter()
-        .find(|s| s.slug == input.section)
-        .map_or_else(|| unknown("section", "section", &input.section), |s| s.id.0);
-    let source = input.source.as_deref().map_or(String::new(), |slug| {
-        choices
-            .sources
-            .iter()
-            .find(|s| s.slug == slug)
-            .map_or_else(|| unknown("source", "source", slug), |s| s.id.0)
-            .to_string()
-    });
-    let edited_by = input.edited_by.as_deref().map_or(String::new(), |slug| {
-        choices
-            .people
-            .iter()
-            .find(|p| p.slug == slug)
-            .map_or_else(|| unknown("edited_by", "byline", slug), |p| p.id.0)
-            .to_string()
-    });
-    let topics = input
-        .topics
-        .iter()
-        .map(|slug| {
-            choices
-                .topics
-                .iter()
-                .find(|t| t.slug == *slug)
-                .map_or_else(|| unknown("topics", "topic", slug), |t| t.id)
-        })
-        .collect();
-    // The form separates bylines and tags by commas.
-    for (field, values) in [("authors", &input.authors), ("tags", &input.tags)] {
-        if let Some(v) = values.iter().find(|v| v.contains(',')) {
-            wrong(field, format!("{v:?}: names may not contain commas"));
-        }
-    }
-    TextForm {
+fn by_slug<Id>(slug: &str) -> Pick<Id> {
+    Pick::Slug(slug.to_owned())
+}
+
+/// The edit `input` asks for, as a `PUT`: what is left out is emptied.
+fn edit_of(input: &ArticleInput) -> ArticleEdit {
+    ArticleEdit {
         headline: input.headline.clone(),
         standfirst: input.standfirst.clone(),
         body: input.body.clone(),
-        revision: input.revision.unwrap_or_default(),
-        section,
-        details: Some("1".to_owned()),
-        slug: input.slug.clone().unwrap_or_default(),
-        source,
-        edited_by,
-        place: input.place.clone().unwrap_or_default(),
-        authors: input.authors.join(", "),
-        tags: input.tags.join(", "),
-        topics,
-        related: input.related.iter().map(|id| format!("{id}\n")).collect(),
-        seo_title: input.seo_title.clone().unwrap_or_default(),
-        seo_description: input.seo_description.clone().unwrap_or_default(),
-        kind: ArticleKind::from(input.kind.unwrap_or_default())
-            .as_str()
-            .to_owned(),
+        details: Some(DetailsEdit {
+            slug: input.slug.clone(),
+            section: by_slug::<SectionId>(&input.section),
+            source: input.source.as_deref().map(by_slug::<SourceId>),
+            edited_by: input.edited_by.as_deref().map(by_slug::<PersonId>),
+            place: input.place.clone().unwrap_or_default(),
+            authors: input.authors.clone(),
+            tags: input.tags.clone(),
+            topics: Some(input.topics.iter().map(|t| by_slug::<TopicId>(t)).collect()),
+            related: input.related.iter().copied().map(ArticleId).collect(),
+            seo_title: input.seo_title.clone().unwrap_or_default(),
+            seo_description: input.seo_description.clone().unwrap_or_default(),
+            kind: ArticleKind::from(input.kind.unwrap_or_default()),
+        }),
+        lead_image: Some(input.lead_image.as_ref().map(|lead| LeadImage {
+            media: MediaId(lead.media),
+            caption: lead.caption.clone(),
+            credit: lead.credit.clone(),
+        })),
     }
-}
-
-fn ownership(caller: &Caller, state: &Editorial) -> Ownership {
-    if state.created_by == Some(caller.user.id) {
-        Ownership::Own
-    } else {
-        Ownership::Others
-    }
-}
-
-async fn editorial(app: &App, id: ArticleId) -> Result<Editorial, ApiError> {
-    app.store
-        .editorial(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("No article has this id."))
-}
-
-/// The article's state, if the caller may edit it as it stands (else 403).
-pub(super) async fn editable(
-    app: &App,
-    caller: &Caller,
-    id: ArticleId,
-) -> Result<Editorial, ApiError> {
-    let state = editorial(app, id).await?;
-    caller.require(Action::EditArticle(ownership(caller, &state), state.status))?;
-    Ok(state)
 }
 
 async fn admin_article(
     app: &App,
     id: ArticleId,
-    choices: &details::Choices,
+    choices: &Choices,
 ) -> Result<AdminArticle, ApiError> {
-    let state = editorial(app, id).await?;
+    let state = app.store.editorial(id).await?.ok_or(NoSuchArticle)?;
     let gone = || ApiError::not_found("No article has this id.");
     let text = app.store.latest_revision(id).await?.ok_or_else(gone)?;
     let details = app.store.article_details(id).await?.ok_or_else(gone)?;

@@ -11,8 +11,9 @@ use jiff::Timestamp;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{articles::editable, no_store, path_id};
+use super::{no_store, path_id};
 use crate::{
+    newsroom::editable,
     web::AppState,
     web::api::{ApiError, auth::Caller, body::ApiJson, shapes::EntryShape},
 };
@@ -52,7 +53,7 @@ pub async fn add_entry(
     ApiJson(input): ApiJson<EntryInput>,
 ) -> Result<Response, ApiError> {
     let id = path_id(&id)?;
-    editable(&app, &caller, id).await?;
+    editable(&app.store, &caller, id).await?;
     let entry = app
         .store
         .add_live_entry(

@@ -1,0 +1,17 @@
+//! The newsroom's rules for articles, written once for both doors into it
+//! (the admin pages and the admin API):
+//!
+//! - [`rules`]: who may edit, move, correct and own an article, asked of
+//!   [`dateline_core::allows`] through an [`Actor`] (a staff session or an
+//!   API token);
+//! - [`edit`]: an edit of an article's text and details as either door
+//!   reads it ([`ArticleEdit`]: typed ids and lists, not yet checked), the
+//!   one check that turns it into what the store writes, and the writes.
+
+pub mod edit;
+pub mod fields;
+pub mod rules;
+
+pub use edit::{ArticleEdit, Checked, Choices, DetailsEdit, EditCheck, Pick};
+pub use fields::{optional_text, related_line};
+pub use rules::{Actor, NoSuchArticle, article_state, editable, may_move, movable, ownership};

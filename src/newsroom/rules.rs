@@ -1,0 +1,71 @@
+//! Who may do what to an article. The roles' table is
+//! [`dateline_core::allows`]; what is written here once is how an article's
+//! state and the actor's relation to it become the [`Action`] asked about.
+
+use dateline_core::{Action, ArticleId, ArticleStatus, Ownership, UserId};
+use dateline_store::{Editorial, Store, StoreError};
+
+/// Someone acting on the newsroom: a signed-in staff member or an API
+/// token's owner. Each door refuses in its own shape (an HTML page, a JSON
+/// error), so the refusal is the actor's type.
+pub trait Actor {
+    type Refusal: From<NoSuchArticle> + From<StoreError>;
+    fn user_id(&self) -> UserId;
+    /// Whether `action` is allowed (for what a page offers).
+    fn allows(&self, action: Action) -> bool;
+    /// `Ok` if `action` is allowed, else the refusal (403).
+    fn require(&self, action: Action) -> Result<(), Self::Refusal>;
+}
+
+/// The article asked for does not exist (404).
+#[derive(Debug, Clone, Copy)]
+pub struct NoSuchArticle;
+
+/// Whether `actor` wrote the article (roles may treat their own articles
+/// and others' differently).
+pub fn ownership(actor: &impl Actor, state: &Editorial) -> Ownership {
+    if state.created_by == Some(actor.user_id()) {
+        Ownership::Own
+    } else {
+        Ownership::Others
+    }
+}
+
+/// The article's workflow state, whoever asks.
+pub async fn article_state<A: Actor>(
+    store: &Store,
+    _actor: &A,
+    id: ArticleId,
+) -> Result<Editorial, A::Refusal> {
+    Ok(store.editorial(id).await?.ok_or(NoSuchArticle)?)
+}
+
+/// The article's state, if `actor` may edit it as it stands.
+pub async fn editable<A: Actor>(
+    store: &Store,
+    actor: &A,
+    id: ArticleId,
+) -> Result<Editorial, A::Refusal> {
+    let state = article_state(store, actor, id).await?;
+    actor.require(Action::EditArticle(ownership(actor, &state), state.status))?;
+    Ok(state)
+}
+
+/// The article's state, if `actor` may move it to `next`.
+pub async fn movable<A: Actor>(
+    store: &Store,
+    actor: &A,
+    id: ArticleId,
+    next: ArticleStatus,
+) -> Result<Editorial, A::Refusal> {
+    let state = article_state(store, actor, id).await?;
+    actor.require(Action::MoveArticle(ownership(actor, &state), next))?;
+    Ok(state)
+}
+
+/// Whether the workflow leads from the article's status to `next` and
+/// `actor` may take it there (for the moves an editor page offers).
+pub fn may_move(actor: &impl Actor, state: &Editorial, next: ArticleStatus) -> bool {
+    state.status.can_become(next)
+        && actor.allows(Action::MoveArticle(ownership(actor, state), next))
+}
