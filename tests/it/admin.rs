@@ -147,7 +147,10 @@ async fn staff_sign_in_to_a_private_session_and_sign_out_ends_it() {
     assert_eq!(desk.status(), 200);
     assert_eq!(desk.headers()["cache-control"], "private, no-store");
     let html = desk.text().await.unwrap();
-    assert!(html.contains("Kavya Menon (editor)"), "{html}");
+    assert!(
+        html.contains("Kavya Menon <span class=\"role\">editor</span>"),
+        "{html}"
+    );
     assert!(
         html.contains("<table class=\"desk\">"),
         "the newsroom's articles"

@@ -6,6 +6,37 @@
 // HTML readers get) a moment after typing stops.
 // Related search: finds published articles by headline and adds the chosen
 // one to the related-articles list (which can also be typed by hand).
+// The frame: "Menu" opens and closes the navigation on narrow screens
+// (without this it is a link to the navigation, which CSS shows when
+// targeted), and the current page's link is marked.
+(() => {
+  const nav = document.getElementById('admin-nav');
+  if (!nav) return;
+  const links = [...nav.querySelectorAll('a')];
+  const here = links
+    .filter((a) => {
+      const path = new URL(a.href).pathname;
+      // "Articles" (/admin) covers the editor pages too.
+      const under = path === '/admin' ? '/admin/articles/' : `${path}/`;
+      return location.pathname === path || location.pathname.startsWith(under);
+    })
+    .sort((a, b) => b.pathname.length - a.pathname.length)[0];
+  if (here) here.setAttribute('aria-current', 'page');
+  const toggle = document.querySelector('.menu-toggle');
+  if (!toggle) return;
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'menu-toggle';
+  button.textContent = toggle.textContent;
+  button.setAttribute('aria-controls', 'admin-nav');
+  button.setAttribute('aria-expanded', 'false');
+  button.addEventListener('click', () => {
+    const open = nav.classList.toggle('open');
+    button.setAttribute('aria-expanded', String(open));
+  });
+  toggle.replaceWith(button);
+})();
+
 (() => {
   const form = document.querySelector('form.editor');
   if (!form) return;
