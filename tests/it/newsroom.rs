@@ -1010,3 +1010,49 @@ async fn the_article_list_filters_by_headline_and_status_from_its_form() {
     assert!(!published.contains(&format!("/admin/articles/{id}\"")));
     assert!(published.contains("<option value=\"published\" selected>"));
 }
+
+#[tokio::test]
+async fn every_change_in_the_editor_says_what_it_did() {
+    let server = TestServer::with_demo().await;
+    let editor = session(&server, Role::Editor).await;
+    let id = draft(&server.app.store, editor.user.unwrap(), "Ferry fares cut").await;
+    let path = format!("/admin/articles/{id}");
+    let change = async |to: &str, fields: &[(&str, &str)]| {
+        let mut fields = fields.to_vec();
+        fields.push(("csrf", &editor.csrf));
+        let response = post(&server, to, &editor.cookie, encode(&fields)).await;
+        assert_eq!(response.status(), 303, "{to}");
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        let page = get_with(&server, &location, &editor.cookie).await;
+        (location, page.text().await.unwrap())
+    };
+
+    let (location, page) = change(
+        &path,
+        &[
+            ("revision", "1"),
+            ("headline", "Ferry fares cut"),
+            ("standfirst", ""),
+            ("body", "Fares fall by a fifth from Monday."),
+        ],
+    )
+    .await;
+    assert_eq!(location, format!("{path}?done=saved.2"));
+    assert!(page.contains("Saved — revision 2."), "{page}");
+
+    let (location, page) = change(&format!("{path}/status"), &[("status", "published")]).await;
+    assert_eq!(location, format!("{path}?done=moved.published"));
+    let live = format!("-{id}\">view it</a>.");
+    assert!(
+        page.contains("Published — <a href=\"/") && page.contains(&live),
+        "a link to the live page: {page}"
+    );
+
+    // Only our own redirects write the parameter; anything else says nothing.
+    let page = get_with(&server, &format!("{path}?done=<b>hi</b>"), &editor.cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("class=\"done\""), "{page}");
+}

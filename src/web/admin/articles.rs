@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     details,
     diff::{DiffLine, article_text, line_diff},
+    notice::Notice,
     revisions::autosave_of_form,
     session::{AdminForm, Staff, StaffView, private},
 };
@@ -102,9 +103,10 @@ struct Conflict {
     diff: Vec<DiffLine>,
 }
 
-/// After a change, the editor again (303, so a reload does not repeat it).
-pub(super) fn back_to_editor(id: ArticleId) -> Response {
-    private(Redirect::to(&format!("/admin/articles/{id}")).into_response())
+/// After a change, the editor again, saying what the change did (303, so
+/// a reload does not repeat it).
+pub(super) fn back_to_editor(id: ArticleId, done: Notice) -> Response {
+    private(Redirect::to(&done.on_editor(id)).into_response())
 }
 
 /// The form's edit checked by the newsroom: `Ok`, or the errors to show.
@@ -154,7 +156,7 @@ pub async fn create(
     match checked(&app, &staff, None, form.new_article(), &choices).await? {
         Ok(checked) => {
             let id = checked.create_draft(&app.store, staff.user.id).await?;
-            Ok(back_to_editor(id))
+            Ok(back_to_editor(id, Notice::Created))
         }
         Err(errors) => {
             editor_page(
@@ -271,7 +273,7 @@ pub async fn save(
         .save(&app.store, id, form.revision, &state, staff.user.id)
         .await;
     match saved {
-        Ok(_) => Ok(back_to_editor(id)),
+        Ok(revision) => Ok(back_to_editor(id, Notice::Saved { revision })),
         Err(StoreError::StaleRevision { current }) => {
             // Kept for its writer too: recoverable even if this page is closed.
             app.store
@@ -338,7 +340,7 @@ pub async fn change_status(
         .move_article(id, next, Some(staff.user.id), Timestamp::now())
         .await
         .map_err(store_refusal)?;
-    Ok(back_to_editor(id))
+    Ok(back_to_editor(id, Notice::Moved { status: next }))
 }
 
 #[derive(Deserialize)]
@@ -363,7 +365,7 @@ pub async fn schedule(
         .schedule_article(id, at, staff.user.id, Timestamp::now())
         .await
         .map_err(store_refusal)?;
-    Ok(back_to_editor(id))
+    Ok(back_to_editor(id, Notice::Scheduled { at }))
 }
 
 /// A `datetime-local` value read in the site's time zone.

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     articles::{back_to_editor, refused, store_refusal},
+    notice::Notice,
     session::{AdminForm, Staff, private},
 };
 use crate::{
@@ -65,7 +66,7 @@ pub async fn set_lead_image(
             }
             other => other.into(),
         })?;
-    Ok(back_to_editor(id))
+    Ok(back_to_editor(id, Notice::LeadImage))
 }
 
 /// `GET /admin/articles/{id}/preview`: the reader's page, before readers see it.
@@ -109,7 +110,7 @@ pub async fn add_correction(
         .add_correction(id, kind, &form.note, Some(staff.user.id), Timestamp::now())
         .await
         .map_err(store_refusal)?;
-    Ok(back_to_editor(id))
+    Ok(back_to_editor(id, Notice::Corrected))
 }
 
 #[derive(Deserialize)]

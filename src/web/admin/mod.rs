@@ -18,6 +18,7 @@ pub(super) mod intake;
 pub(super) mod live_entries;
 pub(super) mod media;
 pub(super) mod newsletters;
+pub(super) mod notice;
 pub(super) mod own_password;
 pub(super) mod pages;
 pub(super) mod password;

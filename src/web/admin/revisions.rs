@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     articles::{TextForm, back_to_editor, refused},
     diff::{DiffLine, article_text, line_diff},
+    notice::Notice,
     session::{AdminForm, Staff, StaffView, private},
 };
 use crate::{
@@ -109,7 +110,7 @@ pub async fn discard_autosave(
     let id = ArticleId(id);
     editable(&app.store, &staff, id).await?;
     app.store.discard_autosave(id, staff.user.id).await?;
-    Ok(back_to_editor(id))
+    Ok(back_to_editor(id, Notice::AutosaveDiscarded))
 }
 
 /// `POST /admin/articles/{id}/revisions/{number}/restore`: an old text
@@ -144,5 +145,5 @@ pub async fn restore_revision(
             ),
             other => other.into(),
         })?;
-    Ok(back_to_editor(id))
+    Ok(back_to_editor(id, Notice::Restored))
 }

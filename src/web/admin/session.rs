@@ -29,6 +29,8 @@ pub struct Staff {
     pub user: User,
     pub csrf_token: String,
     pub token_hash: String,
+    /// What the change that led here did, to say on the page.
+    pub notice: Option<super::notice::Notice>,
 }
 
 /// What templates show of the signed-in staff member.
@@ -37,6 +39,7 @@ pub struct StaffView {
     pub name: String,
     pub role: &'static str,
     pub csrf: String,
+    pub notice: Option<super::notice::Notice>,
 }
 
 impl crate::newsroom::Actor for Staff {
@@ -107,6 +110,7 @@ impl Staff {
             name: self.user.name.clone(),
             role: self.user.role.as_str(),
             csrf: self.csrf_token.clone(),
+            notice: self.notice,
         }
     }
 }
@@ -134,6 +138,7 @@ impl FromRequestParts<AppState> for Staff {
             user: session.user,
             csrf_token: session.csrf_token,
             token_hash,
+            notice: super::notice::Notice::from_query(parts.uri.query()),
         })
     }
 }

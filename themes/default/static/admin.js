@@ -22,6 +22,12 @@
     })
     .sort((a, b) => b.pathname.length - a.pathname.length)[0];
   if (here) here.setAttribute('aria-current', 'page');
+  // What the last change did is said once: a reload should not repeat it.
+  const address = new URL(location.href);
+  if (address.searchParams.has('done')) {
+    address.searchParams.delete('done');
+    history.replaceState(history.state, '', address.pathname + address.search + address.hash);
+  }
   const toggle = document.querySelector('.menu-toggle');
   if (!toggle) return;
   const button = document.createElement('button');

@@ -1,0 +1,118 @@
+//! What a change did, said on the page it leads back to ("Saved —
+//! revision 4", "Published — view it"). As WordPress does, the redirect
+//! after a change names it in the query (`?done=saved.4`): stateless, no
+//! cookie to clear, and the page is `no-store`. The staff extractor reads
+//! it for every admin page; `admin/base.html` words it, in the theme;
+//! `admin.js` drops it from the address so a reload does not repeat it.
+
+use dateline_core::{ArticleId, ArticleStatus};
+use jiff::Timestamp;
+use serde::Serialize;
+
+/// The query parameter that carries a notice.
+pub const PARAM: &str = "done";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Notice {
+    /// A new draft.
+    Created,
+    Saved {
+        revision: i64,
+    },
+    /// A workflow move, to `status`.
+    Moved {
+        status: ArticleStatus,
+    },
+    Scheduled {
+        at: Timestamp,
+    },
+    LeadImage,
+    Corrected,
+    Restored,
+    AutosaveDiscarded,
+}
+
+impl Notice {
+    /// The value of [`PARAM`] that stands for this notice.
+    pub fn to_param(self) -> String {
+        match self {
+            Self::Created => "created".into(),
+            Self::Saved { revision } => format!("saved.{revision}"),
+            Self::Moved { status } => format!("moved.{}", status.as_str()),
+            Self::Scheduled { at } => format!("scheduled.{}", at.as_second()),
+            Self::LeadImage => "lead-image".into(),
+            Self::Corrected => "corrected".into(),
+            Self::Restored => "restored".into(),
+            Self::AutosaveDiscarded => "autosave-discarded".into(),
+        }
+    }
+
+    /// The notice a query names, if any (anything else is ignored: the
+    /// parameter is only ever written by our redirects).
+    pub fn from_query(query: Option<&str>) -> Option<Self> {
+        let value = url::form_urlencoded::parse(query?.as_bytes())
+            .find(|(name, _)| name == PARAM)?
+            .1;
+        let (kind, arg) = value.split_once('.').unwrap_or((&value, ""));
+        Some(match kind {
+            "created" => Self::Created,
+            "saved" => Self::Saved {
+                revision: arg.parse().ok()?,
+            },
+            "moved" => Self::Moved {
+                status: ArticleStatus::parse(arg).ok()?,
+            },
+            "scheduled" => Self::Scheduled {
+                at: Timestamp::from_second(arg.parse().ok()?).ok()?,
+            },
+            "lead-image" => Self::LeadImage,
+            "corrected" => Self::Corrected,
+            "restored" => Self::Restored,
+            "autosave-discarded" => Self::AutosaveDiscarded,
+            _ => return None,
+        })
+    }
+
+    /// The editor of article `id`, saying this.
+    pub fn on_editor(self, id: ArticleId) -> String {
+        format!("/admin/articles/{id}?{PARAM}={}", self.to_param())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_notice_comes_back_from_its_query() {
+        let notices = [
+            Notice::Created,
+            Notice::Saved { revision: 4 },
+            Notice::Moved {
+                status: ArticleStatus::InReview,
+            },
+            Notice::Scheduled {
+                at: Timestamp::from_second(1_796_000_000).unwrap(),
+            },
+            Notice::LeadImage,
+            Notice::Corrected,
+            Notice::Restored,
+            Notice::AutosaveDiscarded,
+        ];
+        for notice in notices {
+            let path = notice.on_editor(ArticleId(7));
+            let query = path.split_once('?').map(|(_, q)| q);
+            assert_eq!(Notice::from_query(query), Some(notice), "{path}");
+        }
+        for junk in [
+            "done=saved.x",
+            "done=moved.nowhere",
+            "done=<b>",
+            "other=1",
+            "",
+        ] {
+            assert_eq!(Notice::from_query(Some(junk)), None, "{junk}");
+        }
+    }
+}
