@@ -1056,3 +1056,51 @@ async fn every_change_in_the_editor_says_what_it_did() {
         .unwrap();
     assert!(!page.contains("class=\"done\""), "{page}");
 }
+
+#[tokio::test]
+async fn a_submitted_story_shows_in_the_editors_review_count_on_every_page() {
+    let server = TestServer::with_demo().await;
+    let (writer, editor) = (
+        session(&server, Role::Contributor).await,
+        session(&server, Role::Editor).await,
+    );
+    let count = async |who: &Session, page: &str| {
+        let html = get_with(&server, page, &who.cookie)
+            .await
+            .text()
+            .await
+            .unwrap();
+        let badge = "Review queue <span class=\"count\">";
+        html.find(badge).map(|at| {
+            let rest = &html[at + badge.len()..];
+            rest[..rest.find('<').unwrap()].parse::<i64>().unwrap()
+        })
+    };
+    assert_eq!(count(&editor, "/admin").await, None, "an empty queue");
+    let id = draft(
+        &server.app.store,
+        writer.user.unwrap(),
+        "Night buses return",
+    )
+    .await;
+    let submitted = post(
+        &server,
+        &format!("/admin/articles/{id}/status"),
+        &writer.cookie,
+        encode(&[("csrf", &writer.csrf), ("status", "in_review")]),
+    )
+    .await;
+    assert_eq!(submitted.status(), 303);
+    for page in ["/admin", "/admin/media", "/admin/tags"] {
+        assert_eq!(count(&editor, page).await, Some(1), "{page}");
+    }
+    let writers = get_with(&server, "/admin", &writer.cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !writers.contains("Review queue"),
+        "a contributor has no queue to review"
+    );
+}

@@ -6,7 +6,7 @@ use axum::{
     http::{StatusCode, header, request::Parts},
     response::Response,
 };
-use dateline_core::{Action, allows};
+use dateline_core::{Action, ArticleStatus, Ownership, allows};
 use dateline_store::User;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
@@ -31,6 +31,9 @@ pub struct Staff {
     pub token_hash: String,
     /// What the change that led here did, to say on the page.
     pub notice: Option<super::notice::Notice>,
+    /// For those who publish others' work: how many articles wait for
+    /// review (shown beside "Review queue" on every page).
+    pub in_review: Option<i64>,
 }
 
 /// What templates show of the signed-in staff member.
@@ -40,6 +43,7 @@ pub struct StaffView {
     pub role: &'static str,
     pub csrf: String,
     pub notice: Option<super::notice::Notice>,
+    pub in_review: Option<i64>,
 }
 
 impl crate::newsroom::Actor for Staff {
@@ -111,6 +115,7 @@ impl Staff {
             role: self.user.role.as_str(),
             csrf: self.csrf_token.clone(),
             notice: self.notice,
+            in_review: self.in_review,
         }
     }
 }
@@ -134,7 +139,17 @@ impl FromRequestParts<AppState> for Staff {
         {
             return Err(AppError::PasswordChangeRequired);
         }
+        let reviews = allows(
+            session.user.role,
+            Action::MoveArticle(Ownership::Others, ArticleStatus::Published),
+        );
+        let in_review = if reviews {
+            Some(app.store.count_in_status(ArticleStatus::InReview).await?)
+        } else {
+            None
+        };
         Ok(Self {
+            in_review,
             user: session.user,
             csrf_token: session.csrf_token,
             token_hash,

@@ -129,6 +129,16 @@ impl Store {
         rows.into_iter().map(ArticleCard::try_from).collect()
     }
 
+    /// How many articles are in `status` (the review queue's count on
+    /// every editor's page).
+    pub async fn count_in_status(&self, status: ArticleStatus) -> Result<i64> {
+        const SQL: &str = "select count(*) from articles where status = $1";
+        Ok(read!(self, |conn| sqlx::query_scalar(SQL)
+            .bind(status.as_str())
+            .fetch_one(&mut *conn)
+            .await)?)
+    }
+
     pub async fn count_published_articles(&self, list: ArticleList) -> Result<i64> {
         const ALL: &str = "select count(*) from articles where status = 'published'";
         const SECTION: &str =
