@@ -13,12 +13,14 @@
   const nav = document.getElementById('admin-nav');
   if (!nav) return;
   const links = [...nav.querySelectorAll('a')];
-  const here = links
+  // A link with a query (the review queue) is current only on its own list.
+  const exact = links.find((a) => a.search && a.pathname + a.search === location.pathname + location.search);
+  const here = exact || links
     .filter((a) => {
       const path = new URL(a.href).pathname;
       // "Articles" (/admin) covers the editor pages too.
       const under = path === '/admin' ? '/admin/articles/' : `${path}/`;
-      return location.pathname === path || location.pathname.startsWith(under);
+      return !a.search && (location.pathname === path || location.pathname.startsWith(under));
     })
     .sort((a, b) => b.pathname.length - a.pathname.length)[0];
   if (here) here.setAttribute('aria-current', 'page');
