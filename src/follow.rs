@@ -40,38 +40,15 @@ impl Head {
     /// nothing that follows). The reading stops when the last clone of the
     /// `Head` is dropped.
     pub async fn start(store: Store) -> anyhow::Result<Self> {
-        let mut woken = store.wakeup(Topic::Changes);
-        let (sender, receiver) = watch::channel(store.last_change_seq().await?);
-        let read = async move {
-            // After a failed read, the next comes soon, woken or not.
-            let mut wait = SAFETY_NET;
-            loop {
-                tokio::select! {
-                    woke = woken.changed() => if woke.is_err() { return },
-                    () = tokio::time::sleep(wait) => {}
-                    () = sender.closed() => return,
-                }
-                match store.last_change_seq().await {
-                    Ok(seq) => {
-                        wait = SAFETY_NET;
-                        sender.send_if_modified(|head| {
-                            let newer = seq > *head;
-                            *head = seq.max(*head);
-                            newer
-                        });
-                    }
-                    Err(e) => {
-                        wait = RETRY;
-                        tracing::warn!(
-                            error = format!("{e:#}"),
-                            "cannot read the change log's head"
-                        );
-                    }
-                }
-            }
+        let read = |store: Store| async move { store.last_change_seq().await };
+        let newer = |head: &mut i64, seq: i64| {
+            let newer = seq > *head;
+            *head = seq.max(*head);
+            newer
         };
-        tokio::spawn(read.instrument(tracing::info_span!("change_log_head")));
-        Ok(Self(receiver))
+        Ok(Self(
+            watch_store(store, Topic::Changes, "the change log's head", read, newer).await?,
+        ))
     }
 
     /// The newest change known.
@@ -84,6 +61,50 @@ impl Head {
     async fn past(&mut self, seq: i64) -> bool {
         self.0.wait_for(|head| *head > seq).await.is_ok()
     }
+}
+
+/// A value read from `store` now and again whenever a write of `topic`
+/// wakes it (and every [`SAFETY_NET`], for a lost wake-up), kept for
+/// many to read and wait on: one query per change per node, not one per
+/// reader. `update` folds each reading in and says whether it is news. The
+/// reading stops when the last receiver is dropped.
+pub async fn watch_store<T, R, F>(
+    store: Store,
+    topic: Topic,
+    name: &'static str,
+    read: R,
+    update: fn(&mut T, T) -> bool,
+) -> dateline_store::Result<watch::Receiver<T>>
+where
+    T: Send + Sync + 'static,
+    R: Fn(Store) -> F + Send + 'static,
+    F: Future<Output = dateline_store::Result<T>> + Send,
+{
+    let mut woken = store.wakeup(topic);
+    let (sender, receiver) = watch::channel(read(store.clone()).await?);
+    let reading = async move {
+        // After a failed read, the next comes soon, woken or not.
+        let mut wait = SAFETY_NET;
+        loop {
+            tokio::select! {
+                woke = woken.changed() => if woke.is_err() { return },
+                () = tokio::time::sleep(wait) => {}
+                () = sender.closed() => return,
+            }
+            match read(store.clone()).await {
+                Ok(value) => {
+                    wait = SAFETY_NET;
+                    sender.send_if_modified(|kept| update(kept, value));
+                }
+                Err(e) => {
+                    wait = RETRY;
+                    tracing::warn!(error = format!("{e:#}"), "cannot read {name}");
+                }
+            }
+        }
+    };
+    tokio::spawn(reading.instrument(tracing::info_span!("watch", of = name)));
+    Ok(receiver)
 }
 
 /// Where a consumer's position is kept.
@@ -218,7 +239,8 @@ pub async fn sleep_until_due(
 ) {
     let now = Timestamp::now();
     let until_next = match next {
-        Ok(Some(next)) => Duration::try_from(next.duration_since(now)).unwrap_or(cap),
+        // A time already past (it came while the caller worked): at once.
+        Ok(Some(next)) => Duration::try_from(next.duration_since(now)).unwrap_or(Duration::ZERO),
         _ => cap,
     };
     tokio::select! {

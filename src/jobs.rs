@@ -83,13 +83,14 @@ async fn run_and_record(app: &Services, job: &Job) {
 /// Every kind this version runs. Jobs of other kinds (enqueued by a newer
 /// version, during a rolling upgrade) are left in the table for a worker
 /// that knows them, and named in the log when the worker starts.
-const KINDS: [&str; 6] = [
+const KINDS: [&str; 7] = [
     PublishScheduled::KIND,
     MakeRenditions::KIND,
     ConfirmSubscription::KIND,
     crate::websub::Ping::KIND,
     crate::webhooks::DeliveryJob::KIND,
     crate::mail::staff_reset::ResetLink::KIND,
+    dateline_store::ReviewMail::KIND,
 ];
 
 async fn run(app: &Services, job: &Job) -> anyhow::Result<()> {
@@ -116,6 +117,7 @@ async fn run(app: &Services, job: &Job) -> anyhow::Result<()> {
         crate::mail::staff_reset::ResetLink::KIND => {
             crate::mail::staff_reset::send_reset_link(app, job.payload_as()?).await
         }
+        dateline_store::ReviewMail::KIND => crate::mail::review::send(app, job.payload_as()?).await,
         other => anyhow::bail!("no worker knows jobs of kind {other:?}"),
     }
 }

@@ -60,7 +60,7 @@ pub async fn make_due_digests(app: &Services, now: Timestamp) -> anyhow::Result<
     let tz = app.config.site.zone();
     let today = now.to_zoned_datetime(tz.clone()).date();
     let mut pass = Pass::default();
-    let next = &mut pass.next;
+    let mut soonest = |at: Timestamp| pass.next = Some(pass.next.map_or(at, |n| n.min(at)));
     for newsletter in app.store.newsletters().await? {
         let Some(at) = newsletter.send_time.as_deref() else {
             continue;
@@ -73,11 +73,11 @@ pub async fn make_due_digests(app: &Services, now: Timestamp) -> anyhow::Result<
             .with_context(|| format!("newsletter {}: send time {at:?}", newsletter.slug))?;
         let due = due_on(today, at, &tz)?;
         if now < due {
-            *next = Some(next.map_or(due, |n| n.min(due)));
+            soonest(due);
             continue;
         }
         let tomorrow = due_on(today.tomorrow()?, at, &tz)?;
-        *next = Some(next.map_or(tomorrow, |n| n.min(tomorrow)));
+        soonest(tomorrow);
         if now > due.checked_add(CATCH_UP_HOURS.hours())? {
             continue;
         }

@@ -1,10 +1,11 @@
 //! Mail the services send: newsletter composition, the sender that works
-//! through an issue's deliveries, confirmations and password-reset links,
-//! all over [`crate::mailer`].
+//! through an issue's deliveries, confirmations, password-reset links and
+//! reviewers' notices of submitted stories, all over [`crate::mailer`].
 
 pub mod compose;
 pub mod confirm;
 pub mod digest;
+pub mod review;
 pub mod sender;
 pub mod staff_reset;
 

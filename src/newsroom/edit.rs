@@ -259,17 +259,19 @@ impl EditCheck<'_> {
         &self,
         asked: Option<&[Pick<TopicId>]>,
     ) -> Result<Result<Vec<TopicId>, Invalid>, StoreError> {
-        let kept = match self.article {
-            Some(id) => self
-                .store
-                .article_details(id)
-                .await?
-                .map(|d| d.topics)
-                .unwrap_or_default(),
-            None => Vec::new(),
+        // The article's own, read only when they are kept or compared.
+        let kept = async || match self.article {
+            Some(id) => Ok::<_, StoreError>(
+                self.store
+                    .article_details(id)
+                    .await?
+                    .map(|d| d.topics)
+                    .unwrap_or_default(),
+            ),
+            None => Ok(Vec::new()),
         };
         let Some(asked) = asked else {
-            return Ok(Ok(kept));
+            return Ok(Ok(kept().await?));
         };
         let mut topics: Vec<TopicId> = Vec::new();
         for pick in asked {
@@ -289,6 +291,7 @@ impl EditCheck<'_> {
         if self.may_file_in_topics {
             return Ok(Ok(topics));
         }
+        let kept = kept().await?;
         Ok(if topics.is_empty() || topics == kept {
             Ok(kept)
         } else {

@@ -6,12 +6,18 @@
 //!   API token);
 //! - [`edit`]: an edit of an article's text and details as either door
 //!   reads it ([`ArticleEdit`]: typed ids and lists, not yet checked), the
-//!   one check that turns it into what the store writes, and the writes.
+//!   one check that turns it into what the store writes, and the writes;
+//! - [`queue`]: the review queue's count, kept per node.
 
 pub mod edit;
 pub mod fields;
+pub mod queue;
 pub mod rules;
 
 pub use edit::{ArticleEdit, Checked, Choices, DetailsEdit, EditCheck, Pick};
 pub use fields::{optional_text, related_line};
-pub use rules::{Actor, NoSuchArticle, article_state, editable, may_move, movable, ownership};
+pub use queue::ReviewQueue;
+pub use rules::{
+    Actor, NoSuchArticle, REVIEW, article_state, editable, may_file_in_topics, may_move, movable,
+    ownership,
+};

@@ -2,7 +2,7 @@
 //! [`dateline_core::allows`]; what is written here once is how an article's
 //! state and the actor's relation to it become the [`Action`] asked about.
 
-use dateline_core::{Action, ArticleId, ArticleStatus, Ownership, UserId};
+use dateline_core::{Action, ArticleId, ArticleStatus, Ownership, Role, UserId};
 use dateline_store::{Editorial, Store, StoreError};
 
 /// Someone acting on the newsroom: a signed-in staff member or an API
@@ -31,12 +31,24 @@ pub fn ownership(actor: &impl Actor, state: &Editorial) -> Ownership {
     }
 }
 
-/// The article's workflow state, whoever asks.
-pub async fn article_state<A: Actor>(
-    store: &Store,
-    _actor: &A,
-    id: ArticleId,
-) -> Result<Editorial, A::Refusal> {
+/// What makes a reviewer: publishing others' work. Reviewers see the
+/// review queue (its count on every page, live on the dashboard) and are
+/// mailed when stories are submitted.
+pub const REVIEW: Action = Action::MoveArticle(Ownership::Others, ArticleStatus::Published);
+
+/// Whether `role` may file articles in topics (curated series). The role
+/// alone decides: filing is part of writing the article, so an API token
+/// whose scopes cover writing covers it, whatever its other scopes.
+pub fn may_file_in_topics(role: Role) -> bool {
+    dateline_core::allows(role, Action::ManageTaxonomy)
+}
+
+/// The article's workflow state, whoever asks; `E` is the asking door's
+/// error (`article_state::<A::Refusal>`).
+pub async fn article_state<E>(store: &Store, id: ArticleId) -> Result<Editorial, E>
+where
+    E: From<NoSuchArticle> + From<StoreError>,
+{
     Ok(store.editorial(id).await?.ok_or(NoSuchArticle)?)
 }
 
@@ -46,7 +58,7 @@ pub async fn editable<A: Actor>(
     actor: &A,
     id: ArticleId,
 ) -> Result<Editorial, A::Refusal> {
-    let state = article_state(store, actor, id).await?;
+    let state = article_state::<A::Refusal>(store, id).await?;
     actor.require(Action::EditArticle(ownership(actor, &state), state.status))?;
     Ok(state)
 }
@@ -58,7 +70,7 @@ pub async fn movable<A: Actor>(
     id: ArticleId,
     next: ArticleStatus,
 ) -> Result<Editorial, A::Refusal> {
-    let state = article_state(store, actor, id).await?;
+    let state = article_state::<A::Refusal>(store, id).await?;
     actor.require(Action::MoveArticle(ownership(actor, &state), next))?;
     Ok(state)
 }

@@ -113,7 +113,10 @@ fn routes(app: &AppState) -> Routes {
         get(reader::account::show_sign_up).post(reader::account::sign_up),
     )
     .route("/admin", get(admin::dashboard::show_dashboard))
-    .route("/admin/articles", post(admin::articles::create))
+    .route(
+        "/admin/articles",
+        get(admin::desk::show_articles).post(admin::articles::create),
+    )
     .route("/admin/articles/lookup", get(admin::editor_tools::lookup))
     .route("/admin/articles/new", get(admin::articles::show_new))
     .route(
@@ -173,6 +176,10 @@ fn routes(app: &AppState) -> Routes {
         post(admin::articles::schedule),
     )
     .route(
+        "/admin/articles/{id}/send-back",
+        post(admin::review::send_back),
+    )
+    .route(
         "/admin/articles/{id}/status",
         post(admin::articles::change_status),
     )
@@ -185,6 +192,7 @@ fn routes(app: &AppState) -> Routes {
         "/admin/bylines/{id}",
         admin::catalog::item::<admin::bylines::Bylines>(),
     )
+    .route("/admin/events", get(admin::queue::events))
     .route("/admin/feedback", get(admin::inbox::show_inbox))
     .route(
         "/admin/markdown",

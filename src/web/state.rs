@@ -4,7 +4,7 @@
 use std::{ops::Deref, path::PathBuf, sync::Arc, time::Duration};
 
 use super::{cache::PageCache, reader::ChromeCache, throttle::Throttle};
-use crate::{config::Config, services::Services};
+use crate::{config::Config, newsroom::ReviewQueue, services::Services};
 
 pub struct App {
     pub services: Arc<Services>,
@@ -33,6 +33,9 @@ pub struct App {
     pub token_uses: moka::sync::Cache<i64, ()>,
     /// The last readiness probe write: when, and why it failed if it did.
     pub ready_probe: tokio::sync::Mutex<Option<(std::time::Instant, Result<(), String>)>>,
+    /// The review queue's count, started by the first page that shows it
+    /// (a node that serves only readers never counts).
+    review_queue: tokio::sync::OnceCell<ReviewQueue>,
 }
 
 pub type AppState = Arc<App>;
@@ -67,9 +70,17 @@ impl App {
                 .time_to_live(Duration::from_secs(60))
                 .build(),
             ready_probe: tokio::sync::Mutex::default(),
+            review_queue: tokio::sync::OnceCell::new(),
             setup_token: crate::accounts::new_token(),
             services,
         })
+    }
+
+    /// The review queue's count, kept current from the first call on.
+    pub async fn review_queue(&self) -> dateline_store::Result<&ReviewQueue> {
+        self.review_queue
+            .get_or_try_init(|| ReviewQueue::start(self.store.clone()))
+            .await
     }
 }
 

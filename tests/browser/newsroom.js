@@ -240,7 +240,7 @@ async function firstShown(url, text, deadline) {
     step('filed');
 
     // 7. The catalog pages, and a section added with the keyboard alone.
-    for (const path of ['/admin/sections', '/admin/sources', '/admin/bylines', '/admin/topics',
+    for (const path of ['/admin', '/admin/articles', '/admin/sections', '/admin/sources', '/admin/bylines', '/admin/topics',
       '/admin/pages', '/admin/tags', '/admin/feedback', '/admin/media']) {
       await admin.goto(`${BASE}${path}`);
       await axe(admin, path);

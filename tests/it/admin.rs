@@ -152,8 +152,8 @@ async fn staff_sign_in_to_a_private_session_and_sign_out_ends_it() {
         "{html}"
     );
     assert!(
-        html.contains("<table class=\"desk\">"),
-        "the newsroom's articles"
+        html.contains("<h1>Dashboard</h1>"),
+        "the newsroom's dashboard"
     );
 
     let without_token = post(&server, "/admin/sign-out", &cookie, String::new()).await;

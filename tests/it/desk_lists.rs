@@ -45,7 +45,7 @@ async fn the_article_list_holds_only_what_the_role_may_open() {
                 ));
             }
         }
-        let html = get_with(&server, &format!("/admin?q={unique}"), &who.cookie)
+        let html = get_with(&server, &format!("/admin/articles?q={unique}"), &who.cookie)
             .await
             .text()
             .await

@@ -9,6 +9,7 @@ mod browser;
 mod cache;
 mod catalog;
 mod cli;
+mod dashboard;
 mod desk_lists;
 mod feedback;
 mod feeds;

@@ -49,6 +49,17 @@ pub struct Job {
     pub claimed_until: Timestamp,
 }
 
+/// Work of one kind that gave up (a job out of attempts; a newsletter
+/// delivery, kind `newsletter_delivery`, that failed for good).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FailedJob {
+    pub kind: String,
+    pub failures: i64,
+    pub last_at: Timestamp,
+    /// What the newest failure said.
+    pub last_error: Option<String>,
+}
+
 /// Which jobs a worker takes: long media work (kinds starting `media_`)
 /// runs beside quick jobs, so a batch of renditions never delays a
 /// scheduled publication.
@@ -285,6 +296,37 @@ impl Store {
         Ok(read!(self, |conn| sqlx::query_as(SQL)
             .fetch_all(&mut *conn)
             .await)?)
+    }
+
+    /// What gave up since `since`, by kind, the kind with the newest
+    /// failure first.
+    pub async fn failed_jobs_since(&self, since: Timestamp) -> Result<Vec<FailedJob>> {
+        const SQL: &str = "select kind, count(*), max(failed_at),
+                (select last_error from jobs l where l.kind = j.kind and l.failed_at is not null
+                 order by l.failed_at desc limit 1)
+            from jobs j where failed_at >= $1 group by kind
+            union all
+            select 'newsletter_delivery', count(*), max(finished_at),
+                (select error from newsletter_deliveries where outcome = 'failed'
+                 order by finished_at desc limit 1)
+            from newsletter_deliveries where outcome = 'failed' and finished_at >= $1
+            having count(*) > 0
+            order by 3 desc";
+        let rows: Vec<(String, i64, i64, Option<String>)> =
+            read!(self, |conn| sqlx::query_as(SQL)
+                .bind(since.as_microsecond())
+                .fetch_all(&mut *conn)
+                .await)?;
+        rows.into_iter()
+            .map(|(kind, failures, last_at, last_error)| {
+                Ok(FailedJob {
+                    kind,
+                    failures,
+                    last_at: instant(last_at)?,
+                    last_error,
+                })
+            })
+            .collect()
     }
 
     pub async fn job_state(&self, id: JobId) -> Result<JobState> {

@@ -28,14 +28,15 @@ mod wire;
 
 pub use articles::{
     ArticleFilter, ArticleLinks, ArticleList, ArticleText, AuditEntry, Autosave, DeskEntry,
-    DeskFilter, DeskVisibility, Editorial, HITS_PER_TRIP, IndexDocument, PublishScheduled,
-    Relation, Revision, SearchHit, SitemapEntry, WireOrigin,
+    DeskFilter, DeskVisibility, Due, DueEntry, Editorial, HITS_PER_TRIP, IndexDocument,
+    PublishScheduled, REVIEW_MAIL_WINDOW, Relation, ReviewMail, ReviewNote, Revision, SearchHit,
+    SitemapEntry, WireOrigin,
 };
 pub use changes::{Change, ChangeKind, Entity};
 pub use connect::{Backend, DEFAULT_SQLITE_FILE, SetupLock, redact};
 pub use error::{StoreError, write_trouble};
 pub use feedback::{Feedback, NewFeedback};
-pub use jobs::{Job, JobId, JobKind, Lane, NewJob};
+pub use jobs::{FailedJob, Job, JobId, JobKind, Lane, NewJob};
 pub use media::{LibraryItem, MakeRenditions, MediaFilter, MediaItem, NewUpload, UploadSource};
 pub use newsletters::{
     ConfirmSubscription, Delivery, Issue, IssueSummary, NewNewsletter, Newsletter, NewsletterKind,

@@ -6,7 +6,7 @@
 //!   tables a transaction inserted into; once the transaction has
 //!   committed, [`Wakeups::after_commit`] (called by `write_tx!`) wakes
 //!   their waiters. A rolled-back transaction wakes nobody.
-//! - PostgreSQL: triggers (migration 0024) `NOTIFY dateline` with the
+//! - PostgreSQL: triggers (migrations 0024, 0025, 0027) `NOTIFY dateline` with the
 //!   topic at commit, and every node's listener, this one's included,
 //!   wakes its waiters. A lost listener connection may have missed some,
 //!   so on reconnecting it wakes every waiter once.
@@ -35,13 +35,17 @@ pub enum Topic {
     Deliveries,
     /// A newsletter added or changed (a digest's send time, say).
     Newsletters,
+    /// An article added or moved along the workflow (the newsroom's review
+    /// queue; on SQLite, any change to an article).
+    Desk,
 }
 
-const TOPICS: [Topic; 4] = [
+const TOPICS: [Topic; 5] = [
     Topic::Changes,
     Topic::Jobs,
     Topic::Deliveries,
     Topic::Newsletters,
+    Topic::Desk,
 ];
 /// The PostgreSQL channel the triggers notify.
 const CHANNEL: &str = "dateline";
@@ -58,15 +62,17 @@ impl Topic {
             Self::Jobs => "jobs",
             Self::Deliveries => "newsletter_deliveries",
             Self::Newsletters => "newsletters",
+            Self::Desk => "articles",
         }
     }
 
     /// Whether `operation` on [`Topic::table`] wakes it: inserts always;
-    /// updates too where a row's change is news (a newsletter's).
+    /// updates too where a row's change is news (a newsletter's, an
+    /// article's: SQLite's hook does not say which columns changed).
     fn woken_by(self, operation: &SqliteOperation) -> bool {
         match operation {
             SqliteOperation::Insert => true,
-            SqliteOperation::Update => self == Self::Newsletters,
+            SqliteOperation::Update => matches!(self, Self::Newsletters | Self::Desk),
             _ => false,
         }
     }
@@ -77,6 +83,7 @@ impl Topic {
             Self::Jobs => "jobs",
             Self::Deliveries => "deliveries",
             Self::Newsletters => "newsletters",
+            Self::Desk => "desk",
         }
     }
 

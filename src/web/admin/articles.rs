@@ -5,7 +5,7 @@
 use axum::{
     extract::{Path, Query, State},
     http::StatusCode,
-    response::{Html, IntoResponse, Redirect, Response},
+    response::{Html, IntoResponse, Response},
 };
 use dateline_core::{Action, ArticleId, ArticleStatus, Invalid, article_path};
 use dateline_store::{Autosave, Editorial, MediaItem, StoreError};
@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     details,
-    diff::{DiffLine, article_text, line_diff},
+    diff::{FieldDiff, Version, article_diff},
     notice::Notice,
     revisions::autosave_of_form,
     session::{AdminForm, Staff, StaffView, private},
@@ -71,6 +71,10 @@ struct EditorPage<'a> {
     /// Moves the staff member may make from here: (status, button label).
     moves: Vec<(&'static str, &'static str)>,
     can_schedule: bool,
+    /// Waiting for review, and the staff member reviews.
+    can_send_back: bool,
+    /// A draft's note from the editor who sent it back.
+    review_note: Option<dateline_store::ReviewNote>,
     scheduled_at: Option<Timestamp>,
     embargo_until: Option<Timestamp>,
     /// Set on the conflict page: the text someone else saved meanwhile.
@@ -100,13 +104,13 @@ struct FieldError {
 struct Conflict {
     current_revision: i64,
     by: Option<String>,
-    diff: Vec<DiffLine>,
+    diff: Vec<FieldDiff>,
 }
 
 /// After a change, the editor again, saying what the change did (303, so
 /// a reload does not repeat it).
 pub(super) fn back_to_editor(id: ArticleId, done: Notice) -> Response {
-    private(Redirect::to(&done.on_editor(id)).into_response())
+    super::session::see_other(&done.on_editor(id))
 }
 
 /// The form's edit checked by the newsroom: `Ok`, or the errors to show.
@@ -117,7 +121,7 @@ async fn checked(
     (mut edit, errors): (newsroom::ArticleEdit, Vec<Invalid>),
     choices: &Choices,
 ) -> Result<std::result::Result<newsroom::Checked, Vec<Invalid>>> {
-    let may_file_in_topics = staff.allows(Action::ManageTaxonomy);
+    let may_file_in_topics = newsroom::may_file_in_topics(staff.user.role);
     if !may_file_in_topics && let Some(details) = &mut edit.details {
         // The form shows them no topic boxes: topics it sends are not theirs.
         details.topics = None;
@@ -281,12 +285,12 @@ pub async fn save(
                 .await?;
             let theirs = app.store.latest_revision(id).await?;
             let latest = theirs.as_ref().filter(|r| r.number == current);
-            let diff = latest.map_or_else(Vec::new, |r| {
-                line_diff(
-                    &article_text(&r.headline, &r.standfirst, &r.body_markdown),
-                    &article_text(&form.headline, &form.standfirst, &form.body),
-                )
-            });
+            let yours = Version {
+                headline: &form.headline,
+                standfirst: &form.standfirst,
+                body: &form.body,
+            };
+            let diff = latest.map_or_else(Vec::new, |r| article_diff(&Version::of(r), &yours));
             let conflict = Conflict {
                 current_revision: current,
                 by: latest.and_then(|r| r.user_name.clone()),
@@ -298,7 +302,7 @@ pub async fn save(
                 revision: current,
                 ..form
             };
-            let state = article_state(&app.store, &staff, id).await?;
+            let state = article_state::<AppError>(&app.store, id).await?;
             editor_page(
                 &app,
                 &staff,
@@ -487,6 +491,17 @@ impl Page<'_> {
                     .collect(),
                 moves,
                 can_schedule,
+                can_send_back: article.is_some_and(|(_, state)| {
+                    state.status == ArticleStatus::InReview
+                        && staff.allows(super::session::REVIEW)
+                        && may_move(staff, state, ArticleStatus::Draft)
+                }),
+                review_note: match article {
+                    Some((id, state)) if state.status == ArticleStatus::Draft => {
+                        app.store.review_note(id).await?
+                    }
+                    _ => None,
+                },
                 scheduled_at: article.and_then(|(_, s)| s.scheduled_at),
                 embargo_until: article.and_then(|(_, s)| s.embargo_until),
                 conflict,
@@ -501,7 +516,7 @@ impl Page<'_> {
                 can_correct,
                 can_alert: article.is_some_and(|(_, s)| s.status == ArticleStatus::Published)
                     && staff.allows(Action::SendNewsletters),
-                can_file_in_topics: staff.allows(Action::ManageTaxonomy),
+                can_file_in_topics: newsroom::may_file_in_topics(staff.user.role),
                 entries: match article {
                     Some((id, _)) if form.kind == "live" => app.store.live_entries(id).await?,
                     _ => Vec::new(),

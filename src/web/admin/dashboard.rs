@@ -1,84 +1,142 @@
-//! `/admin`: the newsroom's articles, newest change first, narrowed by
-//! status, section, author, source and words of the headline.
+//! `/admin`: what needs the signed-in staff member now. Reviewers see the
+//! review queue (its count live, through `/admin/events`), what goes out
+//! or comes off embargo within a day, and urgent wire copy; everyone their
+//! own stories in progress and what went live lately, with links to the
+//! reader's pages; admins what failed (mail, webhooks, renditions) this
+//! week.
 
 use axum::{
-    extract::{Query, State},
+    extract::State,
     response::{Html, IntoResponse, Response},
 };
-use dateline_core::{
-    Action, ArticleStatus, Person, PersonId, Section, SectionId, Source, SourceId,
+use dateline_core::{Action, ArticleStatus};
+use dateline_store::{
+    DeskEntry, DeskFilter, DeskVisibility, Due, DueEntry, FailedJob, StoreError, WireFilter,
+    WireListing, WireState,
 };
-use dateline_store::{DeskEntry, DeskFilter};
-use serde::{Deserialize, Serialize};
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
 
 use super::session::{Staff, StaffView, private};
 use crate::{web::AppState, web::Result};
 
-const DESK_ARTICLES: i64 = 100;
-
-/// The filter form's fields; empty means "any".
-#[derive(Debug, Default, Deserialize, Serialize)]
-pub struct DeskQuery {
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    section: String,
-    #[serde(default)]
-    author: String,
-    #[serde(default)]
-    source: String,
-    #[serde(default)]
-    q: String,
-}
-
-impl DeskQuery {
-    /// The store's filter; a value that names nothing is ignored.
-    fn filter(&self) -> DeskFilter {
-        let id = |s: &str| s.parse::<i64>().ok().filter(|id| *id > 0);
-        DeskFilter {
-            status: ArticleStatus::parse(&self.status).ok(),
-            section: id(&self.section).map(SectionId),
-            author: id(&self.author).map(PersonId),
-            source: id(&self.source).map(SourceId),
-            headline: Some(self.q.trim().to_owned()).filter(|q| !q.is_empty()),
-            visible_to: None,
-        }
-    }
-}
+/// Stories each list shows.
+const LISTED: i64 = 8;
+/// How far ahead "due soon" looks, and how far back urgent wire copy.
+const A_DAY: SignedDuration = SignedDuration::from_hours(24);
+/// How far back failures are shown.
+const A_WEEK: SignedDuration = SignedDuration::from_hours(24 * 7);
+/// How much of a failure's message is shown (a mail server's answer can
+/// run to pages).
+const ERROR_CHARS: usize = 200;
+/// Wire copy this urgent or more (IPTC: 1 is a flash, 2 an alert).
+const URGENT: i64 = 2;
 
 #[derive(Serialize)]
 struct DashboardPage {
     staff: StaffView,
-    articles: Vec<DeskEntry>,
-    query: DeskQuery,
-    statuses: Vec<&'static str>,
-    sections: Vec<Section>,
-    people: Vec<Person>,
-    sources: Vec<Source>,
+    /// `None`: the staff member reviews nothing (and sees no due lists).
+    review: Option<Vec<DeskEntry>>,
+    scheduled: Vec<DueEntry>,
+    embargoes: Vec<DueEntry>,
+    /// `None`: no wire desk for this role.
+    wire: Option<Vec<WireListing>>,
+    mine: Vec<DeskEntry>,
+    published: Vec<DeskEntry>,
+    /// `None`: not for this role.
+    failed: Option<Vec<FailedJob>>,
 }
 
-pub async fn show_dashboard(
-    State(app): State<AppState>,
-    Query(query): Query<DeskQuery>,
-    staff: Staff,
-) -> Result<Response> {
+pub async fn show_dashboard(State(app): State<AppState>, staff: Staff) -> Result<Response> {
     staff.require(Action::EnterAdmin)?;
-    let filter = DeskFilter {
-        visible_to: staff.desk_visibility(),
-        ..query.filter()
+    let now = Timestamp::now();
+    let store = &app.store;
+    let reviews = staff.in_review.is_some();
+    let review = async {
+        let waiting = DeskFilter {
+            status: Some(ArticleStatus::InReview),
+            ..DeskFilter::default()
+        };
+        Ok::<_, StoreError>(if reviews {
+            Some(store.desk_articles(&waiting, LISTED).await?)
+        } else {
+            None
+        })
     };
-    let articles = app.store.desk_articles(&filter, DESK_ARTICLES).await?;
+    let due = async |due: Due| {
+        if reviews {
+            store.articles_due(due, now, now + A_DAY, LISTED).await
+        } else {
+            Ok(Vec::new())
+        }
+    };
+    let wire = async {
+        if !staff.allows(Action::UseWire) {
+            return Ok::<_, StoreError>(None);
+        }
+        let urgent = WireFilter {
+            urgency_at_most: Some(URGENT),
+            state: Some(WireState::New),
+            ..WireFilter::default()
+        };
+        let mut lines = store.wire_desk(&urgent, LISTED).await?;
+        lines.retain(|line| line.received_at > now - A_DAY);
+        Ok(Some(lines))
+    };
+    // Their own drafts and what waits for an editor, whatever the role
+    // would let them open of others'.
+    let mine = DeskFilter {
+        visible_to: Some(DeskVisibility {
+            user: staff.user.id,
+            own: vec![ArticleStatus::Draft, ArticleStatus::InReview],
+            any: Vec::new(),
+        }),
+        ..DeskFilter::default()
+    };
+    let published = DeskFilter {
+        status: Some(ArticleStatus::Published),
+        ..DeskFilter::default()
+    };
+    let failed = async {
+        Ok::<_, StoreError>(if staff.allows(Action::ManageSite) {
+            let mut failed = store.failed_jobs_since(now - A_WEEK).await?;
+            for error in failed.iter_mut().filter_map(|f| f.last_error.as_mut()) {
+                shorten(error, ERROR_CHARS);
+            }
+            Some(failed)
+        } else {
+            None
+        })
+    };
+    let (review, scheduled, embargoes, wire, mine, published, failed) = tokio::try_join!(
+        review,
+        due(Due::Scheduled),
+        due(Due::EmbargoLifts),
+        wire,
+        store.desk_articles(&mine, LISTED),
+        store.desk_articles(&published, LISTED),
+        failed,
+    )?;
     let html = app.templates.render(
         "admin/dashboard.html",
         DashboardPage {
             staff: staff.view(),
-            articles,
-            query,
-            statuses: ArticleStatus::ALL.map(ArticleStatus::as_str).to_vec(),
-            sections: app.store.sections().await?,
-            people: app.store.people().await?,
-            sources: app.store.sources().await?,
+            review,
+            scheduled,
+            embargoes,
+            wire,
+            mine,
+            published,
+            failed,
         },
     )?;
     Ok(private(Html(html).into_response()))
+}
+
+/// Cuts `text` to its first `chars` characters, marked with an ellipsis.
+fn shorten(text: &mut String, chars: usize) {
+    if let Some((cut, _)) = text.char_indices().nth(chars) {
+        text.truncate(cut);
+        text.push('…');
+    }
 }

@@ -20,7 +20,7 @@ use super::{
 use crate::{
     newsroom::{article_state, editable, ownership},
     web::AppState,
-    web::Result,
+    web::{AppError, Result},
 };
 
 #[derive(Deserialize)]
@@ -96,7 +96,7 @@ pub async fn add_correction(
     AdminForm { staff, form }: AdminForm<CorrectionForm>,
 ) -> Result<Response> {
     let id = ArticleId(id);
-    let state = article_state(&app.store, &staff, id).await?;
+    let state = article_state::<AppError>(&app.store, id).await?;
     staff.require(Action::CorrectArticle(ownership(&staff, &state)))?;
     if state.status != ArticleStatus::Published {
         return Err(refused(Invalid::new(

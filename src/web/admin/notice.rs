@@ -31,6 +31,8 @@ pub enum Notice {
     Corrected,
     Restored,
     AutosaveDiscarded,
+    /// A story sent back to its author with a note.
+    SentBack,
 }
 
 impl Notice {
@@ -45,6 +47,7 @@ impl Notice {
             Self::Corrected => "corrected".into(),
             Self::Restored => "restored".into(),
             Self::AutosaveDiscarded => "autosave-discarded".into(),
+            Self::SentBack => "sent-back".into(),
         }
     }
 
@@ -70,13 +73,19 @@ impl Notice {
             "corrected" => Self::Corrected,
             "restored" => Self::Restored,
             "autosave-discarded" => Self::AutosaveDiscarded,
+            "sent-back" => Self::SentBack,
             _ => return None,
         })
     }
 
     /// The editor of article `id`, saying this.
     pub fn on_editor(self, id: ArticleId) -> String {
-        format!("/admin/articles/{id}?{PARAM}={}", self.to_param())
+        self.on(&format!("/admin/articles/{id}"))
+    }
+
+    /// The admin page at `path` (without a query), saying this.
+    pub fn on(self, path: &str) -> String {
+        format!("{path}?{PARAM}={}", self.to_param())
     }
 }
 
@@ -98,6 +107,7 @@ mod tests {
             Notice::LeadImage,
             Notice::Corrected,
             Notice::Restored,
+            Notice::SentBack,
             Notice::AutosaveDiscarded,
         ];
         for notice in notices {

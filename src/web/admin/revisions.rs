@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     articles::{TextForm, back_to_editor, refused},
-    diff::{DiffLine, article_text, line_diff},
+    diff::{FieldDiff, Version, article_diff},
     notice::Notice,
     session::{AdminForm, Staff, StaffView, private},
 };
@@ -37,7 +37,7 @@ struct RevisionsPage {
     revisions: Vec<Revision>,
     from: i64,
     to: i64,
-    diff: Vec<DiffLine>,
+    diff: Vec<FieldDiff>,
 }
 
 /// `GET /admin/articles/{id}/revisions?from=A&to=B`: every revision, and
@@ -58,10 +58,10 @@ pub async fn show_revisions(
         revisions
             .iter()
             .find(|r| r.number == n)
-            .map(|r| article_text(&r.headline, &r.standfirst, &r.body_markdown))
+            .map(Version::of)
             .ok_or(AppError::NotFound)
     };
-    let diff = line_diff(&text_of(from)?, &text_of(to)?);
+    let diff = article_diff(&text_of(from)?, &text_of(to)?);
     let html = app.templates.render(
         "admin/revisions.html",
         RevisionsPage {

@@ -6,7 +6,7 @@ use axum::{
     http::{StatusCode, header, request::Parts},
     response::Response,
 };
-use dateline_core::{Action, ArticleStatus, Ownership, allows};
+use dateline_core::{Action, allows};
 use dateline_store::User;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
@@ -23,6 +23,7 @@ use crate::{
 pub const SESSION_COOKIE: &str = "dateline_session";
 /// How long a sign-in lasts: a working day and the night after it.
 pub const SESSION_HOURS: i64 = 20;
+pub use crate::newsroom::REVIEW;
 /// A signed-in staff member, for handlers of admin pages. Without a live
 /// session the request is answered with the sign-in page.
 pub struct Staff {
@@ -139,12 +140,8 @@ impl FromRequestParts<AppState> for Staff {
         {
             return Err(AppError::PasswordChangeRequired);
         }
-        let reviews = allows(
-            session.user.role,
-            Action::MoveArticle(Ownership::Others, ArticleStatus::Published),
-        );
-        let in_review = if reviews {
-            Some(app.store.count_in_status(ArticleStatus::InReview).await?)
+        let in_review = if allows(session.user.role, REVIEW) {
+            Some(app.review_queue().await?.count())
         } else {
             None
         };

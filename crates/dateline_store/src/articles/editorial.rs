@@ -24,7 +24,7 @@ pub(crate) const INSERT_REVISION: &str = "insert into article_revisions
     (article_id, number, user_id, created_at, headline, standfirst, body_markdown)
     values ($1, $2, $3, $4, $5, $6, $7)";
 
-const INSERT_AUDIT: &str =
+pub(super) const INSERT_AUDIT: &str =
     "insert into audit_log (at, user_id, article_id, action, detail) values ($1, $2, $3, $4, $5)";
 
 /// The job that publishes a scheduled article at its time (`at`, in
@@ -366,6 +366,9 @@ impl Store {
                 credit_publisher!(tx, id, by, now);
             }
             audit!(tx, now, by, id, next.as_str(), String::new());
+            if next == ArticleStatus::InReview {
+                enqueue_in!(tx, &super::review::ReviewMail::job_at(now), now);
+            }
             match (current.is_public(), next.is_public()) {
                 (false, true) => {
                     append_change!(tx, Entity::Article, id.0, ChangeKind::Published, now);

@@ -1,10 +1,7 @@
 //! Lists of published articles as cards: the home page, fronts, tag, topic
 //! and author pages.
 
-use dateline_core::{
-    ArticleCard, ArticleId, ArticleStatus, Named, PersonId, SectionId, SourceId, TagId, TopicId,
-    UserId,
-};
+use dateline_core::{ArticleCard, ArticleId, Named, PersonId, SectionId, TagId, TopicId};
 
 use super::read::ImageColumns;
 use crate::{Result, Store, StoreError, read, rows::instant};
@@ -129,16 +126,6 @@ impl Store {
         rows.into_iter().map(ArticleCard::try_from).collect()
     }
 
-    /// How many articles are in `status` (the review queue's count on
-    /// every editor's page).
-    pub async fn count_in_status(&self, status: ArticleStatus) -> Result<i64> {
-        const SQL: &str = "select count(*) from articles where status = $1";
-        Ok(read!(self, |conn| sqlx::query_scalar(SQL)
-            .bind(status.as_str())
-            .fetch_one(&mut *conn)
-            .await)?)
-    }
-
     pub async fn count_published_articles(&self, list: ArticleList) -> Result<i64> {
         const ALL: &str = "select count(*) from articles where status = 'published'";
         const SECTION: &str =
@@ -250,48 +237,6 @@ impl Store {
     }
 }
 
-/// An article in the newsroom's list, in any status.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct DeskEntry {
-    pub id: ArticleId,
-    pub headline: String,
-    pub status: ArticleStatus,
-    pub section_name: String,
-    pub updated_at: jiff::Timestamp,
-}
-
-/// Which articles the newsroom's list shows; every field narrows it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct DeskFilter {
-    pub status: Option<ArticleStatus>,
-    pub section: Option<SectionId>,
-    pub author: Option<PersonId>,
-    pub source: Option<SourceId>,
-    /// Words the headline contains, in any case.
-    pub headline: Option<String>,
-    /// Only what one staff member may open; `None`: everything.
-    pub visible_to: Option<DeskVisibility>,
-}
-
-/// The articles one staff member may open: their own in the `own`
-/// statuses, anyone's in the `any` statuses (as the roles' rules say).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeskVisibility {
-    pub user: UserId,
-    pub own: Vec<ArticleStatus>,
-    pub any: Vec<ArticleStatus>,
-}
-
-/// Statuses as `,draft,in_review,`, for a `like` that finds one.
-fn status_list(statuses: &[ArticleStatus]) -> String {
-    let mut list = String::from(",");
-    for status in statuses {
-        list.push_str(status.as_str());
-        list.push(',');
-    }
-    list
-}
-
 /// `text` for a `like … escape '\'` pattern that finds it anywhere.
 pub(crate) fn contains_pattern(text: &str) -> String {
     let escaped = text
@@ -300,57 +245,4 @@ pub(crate) fn contains_pattern(text: &str) -> String {
         .replace('%', "\\%")
         .replace('_', "\\_");
     format!("%{escaped}%")
-}
-
-impl Store {
-    /// The newsroom's most recently changed articles that pass `filter`,
-    /// whatever their status.
-    pub async fn desk_articles(&self, filter: &DeskFilter, limit: i64) -> Result<Vec<DeskEntry>> {
-        // One statement for every combination: an empty value (0, '')
-        // leaves its condition out.
-        const SQL: &str = "select a.id, a.headline, a.status, s.name, a.updated_at
-            from articles a join sections s on s.id = a.section_id
-            where ($2 = '' or a.status = $2)
-              and ($3 = 0 or a.section_id = $3)
-              and ($4 = 0 or exists (select 1 from article_authors x
-                                     where x.article_id = a.id and x.person_id = $4))
-              and ($5 = 0 or a.source_id = $5)
-              and ($6 = '' or lower(a.headline) like $6 escape '\\')
-              and ($7 = 0
-                   or (a.created_by = $7 and $8 like '%,' || a.status || ',%')
-                   or $9 like '%,' || a.status || ',%')
-            order by a.updated_at desc, a.id desc limit $1";
-        let pattern = filter
-            .headline
-            .as_deref()
-            .map(str::trim)
-            .filter(|q| !q.is_empty())
-            .map(contains_pattern)
-            .unwrap_or_default();
-        let visible = filter.visible_to.as_ref();
-        let rows: Vec<(i64, String, String, String, i64)> =
-            read!(self, |conn| sqlx::query_as(SQL)
-                .bind(limit)
-                .bind(filter.status.map_or("", ArticleStatus::as_str))
-                .bind(filter.section.map_or(0, |s| s.0))
-                .bind(filter.author.map_or(0, |p| p.0))
-                .bind(filter.source.map_or(0, |s| s.0))
-                .bind(pattern.as_str())
-                .bind(visible.map_or(0, |v| v.user.0))
-                .bind(visible.map(|v| status_list(&v.own)).unwrap_or_default())
-                .bind(visible.map(|v| status_list(&v.any)).unwrap_or_default())
-                .fetch_all(&mut *conn)
-                .await)?;
-        rows.into_iter()
-            .map(|(id, headline, status, section_name, updated_at)| {
-                Ok(DeskEntry {
-                    id: ArticleId(id),
-                    headline,
-                    status: ArticleStatus::parse(&status)?,
-                    section_name,
-                    updated_at: instant(updated_at)?,
-                })
-            })
-            .collect()
-    }
 }

@@ -95,25 +95,29 @@ macro_rules! person_named {
 }
 
 mod autosave;
+mod desk;
 mod details;
 mod editorial;
 mod lists;
 mod live;
 mod read;
 mod related;
+mod review;
 mod search;
 mod sitemap;
 mod write;
 
 pub use autosave::Autosave;
+pub use desk::{DeskEntry, DeskFilter, DeskVisibility, Due, DueEntry};
 pub(crate) use details::APPEND_TO_TOPIC;
 pub(crate) use editorial::INSERT_REVISION;
 pub use editorial::{AuditEntry, Editorial, PublishScheduled, Revision};
 pub(crate) use lists::contains_pattern;
-pub use lists::{ArticleFilter, ArticleList, DeskEntry, DeskFilter, DeskVisibility};
+pub use lists::{ArticleFilter, ArticleList};
 pub use read::ArticleLinks;
 pub(crate) use read::ImageColumns;
 pub use related::Relation;
+pub use review::{REVIEW_MAIL_WINDOW, ReviewMail, ReviewNote};
 pub use search::{HITS_PER_TRIP, IndexDocument, SearchHit};
 pub use sitemap::SitemapEntry;
 pub use write::{ArticleText, WireOrigin};

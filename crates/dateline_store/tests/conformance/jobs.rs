@@ -152,6 +152,21 @@ pub async fn a_failing_job_is_retried_then_given_up(store: &Store) {
             .unwrap()
             .is_none()
     );
+    // The admins' dashboard names what gave up, with its last words.
+    let failed = store.failed_jobs_since(now).await.unwrap();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0].kind, "publish_scheduled_article");
+    assert_eq!(failed[0].failures, 1);
+    assert_eq!(failed[0].last_at, retry_at);
+    assert_eq!(failed[0].last_error.as_deref(), Some("SMTP 451"));
+    assert!(
+        store
+            .failed_jobs_since(retry_at + SignedDuration::from_secs(1))
+            .await
+            .unwrap()
+            .is_empty(),
+        "only failures since the time asked"
+    );
 }
 
 pub async fn concurrent_workers_never_claim_the_same_job(store: &Store) {

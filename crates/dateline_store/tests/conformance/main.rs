@@ -13,6 +13,7 @@ mod live;
 mod media;
 mod newsletters;
 mod readers;
+mod review;
 mod staff;
 mod taxonomy;
 mod wakeups;
@@ -84,7 +85,10 @@ conformance!(
     editorial::the_newsroom_list_narrows_by_status_section_author_source_and_headline,
     newsletters::a_sign_up_is_one_subscriber_confirmed_once_and_only_confirmed_ones_get_an_issue,
     newsletters::deliveries_are_claimed_once_per_lease_and_finished_once,
+    review::a_story_sent_back_carries_its_note_until_it_is_submitted_again,
+    review::the_dashboard_lists_what_is_due_soonest_first,
     wakeups::a_new_or_changed_newsletter_wakes_the_digest_schedulers,
+    wakeups::a_new_or_moved_article_wakes_the_review_queue,
     wire::one_story_from_two_agencies_is_one_cluster_and_a_new_version_supersedes_the_old,
     wire::a_feed_entry_changes_version_only_when_its_text_changes,
     wire::a_node_clusters_with_the_items_another_node_stored,

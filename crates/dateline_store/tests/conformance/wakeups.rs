@@ -3,7 +3,9 @@ use std::time::Duration;
 use dateline_store::{NewNewsletter, NewsletterKind, NewsletterTemplate, Store, Topic};
 use tokio::sync::watch;
 
-use crate::fixtures::at;
+use dateline_core::ArticleStatus;
+
+use crate::fixtures::{article, at, newsroom};
 
 /// Long enough for a notification through PostgreSQL on a busy machine.
 const WITHIN: Duration = Duration::from_secs(10);
@@ -46,4 +48,27 @@ pub async fn a_new_or_changed_newsletter_wakes_the_digest_schedulers(store: &Sto
         .await
         .unwrap();
     woken(&mut schedulers, "a changed send time").await;
+}
+
+/// The review queue's count follows articles as they are added and moved
+/// along the workflow: both must wake the newsroom's counter.
+pub async fn a_new_or_moved_article_wakes_the_review_queue(store: &Store) {
+    let room = newsroom(store).await;
+    let mut queue = store.wakeup(Topic::Desk);
+    queue.mark_unchanged();
+    let id = store
+        .create_article(&article(&room, "For review"), at("2026-11-03T10:00:00Z"))
+        .await
+        .unwrap();
+    woken(&mut queue, "a new article").await;
+    store
+        .move_article(
+            id,
+            ArticleStatus::InReview,
+            None,
+            at("2026-11-03T10:05:00Z"),
+        )
+        .await
+        .unwrap();
+    woken(&mut queue, "a submitted article").await;
 }

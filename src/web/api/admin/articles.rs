@@ -232,9 +232,7 @@ async fn check(
         store: &app.store,
         choices,
         article,
-        // Filing in topics is part of writing the article, which the
-        // token's scopes cover: the role decides, as in the editor.
-        may_file_in_topics: dateline_core::allows(caller.user.role, Action::ManageTaxonomy),
+        may_file_in_topics: crate::newsroom::may_file_in_topics(caller.user.role),
     };
     check
         .run(&edit_of(input), Vec::new())
@@ -282,9 +280,8 @@ async fn admin_article(
     choices: &Choices,
 ) -> Result<AdminArticle, ApiError> {
     let state = app.store.editorial(id).await?.ok_or(NoSuchArticle)?;
-    let gone = || ApiError::not_found("No article has this id.");
-    let text = app.store.latest_revision(id).await?.ok_or_else(gone)?;
-    let details = app.store.article_details(id).await?.ok_or_else(gone)?;
+    let text = app.store.latest_revision(id).await?.ok_or(NoSuchArticle)?;
+    let details = app.store.article_details(id).await?.ok_or(NoSuchArticle)?;
     let section = choices
         .sections
         .iter()

@@ -1,0 +1,69 @@
+// The newsroom's screens for docs/screenshots/ (run by scripts/screenshots):
+// a writer submits a story; the editor's dashboard, articles list, editor
+// and revisions are shot at 1280 and 390 px (the navigation also open).
+const { chromium } = require('playwright-core');
+
+const { BASE, OUT, EDITOR_PASSWORD, WRITER_PASSWORD } = process.env;
+const NEW_PASSWORD = 'a long newsroom passphrase';
+
+async function signIn(browser, email, password, width) {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  await page.goto(`${BASE}/admin/sign-in`);
+  await page.fill('#sign-in-email', email);
+  await page.fill('#sign-in-password', password);
+  await Promise.all([page.waitForLoadState('load'), page.click('button[type=submit]')]);
+  if (page.url().endsWith('/admin/password')) {
+    // A one-time password: choose one's own first.
+    await page.fill('#own-current', password);
+    await page.fill('#own-password', NEW_PASSWORD);
+    await page.fill('#own-password-again', NEW_PASSWORD);
+    await Promise.all([page.waitForURL(`${BASE}/admin`), page.click('text=Set my password')]);
+  }
+  return page;
+}
+
+async function shoot(page, name, width) {
+  await page.setViewportSize({ width, height: 900 });
+  await page.screenshot({ path: `${OUT}/${name}-${width}.png`, fullPage: true });
+}
+
+(async () => {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox'],
+  });
+  try {
+    // A story waiting for review, with a second revision to compare.
+    const writer = await signIn(browser, 'ravi@example.org', WRITER_PASSWORD, 1280);
+    await writer.goto(`${BASE}/admin/articles/new`);
+    await writer.selectOption('#article-section', { label: 'News' });
+    await writer.fill('#article-headline', 'Night buses return to the harbour route');
+    await writer.fill('#article-standfirst', 'The city restores three late services from Monday.');
+    await writer.fill('#article-body', 'Buses will run every 20 minutes until 1 am.\n\nThe transport office said drivers had been hired.');
+    await Promise.all([writer.waitForURL(/\/admin\/articles\/\d+/), writer.click('button:text("Create draft")')]);
+    const editorUrl = writer.url().split('?')[0];
+    await writer.fill('#article-body', 'Buses will run every 15 minutes until 1 am.\n\nThe transport office said twelve drivers had been hired.\n\nFares stay the same.');
+    await Promise.all([writer.waitForLoadState('load'), writer.click('button:text("Save")')]);
+    await Promise.all([writer.waitForLoadState('load'), writer.click('button:text("Submit for review")')]);
+
+    for (const width of [1280, 390]) {
+      const editor = await signIn(browser, 'meera@example.org', width === 1280 ? EDITOR_PASSWORD : NEW_PASSWORD, width);
+      await editor.goto(`${BASE}/admin`);
+      await shoot(editor, 'dashboard', width);
+      if (width === 390) {
+        await editor.click('.menu-toggle');
+        await editor.screenshot({ path: `${OUT}/navigation-${width}.png` });
+        await editor.click('.menu-toggle');
+      }
+      await editor.goto(`${BASE}/admin/articles`);
+      await shoot(editor, 'articles', width);
+      await editor.goto(editorUrl);
+      await shoot(editor, 'editor', width);
+      await editor.goto(`${editorUrl}/revisions`);
+      await shoot(editor, 'revisions', width);
+      await editor.close();
+    }
+  } finally {
+    await browser.close();
+  }
+})().catch((e) => { console.error(e); process.exit(1); });
