@@ -241,6 +241,9 @@ pub struct NewslettersConfig {
     /// The address of `List-Unsubscribe`'s mailto choice (requests to it
     /// name the subscriber's token in the subject); unset: the sender's.
     pub unsubscribe_mailto: Option<String>,
+    /// Whether this node makes digests at their times. Each is made once
+    /// however many nodes do; off, a node leaves them to the others.
+    pub schedule_digests: bool,
 }
 
 impl Default for NewslettersConfig {
@@ -252,6 +255,7 @@ impl Default for NewslettersConfig {
             messages_per_second: 0,
             connections: 4,
             unsubscribe_mailto: None,
+            schedule_digests: true,
         }
     }
 }

@@ -49,7 +49,11 @@ pub async fn serve(app: AppState, listener: TcpListener) -> anyhow::Result<()> {
     let indexer =
         crate::search::indexer::start(app.store.clone(), head, app.search.clone()).await?;
     let sender = crate::mail::sender::spawn(app.services.clone());
-    let digests = crate::mail::digest::spawn_scheduler(app.services.clone());
+    let digests = app
+        .config
+        .newsletters
+        .schedule_digests
+        .then(|| crate::mail::digest::spawn_scheduler(app.services.clone()));
     let watcher = crate::wire::watch::start(app.services.clone()).await?;
     let poller = crate::wire::poll::start(app.services.clone());
     let router = router(app);
@@ -68,10 +72,12 @@ pub async fn serve(app: AppState, listener: TcpListener) -> anyhow::Result<()> {
     invalidator.abort();
     live.abort();
     worker.abort();
-    digests.abort();
     dispatcher.abort();
     poller.abort();
-    for task in [announcer, indexer, sender, watcher].into_iter().flatten() {
+    for task in [announcer, indexer, sender, watcher, digests]
+        .into_iter()
+        .flatten()
+    {
         task.abort();
     }
     served
