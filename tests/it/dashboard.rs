@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use dateline_core::Role;
+use dateline_core::{ArticleId, Role};
 
 use crate::{
     admin::{get_with, post},
@@ -12,6 +12,18 @@ use crate::{
     newsroom::{Session, session},
     support::{TestServer, draft, encode, validators_available},
 };
+
+/// `writer` submits their story `id` for review, through the editor's form.
+async fn submit(server: &TestServer, writer: &Session, id: ArticleId) {
+    let submitted = post(
+        server,
+        &format!("/admin/articles/{id}/status"),
+        &writer.cookie,
+        encode(&[("csrf", &writer.csrf), ("status", "in_review")]),
+    )
+    .await;
+    assert_eq!(submitted.status(), 303);
+}
 
 /// A contributor submits: the editor's open dashboard hears the new count
 /// within a second (the stream `admin.js` follows), and every page shows
@@ -45,14 +57,7 @@ async fn a_submitted_story_reaches_the_editors_review_count_within_a_second() {
         "Night buses return",
     )
     .await;
-    let submitted = post(
-        &server,
-        &format!("/admin/articles/{id}/status"),
-        &writer.cookie,
-        encode(&[("csrf", &writer.csrf), ("status", "in_review")]),
-    )
-    .await;
-    assert_eq!(submitted.status(), 303);
+    submit(&server, &writer, id).await;
     let heard = stream.next(Duration::from_secs(1)).await;
     assert_eq!((heard.event.as_str(), heard.data.as_str()), ("review", "1"));
     for page in ["/admin", "/admin/articles", "/admin/media", "/admin/tags"] {
@@ -110,13 +115,7 @@ async fn a_submitted_story_reaches_the_editors_review_count_within_a_second() {
     );
     assert!(authors.contains("Sent back by"));
     // Submitted again, the note has done its work.
-    post(
-        &server,
-        &format!("/admin/articles/{id}/status"),
-        &writer.cookie,
-        encode(&[("csrf", &writer.csrf), ("status", "in_review")]),
-    )
-    .await;
+    submit(&server, &writer, id).await;
     assert_eq!(server.app.store.review_note(id).await.unwrap(), None);
 }
 
@@ -138,14 +137,7 @@ async fn reviewers_are_mailed_once_for_a_batch_of_submissions() {
     session(&server, Role::Admin).await;
     for headline in ["Ferry timetable changes", "Library opens late"] {
         let id = draft(&server.app.store, writer.user.unwrap(), headline).await;
-        let submitted = post(
-            &server,
-            &format!("/admin/articles/{id}/status"),
-            &writer.cookie,
-            encode(&[("csrf", &writer.csrf), ("status", "in_review")]),
-        )
-        .await;
-        assert_eq!(submitted.status(), 303);
+        submit(&server, &writer, id).await;
     }
     let pending = server.app.store.pending_job_kinds().await.unwrap();
     assert!(
