@@ -111,6 +111,32 @@ async fn newsroom_pages_are_valid_html() {
         )
         .await
         .unwrap();
+    // A story waiting for review and one sent back with a note: the
+    // dashboard's queue, the send-back form and the author's note.
+    let submitted = |headline: &'static str| async move {
+        let id = crate::support::draft(store, editor.user.unwrap(), headline).await;
+        store
+            .move_article(
+                id,
+                dateline_core::ArticleStatus::InReview,
+                None,
+                jiff::Timestamp::now(),
+            )
+            .await
+            .unwrap();
+        id
+    };
+    let waiting = submitted("Waiting for an editor").await;
+    let sent_back = submitted("Sent back to its author").await;
+    store
+        .send_back(
+            sent_back,
+            editor.user.unwrap(),
+            "Check the figures.",
+            jiff::Timestamp::now(),
+        )
+        .await
+        .unwrap();
     let webhook = store
         .create_webhook(
             &dateline_store::NewWebhook {
@@ -126,6 +152,9 @@ async fn newsroom_pages_are_valid_html() {
     let dir = tempfile::tempdir().unwrap();
     for (i, path) in [
         "/admin".to_owned(),
+        "/admin/articles".to_owned(),
+        format!("/admin/articles/{waiting}"),
+        format!("/admin/articles/{sent_back}"),
         "/admin/tokens".to_owned(),
         "/admin/webhooks".to_owned(),
         format!("/admin/webhooks/{webhook}"),
