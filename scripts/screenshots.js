@@ -1,6 +1,6 @@
 // The newsroom's screens for docs/screenshots/ (run by scripts/screenshots):
-// a writer submits a story; the editor's dashboard, articles list, editor
-// and revisions are shot at 1280 and 390 px (the navigation also open).
+// a writer submits a story; the editor's dashboard, articles list, editor,
+// revisions and preview are shot at 1280 and 390 px (the navigation also open).
 const { chromium } = require('playwright-core');
 
 const { BASE, OUT, EDITOR_PASSWORD, WRITER_PASSWORD } = process.env;
@@ -61,6 +61,8 @@ async function shoot(page, name, width) {
       await shoot(editor, 'editor', width);
       await editor.goto(`${editorUrl}/revisions`);
       await shoot(editor, 'revisions', width);
+      await editor.goto(`${editorUrl}/preview`);
+      await editor.screenshot({ path: `${OUT}/preview-${width}.png` });
       await editor.close();
     }
   } finally {

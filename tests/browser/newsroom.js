@@ -168,6 +168,8 @@ async function firstShown(url, text, deadline) {
     await writer.click('text=Preview');
     await writer.waitForURL(/\/preview$/);
     check((await writer.textContent('h1')).trim() === headline, 'the preview shows the headline');
+    check((await writer.textContent('.preview-banner')).includes('not published'), 'the preview says it is not published');
+    check(await writer.isVisible(`.preview-banner a[href="${new URL(editorUrl).pathname}"]`), 'the preview links back to the editor');
     check(await writer.isVisible('figure img'), 'the preview shows the lead image');
     check((await writer.content()).includes('The jetty at first light.'), 'the preview shows the caption');
     await writer.goto(editorUrl);

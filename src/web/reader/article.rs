@@ -34,6 +34,9 @@ struct ArticlePage {
     related: Vec<ArticleCard>,
     more_like_this: Vec<ArticleCard>,
     series: Vec<SeriesBlock>,
+    /// On the newsroom's preview: the article's id, for the "not
+    /// published" banner and its way back to the editor.
+    preview_of: Option<ArticleId>,
 }
 
 /// The other articles of a series the article belongs to, in curated order.
@@ -122,7 +125,7 @@ async fn render_article(app: &App, url: &str, id: ArticleId) -> Result<Rendered>
         Ok(article) => article,
         Err(redirect) => return Ok(redirect),
     };
-    article_page(app, url, article).await
+    article_page(app, url, article, None).await
 }
 
 /// The reader's page of an article in any status, for the newsroom's
@@ -134,7 +137,7 @@ pub async fn preview(app: &App, id: ArticleId) -> Result<String> {
         .first_published_at
         .get_or_insert_with(jiff::Timestamp::now);
     let url = article_path(&article.section.slug, &article.slug, article.id);
-    Ok(article_page(app, &url, article).await?.html)
+    Ok(article_page(app, &url, article, Some(id)).await?.html)
 }
 
 /// The search engine's "More like this" for the published article `id`:
@@ -153,7 +156,12 @@ async fn similar_to(app: &App, id: ArticleId) -> Result<std::sync::Arc<[ArticleI
         .await?)
 }
 
-async fn article_page(app: &App, url: &str, article: Article) -> Result<Rendered> {
+async fn article_page(
+    app: &App,
+    url: &str,
+    article: Article,
+    preview_of: Option<ArticleId>,
+) -> Result<Rendered> {
     let id = article.id;
     let chrome = Chrome::load(app).await?;
     let candidates = app.pages.related_candidates(&app.store, id).await?;
@@ -231,6 +239,7 @@ async fn article_page(app: &App, url: &str, article: Article) -> Result<Rendered
         related,
         more_like_this,
         series,
+        preview_of,
     };
     render(app, "article.html", page, keys)
 }
