@@ -38,7 +38,7 @@
   const button = document.createElement('button');
   button.type = 'button';
   button.className = 'menu-toggle';
-  button.textContent = toggle.textContent;
+  button.append(...toggle.childNodes);
   button.setAttribute('aria-controls', 'admin-nav');
   button.setAttribute('aria-expanded', 'false');
   button.addEventListener('click', () => {
