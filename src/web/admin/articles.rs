@@ -493,7 +493,7 @@ impl Page<'_> {
                 can_schedule,
                 can_send_back: article.is_some_and(|(_, state)| {
                     state.status == ArticleStatus::InReview
-                        && staff.allows(super::session::REVIEW)
+                        && staff.allows(newsroom::REVIEW)
                         && may_move(staff, state, ArticleStatus::Draft)
                 }),
                 review_note: match article {

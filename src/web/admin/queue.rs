@@ -5,8 +5,11 @@
 
 use std::{convert::Infallible, time::Duration};
 
-use super::session::{REVIEW, Staff, private};
-use crate::web::{AppState, Result};
+use super::session::{Staff, private};
+use crate::{
+    newsroom::REVIEW,
+    web::{AppState, Result},
+};
 use axum::{
     extract::State,
     response::{

@@ -13,10 +13,10 @@ use serde::Deserialize;
 use super::{
     articles::{refused, store_refusal},
     notice::Notice,
-    session::{AdminForm, REVIEW, see_other},
+    session::{AdminForm, see_other},
 };
 use crate::{
-    newsroom::{self, movable},
+    newsroom::{self, REVIEW, movable},
     web::{AppState, Result},
 };
 

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 use crate::{
     accounts::{same_secret, token_hash},
+    newsroom::REVIEW,
     web::AppState,
     web::{
         AppError, Result,
@@ -23,7 +24,6 @@ use crate::{
 pub const SESSION_COOKIE: &str = "dateline_session";
 /// How long a sign-in lasts: a working day and the night after it.
 pub const SESSION_HOURS: i64 = 20;
-pub use crate::newsroom::REVIEW;
 /// A signed-in staff member, for handlers of admin pages. Without a live
 /// session the request is answered with the sign-in page.
 pub struct Staff {

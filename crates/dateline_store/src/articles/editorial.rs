@@ -53,6 +53,7 @@ macro_rules! audit {
             .await?
     };
 }
+pub(super) use audit;
 
 /// Where an article stands for the newsroom.
 #[derive(Debug, Clone, PartialEq, Eq)]

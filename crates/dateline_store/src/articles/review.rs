@@ -8,7 +8,7 @@ use dateline_core::{ArticleId, Invalid, UserId};
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::editorial::INSERT_AUDIT;
+use super::editorial::{INSERT_AUDIT, audit};
 use crate::{Result, Store, StoreError, read, rows::instant, write_tx};
 
 /// How long submissions gather before reviewers are mailed about them.
@@ -74,14 +74,7 @@ impl Store {
                     "only a story waiting for review can be sent back",
                 )));
             }
-            sqlx::query(INSERT_AUDIT)
-                .bind(now.as_microsecond())
-                .bind(by.0)
-                .bind(id.0)
-                .bind(SENT_BACK)
-                .bind(note)
-                .execute(&mut *tx)
-                .await?;
+            audit!(tx, now, Some(by), id, SENT_BACK, note);
         });
         Ok(())
     }
