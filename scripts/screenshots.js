@@ -1,6 +1,6 @@
 // The newsroom's screens for docs/screenshots/ (run by scripts/screenshots):
 // a writer submits a story; the editor's dashboard, articles list, editor,
-// revisions and preview are shot at 1280 and 390 px (the navigation also open).
+// picture picker, revisions and preview are shot at 1280 and 390 px (the navigation also open).
 const { chromium } = require('playwright-core');
 
 const { BASE, OUT, EDITOR_PASSWORD, WRITER_PASSWORD } = process.env;
@@ -40,7 +40,7 @@ async function shoot(page, name, width) {
     await writer.fill('#article-headline', 'Night buses return to the harbour route');
     await writer.fill('#article-standfirst', 'The city restores three late services from Monday.');
     await writer.fill('#article-body', 'Buses will run every 20 minutes until 1 am.\n\nThe transport office said drivers had been hired.');
-    await Promise.all([writer.waitForURL(/\/admin\/articles\/\d+/), writer.click('button:text("Create draft")')]);
+    await Promise.all([writer.waitForURL(/\/admin\/articles\/\d+/), writer.click('button:text("Save draft")')]);
     const editorUrl = writer.url().split('?')[0];
     await writer.fill('#article-body', 'Buses will run every 15 minutes until 1 am.\n\nThe transport office said twelve drivers had been hired.\n\nFares stay the same.');
     await Promise.all([writer.waitForLoadState('load'), writer.click('button:text("Save")')]);
@@ -59,6 +59,13 @@ async function shoot(page, name, width) {
       await shoot(editor, 'articles', width);
       await editor.goto(editorUrl);
       await shoot(editor, 'editor', width);
+      // The picker, a picture chosen.
+      await editor.click('#pick-picture');
+      await editor.waitForSelector('#picker-grid button.pick');
+      await editor.locator('#picker-grid button.pick').nth(1).click();
+      await editor.waitForFunction(() => document.querySelector('#picker-focus img').complete);
+      await editor.screenshot({ path: `${OUT}/picker-${width}.png` });
+      await editor.click('#picker [data-close]');
       await editor.goto(`${editorUrl}/revisions`);
       await shoot(editor, 'revisions', width);
       await editor.goto(`${editorUrl}/preview`);

@@ -113,9 +113,9 @@ pub struct EditCheck<'a> {
     pub choices: &'a Choices,
     /// The article edited; `None` for a new one.
     pub article: Option<ArticleId>,
-    /// Topics are curated lists: only editors and admins file articles in
-    /// them.
-    pub may_file_in_topics: bool,
+    /// Only curators (editors, admins) file articles in topics and make
+    /// new bylines.
+    pub curates: bool,
 }
 
 impl EditCheck<'_> {
@@ -187,7 +187,10 @@ impl EditCheck<'_> {
                 .transpose(),
         );
         let place = keep(errors, optional_text(&edit.place, "place", MAX_PLACE_CHARS));
-        let authors = keep(errors, authors(&edit.authors, &choices.people));
+        let authors = keep(
+            errors,
+            authors(&edit.authors, &choices.people, self.curates),
+        );
         let tags = keep(errors, tags(&edit.tags));
         let topics = match self.topics(edit.topics.as_deref()).await? {
             Ok(topics) => Some(topics),
@@ -215,7 +218,7 @@ impl EditCheck<'_> {
             Some(source),
             Some(edited_by),
             Some(place),
-            Some(authors),
+            Some((authors, new_authors)),
             Some(tags),
             Some(topics),
             Some(related),
@@ -250,6 +253,7 @@ impl EditCheck<'_> {
             seo_title,
             seo_description,
             kind: edit.kind,
+            new_authors,
         }))
     }
 
@@ -288,7 +292,7 @@ impl EditCheck<'_> {
                 Err(e) => return Ok(Err(e)),
             }
         }
-        if self.may_file_in_topics {
+        if self.curates {
             return Ok(Ok(topics));
         }
         let kept = kept().await?;

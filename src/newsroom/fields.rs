@@ -3,11 +3,14 @@
 
 use std::collections::HashSet;
 
-use dateline_core::{ArticleId, Invalid, Person, PersonId, TagName, article_id_from_segment};
+use dateline_core::{
+    ArticleId, Invalid, NewByline, Person, PersonId, TagName, Text, article_id_from_segment,
+};
 
 /// The most related articles an editor picks (the reader page shows four).
 const MAX_RELATED: usize = 9;
 const MAX_TAGS: usize = 20;
+const MAX_BYLINE_CHARS: usize = 100;
 
 /// An optional text of at most `max_chars`, trimmed; empty is `None`.
 pub fn optional_text(
@@ -37,26 +40,40 @@ fn no_commas(field: &'static str, names: &[String]) -> Result<(), Invalid> {
     }
 }
 
-/// Bylines by name or by the address of their page (any case), in order;
-/// each must exist.
-pub(super) fn authors(names: &[String], people: &[Person]) -> Result<Vec<PersonId>, Invalid> {
+/// Bylines by name or by the address of their page (any case), in order.
+/// A name no byline has is made with the article when `may_add` (a
+/// curator's edit: [`super::curates`]), else refused.
+pub(super) fn authors(
+    names: &[String],
+    people: &[Person],
+    may_add: bool,
+) -> Result<(Vec<PersonId>, Vec<NewByline>), Invalid> {
     no_commas("authors", names)?;
     let mut ids = Vec::new();
+    let mut new: Vec<NewByline> = Vec::new();
     for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
-        let person = people
+        let known = people
             .iter()
-            .find(|p| p.name.eq_ignore_ascii_case(name) || p.slug.eq_ignore_ascii_case(name))
-            .ok_or_else(|| {
-                Invalid::new(
+            .find(|p| p.name.eq_ignore_ascii_case(name) || p.slug.eq_ignore_ascii_case(name));
+        match known {
+            Some(person) if !ids.contains(&person.id) => ids.push(person.id),
+            Some(_) => {}
+            None if !may_add => {
+                return Err(Invalid::new(
                     "authors",
-                    format!("there is no byline {name:?}; add it under Bylines first"),
-                )
-            })?;
-        if !ids.contains(&person.id) {
-            ids.push(person.id);
+                    format!("there is no byline {name:?}; an editor can add it"),
+                ));
+            }
+            None if new
+                .iter()
+                .any(|n| n.name.as_str().eq_ignore_ascii_case(name)) => {}
+            None => new.push(NewByline {
+                position: ids.len() + new.len(),
+                name: Text::parse("authors", name, MAX_BYLINE_CHARS)?,
+            }),
         }
     }
-    Ok(ids)
+    Ok((ids, new))
 }
 
 /// Tag names; the same tag twice (by address) counts once.
@@ -161,7 +178,7 @@ mod tests {
     }
 
     #[test]
-    fn authors_must_be_known_bylines_and_keep_their_order() {
+    fn authors_keep_their_order_and_only_curators_add_new_ones() {
         let people: Vec<Person> = [(1, "asha-rao", "Asha Rao"), (2, "vikram-s", "Vikram S")]
             .map(|(id, slug, name)| Person {
                 id: PersonId(id),
@@ -171,10 +188,19 @@ mod tests {
             })
             .into();
         assert_eq!(
-            authors(&names("vikram s, asha-rao"), &people).unwrap(),
-            [PersonId(2), PersonId(1)]
+            authors(&names("vikram s, asha-rao"), &people, false).unwrap(),
+            (vec![PersonId(2), PersonId(1)], vec![])
         );
-        let e = authors(&names("Asha Rao, Nobody"), &people).unwrap_err();
+        let e = authors(&names("Asha Rao, Nobody"), &people, false).unwrap_err();
         assert!(e.to_string().contains("Nobody"), "{e}");
+        let (ids, new) = authors(
+            &names("Asha Rao, Meera Pillai, meera pillai, Vikram S"),
+            &people,
+            true,
+        )
+        .unwrap();
+        assert_eq!(ids, [PersonId(1), PersonId(2)]);
+        assert_eq!(new.len(), 1);
+        assert_eq!((new[0].position, new[0].name.as_str()), (1, "Meera Pillai"));
     }
 }

@@ -18,6 +18,5 @@ pub use edit::{ArticleEdit, Checked, Choices, DetailsEdit, EditCheck, Pick};
 pub use fields::{optional_text, related_line};
 pub use queue::ReviewQueue;
 pub use rules::{
-    Actor, NoSuchArticle, REVIEW, article_state, editable, may_file_in_topics, may_move, movable,
-    ownership,
+    Actor, NoSuchArticle, REVIEW, article_state, curates, editable, may_move, movable, ownership,
 };

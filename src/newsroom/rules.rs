@@ -36,10 +36,11 @@ pub fn ownership(actor: &impl Actor, state: &Editorial) -> Ownership {
 /// mailed when stories are submitted.
 pub const REVIEW: Action = Action::MoveArticle(Ownership::Others, ArticleStatus::Published);
 
-/// Whether `role` may file articles in topics (curated series). The role
+/// Whether `role` curates: files articles in topics (curated series) and
+/// makes new bylines while editing (as anyone makes new tags). The role
 /// alone decides: filing is part of writing the article, so an API token
 /// whose scopes cover writing covers it, whatever its other scopes.
-pub fn may_file_in_topics(role: Role) -> bool {
+pub fn curates(role: Role) -> bool {
     dateline_core::allows(role, Action::ManageTaxonomy)
 }
 

@@ -140,10 +140,6 @@ fn routes(app: &AppState) -> Routes {
         post(admin::revisions::discard_autosave),
     )
     .route(
-        "/admin/articles/{id}/corrections",
-        post(admin::editor_tools::add_correction),
-    )
-    .route(
         "/admin/articles/{id}/entries",
         post(admin::live_entries::add_entry),
     )
@@ -154,10 +150,6 @@ fn routes(app: &AppState) -> Routes {
     .route(
         "/admin/articles/{id}/entries/{entry}/delete",
         post(admin::live_entries::delete_entry),
-    )
-    .route(
-        "/admin/articles/{id}/lead-image",
-        post(admin::editor_tools::set_lead_image),
     )
     .route(
         "/admin/articles/{id}/preview",
@@ -173,7 +165,7 @@ fn routes(app: &AppState) -> Routes {
     )
     .route(
         "/admin/articles/{id}/schedule",
-        post(admin::articles::schedule),
+        post(admin::workflow::schedule),
     )
     .route(
         "/admin/articles/{id}/send-back",
@@ -181,7 +173,7 @@ fn routes(app: &AppState) -> Routes {
     )
     .route(
         "/admin/articles/{id}/status",
-        post(admin::articles::change_status),
+        post(admin::workflow::change_status),
     )
     .route("/admin/audit", get(admin::people::show_audit))
     .route(
@@ -204,10 +196,12 @@ fn routes(app: &AppState) -> Routes {
             .post(admin::media::upload)
             .layer(DefaultBodyLimit::max(upload_form_bytes)),
     )
+    .route("/admin/media/pick", get(admin::picker::show_choices))
     .route(
         "/admin/media/{id}",
         get(admin::media::show_item).post(admin::media::update_item),
     )
+    .route("/admin/media/{id}/focus", post(admin::picker::set_focus))
     .route(
         "/admin/newsletters",
         get(admin::newsletters::show_newsletters).post(admin::newsletters::save_newsletter),

@@ -331,3 +331,85 @@ async fn a_live_blog_shows_an_editors_new_edited_and_deleted_entries_without_rel
     let status = browser.wait().await.unwrap();
     assert!(status.success(), "the browser reported a failure");
 }
+
+/// The editor as an editor works in it (`tests/browser/editor.js`): from
+/// an empty editor to a published story with a dropped-in picture in at
+/// most 10 actions besides typing, every field restored after the page is
+/// closed unsaved, and the journey again with the keyboard alone.
+#[tokio::test]
+async fn an_editor_publishes_a_story_with_a_picture_in_ten_actions_and_loses_nothing() {
+    use crate::admin::{PASSWORD, add_staff};
+    if !validators_available() {
+        return;
+    }
+    let server = TestServer::with_demo().await;
+    add_staff(&server, "editor@example.org", dateline_core::Role::Editor).await;
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/editor.js");
+    let photo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/media");
+    let output = tokio::process::Command::new("node")
+        .env("NODE_PATH", "/opt/validators/node/node_modules")
+        .env("BASE", &server.base)
+        .env("EDITOR_EMAIL", "editor@example.org")
+        .env("PASSWORD", PASSWORD)
+        .env("PHOTO", photo.join("orientation-1.jpg"))
+        .env("OTHER_PHOTO", photo.join("photo.png"))
+        .env(
+            "AXE",
+            "/opt/validators/node/node_modules/axe-core/axe.min.js",
+        )
+        .arg(script)
+        .output()
+        .await
+        .unwrap();
+    eprintln!("{}", String::from_utf8_lossy(&output.stdout));
+    assert!(
+        output.status.success(),
+        "the editor's journey failed:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Every newsroom page as each role sees it, at 1280 and 390 px
+/// (`tests/browser/admin_pages.js`): no axe violations, nothing wider than
+/// a phone.
+#[tokio::test]
+async fn newsroom_pages_are_accessible_for_every_role_on_desktops_and_phones() {
+    use crate::admin::{PASSWORD, add_staff};
+    use dateline_core::Role;
+    if !validators_available() {
+        return;
+    }
+    let server = TestServer::with_demo().await;
+    let paths = crate::html::newsroom_pages(&server).await;
+    let mut emails = Vec::new();
+    for role in [Role::Contributor, Role::Author, Role::Editor, Role::Admin] {
+        // Not `{role}@example.org`: the pages' own set-up signs in as that.
+        let email = format!("{}.desk@example.org", role.as_str());
+        add_staff(&server, &email, role).await;
+        emails.push(email);
+    }
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/admin_pages.js");
+    let output = tokio::process::Command::new("node")
+        .env("NODE_PATH", "/opt/validators/node/node_modules")
+        .env("BASE", &server.base)
+        .env("PASSWORD", PASSWORD)
+        .env("EMAILS", serde_json::to_string(&emails).unwrap())
+        .env("PATHS", serde_json::to_string(&paths).unwrap())
+        .env(
+            "AXE",
+            "/opt/validators/node/node_modules/axe-core/axe.min.js",
+        )
+        .arg(script)
+        .output()
+        .await
+        .unwrap();
+    eprintln!("{}", String::from_utf8_lossy(&output.stdout));
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -55,17 +55,11 @@ async fn home_section_article_tag_topic_author_and_footer_pages_are_valid_html()
     );
 }
 
-/// The newsroom's pages, signed in as an admin (who sees every one of them),
-/// with a published article so that the correction form shows too.
-#[tokio::test]
-async fn newsroom_pages_are_valid_html() {
-    use crate::admin::{add_staff, get_with, sign_in};
-    if !validators_available() {
-        return;
-    }
-    let server = TestServer::with_demo().await;
-    add_staff(&server, "admin@example.org", dateline_core::Role::Admin).await;
-    let cookie = sign_in(&server, "admin@example.org").await;
+/// Every kind of newsroom page, on a demo site set up so that each shows
+/// all it can: a published article with an uploaded lead picture (the
+/// correction form), a live blog, a story waiting for review and one sent
+/// back with a note, a polled wire feed, a webhook.
+pub async fn newsroom_pages(server: &TestServer) -> Vec<String> {
     let article = server
         .app
         .store
@@ -74,7 +68,7 @@ async fn newsroom_pages_are_valid_html() {
         .unwrap()
         .remove(0)
         .id;
-    let live_path = crate::live_blogs::demo_live_blog(&server).await;
+    let live_path = crate::live_blogs::demo_live_blog(server).await;
     let live_blog = live_path.rsplit('-').next().unwrap();
     let store = &server.app.store;
     let section = store.sections().await.unwrap()[0].id;
@@ -91,12 +85,12 @@ async fn newsroom_pages_are_valid_html() {
     let picture = store.library(&Default::default(), 1).await.unwrap()[0].id;
     // An uploaded picture, with its renditions, as the lead image of the
     // article: the reader's `<picture>` markup is checked too.
-    let editor = crate::newsroom::session(&server, dateline_core::Role::Editor).await;
+    let editor = crate::newsroom::session(server, dateline_core::Role::Editor).await;
     let photo = crate::media::fixture("gps.jpg");
     let sent =
-        crate::media::upload(&server, &editor, &photo, "p.jpg", "image/jpeg", "A street").await;
+        crate::media::upload(server, &editor, &photo, "p.jpg", "image/jpeg", "A street").await;
     let uploaded = crate::media::uploaded_id(&sent);
-    crate::media::with_renditions(&server, uploaded).await;
+    crate::media::with_renditions(server, uploaded).await;
     let lead = dateline_core::LeadImage {
         media: uploaded,
         caption: None,
@@ -149,8 +143,7 @@ async fn newsroom_pages_are_valid_html() {
         )
         .await
         .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    for (i, path) in [
+    vec![
         "/admin".to_owned(),
         "/admin/articles".to_owned(),
         format!("/admin/articles/{waiting}"),
@@ -184,13 +177,36 @@ async fn newsroom_pages_are_valid_html() {
         format!("/admin/articles/{article}/preview"),
         format!("/admin/articles/{live_blog}"),
     ]
-    .iter()
-    .enumerate()
-    {
-        let response = get_with(&server, path, &cookie).await;
-        assert_eq!(response.status(), 200, "{path}");
-        let html = response.text().await.unwrap();
-        std::fs::write(dir.path().join(format!("admin-{i}.html")), html).unwrap();
+}
+
+/// The newsroom's pages as each role sees them (a page a role may not see
+/// answers 403 and is skipped: the permission matrix covers that).
+#[tokio::test]
+async fn newsroom_pages_are_valid_html() {
+    use crate::admin::{add_staff, get_with, sign_in};
+    use dateline_core::Role;
+    if !validators_available() {
+        return;
+    }
+    let server = TestServer::with_demo().await;
+    let paths = newsroom_pages(&server).await;
+    let dir = tempfile::tempdir().unwrap();
+    for role in [Role::Contributor, Role::Author, Role::Editor, Role::Admin] {
+        // Not `{role}@example.org`: the pages' own set-up signs in as that.
+        let email = format!("{}.desk@example.org", role.as_str());
+        add_staff(&server, &email, role).await;
+        let cookie = sign_in(&server, &email).await;
+        for (i, path) in paths.iter().enumerate() {
+            let response = get_with(&server, path, &cookie).await;
+            match response.status().as_u16() {
+                200 => {}
+                403 if role != Role::Admin => continue,
+                other => panic!("{path} as {role:?}: {other}"),
+            }
+            let html = response.text().await.unwrap();
+            let name = format!("admin-{}-{i}.html", role.as_str());
+            std::fs::write(dir.path().join(name), html).unwrap();
+        }
     }
     assert_validates(
         "validate-html.sh",

@@ -202,6 +202,13 @@ async fn cases(server: &TestServer, t: Targets, who: Option<Role>) -> Vec<Case> 
             ("revision", revision),
         ]
     };
+    // A correction note goes with a save of the editor's form.
+    let corrected = |revision: String, kind: &str, note: &str| {
+        let mut fields = text("Published, with a note", revision);
+        fields.push(("correction_kind", kind.to_owned()));
+        fields.push(("correction_note", note.to_owned()));
+        fields
+    };
     let morning = server.app.store.newsletters().await.unwrap()[0].id;
     use Allowed::*;
     vec![
@@ -343,26 +350,22 @@ async fn cases(server: &TestServer, t: Targets, who: Option<Role>) -> Vec<Case> 
         },
         Case {
             method: "POST",
-            path: format!("/admin/articles/{others}/lead-image"),
-            fields: vec![("media", String::new())],
-            allowed: EditorAndUp,
-        },
-        Case {
-            method: "POST",
-            path: format!("/admin/articles/{own_published}/corrections"),
-            fields: vec![
-                ("kind", "correction".into()),
-                ("note", "A figure was wrong.".into()),
-            ],
+            path: format!("/admin/articles/{own_published}"),
+            fields: corrected(
+                revision(own_published).await,
+                "correction",
+                "A figure was wrong.",
+            ),
             allowed: AuthorAndUp,
         },
         Case {
             method: "POST",
-            path: format!("/admin/articles/{others_published}/corrections"),
-            fields: vec![
-                ("kind", "update".into()),
-                ("note", "Added a reaction.".into()),
-            ],
+            path: format!("/admin/articles/{others_published}"),
+            fields: corrected(
+                revision(others_published).await,
+                "update",
+                "Added a reaction.",
+            ),
             allowed: EditorAndUp,
         },
         Case {
@@ -887,7 +890,7 @@ async fn typed_text_is_kept_until_saved_and_an_old_revision_can_be_restored_as_a
         .await
         .unwrap();
     assert!(
-        page.contains("You have unsaved text of this article"),
+        page.contains("You have unsaved changes to this article"),
         "{page}"
     );
     let restored = get_with(

@@ -359,6 +359,17 @@ pub struct ArticleDetails {
     /// Replaces the standfirst in the meta description and cards.
     pub seo_description: Option<String>,
     pub kind: ArticleKind,
+    /// Bylines to create with this save, for names no byline has yet (an
+    /// editor types them in the editor as tags are typed); each goes at its
+    /// place among `authors`. Always empty when read.
+    pub new_authors: Vec<NewByline>,
+}
+
+/// A byline made with an article: its name, and its place in the byline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewByline {
+    pub position: usize,
+    pub name: Text,
 }
 
 impl ArticleDetails {
@@ -371,7 +382,10 @@ impl ArticleDetails {
             ("slug", self.slug != before.slug),
             ("section", self.section != before.section),
             ("source", self.source != before.source),
-            ("authors", self.authors != before.authors),
+            (
+                "authors",
+                self.authors != before.authors || !self.new_authors.is_empty(),
+            ),
             ("edited by", self.edited_by != before.edited_by),
             ("place", self.place != before.place),
             ("tags", self.tags != before.tags),

@@ -1,36 +1,37 @@
-//! Writing and moving articles: the new-article form, the editor (saves
-//! with optimistic concurrency), workflow moves and scheduling. Revisions
-//! and autosave are in `revisions`, the editor's side tools in `editor_tools`.
+//! Writing articles: the new-article form and the editor, one form each
+//! whose one save keeps the text, the details and the lead image as one
+//! revision, and whose workflow buttons save and then move the article.
+//! The page itself is drawn by `editor_page`; revisions and autosave are in
+//! `revisions`, the editor's side tools in `editor_tools`.
 
 use axum::{
     extract::{Path, Query, State},
     http::StatusCode,
-    response::{Html, IntoResponse, Response},
+    response::Response,
 };
-use dateline_core::{Action, ArticleId, ArticleStatus, Invalid, article_path};
-use dateline_store::{Autosave, Editorial, MediaItem, StoreError};
-use jiff::{Timestamp, civil::DateTime};
+use dateline_core::{Action, ArticleId, ArticleStatus, CorrectionKind, Invalid, Ownership};
+use dateline_store::{Editorial, StoreError};
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::{
     details,
-    diff::{FieldDiff, Version, article_diff},
+    diff::{Version, article_diff},
+    editor_page::{Conflict, EditorExtras, Page},
     notice::Notice,
-    revisions::autosave_of_form,
-    session::{AdminForm, Staff, StaffView, private},
+    revisions::{autosave_of_form, form_of_autosave},
+    session::{AdminForm, Staff},
+    workflow::Step,
 };
 use crate::{
-    newsroom::{self, Choices, EditCheck, article_state, editable, may_move, movable, ownership},
+    newsroom::{self, Choices, EditCheck, article_state, editable, ownership},
     web::{App, AppState},
     web::{AppError, Result},
 };
 
-/// Images offered in the editor's lead-image picker (the newest).
-const MEDIA_CHOICES: i64 = 200;
-
-/// What the editor form holds: the text, and (on the editor, not the
-/// new-article form or the autosave) the details.
-#[derive(Debug, Default, Deserialize, Serialize)]
+/// What the editor form holds: the text, the details, the lead image, a
+/// correction note, and which button was pressed.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct TextForm {
     pub(crate) headline: String,
@@ -54,57 +55,18 @@ pub struct TextForm {
     pub(crate) seo_description: String,
     /// `standard` or `live`; empty: standard.
     pub(crate) kind: String,
-}
-
-#[derive(Serialize)]
-struct EditorPage<'a> {
-    staff: StaffView,
-    /// `None` for a new article.
-    id: Option<ArticleId>,
-    form: &'a TextForm,
-    status: Option<&'static str>,
-    #[serde(flatten)]
-    choices: Choices,
-    /// The article's address on the reader site.
-    path: Option<String>,
-    errors: Vec<FieldError>,
-    /// Moves the staff member may make from here: (status, button label).
-    moves: Vec<(&'static str, &'static str)>,
-    can_schedule: bool,
-    /// Waiting for review, and the staff member reviews.
-    can_send_back: bool,
-    /// A draft's note from the editor who sent it back.
-    review_note: Option<dateline_store::ReviewNote>,
-    scheduled_at: Option<Timestamp>,
-    embargo_until: Option<Timestamp>,
-    /// Set on the conflict page: the text someone else saved meanwhile.
-    conflict: Option<Conflict>,
-    media: Vec<MediaItem>,
-    lead_media: Option<i64>,
-    lead_caption: Option<String>,
-    lead_credit: Option<String>,
-    can_correct: bool,
-    /// Published, and the staff member may send newsletters.
-    can_alert: bool,
-    /// Topics are curated lists: editors and admins file articles in them.
-    can_file_in_topics: bool,
-    /// A live blog's entries, newest first.
-    entries: Vec<dateline_core::LiveEntry>,
-    #[serde(flatten)]
-    extras: EditorExtras,
-}
-
-#[derive(Serialize)]
-struct FieldError {
-    field: &'static str,
-    message: String,
-}
-
-#[derive(Serialize)]
-struct Conflict {
-    current_revision: i64,
-    by: Option<String>,
-    diff: Vec<FieldDiff>,
+    /// The lead picture's media id; empty: none.
+    pub(crate) lead_media: String,
+    /// This article's caption and credit for it; empty: the library's.
+    pub(crate) lead_caption: String,
+    pub(crate) lead_credit: String,
+    /// A published article's new correction or update note, and its kind.
+    pub(crate) correction_note: String,
+    pub(crate) correction_kind: String,
+    /// The workflow step after saving (see [`Step::read`]); empty: save only.
+    pub(crate) then: String,
+    /// With `then=scheduled`: when, in the site's zone.
+    pub(crate) schedule_at: String,
 }
 
 /// After a change, the editor again, saying what the change did (303, so
@@ -121,8 +83,8 @@ async fn checked(
     (mut edit, errors): (newsroom::ArticleEdit, Vec<Invalid>),
     choices: &Choices,
 ) -> Result<std::result::Result<newsroom::Checked, Vec<Invalid>>> {
-    let may_file_in_topics = newsroom::may_file_in_topics(staff.user.role);
-    if !may_file_in_topics && let Some(details) = &mut edit.details {
+    let curates = newsroom::curates(staff.user.role);
+    if !curates && let Some(details) = &mut edit.details {
         // The form shows them no topic boxes: topics it sends are not theirs.
         details.topics = None;
     }
@@ -130,64 +92,97 @@ async fn checked(
         store: &app.store,
         choices,
         article,
-        may_file_in_topics,
+        curates,
     };
     Ok(check.run(&edit, errors).await?)
+}
+
+/// The correction note the form adds, if any, checked against the
+/// article and the staff member (`errors` gets what is wrong).
+fn correction(
+    form: &TextForm,
+    staff: &Staff,
+    state: &Editorial,
+    errors: &mut Vec<Invalid>,
+) -> Option<CorrectionKind> {
+    if form.correction_note.trim().is_empty() {
+        return None;
+    }
+    let refuse = |errors: &mut Vec<Invalid>, reason: &str| {
+        errors.push(Invalid::new("correction_note", reason));
+        None
+    };
+    if state.status != ArticleStatus::Published {
+        return refuse(errors, "corrections are for published articles");
+    }
+    if !staff.allows(Action::CorrectArticle(ownership(staff, state))) {
+        return refuse(
+            errors,
+            "adding corrections is for the story's author and editors",
+        );
+    }
+    if let Err(e) = dateline_core::Text::parse("correction_note", &form.correction_note, 2000) {
+        errors.push(e);
+        return None;
+    }
+    match CorrectionKind::parse(form.correction_kind.trim()) {
+        Some(kind) => Some(kind),
+        None => refuse(errors, "choose correction or update"),
+    }
 }
 
 /// `GET /admin/articles/new`.
 pub async fn show_new(State(app): State<AppState>, staff: Staff) -> Result<Response> {
     staff.require(Action::CreateArticle)?;
-    editor_page(
-        &app,
-        &staff,
-        None,
-        &TextForm::default(),
-        Vec::new(),
-        None,
-        StatusCode::OK,
-    )
-    .await
+    let form = TextForm {
+        details: Some("1".into()),
+        ..TextForm::default()
+    };
+    Page::new(&staff, None, &form)
+        .render(&app, StatusCode::OK)
+        .await
 }
 
-/// `POST /admin/articles`: a new draft, owned by whoever wrote it.
+/// `POST /admin/articles`: a new draft, owned by whoever wrote it, and
+/// the workflow step its button asked for.
 pub async fn create(
     State(app): State<AppState>,
     AdminForm { staff, form }: AdminForm<TextForm>,
 ) -> Result<Response> {
     staff.require(Action::CreateArticle)?;
     let choices = Choices::load(&app.store).await?;
-    match checked(&app, &staff, None, form.new_article(), &choices).await? {
-        Ok(checked) => {
-            let id = checked.create_draft(&app.store, staff.user.id).await?;
-            Ok(back_to_editor(id, Notice::Created))
-        }
+    let (edit, mut errors) = form.new_article();
+    let step = Step::read(&app, &form.then, &form.schedule_at).unwrap_or_else(|e| {
+        errors.push(e);
+        None
+    });
+    if let Some(step) = step {
+        step.allowed(&staff, ArticleStatus::Draft, Ownership::Own)?;
+    }
+    let checked = match checked(&app, &staff, None, (edit, errors), &choices).await? {
+        Ok(checked) => checked,
         Err(errors) => {
-            editor_page(
-                &app,
-                &staff,
-                None,
-                &form,
-                errors,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            return Page::new(&staff, None, &form)
+                .with_errors(errors)
+                .render(&app, StatusCode::UNPROCESSABLE_ENTITY)
+                .await;
         }
+    };
+    let id = checked.create_draft(&app.store, staff.user.id).await?;
+    let Some(step) = step else {
+        return Ok(back_to_editor(id, Notice::Created));
+    };
+    match step.take(&app, id, &staff).await {
+        Ok(done) => Ok(back_to_editor(id, done)),
+        Err(StoreError::Invalid(e)) => refused_step(&app, &staff, id, e, Notice::Created).await,
+        Err(e) => Err(e.into()),
     }
 }
 
 #[derive(Deserialize)]
 pub struct EditorQuery {
-    /// `autosave`: fill the form with the staff member's unsaved text.
+    /// `autosave`: fill the form with the staff member's unsaved copy.
     restore: Option<String>,
-}
-
-/// What only the plain editor page shows.
-#[derive(Default, Serialize)]
-struct EditorExtras {
-    /// The staff member's unsaved text, offered for restoring.
-    unsaved: Option<Autosave>,
 }
 
 /// `GET /admin/articles/{id}`: the editor.
@@ -201,54 +196,64 @@ pub async fn show_editor(
     let state = editable(&app.store, &staff, id).await?;
     let unsaved = app.store.autosave_of(id, staff.user.id).await?;
     let restoring = query.restore.as_deref() == Some("autosave");
-    let mut form = match &unsaved {
+    let form = match &unsaved {
         // Based on the revision it was typed over: if someone saved since,
         // saving it meets the conflict page, not a silent overwrite.
-        Some(unsaved) if restoring => TextForm {
-            headline: unsaved.headline.clone(),
-            standfirst: unsaved.standfirst.clone(),
-            body: unsaved.body_markdown.clone(),
-            revision: unsaved.base_revision,
-            ..TextForm::default()
+        Some(unsaved) if restoring => match form_of_autosave(unsaved) {
+            Some(form) => form,
+            None => TextForm {
+                headline: unsaved.headline.clone(),
+                standfirst: unsaved.standfirst.clone(),
+                body: unsaved.body_markdown.clone(),
+                revision: unsaved.base_revision,
+                ..stored_form(&app, id, state.revision).await?
+            },
         },
-        _ => {
-            let current = app
-                .store
-                .latest_revision(id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            TextForm {
-                headline: current.headline,
-                standfirst: current.standfirst,
-                body: current.body_markdown,
-                revision: state.revision,
-                ..TextForm::default()
-            }
-        }
+        _ => stored_form(&app, id, state.revision).await?,
     };
-    let details = app
+    let extras = EditorExtras {
+        unsaved: unsaved.filter(|_| !restoring),
+    };
+    Page::new(&staff, Some((id, &state)), &form)
+        .with_extras(extras)
+        .render(&app, StatusCode::OK)
+        .await
+}
+
+/// The editor's form as the article stands.
+async fn stored_form(app: &App, id: ArticleId, revision: i64) -> Result<TextForm> {
+    let current = app
+        .store
+        .latest_revision(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut form = TextForm {
+        headline: current.headline,
+        standfirst: current.standfirst,
+        body: current.body_markdown,
+        revision,
+        ..TextForm::default()
+    };
+    let stored = app
         .store
         .article_details(id)
         .await?
         .ok_or(AppError::NotFound)?;
     let choices = Choices::load(&app.store).await?;
-    details::fill(&app, &mut form, &details, &choices).await?;
-    let extras = EditorExtras {
-        unsaved: unsaved.filter(|_| !restoring),
-    };
-    let page = Page {
-        staff: &staff,
-        article: Some((id, &state)),
-        form: &form,
-        errors: Vec::new(),
-        conflict: None,
-        extras,
-    };
-    page.render(&app, choices, StatusCode::OK).await
+    details::fill(app, &mut form, &stored, &choices).await?;
+    let state = article_state::<AppError>(&app.store, id).await?;
+    if let Some(lead) = state.lead_image {
+        form.lead_media = lead.media.0.to_string();
+        form.lead_caption = lead.caption.unwrap_or_default();
+        form.lead_credit = lead.credit.unwrap_or_default();
+    }
+    Ok(form)
 }
 
-/// `POST /admin/articles/{id}`: saves the text as a new revision, unless
-/// someone else saved since it was loaded (409, with both texts).
+/// `POST /admin/articles/{id}`: saves the text, details and lead image as
+/// a new revision (unless someone else saved since it was loaded: 409,
+/// with both texts), adds the correction note, then takes the workflow
+/// step its button asked for.
 pub async fn save(
     State(app): State<AppState>,
     Path(id): Path<i64>,
@@ -257,62 +262,32 @@ pub async fn save(
     let id = ArticleId(id);
     let state = editable(&app.store, &staff, id).await?;
     let choices = Choices::load(&app.store).await?;
+    let (edit, mut errors) = form.edit();
+    let step = Step::read(&app, &form.then, &form.schedule_at).unwrap_or_else(|e| {
+        errors.push(e);
+        None
+    });
+    if let Some(step) = step {
+        step.allowed(&staff, state.status, ownership(&staff, &state))?;
+    }
+    let correction = correction(&form, &staff, &state, &mut errors);
     let refuse = async |errors, status| {
-        editor_page(
-            &app,
-            &staff,
-            Some((id, &state)),
-            &form,
-            errors,
-            None,
-            status,
-        )
-        .await
+        Page::new(&staff, Some((id, &state)), &form)
+            .with_errors(errors)
+            .render(&app, status)
+            .await
     };
-    let edit = match checked(&app, &staff, Some(id), form.edit(), &choices).await? {
+    let edit = match checked(&app, &staff, Some(id), (edit, errors), &choices).await? {
         Ok(edit) => edit,
         Err(errors) => return refuse(errors, StatusCode::UNPROCESSABLE_ENTITY).await,
     };
     let saved = edit
         .save(&app.store, id, form.revision, &state, staff.user.id)
         .await;
-    match saved {
-        Ok(revision) => Ok(back_to_editor(id, Notice::Saved { revision })),
+    let revision = match saved {
+        Ok(revision) => revision,
         Err(StoreError::StaleRevision { current }) => {
-            // Kept for its writer too: recoverable even if this page is closed.
-            app.store
-                .autosave(id, staff.user.id, &autosave_of_form(&form))
-                .await?;
-            let theirs = app.store.latest_revision(id).await?;
-            let latest = theirs.as_ref().filter(|r| r.number == current);
-            let yours = Version {
-                headline: &form.headline,
-                standfirst: &form.standfirst,
-                body: &form.body,
-            };
-            let diff = latest.map_or_else(Vec::new, |r| article_diff(&Version::of(r), &yours));
-            let conflict = Conflict {
-                current_revision: current,
-                by: latest.and_then(|r| r.user_name.clone()),
-                diff,
-            };
-            // The form keeps the refused text, now based on the current
-            // revision: saving again is a deliberate overwrite.
-            let form = TextForm {
-                revision: current,
-                ..form
-            };
-            let state = article_state::<AppError>(&app.store, id).await?;
-            editor_page(
-                &app,
-                &staff,
-                Some((id, &state)),
-                &form,
-                Vec::new(),
-                Some(conflict),
-                StatusCode::CONFLICT,
-            )
-            .await
+            return conflict(&app, &staff, id, form, current).await;
         }
         // A byline, topic or related article deleted meanwhile.
         Err(StoreError::Conflict { .. }) => {
@@ -320,71 +295,86 @@ pub async fn save(
                 "details",
                 "something the details name was removed meanwhile; check them and save again",
             )];
-            refuse(errors, StatusCode::CONFLICT).await
+            return refuse(errors, StatusCode::CONFLICT).await;
         }
+        Err(e) => return Err(e.into()),
+    };
+    let saved = Notice::Saved { revision };
+    if let Some(kind) = correction {
+        let now = Timestamp::now();
+        app.store
+            .add_correction(id, kind, &form.correction_note, Some(staff.user.id), now)
+            .await?;
+    }
+    let Some(step) = step else {
+        return Ok(back_to_editor(id, saved));
+    };
+    match step.take(&app, id, &staff).await {
+        Ok(done) => Ok(back_to_editor(id, done.after_saving(revision))),
+        Err(StoreError::Invalid(e)) => refused_step(&app, &staff, id, e, saved).await,
         Err(e) => Err(e.into()),
     }
 }
 
-#[derive(Deserialize)]
-pub struct MoveForm {
-    status: String,
-}
-
-/// `POST /admin/articles/{id}/status`.
-pub async fn change_status(
-    State(app): State<AppState>,
-    Path(id): Path<i64>,
-    AdminForm { staff, form }: AdminForm<MoveForm>,
+/// The editor after a save whose workflow step was refused (an embargo,
+/// a move made meanwhile): what was saved, and why the step was not taken.
+async fn refused_step(
+    app: &App,
+    staff: &Staff,
+    id: ArticleId,
+    why: Invalid,
+    saved: Notice,
 ) -> Result<Response> {
-    let id = ArticleId(id);
-    let next = ArticleStatus::parse(&form.status).map_err(refused)?;
-    movable(&app.store, &staff, id, next).await?;
-    app.store
-        .move_article(id, next, Some(staff.user.id), Timestamp::now())
+    let state = article_state::<AppError>(&app.store, id).await?;
+    let form = stored_form(app, id, state.revision).await?;
+    let what = match saved {
+        Notice::Saved { revision } => format!("Saved as revision {revision}, but"),
+        _ => "The draft is saved, but it was".to_owned(),
+    };
+    let error = Invalid::new("then", format!("{what} not moved on: {}", why.reason));
+    Page::new(staff, Some((id, &state)), &form)
+        .with_errors(vec![error])
+        .render(app, StatusCode::UNPROCESSABLE_ENTITY)
         .await
-        .map_err(store_refusal)?;
-    Ok(back_to_editor(id, Notice::Moved { status: next }))
 }
 
-#[derive(Deserialize)]
-pub struct ScheduleForm {
-    /// `YYYY-MM-DDTHH:MM` in the site's time zone (an `<input type="datetime-local">`).
-    at: String,
-}
-
-/// `POST /admin/articles/{id}/schedule`.
-pub async fn schedule(
-    State(app): State<AppState>,
-    Path(id): Path<i64>,
-    AdminForm { staff, form }: AdminForm<ScheduleForm>,
+/// The conflict page: someone saved revision `current` while `form` was
+/// being typed. The form is kept (and autosaved for its writer).
+async fn conflict(
+    app: &App,
+    staff: &Staff,
+    id: ArticleId,
+    form: TextForm,
+    current: i64,
 ) -> Result<Response> {
-    let id = ArticleId(id);
-    movable(&app.store, &staff, id, ArticleStatus::Scheduled).await?;
-    let at = site_time(&app, &form.at)?;
-    if at <= Timestamp::now() {
-        return Err(refused(Invalid::new("at", "choose a time in the future")));
-    }
+    // Kept for its writer too: recoverable even if this page is closed.
     app.store
-        .schedule_article(id, at, staff.user.id, Timestamp::now())
+        .autosave(id, staff.user.id, &autosave_of_form(&form))
+        .await?;
+    let theirs = app.store.latest_revision(id).await?;
+    let latest = theirs.as_ref().filter(|r| r.number == current);
+    let yours = Version {
+        headline: &form.headline,
+        standfirst: &form.standfirst,
+        body: &form.body,
+    };
+    let diff = latest.map_or_else(Vec::new, |r| article_diff(&Version::of(r), &yours));
+    let conflict = Conflict {
+        current_revision: current,
+        by: latest.and_then(|r| r.user_name.clone()),
+        diff,
+    };
+    // The form keeps the refused text, now based on the current revision:
+    // saving again is a deliberate overwrite.
+    let form = TextForm {
+        revision: current,
+        ..form
+    };
+    let state = article_state::<AppError>(&app.store, id).await?;
+    Page::new(staff, Some((id, &state)), &form)
+        .with_conflict(conflict)
+        .render(app, StatusCode::CONFLICT)
         .await
-        .map_err(store_refusal)?;
-    Ok(back_to_editor(id, Notice::Scheduled { at }))
-}
-
-/// A `datetime-local` value read in the site's time zone.
-fn site_time(app: &App, value: &str) -> Result<Timestamp> {
-    let civil: DateTime = value.parse().map_err(|_| {
-        refused(Invalid::new(
-            "at",
-            format!("{value:?} is not a date and time"),
-        ))
-    })?;
-    let zone = app.config.site.zone();
-    civil
-        .to_zoned_datetime(zone)
-        .map(|z| z.timestamp())
-        .map_err(|e| refused(Invalid::new("at", e.to_string())))
 }
 
 pub(super) fn refused(e: Invalid) -> AppError {
@@ -400,130 +390,5 @@ pub(super) fn store_refusal(e: StoreError) -> AppError {
     match e {
         StoreError::Invalid(e) => refused(e),
         other => other.into(),
-    }
-}
-
-/// The editor page as one request shows it.
-struct Page<'a> {
-    staff: &'a Staff,
-    article: Option<(ArticleId, &'a Editorial)>,
-    form: &'a TextForm,
-    errors: Vec<Invalid>,
-    conflict: Option<Conflict>,
-    extras: EditorExtras,
-}
-
-async fn editor_page(
-    app: &App,
-    staff: &Staff,
-    article: Option<(ArticleId, &Editorial)>,
-    form: &TextForm,
-    errors: Vec<Invalid>,
-    conflict: Option<Conflict>,
-    status: StatusCode,
-) -> Result<Response> {
-    let page = Page {
-        staff,
-        article,
-        form,
-        errors,
-        conflict,
-        extras: EditorExtras::default(),
-    };
-    page.render(app, Choices::load(&app.store).await?, status)
-        .await
-}
-
-impl Page<'_> {
-    async fn render(self, app: &App, choices: Choices, status: StatusCode) -> Result<Response> {
-        let Page {
-            staff,
-            article,
-            form,
-            errors,
-            conflict,
-            extras,
-        } = self;
-        let moves = article.map_or_else(Vec::new, |(_, state)| {
-            [
-                (ArticleStatus::InReview, "Submit for review"),
-                (ArticleStatus::Draft, "Back to draft"),
-                (ArticleStatus::Published, "Publish now"),
-                (ArticleStatus::Unpublished, "Unpublish"),
-            ]
-            .into_iter()
-            .filter(|(next, _)| may_move(staff, state, *next))
-            .map(|(next, label)| (next.as_str(), label))
-            .collect()
-        });
-        let can_schedule = article.is_some_and(|(_, state)| {
-            matches!(
-                state.status,
-                ArticleStatus::Draft | ArticleStatus::InReview | ArticleStatus::Scheduled
-            ) && staff.allows(Action::MoveArticle(
-                ownership(staff, state),
-                ArticleStatus::Scheduled,
-            ))
-        });
-        let lead = article.and_then(|(_, s)| s.lead_image.as_ref());
-        let can_correct = article.is_some_and(|(_, state)| {
-            state.status == ArticleStatus::Published
-                && staff.allows(Action::CorrectArticle(ownership(staff, state)))
-        });
-        let html = app.templates.render(
-            "admin/editor.html",
-            EditorPage {
-                staff: staff.view(),
-                id: article.map(|(id, _)| id),
-                form,
-                status: article.map(|(_, s)| s.status.as_str()),
-                path: article.and_then(|(id, _)| {
-                    let section = choices.sections.iter().find(|s| s.id.0 == form.section)?;
-                    Some(article_path(&section.slug, &form.slug, id))
-                }),
-                choices,
-                errors: errors
-                    .into_iter()
-                    .map(|e| FieldError {
-                        field: e.field,
-                        message: format!("{}: {}", e.field, e.reason),
-                    })
-                    .collect(),
-                moves,
-                can_schedule,
-                can_send_back: article.is_some_and(|(_, state)| {
-                    state.status == ArticleStatus::InReview
-                        && staff.allows(newsroom::REVIEW)
-                        && may_move(staff, state, ArticleStatus::Draft)
-                }),
-                review_note: match article {
-                    Some((id, state)) if state.status == ArticleStatus::Draft => {
-                        app.store.review_note(id).await?
-                    }
-                    _ => None,
-                },
-                scheduled_at: article.and_then(|(_, s)| s.scheduled_at),
-                embargo_until: article.and_then(|(_, s)| s.embargo_until),
-                conflict,
-                media: if article.is_some() {
-                    app.store.media_items(MEDIA_CHOICES).await?
-                } else {
-                    Vec::new()
-                },
-                lead_media: lead.map(|l| l.media.0),
-                lead_caption: lead.and_then(|l| l.caption.clone()),
-                lead_credit: lead.and_then(|l| l.credit.clone()),
-                can_correct,
-                can_alert: article.is_some_and(|(_, s)| s.status == ArticleStatus::Published)
-                    && staff.allows(Action::SendNewsletters),
-                can_file_in_topics: newsroom::may_file_in_topics(staff.user.role),
-                entries: match article {
-                    Some((id, _)) if form.kind == "live" => app.store.live_entries(id).await?,
-                    _ => Vec::new(),
-                },
-                extras,
-            },
-        )?;
-        Ok(private((status, Html(html)).into_response()))
     }
 }

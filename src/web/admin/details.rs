@@ -3,7 +3,8 @@
 //! back into the form for display.
 
 use dateline_core::{
-    ArticleDetails, ArticleId, ArticleKind, Invalid, PersonId, SectionId, SourceId, TopicId,
+    ArticleDetails, ArticleId, ArticleKind, Invalid, LeadImage, MediaId, PersonId, SectionId,
+    SourceId, TopicId,
 };
 
 use super::articles::TextForm;
@@ -94,14 +95,27 @@ impl TextForm {
                     .unwrap_or_default(),
             },
         });
+        let lead_image = self.details.as_ref().map(|_| self.lead_image(&mut errors));
         let edit = ArticleEdit {
             headline: self.headline.clone(),
             standfirst: self.standfirst.clone(),
             body: self.body.clone(),
             details,
-            lead_image: None,
+            lead_image,
         };
         (edit, errors)
+    }
+
+    /// The lead picture the form chooses, with this article's caption and
+    /// credit for it; `None`: no lead picture.
+    fn lead_image(&self, errors: &mut Vec<Invalid>) -> Option<LeadImage> {
+        let media = listed(&self.lead_media, "lead_media", errors)?;
+        let optional = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        Some(LeadImage {
+            media: MediaId(media),
+            caption: optional(&self.lead_caption),
+            credit: optional(&self.lead_credit),
+        })
     }
 
     /// As [`TextForm::edit`], for a new article: the form's section with

@@ -1,73 +1,19 @@
-//! What the editor calls beside the text: the lead image, the preview, a
-//! correction, the Markdown preview and the related-article lookup.
+//! What the editor calls beside its form: the preview, the Markdown
+//! preview and the related-article lookup.
 
 use axum::{
     extract::{Path, Query, State},
     response::{Html, IntoResponse, Response},
 };
-use dateline_core::{
-    Action, ArticleId, ArticleStatus, CorrectionKind, Invalid, LeadImage, MediaId,
-};
-use dateline_store::{DeskFilter, StoreError};
-use jiff::Timestamp;
+use dateline_core::{Action, ArticleId, ArticleStatus};
+use dateline_store::DeskFilter;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    articles::{back_to_editor, refused, store_refusal},
-    notice::Notice,
-    session::{AdminForm, Staff, private},
-};
+use super::session::{AdminForm, Staff, private};
 use crate::{
-    newsroom::{article_state, editable, ownership},
-    web::AppState,
-    web::{AppError, Result},
+    newsroom::editable,
+    web::{AppState, Result},
 };
-
-#[derive(Deserialize)]
-pub struct LeadImageForm {
-    /// A media library id; empty or 0 removes the lead image.
-    #[serde(default)]
-    media: String,
-    #[serde(default)]
-    caption: String,
-    #[serde(default)]
-    credit: String,
-}
-
-/// `POST /admin/articles/{id}/lead-image`.
-pub async fn set_lead_image(
-    State(app): State<AppState>,
-    Path(id): Path<i64>,
-    AdminForm { staff, form }: AdminForm<LeadImageForm>,
-) -> Result<Response> {
-    let id = ArticleId(id);
-    editable(&app.store, &staff, id).await?;
-    let media = form.media.trim();
-    let image = if media.is_empty() || media == "0" {
-        None
-    } else {
-        let media = media
-            .parse()
-            .map_err(|_| refused(Invalid::new("media", "not a media id")))?;
-        let optional = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
-        Some(LeadImage {
-            media: MediaId(media),
-            caption: optional(&form.caption),
-            credit: optional(&form.credit),
-        })
-    };
-    app.store
-        .set_lead_image(id, image.as_ref(), staff.user.id, Timestamp::now())
-        .await
-        .map_err(|e| match e {
-            // The only constraint here: the image must be in the library.
-            StoreError::Conflict { .. } => {
-                refused(Invalid::new("media", "no such image in the library"))
-            }
-            other => other.into(),
-        })?;
-    Ok(back_to_editor(id, Notice::LeadImage))
-}
 
 /// `GET /admin/articles/{id}/preview`: the reader's page, before readers see it.
 pub async fn show_preview(
@@ -79,38 +25,6 @@ pub async fn show_preview(
     editable(&app.store, &staff, id).await?;
     let html = crate::web::reader::article::preview(&app, id).await?;
     Ok(private(Html(html).into_response()))
-}
-
-#[derive(Deserialize)]
-pub struct CorrectionForm {
-    kind: String,
-    #[serde(default)]
-    note: String,
-}
-
-/// `POST /admin/articles/{id}/corrections`: a dated "Correction:" or
-/// "Updated:" note on a published article.
-pub async fn add_correction(
-    State(app): State<AppState>,
-    Path(id): Path<i64>,
-    AdminForm { staff, form }: AdminForm<CorrectionForm>,
-) -> Result<Response> {
-    let id = ArticleId(id);
-    let state = article_state::<AppError>(&app.store, id).await?;
-    staff.require(Action::CorrectArticle(ownership(&staff, &state)))?;
-    if state.status != ArticleStatus::Published {
-        return Err(refused(Invalid::new(
-            "note",
-            "corrections and updates are for published articles; edit a draft instead",
-        )));
-    }
-    let kind = CorrectionKind::parse(&form.kind)
-        .ok_or_else(|| refused(Invalid::new("kind", "choose correction or update")))?;
-    app.store
-        .add_correction(id, kind, &form.note, Some(staff.user.id), Timestamp::now())
-        .await
-        .map_err(store_refusal)?;
-    Ok(back_to_editor(id, Notice::Corrected))
 }
 
 #[derive(Deserialize)]

@@ -3,9 +3,10 @@
 //! focus (where crops centre).
 
 use axum::{
+    Json,
     extract::{Multipart, Path, Query, State},
-    http::StatusCode,
-    response::Response,
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
 };
 use dateline_core::{Action, MediaId, Text};
 use dateline_store::{LibraryItem, MediaFilter};
@@ -14,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     catalog::message,
-    session::{AdminForm, Staff, StaffView, admin_page, see_other},
+    session::{AdminForm, Staff, StaffView, admin_page, private, see_other},
 };
 use crate::{
     accounts::same_secret,
@@ -55,7 +56,12 @@ struct UploadFields {
 }
 
 /// A day in the site's zone as the instant it starts (`next`: the day after).
-fn day_start(app: &App, day: &str, field: &'static str, next: bool) -> Result<Option<Timestamp>> {
+pub(super) fn day_start(
+    app: &App,
+    day: &str,
+    field: &'static str,
+    next: bool,
+) -> Result<Option<Timestamp>> {
     let day = day.trim();
     if day.is_empty() {
         return Ok(None);
@@ -125,11 +131,19 @@ pub async fn show_library(
 
 /// `POST /admin/media` (multipart): a picture with its alt text, caption
 /// and credit. The form's CSRF token is checked before the file is read.
+/// Asked for JSON (the editor's picker), it answers `{"id": …, "new":
+/// false}` (201; `new` is false for a file already in the library) or
+/// `{"error": "…"}`, not a page.
 pub async fn upload(
     State(app): State<AppState>,
     staff: Staff,
+    headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Result<Response> {
+    let json = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"));
     staff.require(Action::UploadMedia)?;
     let unreadable = |e: axum::extract::multipart::MultipartError| {
         AppError::refused(e.status(), "Upload not received", e.body_text())
@@ -163,6 +177,9 @@ pub async fn upload(
     }
     let Some(bytes) = file.filter(|f| !f.is_empty()) else {
         let message = "file: choose a picture to upload".to_owned();
+        if json {
+            return Ok(json_refusal(StatusCode::UNPROCESSABLE_ENTITY, message));
+        }
         return refused_upload(
             &app,
             &staff,
@@ -179,6 +196,12 @@ pub async fn upload(
         credit: fields.credit.clone(),
     };
     let (message, status) = match crate::media::upload(&app, upload).await {
+        Ok((id, new)) if json => {
+            let created = serde_json::json!({ "id": id.0, "new": new });
+            return Ok(private(
+                (StatusCode::CREATED, Json(created)).into_response(),
+            ));
+        }
         Ok((id, _)) => return Ok(see_other(&format!("/admin/media/{id}"))),
         Err(UploadError::Invalid(e)) => (message(&e), StatusCode::UNPROCESSABLE_ENTITY),
         Err(UploadError::Refused(e)) => {
@@ -192,7 +215,14 @@ pub async fn upload(
         }
         Err(UploadError::Failed(e)) => return Err(AppError::Internal(e)),
     };
+    if json {
+        return Ok(json_refusal(status, message));
+    }
     refused_upload(&app, &staff, fields, message, status).await
+}
+
+fn json_refusal(status: StatusCode, message: String) -> Response {
+    private((status, Json(serde_json::json!({ "error": message }))).into_response())
 }
 
 /// The library again, with what was wrong with the upload above its form.

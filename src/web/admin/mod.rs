@@ -13,6 +13,7 @@ pub(super) mod dashboard;
 pub(super) mod desk;
 pub(super) mod details;
 pub(super) mod diff;
+pub(super) mod editor_page;
 pub(super) mod editor_tools;
 pub(super) mod inbox;
 pub(super) mod intake;
@@ -24,6 +25,7 @@ pub(super) mod own_password;
 pub(super) mod pages;
 pub(super) mod password;
 pub(super) mod people;
+pub(super) mod picker;
 pub(super) mod queue;
 pub(super) mod review;
 pub(super) mod revisions;
@@ -37,6 +39,7 @@ pub(super) mod tokens;
 pub(crate) mod topics;
 pub(super) mod webhooks;
 pub(super) mod wire;
+pub(super) mod workflow;
 
 pub use session::{AdminForm, SESSION_COOKIE, Staff};
 

@@ -20,14 +20,16 @@ pub enum Notice {
     Saved {
         revision: i64,
     },
-    /// A workflow move, to `status`.
+    /// A workflow move, to `status`; `saved`: after saving this revision
+    /// (the editor's buttons save, then move).
     Moved {
         status: ArticleStatus,
+        saved: Option<i64>,
     },
     Scheduled {
         at: Timestamp,
+        saved: Option<i64>,
     },
-    LeadImage,
     Corrected,
     Restored,
     AutosaveDiscarded,
@@ -41,9 +43,12 @@ impl Notice {
         match self {
             Self::Created => "created".into(),
             Self::Saved { revision } => format!("saved.{revision}"),
-            Self::Moved { status } => format!("moved.{}", status.as_str()),
-            Self::Scheduled { at } => format!("scheduled.{}", at.as_second()),
-            Self::LeadImage => "lead-image".into(),
+            Self::Moved { status, saved } => {
+                with_revision(format!("moved.{}", status.as_str()), saved)
+            }
+            Self::Scheduled { at, saved } => {
+                with_revision(format!("scheduled.{}", at.as_second()), saved)
+            }
             Self::Corrected => "corrected".into(),
             Self::Restored => "restored".into(),
             Self::AutosaveDiscarded => "autosave-discarded".into(),
@@ -57,7 +62,13 @@ impl Notice {
         let value = url::form_urlencoded::parse(query?.as_bytes())
             .find(|(name, _)| name == PARAM)?
             .1;
-        let (kind, arg) = value.split_once('.').unwrap_or((&value, ""));
+        let mut args = value.split('.');
+        let kind = args.next().unwrap_or_default();
+        let arg = args.next().unwrap_or_default();
+        let saved = match args.next() {
+            Some(revision) => Some(revision.parse().ok()?),
+            None => None,
+        };
         Some(match kind {
             "created" => Self::Created,
             "saved" => Self::Saved {
@@ -65,17 +76,33 @@ impl Notice {
             },
             "moved" => Self::Moved {
                 status: ArticleStatus::parse(arg).ok()?,
+                saved,
             },
             "scheduled" => Self::Scheduled {
                 at: Timestamp::from_second(arg.parse().ok()?).ok()?,
+                saved,
             },
-            "lead-image" => Self::LeadImage,
             "corrected" => Self::Corrected,
             "restored" => Self::Restored,
             "autosave-discarded" => Self::AutosaveDiscarded,
             "sent-back" => Self::SentBack,
             _ => return None,
         })
+    }
+
+    /// This move or schedule, said as following the save of `revision`.
+    pub fn after_saving(self, revision: i64) -> Self {
+        match self {
+            Self::Moved { status, .. } => Self::Moved {
+                status,
+                saved: Some(revision),
+            },
+            Self::Scheduled { at, .. } => Self::Scheduled {
+                at,
+                saved: Some(revision),
+            },
+            other => other,
+        }
     }
 
     /// The editor of article `id`, saying this.
@@ -86,6 +113,13 @@ impl Notice {
     /// The admin page at `path` (without a query), saying this.
     pub fn on(self, path: &str) -> String {
         format!("{path}?{PARAM}={}", self.to_param())
+    }
+}
+
+fn with_revision(param: String, saved: Option<i64>) -> String {
+    match saved {
+        Some(revision) => format!("{param}.{revision}"),
+        None => param,
     }
 }
 
@@ -100,11 +134,16 @@ mod tests {
             Notice::Saved { revision: 4 },
             Notice::Moved {
                 status: ArticleStatus::InReview,
+                saved: None,
+            },
+            Notice::Moved {
+                status: ArticleStatus::Published,
+                saved: Some(5),
             },
             Notice::Scheduled {
                 at: Timestamp::from_second(1_796_000_000).unwrap(),
+                saved: Some(2),
             },
-            Notice::LeadImage,
             Notice::Corrected,
             Notice::Restored,
             Notice::SentBack,

@@ -76,6 +76,8 @@ pub async fn show_revisions(
     Ok(private(Html(html).into_response()))
 }
 
+/// What the autosave keeps of the editor's form: all of it (the text in
+/// columns of its own, for the offer to restore it).
 pub(super) fn autosave_of_form(form: &TextForm) -> Autosave {
     Autosave {
         base_revision: form.revision,
@@ -83,7 +85,28 @@ pub(super) fn autosave_of_form(form: &TextForm) -> Autosave {
         headline: form.headline.clone(),
         standfirst: form.standfirst.clone(),
         body_markdown: form.body.clone(),
+        // Which button was pressed is not part of what was typed.
+        fields: serde_json::to_string(&TextForm {
+            then: String::new(),
+            ..form.clone()
+        })
+        .unwrap_or_default(),
     }
+}
+
+/// The editor's form as an autosave kept it; a copy of the text alone (or
+/// fields unreadable after an upgrade) restores the text over the
+/// article's stored details.
+pub(super) fn form_of_autosave(unsaved: &Autosave) -> Option<TextForm> {
+    let mut form: TextForm = serde_json::from_str(&unsaved.fields).ok()?;
+    // A copy of the text alone (the editor always sends its details).
+    form.details.as_ref()?;
+    form.headline.clone_from(&unsaved.headline);
+    form.standfirst.clone_from(&unsaved.standfirst);
+    form.body.clone_from(&unsaved.body_markdown);
+    form.revision = unsaved.base_revision;
+    form.then.clear();
+    Some(form)
 }
 
 /// `POST /admin/articles/{id}/autosave`: the editor's script keeps the text

@@ -1,11 +1,6 @@
 // The newsroom's small enhancements; every page works without them.
 //
-// Autosave: while the editor's text changes it is sent every 5 seconds,
-// so a closed tab or a lost connection loses at most that much typing.
-// Live preview: the body is rendered by the server (the same sanitised
-// HTML readers get) a moment after typing stops.
-// Related search: finds published articles by headline and adds the chosen
-// one to the related-articles list (which can also be typed by hand).
+// (The editor's own script is editor.js.)
 // The frame: "Menu" opens and closes the navigation on narrow screens
 // (without this it is a link to the navigation, which CSS shows when
 // targeted), and the current page's link is marked.
@@ -46,92 +41,6 @@
     button.setAttribute('aria-expanded', String(open));
   });
   toggle.replaceWith(button);
-})();
-
-(() => {
-  const form = document.querySelector('form.editor');
-  if (!form) return;
-  const send = (url, fields) =>
-    fetch(url, { method: 'POST', body: new URLSearchParams(fields), credentials: 'same-origin' });
-
-  const status = document.getElementById('autosave-status');
-  if (form.dataset.autosave) {
-    let dirty = false;
-    let sending = false;
-    form.addEventListener('input', () => { dirty = true; });
-    setInterval(async () => {
-      if (!dirty || sending) return;
-      dirty = false;
-      sending = true;
-      try {
-        const r = await send(form.dataset.autosave, new FormData(form));
-        if (!r.ok) throw new Error(String(r.status));
-        status.textContent = `Draft copy kept at ${new Date().toLocaleTimeString()}`;
-      } catch (e) {
-        dirty = true;
-        status.textContent = 'Could not keep a draft copy; will try again';
-      } finally {
-        sending = false;
-      }
-    }, 5000);
-  }
-
-  const body = document.getElementById('article-body');
-  const box = document.querySelector('.body-preview');
-  const preview = document.getElementById('body-preview');
-  if (body && box && preview && form.dataset.markdown) {
-    box.hidden = false;
-    let timer;
-    const render = async () => {
-      const csrf = form.querySelector('input[name=csrf]').value;
-      const r = await send(form.dataset.markdown, { csrf, body: body.value });
-      // Sanitised by the server exactly as for readers.
-      if (r.ok) preview.innerHTML = await r.text();
-    };
-    body.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(render, 400); });
-    render();
-  }
-
-  const search = document.querySelector('.related-search');
-  const related = document.getElementById('article-related');
-  if (search && related) {
-    search.hidden = false;
-    const query = document.getElementById('related-query');
-    const results = document.getElementById('related-results');
-    let timer;
-    const find = async () => {
-      const words = query.value.trim();
-      results.replaceChildren();
-      if (!words) return;
-      const r = await fetch(`${search.dataset.lookup}&q=${encodeURIComponent(words)}`, { credentials: 'same-origin' });
-      if (!r.ok) return;
-      const found = await r.json();
-      if (!found.length) {
-        const none = document.createElement('li');
-        none.textContent = 'No published article has those words in its headline.';
-        results.append(none);
-      }
-      for (const article of found) {
-        const item = document.createElement('li');
-        const add = document.createElement('button');
-        add.type = 'button';
-        add.textContent = `Add: ${article.headline}`;
-        add.addEventListener('click', () => {
-          const lines = related.value.split('\n').filter((l) => l.trim());
-          if (!lines.some((l) => l.split(' ')[0] === String(article.id))) {
-            lines.push(`${article.id} ${article.headline}`);
-            related.value = `${lines.join('\n')}\n`;
-            related.dispatchEvent(new Event('input', { bubbles: true }));
-          }
-          add.disabled = true;
-          add.textContent = `Added: ${article.headline}`;
-        });
-        item.append(add);
-        results.append(item);
-      }
-    };
-    query.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(find, 250); });
-  }
 })();
 
 // Confirmations: a form with `data-confirm` asks in a dialog and is sent

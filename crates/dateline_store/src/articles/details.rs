@@ -70,9 +70,10 @@ macro_rules! load_details {
     };
 }
 
-/// Replaces the details of article `$id` inside `$tx` with `$details`.
+/// Replaces the details of article `$id` inside `$tx` with `$details`,
+/// making the new bylines it names.
 macro_rules! write_details {
-    ($tx:expr, $id:expr, $details:expr) => {{
+    ($tx:expr, $id:expr, $details:expr, $now:expr) => {{
         let id: dateline_core::ArticleId = $id;
         let d: &dateline_core::ArticleDetails = $details;
         sqlx::query(crate::articles::details::UPDATE)
@@ -91,12 +92,19 @@ macro_rules! write_details {
             .bind(id.0)
             .execute(&mut *$tx)
             .await?;
-        for (position, author) in (0_i64..).zip(&d.authors) {
+        let mut authors: Vec<i64> = d.authors.iter().map(|a| a.0).collect();
+        for new in &d.new_authors {
+            let person = person_named!($tx, new.name.as_str(), format!("a{}", id.0), $now);
+            if !authors.contains(&person) {
+                authors.insert(new.position.min(authors.len()), person);
+            }
+        }
+        for (position, author) in (0_i64..).zip(&authors) {
             sqlx::query(
                 "insert into article_authors (article_id, person_id, position) values ($1, $2, $3)",
             )
             .bind(id.0)
-            .bind(author.0)
+            .bind(author)
             .bind(position)
             .execute(&mut *$tx)
             .await?;
@@ -195,6 +203,7 @@ pub(crate) fn details_of(
         seo_title,
         seo_description,
         kind: dateline_core::ArticleKind::parse(&kind).map_err(corrupt)?,
+        new_authors: Vec::new(),
     })
 }
 

@@ -285,7 +285,7 @@ impl Store {
             );
             if let Some(details) = details {
                 let before = load_details!(tx, id)?.ok_or(StoreError::NotFound)?;
-                write_details!(tx, id, details);
+                write_details!(tx, id, details, now);
                 let changed = super::details::changed(details, &before);
                 if !changed.is_empty() {
                     audit!(tx, now, Some(by), id, "details", changed);

@@ -163,7 +163,7 @@ impl Store {
         let id = write_tx!(self, |tx| {
             let id = insert_article!(tx, new, ArticleStatus::Draft, none, now, Some(by.0));
             if let Some(details) = details {
-                super::details::write_details!(tx, ArticleId(id), details);
+                super::details::write_details!(tx, ArticleId(id), details, now);
             }
             if let Some(origin) = origin {
                 sqlx::query(ORIGIN)

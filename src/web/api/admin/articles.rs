@@ -232,7 +232,7 @@ async fn check(
         store: &app.store,
         choices,
         article,
-        may_file_in_topics: crate::newsroom::may_file_in_topics(caller.user.role),
+        curates: crate::newsroom::curates(caller.user.role),
     };
     check
         .run(&edit_of(input), Vec::new())
