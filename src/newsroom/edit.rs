@@ -8,7 +8,7 @@ use dateline_core::{
     ArticleDetails, ArticleId, ArticleKind, Body, Headline, Invalid, LeadImage, NewArticle, Person,
     PersonId, Section, SectionId, Slug, Source, SourceId, TopicId, UserId,
 };
-use dateline_store::{ArticleText, Editorial, Store, StoreError, TaxonomyEntry};
+use dateline_store::{ArticleSave, ArticleText, Store, StoreError, TaxonomyEntry};
 use jiff::Timestamp;
 use serde::Serialize;
 
@@ -385,34 +385,24 @@ impl Checked {
             .await
     }
 
-    /// Saves the edit as the article's next revision, if it is still at
-    /// `base_revision` ([`StoreError::StaleRevision`] if not), then the
-    /// lead image if the edit changes it.
+    /// Saves the edit — text, details, lead picture — as the article's next
+    /// revision, if it is still at `base_revision`
+    /// ([`StoreError::StaleRevision`] if not).
     pub async fn save(
         &self,
         store: &Store,
         id: ArticleId,
         base_revision: i64,
-        current: &Editorial,
         by: UserId,
     ) -> Result<i64, StoreError> {
-        let now = Timestamp::now();
-        let revision = store
-            .save_article(
-                id,
-                &self.text,
-                self.details.as_ref(),
-                base_revision,
-                by,
-                now,
-            )
-            .await?;
-        if let Some(lead) = &self.lead_image
-            && *lead != current.lead_image
-        {
-            store.set_lead_image(id, lead.as_ref(), by, now).await?;
-        }
-        Ok(revision)
+        let save = ArticleSave {
+            text: &self.text,
+            details: self.details.as_ref(),
+            lead_image: self.lead_image.as_ref().map(Option::as_ref),
+        };
+        store
+            .save_edit(id, save, base_revision, by, Timestamp::now())
+            .await
     }
 }
 

@@ -175,6 +175,29 @@ async fn the_editor_files_an_article_with_bylines_source_tags_topic_related_and_
         .await;
     assert_eq!(old.status(), 301);
     assert_eq!(old.headers()["location"], reader.as_str());
+
+    // Another save moves the story to Mumbai: the revisions page lists that
+    // one detail, in words.
+    let mut moved = fields("2", &authors, &related);
+    moved.retain(|(k, _)| *k != "place");
+    moved.push(("place", "Mumbai".to_owned()));
+    let moved: Vec<(&str, &str)> = moved.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(send(&server, &editor, &path, &moved).await.status(), 303);
+    let revisions = get_with(&server, &format!("{path}/revisions"), &editor.cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        revisions.contains(
+            "<th scope=\"row\">Dateline place</th><td><del>Kochi</del></td><td><ins>Mumbai</ins></td>"
+        ),
+        "{revisions}"
+    );
+    assert!(
+        !revisions.contains(">Bylines</th>"),
+        "only the place changed"
+    );
 }
 
 #[tokio::test]

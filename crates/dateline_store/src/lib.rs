@@ -27,10 +27,10 @@ mod webhooks;
 mod wire;
 
 pub use articles::{
-    ArticleFilter, ArticleLinks, ArticleList, ArticleText, AuditEntry, Autosave, DeskEntry,
-    DeskFilter, DeskVisibility, Due, DueEntry, Editorial, HITS_PER_TRIP, IndexDocument,
-    PublishScheduled, REVIEW_MAIL_WINDOW, Relation, ReviewMail, ReviewNote, Revision, SearchHit,
-    SitemapEntry, WireOrigin,
+    ArticleFilter, ArticleLinks, ArticleList, ArticleSave, ArticleText, AuditEntry, Autosave,
+    DeskEntry, DeskFilter, DeskVisibility, DetailsSnapshot, Due, DueEntry, Editorial,
+    HITS_PER_TRIP, IndexDocument, PublishScheduled, REVIEW_MAIL_WINDOW, Relation, ReviewMail,
+    ReviewNote, Revision, SearchHit, SitemapEntry, WireOrigin,
 };
 pub use changes::{Change, ChangeKind, Entity};
 pub use connect::{Backend, DEFAULT_SQLITE_FILE, SetupLock, redact};

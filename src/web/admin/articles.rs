@@ -282,7 +282,7 @@ pub async fn save(
         Err(errors) => return refuse(errors, StatusCode::UNPROCESSABLE_ENTITY).await,
     };
     let saved = edit
-        .save(&app.store, id, form.revision, &state, staff.user.id)
+        .save(&app.store, id, form.revision, staff.user.id)
         .await;
     let revision = match saved {
         Ok(revision) => revision,

@@ -11,6 +11,7 @@ pub(super) mod catalog;
 pub(super) mod confirm;
 pub(super) mod dashboard;
 pub(super) mod desk;
+pub(super) mod detail_changes;
 pub(super) mod details;
 pub(super) mod diff;
 pub(super) mod editor_page;

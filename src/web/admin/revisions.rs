@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     articles::{TextForm, back_to_editor, refused},
+    detail_changes::{DetailChange, detail_changes},
     diff::{FieldDiff, Version, article_diff},
     notice::Notice,
     session::{AdminForm, Staff, StaffView, private},
@@ -38,6 +39,9 @@ struct RevisionsPage {
     from: i64,
     to: i64,
     diff: Vec<FieldDiff>,
+    /// The details that changed; `None` if either revision predates
+    /// their recording.
+    details: Option<Vec<DetailChange>>,
 }
 
 /// `GET /admin/articles/{id}/revisions?from=A&to=B`: every revision, and
@@ -54,14 +58,15 @@ pub async fn show_revisions(
     let newest = revisions.first().map_or(1, |r| r.number);
     let to = query.to.unwrap_or(newest);
     let from = query.from.unwrap_or((to - 1).max(1));
-    let text_of = |n: i64| {
+    let revision = |n: i64| {
         revisions
             .iter()
             .find(|r| r.number == n)
-            .map(Version::of)
             .ok_or(AppError::NotFound)
     };
-    let diff = article_diff(&text_of(from)?, &text_of(to)?);
+    let (old, new) = (revision(from)?, revision(to)?);
+    let diff = article_diff(&Version::of(old), &Version::of(new));
+    let details = detail_changes(old.details.as_ref(), new.details.as_ref());
     let html = app.templates.render(
         "admin/revisions.html",
         RevisionsPage {
@@ -71,6 +76,7 @@ pub async fn show_revisions(
             from,
             to,
             diff,
+            details,
         },
     )?;
     Ok(private(Html(html).into_response()))

@@ -2,15 +2,9 @@
 //! concurrency, workflow moves with embargoes and scheduling, and the audit
 //! log of who did what.
 
-use dateline_core::{
-    ArticleDetails, ArticleId, ArticleStatus, Invalid, LeadImage, MediaId, UserId,
-};
+use dateline_core::{ArticleId, ArticleStatus, Invalid, LeadImage, MediaId, UserId};
 use jiff::Timestamp;
 
-use super::{
-    details::{load_details, write_details},
-    write::ArticleText,
-};
 use crate::{
     ChangeKind, Entity, Result, Store, StoreError,
     changes::append_change,
@@ -19,10 +13,6 @@ use crate::{
     rows::{instant, opt_instant},
     write_tx,
 };
-
-pub(crate) const INSERT_REVISION: &str = "insert into article_revisions
-    (article_id, number, user_id, created_at, headline, standfirst, body_markdown)
-    values ($1, $2, $3, $4, $5, $6, $7)";
 
 pub(super) const INSERT_AUDIT: &str =
     "insert into audit_log (at, user_id, article_id, action, detail) values ($1, $2, $3, $4, $5)";
@@ -43,9 +33,9 @@ impl crate::JobKind for PublishScheduled {
 /// Appends an audit entry inside `$tx`.
 macro_rules! audit {
     ($tx:expr, $at:expr, $by:expr, $article:expr, $action:expr, $detail:expr) => {
-        sqlx::query(INSERT_AUDIT)
+        sqlx::query(crate::articles::editorial::INSERT_AUDIT)
             .bind($at.as_microsecond())
-            .bind($by.map(|u: UserId| u.0))
+            .bind($by.map(|u: dateline_core::UserId| u.0))
             .bind($article.0)
             .bind($action)
             .bind($detail)
@@ -67,16 +57,6 @@ pub struct Editorial {
 }
 
 /// One saved version of an article's text.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Revision {
-    pub number: i64,
-    pub user_id: Option<UserId>,
-    pub user_name: Option<String>,
-    pub created_at: Timestamp,
-    pub headline: String,
-    pub standfirst: String,
-    pub body_markdown: String,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AuditEntry {
@@ -86,32 +66,6 @@ pub struct AuditEntry {
     pub article_id: Option<ArticleId>,
     pub action: String,
     pub detail: String,
-}
-
-#[derive(sqlx::FromRow)]
-struct RevisionRow {
-    number: i64,
-    user_id: Option<i64>,
-    user_name: Option<String>,
-    created_at: i64,
-    headline: String,
-    standfirst: String,
-    body_markdown: String,
-}
-
-impl TryFrom<RevisionRow> for Revision {
-    type Error = StoreError;
-    fn try_from(r: RevisionRow) -> Result<Self> {
-        Ok(Revision {
-            number: r.number,
-            user_id: r.user_id.map(UserId),
-            user_name: r.user_name,
-            created_at: instant(r.created_at)?,
-            headline: r.headline,
-            standfirst: r.standfirst,
-            body_markdown: r.body_markdown,
-        })
-    }
 }
 
 /// Credits `$by` as the editor ("Edited By") of wire story `$id` that has
@@ -154,7 +108,7 @@ macro_rules! credit_publisher {
     }};
 }
 
-fn status(s: &str) -> Result<ArticleStatus> {
+pub(super) fn status(s: &str) -> Result<ArticleStatus> {
     ArticleStatus::parse(s).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
@@ -202,126 +156,6 @@ impl Store {
             },
         )
         .transpose()
-    }
-
-    /// Saves new text as the next revision, if the article is still at
-    /// `base_revision`; otherwise [`StoreError::StaleRevision`] and nothing
-    /// changes. Returns the new revision number.
-    pub async fn save_article_text(
-        &self,
-        id: ArticleId,
-        text: &ArticleText,
-        base_revision: i64,
-        by: UserId,
-        now: Timestamp,
-    ) -> Result<i64> {
-        self.save_article(id, text, None, base_revision, by, now)
-            .await
-    }
-
-    /// Saves new text, and new details if given, as the next revision, if
-    /// the article is still at `base_revision`; otherwise
-    /// [`StoreError::StaleRevision`] and nothing changes. A section, source,
-    /// byline, topic or related article that does not exist is a
-    /// [`StoreError::Conflict`], and nothing changes either.
-    pub async fn save_article(
-        &self,
-        id: ArticleId,
-        text: &ArticleText,
-        details: Option<&ArticleDetails>,
-        base_revision: i64,
-        by: UserId,
-        now: Timestamp,
-    ) -> Result<i64> {
-        // The revision check and the bump are one statement, so two saves
-        // from the same base cannot both pass it on either backend.
-        const UPDATE: &str = "update articles set headline = $2, standfirst = $3,
-                body_markdown = $4, body_html = $5, updated_at = $6, revision = revision + 1
-            where id = $1 and revision = $7 returning revision, status";
-        const CURRENT: &str = "select revision from articles where id = $1";
-        write_tx!(self, |tx| {
-            let updated: Option<(i64, String)> = sqlx::query_as(UPDATE)
-                .bind(id.0)
-                .bind(text.headline.as_str())
-                .bind(&text.standfirst)
-                .bind(text.body.markdown())
-                .bind(text.body.html())
-                .bind(now.as_microsecond())
-                .bind(base_revision)
-                .fetch_optional(&mut *tx)
-                .await?;
-            let Some((revision, current_status)) = updated else {
-                let current: Option<i64> = sqlx::query_scalar(CURRENT)
-                    .bind(id.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                return Err(match current {
-                    Some(current) => StoreError::StaleRevision { current },
-                    None => StoreError::NotFound,
-                });
-            };
-            sqlx::query(INSERT_REVISION)
-                .bind(id.0)
-                .bind(revision)
-                .bind(by.0)
-                .bind(now.as_microsecond())
-                .bind(text.headline.as_str())
-                .bind(&text.standfirst)
-                .bind(text.body.markdown())
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(super::autosave::DISCARD)
-                .bind(id.0)
-                .bind(by.0)
-                .execute(&mut *tx)
-                .await?;
-            audit!(
-                tx,
-                now,
-                Some(by),
-                id,
-                "edited",
-                format!("revision {revision}")
-            );
-            if let Some(details) = details {
-                let before = load_details!(tx, id)?.ok_or(StoreError::NotFound)?;
-                write_details!(tx, id, details, now);
-                let changed = super::details::changed(details, &before);
-                if !changed.is_empty() {
-                    audit!(tx, now, Some(by), id, "details", changed);
-                }
-            }
-            if status(&current_status)?.is_public() {
-                append_change!(tx, Entity::Article, id.0, ChangeKind::Updated, now);
-            }
-            Ok(revision)
-        })
-    }
-
-    /// The article's current text, as its newest revision.
-    pub async fn latest_revision(&self, id: ArticleId) -> Result<Option<Revision>> {
-        const SQL: &str = "select r.number, r.user_id, u.name as user_name, r.created_at,
-                r.headline, r.standfirst, r.body_markdown
-            from article_revisions r left join users u on u.id = r.user_id
-            where r.article_id = $1 order by r.number desc limit 1";
-        let row: Option<RevisionRow> = read!(self, |conn| sqlx::query_as(SQL)
-            .bind(id.0)
-            .fetch_optional(&mut *conn)
-            .await)?;
-        row.map(Revision::try_from).transpose()
-    }
-
-    /// Every revision of an article, newest first.
-    pub async fn revisions(&self, id: ArticleId) -> Result<Vec<Revision>> {
-        const SQL: &str = "select r.number, r.user_id, u.name as user_name, r.created_at,
-                r.headline, r.standfirst, r.body_markdown
-            from article_revisions r left join users u on u.id = r.user_id
-            where r.article_id = $1 order by r.number desc";
-        let rows: Vec<RevisionRow> = read!(self, |conn| sqlx::query_as(SQL)
-            .bind(id.0)
-            .fetch_all(&mut *conn)
-            .await)?;
-        rows.into_iter().map(Revision::try_from).collect()
     }
 
     /// Moves an article along the workflow on behalf of `by` (`None`: the

@@ -8,7 +8,7 @@ use dateline_core::{ArticleId, Invalid, UserId};
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::editorial::{INSERT_AUDIT, audit};
+use super::editorial::audit;
 use crate::{Result, Store, StoreError, read, rows::instant, write_tx};
 
 /// How long submissions gather before reviewers are mailed about them.

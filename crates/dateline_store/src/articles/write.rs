@@ -190,6 +190,7 @@ impl Store {
                         .await?;
                 }
             }
+            super::snapshot::record_details!(tx, ArticleId(id), 1_i64);
             sqlx::query(AUDIT)
                 .bind(now.as_microsecond())
                 .bind(by.0)
@@ -335,6 +336,7 @@ impl Store {
                 .bind(text.body.markdown())
                 .execute(&mut *tx)
                 .await?;
+            super::snapshot::record_details!(tx, id, revision);
             if status == ArticleStatus::Published.as_str() {
                 append_change!(tx, Entity::Article, id.0, ChangeKind::Updated, now);
             }

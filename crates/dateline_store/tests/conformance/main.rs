@@ -46,6 +46,7 @@ conformance!(
     readers::a_reader_link_is_used_once_and_verifies_moves_or_deletes_the_account_whole,
     media::an_upload_is_kept_once_with_one_renditions_job_and_found_by_its_words,
     taxonomy::details_are_saved_with_the_text_in_one_revision_and_refused_whole,
+    taxonomy::a_save_makes_new_bylines_sets_the_picture_and_records_the_details_in_words,
     taxonomy::sections_nest_one_level_and_share_addresses_with_pages,
     taxonomy::a_topic_keeps_its_curated_order_through_moves_and_saves,
     taxonomy::a_tag_is_renamed_in_place_and_deleted_from_every_article,

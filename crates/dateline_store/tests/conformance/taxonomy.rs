@@ -1,7 +1,8 @@
 use dateline_core::{
-    ArticleDetails, ArticleStatus, Body, NewPage, NewSection, NewTopic, SectionId, TagName, TopicId,
+    ArticleDetails, ArticleStatus, Body, LeadImage, NewByline, NewPage, NewSection, NewTopic,
+    SectionId, TagName, Text, TopicId,
 };
-use dateline_store::{Direction, Entity, Store, StoreError};
+use dateline_store::{ArticleSave, Direction, Entity, Store, StoreError};
 
 use crate::fixtures::{article, at, editor, newsroom, same_text, section, slug, text};
 
@@ -280,4 +281,96 @@ pub async fn a_tag_is_renamed_in_place_and_deleted_from_every_article(store: &St
         store.delete_tag(room.tag, now).await,
         Err(StoreError::NotFound)
     ));
+}
+
+pub async fn a_save_makes_new_bylines_sets_the_picture_and_records_the_details_in_words(
+    store: &Store,
+) {
+    let room = newsroom(store).await;
+    let by = editor(store).await;
+    let now = at("2026-11-12T09:00:00Z");
+    let id = store
+        .create_draft(&article(&room, "Night ferry added"), by, now)
+        .await
+        .unwrap();
+    let first = store.revisions(id).await.unwrap().remove(0);
+    assert!(
+        first.details.is_some(),
+        "a new draft's details are recorded"
+    );
+    let picture = room.image;
+    let mut details = store.article_details(id).await.unwrap().unwrap();
+    details.authors = vec![room.author];
+    details.new_authors = vec![NewByline {
+        position: 0,
+        name: Text::parse("authors", "Tara Fernandes", 100).unwrap(),
+    }];
+    details.place = Some("Kochi".into());
+    let lead = LeadImage {
+        media: picture,
+        caption: Some("The jetty at night".into()),
+        credit: None,
+    };
+    let save = ArticleSave {
+        text: &same_text("Night ferry added"),
+        details: Some(&details),
+        lead_image: Some(Some(&lead)),
+    };
+    assert_eq!(store.save_edit(id, save, 1, by, now).await.unwrap(), 2);
+    let back = store.article_details(id).await.unwrap().unwrap();
+    let made = store
+        .people()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.name == "Tara Fernandes")
+        .expect("the new byline is made");
+    assert_eq!(back.authors, [made.id, room.author], "in its place");
+    let editorial = store.editorial(id).await.unwrap().unwrap();
+    assert_eq!(editorial.lead_image, Some(lead.clone()));
+    let recorded = store.revisions(id).await.unwrap().remove(0);
+    assert_eq!(recorded.number, 2);
+    let recorded = recorded.details.unwrap();
+    assert_eq!(recorded.bylines[0], "Tara Fernandes");
+    assert_eq!(recorded.place.as_deref(), Some("Kochi"));
+    assert_eq!(recorded.lead_caption.as_deref(), Some("The jetty at night"));
+    assert!(
+        recorded
+            .lead_picture
+            .unwrap()
+            .ends_with(&format!("(picture {})", picture.0))
+    );
+
+    // A stale save makes nothing: no byline, no picture change.
+    details.new_authors = vec![NewByline {
+        position: 0,
+        name: Text::parse("authors", "Nobody Made", 100).unwrap(),
+    }];
+    let save = ArticleSave {
+        text: &same_text("Night ferry added"),
+        details: Some(&details),
+        lead_image: Some(None),
+    };
+    let stale = store.save_edit(id, save, 1, by, now).await;
+    assert!(matches!(
+        stale,
+        Err(StoreError::StaleRevision { current: 2 })
+    ));
+    assert!(
+        !store
+            .people()
+            .await
+            .unwrap()
+            .iter()
+            .any(|p| p.name == "Nobody Made")
+    );
+    assert!(
+        store
+            .editorial(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .lead_image
+            .is_some()
+    );
 }

@@ -129,7 +129,7 @@ pub async fn replace_article(
     ApiJson(input): ApiJson<ArticleInput>,
 ) -> ApiResult {
     let id = path_id(&id)?;
-    let state = editable(&app.store, &caller, id).await?;
+    editable(&app.store, &caller, id).await?;
     let Some(revision) = input.revision else {
         return Err(ApiError::invalid_fields([(
             "revision".to_owned(),
@@ -139,7 +139,7 @@ pub async fn replace_article(
     let choices = Choices::load(&app.store).await?;
     let checked = check(&app, &caller, &input, Some(id), &choices).await?;
     checked
-        .save(&app.store, id, revision, &state, caller.user.id)
+        .save(&app.store, id, revision, caller.user.id)
         .await?;
     Ok(no_store(
         StatusCode::OK,
