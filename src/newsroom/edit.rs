@@ -8,7 +8,7 @@ use dateline_core::{
     ArticleDetails, ArticleId, ArticleKind, Body, Headline, Invalid, LeadImage, NewArticle, Person,
     PersonId, Section, SectionId, Slug, Source, SourceId, TopicId, UserId,
 };
-use dateline_store::{ArticleSave, ArticleText, Store, StoreError, TaxonomyEntry};
+use dateline_store::{ArticleSave, ArticleText, Editorial, Store, StoreError, TaxonomyEntry};
 use jiff::Timestamp;
 use serde::Serialize;
 
@@ -404,6 +404,56 @@ impl Checked {
             .save_edit(id, save, base_revision, by, Timestamp::now())
             .await
     }
+}
+
+impl Checked {
+    /// Whether saving this edit would change anything the article holds:
+    /// a workflow button pressed on an unchanged story moves it without an
+    /// empty revision.
+    pub async fn changes(
+        &self,
+        store: &Store,
+        id: ArticleId,
+        current: &Editorial,
+    ) -> Result<bool, StoreError> {
+        let Some(latest) = store.latest_revision(id).await? else {
+            return Ok(true);
+        };
+        let same_text = latest.headline == self.text.headline.as_str()
+            && latest.standfirst == self.text.standfirst
+            && latest.body_markdown == self.text.body.markdown();
+        let same_details = match &self.details {
+            None => true,
+            Some(details) => store
+                .article_details(id)
+                .await?
+                .is_some_and(|stored| same_details(details, &stored)),
+        };
+        let same_lead = self
+            .lead_image
+            .as_ref()
+            .is_none_or(|lead| *lead == current.lead_image);
+        Ok(!(same_text && same_details && same_lead))
+    }
+}
+
+/// The same details, tags compared as a set (they are read back in
+/// alphabetical order, typed in any).
+fn same_details(edit: &ArticleDetails, stored: &ArticleDetails) -> bool {
+    let tags = |d: &ArticleDetails| {
+        let mut slugs: Vec<String> = d.tags.iter().map(|t| t.slug.to_string()).collect();
+        slugs.sort();
+        slugs
+    };
+    edit.new_authors.is_empty()
+        && tags(edit) == tags(stored)
+        && ArticleDetails {
+            tags: Vec::new(),
+            ..edit.clone()
+        } == ArticleDetails {
+            tags: Vec::new(),
+            ..stored.clone()
+        }
 }
 
 /// The value, or `None` with its error noted.

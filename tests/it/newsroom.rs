@@ -926,6 +926,24 @@ async fn typed_text_is_kept_until_saved_and_an_old_revision_can_be_restored_as_a
             .is_none()
     );
 
+    // The same form again changes nothing: no empty revision.
+    let again = encode(&[
+        ("csrf", &meera.csrf),
+        ("revision", "2"),
+        ("headline", "Night market reopens on Friday"),
+        ("standfirst", ""),
+        ("body", "The night market reopens on Friday."),
+    ]);
+    let same = post(&server, &editor, &meera.cookie, again).await;
+    assert_eq!(same.status(), 303);
+    assert!(
+        same.headers()["location"]
+            .to_str()
+            .unwrap()
+            .ends_with("?done=unchanged.2")
+    );
+    assert_eq!(server.app.store.revisions(id).await.unwrap().len(), 2);
+
     // Revision 1 comes back as revision 3; 2 stays in the history.
     let restore = encode(&[("csrf", &meera.csrf)]);
     let back = post(

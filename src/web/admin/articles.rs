@@ -281,25 +281,39 @@ pub async fn save(
         Ok(edit) => edit,
         Err(errors) => return refuse(errors, StatusCode::UNPROCESSABLE_ENTITY).await,
     };
-    let saved = edit
-        .save(&app.store, id, form.revision, staff.user.id)
-        .await;
-    let revision = match saved {
-        Ok(revision) => revision,
-        Err(StoreError::StaleRevision { current }) => {
-            return conflict(&app, &staff, id, form, current).await;
+    // Unchanged, and not a conflict: no empty revision, only the note or
+    // the move asked for.
+    let unchanged =
+        form.revision == state.revision && !edit.changes(&app.store, id, &state).await?;
+    let revision = if unchanged {
+        app.store.discard_autosave(id, staff.user.id).await?;
+        None
+    } else {
+        match edit
+            .save(&app.store, id, form.revision, staff.user.id)
+            .await
+        {
+            Ok(revision) => Some(revision),
+            Err(StoreError::StaleRevision { current }) => {
+                return conflict(&app, &staff, id, form, current).await;
+            }
+            // A byline, topic or related article deleted meanwhile.
+            Err(StoreError::Conflict { .. }) => {
+                let errors = vec![Invalid::new(
+                    "details",
+                    "something the details name was removed meanwhile; check them and save again",
+                )];
+                return refuse(errors, StatusCode::CONFLICT).await;
+            }
+            Err(e) => return Err(e.into()),
         }
-        // A byline, topic or related article deleted meanwhile.
-        Err(StoreError::Conflict { .. }) => {
-            let errors = vec![Invalid::new(
-                "details",
-                "something the details name was removed meanwhile; check them and save again",
-            )];
-            return refuse(errors, StatusCode::CONFLICT).await;
-        }
-        Err(e) => return Err(e.into()),
     };
-    let saved = Notice::Saved { revision };
+    let saved = match revision {
+        Some(revision) => Notice::Saved { revision },
+        None => Notice::Unchanged {
+            revision: state.revision,
+        },
+    };
     if let Some(kind) = correction {
         let now = Timestamp::now();
         app.store
@@ -307,10 +321,18 @@ pub async fn save(
             .await?;
     }
     let Some(step) = step else {
-        return Ok(back_to_editor(id, saved));
+        let done = if correction.is_some() {
+            Notice::Corrected
+        } else {
+            saved
+        };
+        return Ok(back_to_editor(id, done));
     };
     match step.take(&app, id, &staff).await {
-        Ok(done) => Ok(back_to_editor(id, done.after_saving(revision))),
+        Ok(done) => Ok(back_to_editor(
+            id,
+            revision.map_or(done, |r| done.after_saving(r)),
+        )),
         Err(StoreError::Invalid(e)) => refused_step(&app, &staff, id, e, saved).await,
         Err(e) => Err(e.into()),
     }
@@ -329,6 +351,7 @@ async fn refused_step(
     let form = stored_form(app, id, state.revision).await?;
     let what = match saved {
         Notice::Saved { revision } => format!("Saved as revision {revision}, but"),
+        Notice::Unchanged { .. } => "Nothing had changed to save, and it was".to_owned(),
         _ => "The draft is saved, but it was".to_owned(),
     };
     let error = Invalid::new("then", format!("{what} not moved on: {}", why.reason));

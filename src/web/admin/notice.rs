@@ -20,6 +20,10 @@ pub enum Notice {
     Saved {
         revision: i64,
     },
+    /// A save of a form that changed nothing: no new revision.
+    Unchanged {
+        revision: i64,
+    },
     /// A workflow move, to `status`; `saved`: after saving this revision
     /// (the editor's buttons save, then move).
     Moved {
@@ -43,6 +47,7 @@ impl Notice {
         match self {
             Self::Created => "created".into(),
             Self::Saved { revision } => format!("saved.{revision}"),
+            Self::Unchanged { revision } => format!("unchanged.{revision}"),
             Self::Moved { status, saved } => {
                 with_revision(format!("moved.{}", status.as_str()), saved)
             }
@@ -72,6 +77,9 @@ impl Notice {
         Some(match kind {
             "created" => Self::Created,
             "saved" => Self::Saved {
+                revision: arg.parse().ok()?,
+            },
+            "unchanged" => Self::Unchanged {
                 revision: arg.parse().ok()?,
             },
             "moved" => Self::Moved {
@@ -132,6 +140,7 @@ mod tests {
         let notices = [
             Notice::Created,
             Notice::Saved { revision: 4 },
+            Notice::Unchanged { revision: 4 },
             Notice::Moved {
                 status: ArticleStatus::InReview,
                 saved: None,
