@@ -123,30 +123,18 @@ async fn a_story_goes_from_a_new_contributor_to_readers_through_the_admin_ui() {
     let server = TestServer::with_demo().await;
     add_staff(&server, "admin@example.org", dateline_core::Role::Admin).await;
     add_staff(&server, "editor@example.org", dateline_core::Role::Editor).await;
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/newsroom.js");
-    let output = tokio::process::Command::new("node")
-        .env("NODE_PATH", "/opt/validators/node/node_modules")
-        .env("BASE", &server.base)
-        .env("ADMIN_EMAIL", "admin@example.org")
-        .env("EDITOR_EMAIL", "editor@example.org")
-        .env("PASSWORD", PASSWORD)
-        .env("SITE_TZ", &server.app.config.site.time_zone)
-        .env(
-            "AXE",
-            "/opt/validators/node/node_modules/axe-core/axe.min.js",
-        )
-        .arg(script)
-        .output()
-        .await
-        .unwrap();
-    // The steps and their timings, for whoever reads the test log.
-    eprintln!("{}", String::from_utf8_lossy(&output.stdout));
-    assert!(
-        output.status.success(),
-        "the newsroom's day failed:\n{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let tz = &server.app.config.site.time_zone;
+    run_journey(
+        "newsroom.js",
+        &[
+            ("BASE", server.base.as_ref()),
+            ("ADMIN_EMAIL", "admin@example.org".as_ref()),
+            ("EDITOR_EMAIL", "editor@example.org".as_ref()),
+            ("PASSWORD", PASSWORD.as_ref()),
+            ("SITE_TZ", tz.as_ref()),
+        ],
+    )
+    .await;
 }
 
 /// A phone (360 CSS px, one device pixel each) gets the lead image as WebP
@@ -344,30 +332,19 @@ async fn an_editor_publishes_a_story_with_a_picture_in_ten_actions_and_loses_not
     }
     let server = TestServer::with_demo().await;
     add_staff(&server, "editor@example.org", dateline_core::Role::Editor).await;
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/editor.js");
-    let photo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/media");
-    let output = tokio::process::Command::new("node")
-        .env("NODE_PATH", "/opt/validators/node/node_modules")
-        .env("BASE", &server.base)
-        .env("EDITOR_EMAIL", "editor@example.org")
-        .env("PASSWORD", PASSWORD)
-        .env("PHOTO", photo.join("orientation-1.jpg"))
-        .env("OTHER_PHOTO", photo.join("photo.png"))
-        .env(
-            "AXE",
-            "/opt/validators/node/node_modules/axe-core/axe.min.js",
-        )
-        .arg(script)
-        .output()
-        .await
-        .unwrap();
-    eprintln!("{}", String::from_utf8_lossy(&output.stdout));
-    assert!(
-        output.status.success(),
-        "the editor's journey failed:\n{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let photos = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/media");
+    let (photo, other) = (photos.join("orientation-1.jpg"), photos.join("photo.png"));
+    run_journey(
+        "editor.js",
+        &[
+            ("BASE", server.base.as_ref()),
+            ("EDITOR_EMAIL", "editor@example.org".as_ref()),
+            ("PASSWORD", PASSWORD.as_ref()),
+            ("PHOTO", photo.as_os_str()),
+            ("OTHER_PHOTO", other.as_os_str()),
+        ],
+    )
+    .await;
 }
 
 /// Every newsroom page as each role sees it, at 1280 and 390 px
@@ -389,26 +366,44 @@ async fn newsroom_pages_are_accessible_for_every_role_on_desktops_and_phones() {
         add_staff(&server, &email, role).await;
         emails.push(email);
     }
-    let script =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/admin_pages.js");
+    let (emails, paths) = (
+        serde_json::to_string(&emails).unwrap(),
+        serde_json::to_string(&paths).unwrap(),
+    );
+    run_journey(
+        "admin_pages.js",
+        &[
+            ("BASE", server.base.as_ref()),
+            ("PASSWORD", PASSWORD.as_ref()),
+            ("EMAILS", emails.as_ref()),
+            ("PATHS", paths.as_ref()),
+        ],
+    )
+    .await;
+}
+
+/// Runs `tests/browser/{script}` in Node (Playwright on Debian's Chromium,
+/// axe at `AXE`) with `env`; asserts it exits 0, and shows its step log.
+async fn run_journey(script: &str, env: &[(&str, &std::ffi::OsStr)]) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/browser")
+        .join(script);
     let output = tokio::process::Command::new("node")
         .env("NODE_PATH", "/opt/validators/node/node_modules")
-        .env("BASE", &server.base)
-        .env("PASSWORD", PASSWORD)
-        .env("EMAILS", serde_json::to_string(&emails).unwrap())
-        .env("PATHS", serde_json::to_string(&paths).unwrap())
         .env(
             "AXE",
             "/opt/validators/node/node_modules/axe-core/axe.min.js",
         )
-        .arg(script)
+        .envs(env.iter().copied())
+        .arg(path)
         .output()
         .await
         .unwrap();
+    // The steps and their timings, for whoever reads the test log.
     eprintln!("{}", String::from_utf8_lossy(&output.stdout));
     assert!(
         output.status.success(),
-        "{}{}",
+        "{script} failed:\n{}{}",
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
