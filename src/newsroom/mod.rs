@@ -18,5 +18,5 @@ pub use edit::{ArticleEdit, Checked, Choices, DetailsEdit, EditCheck, Pick};
 pub use fields::{optional_text, related_line};
 pub use queue::ReviewQueue;
 pub use rules::{
-    Actor, NoSuchArticle, REVIEW, article_state, curates, editable, may_move, movable, ownership,
+    Actor, NoSuchArticle, REVIEW, article_state, curates, editable, movable, ownership,
 };

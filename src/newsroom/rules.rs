@@ -75,10 +75,3 @@ pub async fn movable<A: Actor>(
     actor.require(Action::MoveArticle(ownership(actor, &state), next))?;
     Ok(state)
 }
-
-/// Whether the workflow leads from the article's status to `next` and
-/// `actor` may take it there (for the moves an editor page offers).
-pub fn may_move(actor: &impl Actor, state: &Editorial, next: ArticleStatus) -> bool {
-    state.status.can_become(next)
-        && actor.allows(Action::MoveArticle(ownership(actor, state), next))
-}

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     details,
     diff::{Version, article_diff},
-    editor_page::{Conflict, EditorExtras, Page},
+    editor_page::{Conflict, Page},
     notice::Notice,
     revisions::{autosave_of_form, form_of_autosave},
     session::{AdminForm, Staff},
@@ -206,22 +206,19 @@ pub async fn show_editor(
                 standfirst: unsaved.standfirst.clone(),
                 body: unsaved.body_markdown.clone(),
                 revision: unsaved.base_revision,
-                ..stored_form(&app, id, state.revision).await?
+                ..stored_form(&app, id, &state).await?
             },
         },
-        _ => stored_form(&app, id, state.revision).await?,
-    };
-    let extras = EditorExtras {
-        unsaved: unsaved.filter(|_| !restoring),
+        _ => stored_form(&app, id, &state).await?,
     };
     Page::new(&staff, Some((id, &state)), &form)
-        .with_extras(extras)
+        .offering(unsaved.filter(|_| !restoring))
         .render(&app, StatusCode::OK)
         .await
 }
 
-/// The editor's form as the article stands.
-async fn stored_form(app: &App, id: ArticleId, revision: i64) -> Result<TextForm> {
+/// The editor's form as the article (whose workflow state is `state`) stands.
+async fn stored_form(app: &App, id: ArticleId, state: &Editorial) -> Result<TextForm> {
     let current = app
         .store
         .latest_revision(id)
@@ -231,7 +228,7 @@ async fn stored_form(app: &App, id: ArticleId, revision: i64) -> Result<TextForm
         headline: current.headline,
         standfirst: current.standfirst,
         body: current.body_markdown,
-        revision,
+        revision: state.revision,
         ..TextForm::default()
     };
     let stored = app
@@ -241,11 +238,10 @@ async fn stored_form(app: &App, id: ArticleId, revision: i64) -> Result<TextForm
         .ok_or(AppError::NotFound)?;
     let choices = Choices::load(&app.store).await?;
     details::fill(app, &mut form, &stored, &choices).await?;
-    let state = article_state::<AppError>(&app.store, id).await?;
-    if let Some(lead) = state.lead_image {
+    if let Some(lead) = &state.lead_image {
         form.lead_media = lead.media.0.to_string();
-        form.lead_caption = lead.caption.unwrap_or_default();
-        form.lead_credit = lead.credit.unwrap_or_default();
+        form.lead_caption = lead.caption.clone().unwrap_or_default();
+        form.lead_credit = lead.credit.clone().unwrap_or_default();
     }
     Ok(form)
 }
@@ -348,7 +344,7 @@ async fn refused_step(
     saved: Notice,
 ) -> Result<Response> {
     let state = article_state::<AppError>(&app.store, id).await?;
-    let form = stored_form(app, id, state.revision).await?;
+    let form = stored_form(app, id, &state).await?;
     let what = match saved {
         Notice::Saved { revision } => format!("Saved as revision {revision}, but"),
         Notice::Unchanged { .. } => "Nothing had changed to save, and it was".to_owned(),

@@ -19,63 +19,43 @@ pub fn detail_changes(
     old: Option<&DetailsSnapshot>,
     new: Option<&DetailsSnapshot>,
 ) -> Option<Vec<DetailChange>> {
-    let (old, new) = (old?, new?);
-    let text = |s: &str| s.to_owned();
-    let optional = |s: &Option<String>| s.clone().unwrap_or_default();
-    let list = |l: &Vec<String>| l.join(", ");
-    let fields: [(&'static str, String, String); 15] = [
-        ("Section", text(&old.section), text(&new.section)),
-        ("Kind", text(&old.kind), text(&new.kind)),
-        ("Address", text(&old.address), text(&new.address)),
-        ("Bylines", list(&old.bylines), list(&new.bylines)),
-        (
-            "Edited by",
-            optional(&old.edited_by),
-            optional(&new.edited_by),
-        ),
-        ("Source", optional(&old.source), optional(&new.source)),
-        ("Dateline place", optional(&old.place), optional(&new.place)),
-        ("Tags", list(&old.tags), list(&new.tags)),
-        ("Topics", list(&old.topics), list(&new.topics)),
-        ("Related articles", list(&old.related), list(&new.related)),
-        (
-            "Search title",
-            optional(&old.seo_title),
-            optional(&new.seo_title),
-        ),
-        (
-            "Search description",
-            optional(&old.seo_description),
-            optional(&new.seo_description),
-        ),
-        (
-            "Lead picture",
-            optional(&old.lead_picture),
-            optional(&new.lead_picture),
-        ),
-        (
-            "Picture caption",
-            optional(&old.lead_caption),
-            optional(&new.lead_caption),
-        ),
-        (
-            "Picture credit",
-            optional(&old.lead_credit),
-            optional(&new.lead_credit),
-        ),
-    ];
     let shown = |s: String| if s.is_empty() { "—".to_owned() } else { s };
     Some(
-        fields
+        labelled(old?)
             .into_iter()
-            .filter(|(_, was, now)| was != now)
-            .map(|(field, was, now)| DetailChange {
+            .zip(labelled(new?))
+            .filter(|((_, was), (_, now))| was != now)
+            .map(|((field, was), (_, now))| DetailChange {
                 field,
                 was: shown(was),
                 now: shown(now),
             })
             .collect(),
     )
+}
+
+/// Every detail of `snapshot` under its label, in the editor's order.
+fn labelled(snapshot: &DetailsSnapshot) -> [(&'static str, String); 15] {
+    let optional = |s: &Option<String>| s.clone().unwrap_or_default();
+    let list = |l: &[String]| l.join(", ");
+    let s = snapshot;
+    [
+        ("Section", s.section.clone()),
+        ("Kind", s.kind.clone()),
+        ("Address", s.address.clone()),
+        ("Bylines", list(&s.bylines)),
+        ("Edited by", optional(&s.edited_by)),
+        ("Source", optional(&s.source)),
+        ("Dateline place", optional(&s.place)),
+        ("Tags", list(&s.tags)),
+        ("Topics", list(&s.topics)),
+        ("Related articles", list(&s.related)),
+        ("Search title", optional(&s.seo_title)),
+        ("Search description", optional(&s.seo_description)),
+        ("Lead picture", optional(&s.lead_picture)),
+        ("Picture caption", optional(&s.lead_caption)),
+        ("Picture credit", optional(&s.lead_credit)),
+    ]
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use axum::{
     http::StatusCode,
     response::{Html, IntoResponse, Response},
 };
-use dateline_core::{Action, ArticleId, ArticleStatus, Invalid, article_path};
+use dateline_core::{Action, ArticleId, ArticleStatus, Invalid, Ownership, article_path};
 use dateline_store::{Autosave, Editorial, LibraryItem, MediaFilter};
 use jiff::Timestamp;
 use serde::Serialize;
@@ -14,9 +14,10 @@ use super::{
     articles::TextForm,
     diff::FieldDiff,
     session::{Staff, StaffView, private},
+    workflow::Step,
 };
 use crate::{
-    newsroom::{self, Choices, may_move, ownership},
+    newsroom::{self, Choices, ownership},
     web::{App, Result},
 };
 
@@ -65,8 +66,8 @@ struct EditorPage<'a> {
     entries: Vec<dateline_core::LiveEntry>,
     /// What to look at before publishing.
     checks: Vec<Check>,
-    #[serde(flatten)]
-    extras: EditorExtras,
+    /// The staff member's unsaved copy, offered for restoring.
+    unsaved: Option<Autosave>,
 }
 
 #[derive(Serialize)]
@@ -81,13 +82,6 @@ pub struct Conflict {
     pub current_revision: i64,
     pub by: Option<String>,
     pub diff: Vec<FieldDiff>,
-}
-
-/// What only the plain editor page shows.
-#[derive(Default, Serialize)]
-pub struct EditorExtras {
-    /// The staff member's unsaved copy, offered for restoring.
-    pub unsaved: Option<Autosave>,
 }
 
 /// A pre-publishing check: `block` stops publishing, `warn` asks for a
@@ -107,7 +101,7 @@ pub struct Page<'a> {
     form: &'a TextForm,
     errors: Vec<Invalid>,
     conflict: Option<Conflict>,
-    extras: EditorExtras,
+    unsaved: Option<Autosave>,
 }
 
 impl<'a> Page<'a> {
@@ -122,7 +116,7 @@ impl<'a> Page<'a> {
             form,
             errors: Vec::new(),
             conflict: None,
-            extras: EditorExtras::default(),
+            unsaved: None,
         }
     }
 
@@ -137,8 +131,9 @@ impl<'a> Page<'a> {
         }
     }
 
-    pub fn with_extras(self, extras: EditorExtras) -> Self {
-        Self { extras, ..self }
+    /// Offers `unsaved` (the staff member's autosaved copy) for restoring.
+    pub fn offering(self, unsaved: Option<Autosave>) -> Self {
+        Self { unsaved, ..self }
     }
 
     pub async fn render(self, app: &App, status: StatusCode) -> Result<Response> {
@@ -148,20 +143,14 @@ impl<'a> Page<'a> {
             form,
             errors,
             conflict,
-            extras,
+            unsaved,
         } = self;
         let choices = Choices::load(&app.store).await?;
         let state = article.map(|(_, state)| state);
         let moves = workflow_buttons(staff, state);
-        let can_schedule = state.is_none_or(|state| {
-            matches!(
-                state.status,
-                ArticleStatus::Draft | ArticleStatus::InReview | ArticleStatus::Scheduled
-            )
-        }) && staff.allows(Action::MoveArticle(
-            state.map_or(dateline_core::Ownership::Own, |s| ownership(staff, s)),
-            ArticleStatus::Scheduled,
-        ));
+        let from = state.map_or(ArticleStatus::Draft, |s| s.status);
+        let whose = state.map_or(Ownership::Own, |s| ownership(staff, s));
+        let can_schedule = Step::Schedule(Timestamp::now()).may(staff, from, whose);
         let mut media = app
             .store
             .library(&MediaFilter::default(), MEDIA_CHOICES)
@@ -202,11 +191,9 @@ impl<'a> Page<'a> {
                     .collect(),
                 moves,
                 can_schedule,
-                can_send_back: state.is_some_and(|state| {
-                    state.status == ArticleStatus::InReview
-                        && staff.allows(newsroom::REVIEW)
-                        && may_move(staff, state, ArticleStatus::Draft)
-                }),
+                can_send_back: from == ArticleStatus::InReview
+                    && staff.allows(newsroom::REVIEW)
+                    && Step::Move(ArticleStatus::Draft).may(staff, from, whose),
                 review_note: match article {
                     Some((id, state)) if state.status == ArticleStatus::Draft => {
                         app.store.review_note(id).await?
@@ -231,7 +218,7 @@ impl<'a> Page<'a> {
                     _ => Vec::new(),
                 },
                 checks,
-                extras,
+                unsaved,
             },
         )?;
         Ok(private((status, Html(html)).into_response()))
@@ -243,7 +230,8 @@ impl<'a> Page<'a> {
 /// waiting for review to whoever may send it back with a note instead.
 fn workflow_buttons(staff: &Staff, state: Option<&Editorial>) -> Vec<(&'static str, &'static str)> {
     let from = state.map_or(ArticleStatus::Draft, |s| s.status);
-    let whose = state.map_or(dateline_core::Ownership::Own, |s| ownership(staff, s));
+    let whose = state.map_or(Ownership::Own, |s| ownership(staff, s));
+    let may = |next| Step::Move(next).may(staff, from, whose);
     let reviews = from == ArticleStatus::InReview && staff.allows(newsroom::REVIEW);
     [
         (ArticleStatus::Published, "Publish now"),
@@ -252,7 +240,7 @@ fn workflow_buttons(staff: &Staff, state: Option<&Editorial>) -> Vec<(&'static s
         (ArticleStatus::Unpublished, "Unpublish"),
     ]
     .into_iter()
-    .filter(|(next, _)| from.can_become(*next) && staff.allows(Action::MoveArticle(whose, *next)))
+    .filter(|(next, _)| may(*next))
     // A reviewer who may publish has no reason to submit it to themselves.
     .filter(|(next, _)| {
         !(*next == ArticleStatus::InReview

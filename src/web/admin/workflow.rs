@@ -57,29 +57,35 @@ impl Step {
         }
     }
 
-    /// `Ok` if the workflow leads from `from` to this step and `staff`
-    /// may take it for an article they do (`Own`) or do not write.
-    pub fn allowed(self, staff: &Staff, from: ArticleStatus, whose: Ownership) -> Result<()> {
-        let next = self.status();
-        let schedulable = matches!(
-            from,
-            ArticleStatus::Draft | ArticleStatus::InReview | ArticleStatus::Scheduled
-        );
+    /// Whether the workflow leads from `from` to this step and `staff` may
+    /// take it for an article they do (`Own`) or do not write: the one rule
+    /// for the buttons the editor offers and the steps it accepts.
+    pub fn may(self, staff: &Staff, from: ArticleStatus, whose: Ownership) -> bool {
         let leads = match self {
-            Self::Schedule(_) => schedulable,
-            Self::Move(_) => from.can_become(next),
+            Self::Schedule(_) => matches!(
+                from,
+                ArticleStatus::Draft | ArticleStatus::InReview | ArticleStatus::Scheduled
+            ),
+            Self::Move(next) => from.can_become(next),
         };
-        if !leads {
-            return Err(refused(Invalid::new(
-                "then",
-                format!(
-                    "a {} article cannot become {}",
-                    from.as_str().replace('_', " "),
-                    next.as_str().replace('_', " ")
-                ),
-            )));
+        leads && staff.allows(Action::MoveArticle(whose, self.status()))
+    }
+
+    /// `Ok` if [`Step::may`]; otherwise why not.
+    pub fn allowed(self, staff: &Staff, from: ArticleStatus, whose: Ownership) -> Result<()> {
+        if self.may(staff, from, whose) {
+            return Ok(());
         }
-        staff.require(Action::MoveArticle(whose, next))
+        let next = self.status();
+        staff.require(Action::MoveArticle(whose, next))?;
+        Err(refused(Invalid::new(
+            "then",
+            format!(
+                "a {} article cannot become {}",
+                from.as_str().replace('_', " "),
+                next.as_str().replace('_', " ")
+            ),
+        )))
     }
 
     /// Takes the step for `by`; what the notice says, or why the workflow

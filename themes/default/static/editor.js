@@ -45,7 +45,7 @@
       dirty = false;
       sending = true;
       try {
-        const r = await fetch(form.dataset.autosave, { method: 'POST', body: new URLSearchParams(fields()), credentials: 'same-origin' });
+        const r = await post(form.dataset.autosave, fields());
         if (!r.ok) throw new Error(String(r.status));
         status.textContent = `Changes kept at ${new Date().toLocaleTimeString()}`;
       } catch (e) {
