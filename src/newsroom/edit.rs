@@ -131,6 +131,18 @@ impl EditCheck<'_> {
             standfirst: edit.standfirst.trim().to_owned(),
             body: Body::from_markdown(&edit.body),
         });
+        // A block with wrong parameters would show readers its directive.
+        errors.extend(dateline_core::block_problems(&edit.body));
+        for block in dateline_core::blocks_in(&edit.body) {
+            if let dateline_core::Block::Picture(p) = block
+                && self.store.library_item(p.media).await?.is_none()
+            {
+                errors.push(Invalid::new(
+                    "body",
+                    format!("picture {} is not in the media library", p.media.0),
+                ));
+            }
+        }
         let details = match &edit.details {
             Some(details) => self.details(&edit.headline, details, &mut errors).await?,
             None => None,

@@ -29,8 +29,13 @@ use super::{csrf, reader::errors, request_id::RequestId};
 use crate::web::AppState;
 
 /// Scripts, styles and images come from this site only; no inline script.
+/// Frames only from the players of embedded posts and videos
+/// ([`dateline_core::Provider::FRAME_ORIGINS`]), which a page loads only
+/// when its reader asks.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; \
-     script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+     script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; \
+     frame-src 'self' https://www.youtube-nocookie.com https://player.vimeo.com https://platform.twitter.com \
+     https://www.instagram.com https://www.facebook.com https://open.spotify.com";
 
 /// Set on every response that has not set its own.
 const SECURITY_HEADERS: [(HeaderName, &str); 3] = [
@@ -230,5 +235,15 @@ mod tests {
             "/admin/password-reset"
         );
         assert_eq!(super::loggable("/news/a-story-12"), "/news/a-story-12");
+    }
+
+    #[test]
+    fn every_embed_player_may_be_framed() {
+        for origin in dateline_core::Provider::FRAME_ORIGINS {
+            assert!(
+                super::CONTENT_SECURITY_POLICY.contains(&format!(" {origin}")),
+                "{origin}"
+            );
+        }
     }
 }

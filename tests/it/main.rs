@@ -5,6 +5,7 @@ mod admin;
 mod admin_api;
 mod api;
 mod api_calls;
+mod blocks;
 mod browser;
 mod cache;
 mod catalog;

@@ -6,8 +6,10 @@
 //! here does IO.
 
 mod access;
+mod blocks;
 mod body;
 mod email;
+mod embed;
 mod error;
 mod ids;
 mod model;
@@ -17,8 +19,13 @@ mod text;
 mod workflow;
 
 pub use access::{Action, Ownership, Role, Scope, allows, token_allows};
-pub use body::{Body, html_text, markdown_from_html, plain_text, render_markdown, sanitise};
+pub use blocks::{AlsoRead, Block, Directive, FigureSize, InlinePicture, KEY_POINTS, PullQuote};
+pub use body::{
+    BlockHtml, Body, Portable, block_problems, blocks_in, caption, escape, html_text,
+    markdown_from_html, plain_text, portable_html, render_markdown, render_markdown_with, sanitise,
+};
 pub use email::Email;
+pub use embed::{Embed, Provider};
 pub use error::Invalid;
 pub use ids::{ArticleId, MediaId, PageId, PersonId, SectionId, SourceId, TagId, TopicId, UserId};
 pub use model::*;

@@ -242,6 +242,10 @@ pub struct Article {
     pub headline: String,
     pub standfirst: String,
     pub body_html: String,
+    /// What `body_html` was made from: the reader page renders its blocks
+    /// again with the library's current pictures.
+    #[serde(skip)]
+    pub body_markdown: String,
     pub section: Named,
     pub source: Option<Source>,
     pub authors: Vec<Named>,

@@ -302,11 +302,16 @@ impl Store {
     /// What shows picture `id`: the articles with it as their lead image
     /// and the topics with it as their picture.
     pub async fn media_users(&self, id: MediaId) -> Result<(Vec<i64>, Vec<i64>)> {
-        const ARTICLES: &str = "select id from articles where lead_media_id = $1";
+        // Lead pictures, and pictures in the text as the editor writes
+        // their directive (`::figure{media=42 …}`, the number first).
+        const ARTICLES: &str = "select id from articles where lead_media_id = $1
+            or body_markdown like $2 or body_markdown like $3";
         const TOPICS: &str = "select id from topics where image_media_id = $1";
         read!(self, |conn| {
             let articles: Vec<i64> = sqlx::query_scalar(ARTICLES)
                 .bind(id.0)
+                .bind(format!("%::figure{{media={} %", id.0))
+                .bind(format!("%::figure{{media={}}}%", id.0))
                 .fetch_all(&mut *conn)
                 .await?;
             let topics: Vec<i64> = sqlx::query_scalar(TOPICS)

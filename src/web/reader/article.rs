@@ -4,10 +4,15 @@ use axum::{
 };
 use dateline_core::{
     Article, ArticleCard, ArticleId, ArticleStatus, Named, article_id_from_segment, article_path,
+    render_markdown_with,
 };
 use serde::Serialize;
 
-use super::{Chrome, card_keys, render, structured};
+use super::{
+    Chrome,
+    blocks::{ReaderBlocks, may_have_blocks},
+    card_keys, render, structured,
+};
 use crate::{
     web::{App, AppState},
     web::{
@@ -159,10 +164,16 @@ async fn similar_to(app: &App, id: ArticleId) -> Result<std::sync::Arc<[ArticleI
 async fn article_page(
     app: &App,
     url: &str,
-    article: Article,
+    mut article: Article,
     preview_of: Option<ArticleId>,
 ) -> Result<Rendered> {
     let id = article.id;
+    let mut block_keys = Vec::new();
+    if may_have_blocks(&article.body_markdown) {
+        let blocks = ReaderBlocks::load(app, &article.body_markdown).await?;
+        article.body_html = render_markdown_with(&article.body_markdown, &blocks);
+        block_keys.extend(card_keys(blocks.cards()));
+    }
     let chrome = Chrome::load(app).await?;
     let candidates = app.pages.related_candidates(&app.store, id).await?;
     let similar = similar_to(app, id).await?;
@@ -223,6 +234,7 @@ async fn article_page(
     );
     let share_image = structured::image_urls(base, &article).into_iter().next();
     let mut keys = vec![DepKey::Article(id.0)];
+    keys.extend(block_keys);
     keys.extend(card_keys(
         related
             .iter()

@@ -17,6 +17,7 @@ struct ArticleRow {
     headline: String,
     standfirst: String,
     body_html: String,
+    body_markdown: String,
     section_slug: String,
     section_name: String,
     source_id: Option<i64>,
@@ -92,7 +93,7 @@ impl ImageColumns {
 macro_rules! article_sql {
     ($links_open:literal, $links_close:literal) => {
         concat!(
-            "select a.id, a.slug, a.status, a.headline, a.standfirst, a.body_html,
+            "select a.id, a.slug, a.status, a.headline, a.standfirst, a.body_html, a.body_markdown,
                 s.slug as section_slug, s.name as section_name, a.source_id,
                 src.slug as source_slug, src.name as source_name, src.notice as source_notice,
                 src.full_text_in_feeds as source_full_text_in_feeds,
@@ -211,6 +212,7 @@ impl Store {
             headline: row.headline,
             standfirst: row.standfirst,
             body_html: row.body_html,
+            body_markdown: row.body_markdown,
             section: Named {
                 slug: row.section_slug,
                 name: row.section_name,
