@@ -2,20 +2,7 @@
 //! and markup reduced to its words (for clustering, not for display:
 //! display goes through the sanitiser).
 
-/// `s` with the characters that matter in HTML text and attributes escaped.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+pub use dateline_core::escape;
 
 /// Plain text as HTML paragraphs: a blank line separates paragraphs, and a
 /// text without blank lines takes each line as one (agencies do both).
