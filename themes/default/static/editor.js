@@ -336,9 +336,20 @@
     showLead(null);
     changed(lead);
   });
+  // The visual editor borrows the picker for a picture in the text: the
+  // next choice goes there, not to the lead.
+  let forText = false;
+  document.addEventListener('dateline:pick-for-text', () => { forText = true; });
+  picker.addEventListener('close', () => { setTimeout(() => { forText = false; }); });
   $('picker-use').addEventListener('click', () => {
     if (!chosen) return;
     const id = chosen.dataset.id;
+    if (forText) {
+      const { alt = '', caption = '', credit = '' } = chosen.dataset;
+      document.dispatchEvent(new CustomEvent('dateline:picked', { detail: { id, alt, caption, credit } }));
+      picker.close();
+      return;
+    }
     if (![...lead.options].some((o) => o.value === id)) lead.add(new Option(chosen.dataset.alt, id));
     lead.value = id;
     showLead(chosen);

@@ -1,0 +1,296 @@
+// The visual editor for an article's text. It takes the place of the body's
+// Markdown textarea (which stays in the form and is what is saved), and a
+// "Markdown" switch brings the textarea back. Loaded only on the editor;
+// without it the textarea and its preview work as before.
+import { EditorState } from 'prosemirror-state';
+import { EditorView } from 'prosemirror-view';
+import { history, undo, redo } from 'prosemirror-history';
+import { keymap } from 'prosemirror-keymap';
+import { baseKeymap, toggleMark, setBlockType, wrapIn, lift } from 'prosemirror-commands';
+import { wrapInList, splitListItem, liftListItem, sinkListItem } from 'prosemirror-schema-list';
+import { inputRules, wrappingInputRule, textblockTypeInputRule, undoInputRule } from 'prosemirror-inputrules';
+import { dropCursor } from 'prosemirror-dropcursor';
+import { gapCursor } from 'prosemirror-gapcursor';
+import { tableEditing, goToNextCell } from 'prosemirror-tables';
+import { schema, fromMarkdown, toMarkdown } from './markdown.js';
+import { cleanPastedHTML } from './paste.js';
+import { BLOCKS, writeDirective } from './directives.js';
+import { askParams, blockView } from './blocks.js';
+
+const { nodes, marks } = schema;
+
+const rules = inputRules({
+  rules: [
+    wrappingInputRule(/^\s*>\s$/, nodes.blockquote),
+    wrappingInputRule(
+      /^(\d+)\.\s$/,
+      nodes.ordered_list,
+      (m) => ({ order: +m[1], tight: true }),
+      (m, node) => node.childCount + node.attrs.order === +m[1],
+    ),
+    wrappingInputRule(/^\s*[-*]\s$/, nodes.bullet_list, { tight: true }),
+    textblockTypeInputRule(/^(#{2,3})\s$/, nodes.heading, (m) => ({ level: m[1].length })),
+  ],
+});
+
+const isActive = (state, mark) => {
+  const { from, $from, to, empty } = state.selection;
+  return empty ? !!mark.isInSet(state.storedMarks || $from.marks()) : state.doc.rangeHasMark(from, to, mark);
+};
+
+const headingIs = (level) => (state) => {
+  const { $from } = state.selection;
+  return $from.parent.type === nodes.heading && $from.parent.attrs.level === level;
+};
+const toggleHeading = (level) => (state, dispatch) =>
+  headingIs(level)(state)
+    ? setBlockType(nodes.paragraph)(state, dispatch)
+    : setBlockType(nodes.heading, { level })(state, dispatch);
+
+function askLink(state, dispatch) {
+  if (isActive(state, marks.link)) return toggleMark(marks.link)(state, dispatch);
+  if (state.selection.empty) return false;
+  if (!dispatch) return true;
+  const href = window.prompt('Link to (web address)', 'https://');
+  if (!href || !/^(https?:\/\/|mailto:|\/)/.test(href.trim())) return true;
+  return toggleMark(marks.link, { href: href.trim(), title: null })(state, dispatch);
+}
+
+const insertBlock = (name, params) => (state, dispatch) => {
+  if (dispatch) {
+    const node = nodes.directive.create({ name, params, source: null });
+    dispatch(state.tr.replaceSelectionWith(node).scrollIntoView());
+  }
+  return true;
+};
+
+function insertKeyPoints(state, dispatch) {
+  if (dispatch) {
+    const item = nodes.list_item.create(null, nodes.paragraph.create());
+    const list = nodes.bullet_list.create({ tight: true }, item);
+    dispatch(state.tr.replaceSelectionWith(nodes.key_points.create(null, list)).scrollIntoView());
+  }
+  return true;
+}
+
+function insertTable(state, dispatch) {
+  if (dispatch) {
+    const cell = (type) => type.create(null);
+    const row = (type) => nodes.table_row.create(null, [cell(type), cell(type)]);
+    const table = nodes.table.create(null, [row(nodes.table_header), row(nodes.table_cell)]);
+    dispatch(state.tr.replaceSelectionWith(table).scrollIntoView());
+  }
+  return true;
+}
+
+const askAndInsert = (name) => (state, dispatch) => {
+  if (!dispatch) return true;
+  const params = askParams(name);
+  if (params) insertBlock(name, params)(state, dispatch);
+  return true;
+};
+
+// The toolbar: [label, title (with its shortcut), command, active?].
+const TOOLS = [
+  ['B', 'Bold (Ctrl+B)', toggleMark(marks.strong), (s) => isActive(s, marks.strong)],
+  ['I', 'Italic (Ctrl+I)', toggleMark(marks.em), (s) => isActive(s, marks.em)],
+  ['Link', 'Link (Ctrl+K)', askLink, (s) => isActive(s, marks.link)],
+  ['H2', 'Heading (Ctrl+Alt+2)', toggleHeading(2), headingIs(2)],
+  ['H3', 'Subheading (Ctrl+Alt+3)', toggleHeading(3), headingIs(3)],
+  ['• List', 'Bulleted list (Ctrl+Shift+8)', wrapInList(nodes.bullet_list)],
+  ['1. List', 'Numbered list (Ctrl+Shift+9)', wrapInList(nodes.ordered_list)],
+  ['Quote', 'Quotation (Ctrl+Shift+.)', wrapIn(nodes.blockquote)],
+  ['Picture', 'Picture from the library', (s, d) => pickPicture(s, d)],
+  ['Embed', 'Embedded video or post', askAndInsert('embed')],
+  ['Pull quote', 'Pull quote', askAndInsert('pullquote')],
+  ['Key points', 'Key points box', insertKeyPoints],
+  ['Table', 'Table', insertTable],
+  ['Also read', 'Also read: a link to another story', askAndInsert('also')],
+  ['Undo', 'Undo (Ctrl+Z)', undo],
+  ['Redo', 'Redo (Ctrl+Shift+Z)', redo],
+];
+
+// The lead-image picker's dialog, reused to choose a picture for the text
+// (editor.js answers `dateline:pick` with the chosen picture).
+let pickInto = null;
+function pickPicture(state, dispatch) {
+  if (!dispatch) return true;
+  const open = document.getElementById('pick-picture');
+  if (!open) return askAndInsert('figure')(state, dispatch);
+  pickInto = dispatch;
+  document.dispatchEvent(new CustomEvent('dateline:pick-for-text'));
+  open.click();
+  return true;
+}
+
+const keys = keymap({
+  'Mod-z': undo,
+  'Shift-Mod-z': redo,
+  'Mod-y': redo,
+  Backspace: undoInputRule,
+  'Mod-b': toggleMark(marks.strong),
+  'Mod-i': toggleMark(marks.em),
+  'Mod-k': askLink,
+  'Mod-Alt-2': toggleHeading(2),
+  'Mod-Alt-3': toggleHeading(3),
+  'Shift-Enter': (state, dispatch) => {
+    if (dispatch) dispatch(state.tr.replaceSelectionWith(nodes.hard_break.create()).scrollIntoView());
+    return true;
+  },
+  Enter: splitListItem(nodes.list_item),
+  'Mod-[': liftListItem(nodes.list_item),
+  'Mod-]': sinkListItem(nodes.list_item),
+  'Shift-Mod-8': wrapInList(nodes.bullet_list),
+  'Shift-Mod-9': wrapInList(nodes.ordered_list),
+  'Shift-Mod-.': wrapIn(nodes.blockquote),
+  'Shift-Mod-,': lift,
+  Tab: goToNextCell(1),
+  'Shift-Tab': goToNextCell(-1),
+});
+
+function words(doc) {
+  const text = doc.textBetween(0, doc.content.size, ' ', ' ');
+  return (text.match(/[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu) || []).length;
+}
+
+export function mount(textarea) {
+  const place = document.createElement('div');
+  place.className = 'visual-editor';
+  const toolbar = document.createElement('div');
+  toolbar.className = 'visual-toolbar';
+  toolbar.setAttribute('role', 'toolbar');
+  toolbar.setAttribute('aria-label', 'Formatting and blocks');
+  toolbar.setAttribute('aria-controls', 'visual-body');
+  const surface = document.createElement('div');
+  const status = document.createElement('p');
+  status.className = 'visual-status hint';
+  status.setAttribute('aria-live', 'polite');
+  const switcher = document.createElement('button');
+  switcher.type = 'button';
+  switcher.className = 'visual-switch';
+  switcher.textContent = 'Edit as Markdown';
+  place.append(toolbar, surface, status);
+  textarea.before(place);
+  textarea.hidden = true;
+  const preview = document.querySelector('.body-preview');
+  if (preview) preview.dataset.visual = 'true';
+  // The body's label names the visual editor; its "(Markdown)" hint only
+  // the textarea.
+  const label = document.querySelector('label[for="article-body"]');
+  const hint = label && label.querySelector('.hint');
+  if (label && !label.id) label.id = 'article-body-label';
+  if (hint) hint.hidden = true;
+  (label || place).before(switcher);
+
+  let changed = false;
+  const view = new EditorView(surface, {
+    state: EditorState.create({
+      doc: fromMarkdown(textarea.value),
+      plugins: [rules, keys, keymap(baseKeymap), history(), dropCursor(), gapCursor(), tableEditing()],
+    }),
+    attributes: {
+      id: 'visual-body',
+      role: 'textbox',
+      'aria-multiline': 'true',
+      'aria-labelledby': label ? label.id : '',
+      class: 'visual-body',
+      spellcheck: 'true',
+    },
+    nodeViews: { directive: blockView },
+    transformPastedHTML: (html) => (html.includes('data-pm-slice') ? html : cleanPastedHTML(html)),
+    dispatchTransaction(tr) {
+      view.updateState(view.state.apply(tr));
+      // The stored text is rewritten only once the story is edited: opened
+      // and saved unchanged, it stays byte for byte as it was.
+      if (tr.docChanged) {
+        changed = true;
+        textarea.value = toMarkdown(view.state.doc);
+        textarea.dispatchEvent(new Event('input', { bubbles: true }));
+      }
+      refresh();
+    },
+  });
+
+  const buttons = TOOLS.map(([label, title, command, active]) => {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = label;
+    button.className = `tool-${label.toLowerCase().replace(/[^a-z0-9]+/g, '')}`;
+    button.title = title;
+    button.setAttribute('aria-label', title);
+    button.tabIndex = -1;
+    button.addEventListener('mousedown', (e) => e.preventDefault());
+    button.addEventListener('click', () => {
+      command(view.state, view.dispatch, view);
+      view.focus();
+    });
+    toolbar.append(button);
+    return { button, command, active };
+  });
+  buttons[0].button.tabIndex = 0;
+  // One stop in the tab order; the arrow keys move along the toolbar.
+  toolbar.addEventListener('keydown', (e) => {
+    const all = buttons.map((b) => b.button).filter((b) => !b.disabled);
+    const at = all.indexOf(document.activeElement);
+    const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: all.length - 1 }[e.key];
+    if (to === undefined || at < 0) return;
+    e.preventDefault();
+    const next = all[(to + all.length) % all.length];
+    all.forEach((b) => { b.tabIndex = b === next ? 0 : -1; });
+    next.focus();
+  });
+
+  function refresh() {
+    for (const { button, command, active } of buttons) {
+      button.disabled = !command(view.state, undefined, view);
+      if (active) button.setAttribute('aria-pressed', String(!!active(view.state)));
+    }
+    const count = words(view.state.doc);
+    const minutes = Math.max(1, Math.round(count / 230));
+    status.textContent = `${count} words · ${minutes} min read`;
+  }
+  refresh();
+
+  // A picture chosen in the picker for the text.
+  document.addEventListener('dateline:picked', (e) => {
+    if (!pickInto) return;
+    const { id, alt, caption, credit } = e.detail;
+    insertBlock('figure', [['media', String(id)], ['size', 'column'], ['alt', alt], ['caption', caption], ['credit', credit]])(
+      view.state,
+      view.dispatch,
+    );
+    pickInto = null;
+    view.focus();
+  });
+
+  // Markdown and back: the textarea is the truth while it is shown.
+  switcher.addEventListener('click', () => {
+    const toMarkdownMode = !place.hidden;
+    if (toMarkdownMode) {
+      place.hidden = true;
+      textarea.hidden = false;
+      if (hint) hint.hidden = false;
+      if (preview) delete preview.dataset.visual;
+      switcher.textContent = 'Edit visually';
+      textarea.focus();
+    } else {
+      const doc = fromMarkdown(textarea.value);
+      view.updateState(EditorState.create({ doc, plugins: view.state.plugins }));
+      place.hidden = false;
+      textarea.hidden = true;
+      if (hint) hint.hidden = true;
+      if (preview) preview.dataset.visual = 'true';
+      switcher.textContent = 'Edit as Markdown';
+      refresh();
+      view.focus();
+    }
+  });
+  return { view, changed: () => changed };
+}
+
+export { fromMarkdown, toMarkdown, writeDirective, BLOCKS };
+
+const textarea = typeof document !== 'undefined' && document.getElementById('article-body');
+if (textarea && document.getElementById('article-form')) {
+  globalThis.datelineVisualEditor = mount(textarea);
+}
