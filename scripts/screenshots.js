@@ -2,6 +2,7 @@
 // a writer submits a story; the editor's dashboard, articles list, editor,
 // picture picker, revisions and preview are shot at 1280 and 390 px (the navigation also open).
 const { chromium } = require('playwright-core');
+const { fillBody } = require('../tests/browser/lib');
 
 const { BASE, OUT, EDITOR_PASSWORD, WRITER_PASSWORD } = process.env;
 const NEW_PASSWORD = 'a long newsroom passphrase';
@@ -39,10 +40,10 @@ async function shoot(page, name, width) {
     await writer.selectOption('#article-section', { label: 'News' });
     await writer.fill('#article-headline', 'Night buses return to the harbour route');
     await writer.fill('#article-standfirst', 'The city restores three late services from Monday.');
-    await writer.fill('#article-body', 'Buses will run every 20 minutes until 1 am.\n\nThe transport office said drivers had been hired.');
+    await fillBody(writer, 'Buses will run every 20 minutes until 1 am.\n\nThe transport office said drivers had been hired.');
     await Promise.all([writer.waitForURL(/\/admin\/articles\/\d+/), writer.click('button:text("Save draft")')]);
     const editorUrl = writer.url().split('?')[0];
-    await writer.fill('#article-body', 'Buses will run every 15 minutes until 1 am.\n\nThe transport office said twelve drivers had been hired.\n\nFares stay the same.');
+    await fillBody(writer, 'Buses will run every 15 minutes until 1 am.\n\nThe transport office said twelve drivers had been hired.\n\nFares stay the same.');
     await Promise.all([writer.waitForLoadState('load'), writer.click('button:text("Save")')]);
     await Promise.all([writer.waitForLoadState('load'), writer.click('button:text("Submit for review")')]);
 

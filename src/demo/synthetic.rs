@@ -116,6 +116,9 @@ pub fn generate(seed: u64, index: u64) -> Draft {
         }
         md.push_str("\n\n");
     }
+    // One paragraph per line, no blank line after the last: the form the
+    // visual editor writes.
+    md.truncate(md.trim_end().len());
     // Spread over the years before NEWEST, about 2.6 minutes apart, in index order.
     let newest: Timestamp = NEWEST.parse().expect("a valid constant instant");
     let published = newest - SignedDuration::from_secs((index * 157 + rng.next() % 60) as i64);

@@ -15,7 +15,7 @@
 // 3. The same journey with the keyboard alone.
 // Prints one JSON line per step; exits 0 iff every check held.
 const fs = require('fs');
-const { step, check, axe, tabTo, signIn, run } = require('./lib');
+const { step, check, axe, tabTo, signIn, run, fillBody } = require('./lib');
 
 const { BASE, EDITOR_EMAIL, PASSWORD, PHOTO, OTHER_PHOTO } = process.env;
 const photo = fs.readFileSync(PHOTO).toString('base64');
@@ -71,7 +71,10 @@ async function journey(browser) {
   };
   await act(() => Promise.all([page.waitForURL(`${BASE}/admin/articles/new`), page.click('.admin-nav >> text=New article')]));
   await axe(page, 'new article');
-  for (const [id, text] of Object.entries(typed)) await page.fill(`#${id}`, text);
+  for (const [id, text] of Object.entries(typed)) {
+    if (id === 'article-body') await fillBody(page, text);
+    else await page.fill(`#${id}`, text);
+  }
   await act(() => page.selectOption('#article-section', { label: 'News' }));
   await act(() => page.click('#pick-picture'));
   await page.fill('#picker-alt', 'The night ferry at the jetty');
@@ -123,7 +126,8 @@ async function restoresEveryField(page) {
     'article-schedule_at': '',
   };
   for (const [id, text] of Object.entries(typed)) {
-    if (await page.$(`#${id}`)) await page.fill(`#${id}`, text);
+    if (id === 'article-body') await fillBody(page, text);
+    else if (await page.$(`#${id}`)) await page.fill(`#${id}`, text);
   }
   await page.selectOption('#article-edited_by', { index: 1 });
   await page.selectOption('#article-source', { index: 1 });
@@ -149,7 +153,7 @@ async function restoresEveryField(page) {
   const fresh = await again.context().newPage();
   await fresh.goto(`${BASE}/admin/articles/new`);
   await fresh.fill('#article-headline', 'A new story, typed');
-  await fresh.fill('#article-body', 'Its body.');
+  await fillBody(fresh, 'Its body.');
   await fresh.fill('#article-tags', 'Kept');
   await fresh.selectOption('#article-section', { label: 'News' });
   const typedNew = await values(fresh);
@@ -176,7 +180,7 @@ async function byKeyboard(browser) {
   await Promise.all([page.waitForURL(`${BASE}/admin/articles/new`), press('Enter')]);
   await to('#article-headline');
   await page.keyboard.type(headline);
-  await to('#article-body');
+  await to('#visual-body');
   await page.keyboard.type('The depot opens on Sunday mornings.');
   await to('#article-section');
   await page.keyboard.type('News');

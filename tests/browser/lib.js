@@ -111,4 +111,21 @@ async function run(body) {
   process.exitCode = failures.length ? 1 : 0;
 }
 
-module.exports = { step, check, axe, tabTo, keyboardWalk, signIn, run, failures };
+// Types `text` (paragraphs split by blank lines) as the body: into the
+// visual editor when it is there, else into the Markdown textarea.
+async function fillBody(page, text) {
+  if (!(await page.$('#visual-body'))) {
+    await page.fill('#article-body', text);
+    return;
+  }
+  await page.focus('#visual-body');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  const paragraphs = text.split('\n\n');
+  for (const [i, paragraph] of paragraphs.entries()) {
+    if (i > 0) await page.keyboard.press('Enter');
+    await page.keyboard.insertText(paragraph);
+  }
+}
+
+module.exports = { step, check, axe, tabTo, keyboardWalk, signIn, run, fillBody, failures };

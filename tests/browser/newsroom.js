@@ -13,7 +13,7 @@
 // the busiest pages Tab must reach every control, each with a visible
 // focus ring. Every admin page visited is checked with axe. Prints one JSON line per
 // step; exits 0 iff every check held.
-const { step, check, axe, tabTo, keyboardWalk, signIn: open, run } = require('./lib');
+const { step, check, axe, tabTo, keyboardWalk, signIn: open, run, fillBody } = require('./lib');
 
 const { BASE, ADMIN_EMAIL, EDITOR_EMAIL, PASSWORD, SITE_TZ } = process.env;
 
@@ -66,13 +66,13 @@ run(async (browser) => {
     await axe(writer, 'new article');
     await writer.selectOption('#article-section', { label: 'News' });
     await writer.fill('#article-headline', headline);
-    await writer.fill('#article-body', 'Ferries will leave an hour earlier from Monday.\n\nThe last boat goes at seven.');
+    await fillBody(writer, 'Ferries will leave an hour earlier from Monday.\n\nThe last boat goes at seven.');
     await Promise.all([writer.waitForURL(/\/admin\/articles\/\d+(\?|$)/), writer.click('button.save')]);
     const editorUrl = writer.url().split('?')[0];
     await axe(writer, 'editor');
     // Live preview, then autosave: typing, a closed tab, the text restored.
     await writer.waitForFunction(() => document.getElementById('body-preview').textContent.includes('an hour earlier'));
-    await writer.fill('#article-body', 'Ferries will leave an hour earlier from Monday.\n\nThe last boat goes at seven.\n\nTyped, never saved.');
+    await fillBody(writer, 'Ferries will leave an hour earlier from Monday.\n\nThe last boat goes at seven.\n\nTyped, never saved.');
     await writer.waitForFunction(() => document.getElementById('autosave-status').textContent.includes('kept'), null, { timeout: 15000 });
     await writer.close();
     const reopened = await writer.context().newPage();
@@ -132,7 +132,7 @@ run(async (browser) => {
     // 5. An edit, and the revision diff that shows it.
     await editor.goto(editorUrl);
     const body = await editor.inputValue('#article-body');
-    await editor.fill('#article-body', `${body}\n\nTickets bought for the old times stay valid.`);
+    await fillBody(editor, `${body}\n\nTickets bought for the old times stay valid.`);
     await Promise.all([editor.waitForURL(done(editorUrl)), editor.click('button.save')]);
     await editor.click('.editor-actions >> text=Revisions');
     await editor.waitForURL(/\/revisions$/);

@@ -384,7 +384,7 @@ async fn newsroom_pages_are_accessible_for_every_role_on_desktops_and_phones() {
 
 /// Runs `tests/browser/{script}` in Node (Playwright on Debian's Chromium,
 /// axe at `AXE`) with `env`; asserts it exits 0, and shows its step log.
-async fn run_journey(script: &str, env: &[(&str, &std::ffi::OsStr)]) {
+pub(crate) async fn run_journey(script: &str, env: &[(&str, &std::ffi::OsStr)]) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/browser")
         .join(script);

@@ -39,6 +39,7 @@ mod subscribers;
 mod support;
 mod text_edges;
 mod throttles;
+mod visual_editor;
 mod webhooks;
 mod websub;
 mod wire_desk;

@@ -183,6 +183,9 @@ export function mount(textarea) {
   (label || place).before(switcher);
 
   let changed = false;
+  // Ends as the text read did: with a line break or without.
+  let newline = textarea.value.endsWith('\n');
+  let writing = false;
   const view = new EditorView(surface, {
     state: EditorState.create({
       doc: fromMarkdown(textarea.value),
@@ -204,8 +207,10 @@ export function mount(textarea) {
       // and saved unchanged, it stays byte for byte as it was.
       if (tr.docChanged) {
         changed = true;
-        textarea.value = toMarkdown(view.state.doc);
+        textarea.value = toMarkdown(view.state.doc, { newline });
+        writing = true;
         textarea.dispatchEvent(new Event('input', { bubbles: true }));
+        writing = false;
       }
       refresh();
     },
@@ -217,7 +222,8 @@ export function mount(textarea) {
     button.textContent = label;
     button.className = `tool-${label.toLowerCase().replace(/[^a-z0-9]+/g, '')}`;
     button.title = title;
-    button.setAttribute('aria-label', title);
+    // The visible word first, so that voice control finds it by what it says.
+    button.setAttribute('aria-label', `${label}: ${title}`);
     button.tabIndex = -1;
     button.addEventListener('mousedown', (e) => e.preventDefault());
     button.addEventListener('click', () => {
@@ -263,6 +269,16 @@ export function mount(textarea) {
     view.focus();
   });
 
+  // Text put into the textarea by others (a restored copy) is read again.
+  const reload = () => {
+    newline = textarea.value.endsWith('\n');
+    view.updateState(EditorState.create({ doc: fromMarkdown(textarea.value), plugins: view.state.plugins }));
+    refresh();
+  };
+  textarea.addEventListener('input', () => {
+    if (!writing && textarea.hidden) reload();
+  });
+
   // Markdown and back: the textarea is the truth while it is shown.
   switcher.addEventListener('click', () => {
     const toMarkdownMode = !place.hidden;
@@ -274,8 +290,7 @@ export function mount(textarea) {
       switcher.textContent = 'Edit visually';
       textarea.focus();
     } else {
-      const doc = fromMarkdown(textarea.value);
-      view.updateState(EditorState.create({ doc, plugins: view.state.plugins }));
+      reload();
       place.hidden = false;
       textarea.hidden = true;
       if (hint) hint.hidden = true;
@@ -289,6 +304,9 @@ export function mount(textarea) {
 }
 
 export { fromMarkdown, toMarkdown, writeDirective, BLOCKS };
+
+// For the round-trip test, which runs the same reader and writer.
+globalThis.DatelineMarkdown = { fromMarkdown, toMarkdown };
 
 const textarea = typeof document !== 'undefined' && document.getElementById('article-body');
 if (textarea && document.getElementById('article-form')) {

@@ -250,7 +250,8 @@ function trimTextblocks(doc) {
 
 export const fromMarkdown = (text) => parser.parse(text);
 
-export function toMarkdown(doc) {
+// `newline`: end with a line break (as the text read did, if it did).
+export function toMarkdown(doc, { newline = false } = {}) {
   const text = serializer.serialize(fixFlanking(trimTextblocks(doc)));
-  return text ? `${text}\n` : '';
+  return text && newline ? `${text}\n` : text;
 }

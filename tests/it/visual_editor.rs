@@ -1,0 +1,57 @@
+//! The visual editor keeps the stored text: every demo body and a thousand
+//! synthetic ones, read into its document and written back in Chromium,
+//! come out byte for byte; its script stays off reader pages.
+
+use dateline_core::ArticleId;
+
+use crate::support::{TestServer, validators_available};
+
+const SYNTHETIC: u64 = 1000;
+
+fn bundle() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/visual-editor.js")
+}
+
+#[tokio::test]
+async fn every_demo_body_and_a_thousand_synthetic_ones_come_back_byte_for_byte() {
+    if !validators_available() {
+        return;
+    }
+    let server = TestServer::with_demo().await;
+    let mut corpus = Vec::new();
+    // The demo's articles have the first numbers.
+    for id in 1..=100 {
+        if let Some(revision) = server
+            .app
+            .store
+            .latest_revision(ArticleId(id))
+            .await
+            .unwrap()
+        {
+            corpus.push(revision.body_markdown);
+        }
+    }
+    assert!(corpus.len() >= 41, "every demo article: {}", corpus.len());
+    corpus.extend((0..SYNTHETIC).map(|i| dateline::demo::synthetic::generate(7, i).markdown));
+    let file = tempfile::NamedTempFile::with_suffix(".json").unwrap();
+    std::fs::write(file.path(), serde_json::to_vec(&corpus).unwrap()).unwrap();
+    crate::browser::run_journey(
+        "roundtrip.js",
+        &[
+            ("CORPUS", file.path().as_os_str()),
+            ("BUNDLE", bundle().as_os_str()),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_editor_script_is_absent_from_reader_pages_and_small() {
+    let server = TestServer::with_demo().await;
+    for path in ["/", "/news", &server.newest_article_path("news").await] {
+        let html = server.page(path).await;
+        assert!(!html.contains("visual-editor"), "{path} loads the editor");
+    }
+    let size = std::fs::metadata(bundle()).unwrap().len();
+    assert!(size < 400_000, "the built editor is {size} bytes");
+}
