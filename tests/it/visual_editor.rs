@@ -1,6 +1,7 @@
 //! The visual editor keeps the stored text: every demo body and a thousand
 //! synthetic ones, read into its document and written back in Chromium,
-//! come out byte for byte; its script stays off reader pages.
+//! come out byte for byte; pasted documents keep their structure and
+//! nothing else; its script stays off reader pages.
 
 use dateline_core::ArticleId;
 
@@ -39,6 +40,22 @@ async fn every_demo_body_and_a_thousand_synthetic_ones_come_back_byte_for_byte()
         "roundtrip.js",
         &[
             ("CORPUS", file.path().as_os_str()),
+            ("BUNDLE", bundle().as_os_str()),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn text_pasted_from_word_google_docs_and_libreoffice_keeps_only_its_structure() {
+    if !validators_available() {
+        return;
+    }
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/paste");
+    crate::browser::run_journey(
+        "paste.js",
+        &[
+            ("FIXTURES", fixtures.as_os_str()),
             ("BUNDLE", bundle().as_os_str()),
         ],
     )

@@ -3,7 +3,9 @@
 // and tables stay; styles, classes, spans, comments and tracking go.
 const KEEP = new Set(["DIV", "P", "H1", "H2", "H3", "H4", "H5", "H6", "UL", "OL", "LI", "BLOCKQUOTE", "PRE", "CODE", "A", "STRONG", "EM", "S", "BR", "HR", "TABLE", "THEAD", "TBODY", "TR", "TH", "TD"]);
 const DROP = new Set(["STYLE", "SCRIPT", "META", "LINK", "TITLE", "XML", "IMG", "SVG", "OBJECT", "IFRAME", "NOSCRIPT", "TEMPLATE", "BUTTON", "INPUT", "SELECT", "TEXTAREA", "V:SHAPE", "V:IMAGEDATA", "O:WRAPBLOCK"]);
-const RENAME = { B: "STRONG", I: "EM", STRIKE: "S", DEL: "S" };   // DIV kept: ProseMirror treats it as a block boundary
+// The headline is the story's only first-level heading: pasted headings
+// become the text's two levels.
+const RENAME = { B: "STRONG", I: "EM", STRIKE: "S", DEL: "S", H1: "H2", H4: "H3", H5: "H3", H6: "H3" };   // DIV kept: ProseMirror treats it as a block boundary
 
 export function detectSource(html) {
   if (/docs-internal-guid-/.test(html)) return "gdocs";

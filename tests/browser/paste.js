@@ -1,0 +1,36 @@
+// Pasting into the visual editor, in Chromium: each fixture in FIXTURES
+// (clipboard HTML as Word, Google Docs and LibreOffice put it) is pasted
+// into an empty editor as a browser pastes it, and the body's Markdown
+// must be the fixture's `.md` twin. BUNDLE is the built editor script.
+const fs = require('fs');
+const path = require('path');
+const { step, check, run } = require('./lib');
+
+run(async (browser) => {
+  const dir = process.env.FIXTURES;
+  for (const name of fs.readdirSync(dir).filter((f) => f.endsWith('.html')).sort()) {
+    const html = fs.readFileSync(path.join(dir, name), 'utf8');
+    const expected = fs.readFileSync(path.join(dir, name.replace(/\.html$/, '.md')), 'utf8');
+    const page = await browser.newPage();
+    await page.setContent(
+      '<!doctype html><title>Paste</title><form id="article-form"><p><label for="article-body">Body</label>' +
+        '<textarea id="article-body" name="body"></textarea></p></form>',
+    );
+    await page.addScriptTag({ path: process.env.BUNDLE });
+    await page.focus('#visual-body');
+    await page.evaluate((clipboard) => {
+      const data = new DataTransfer();
+      data.setData('text/html', clipboard);
+      data.setData('text/plain', 'plain text fallback');
+      document.getElementById('visual-body').dispatchEvent(
+        new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
+      );
+    }, html);
+    const markdown = await page.inputValue('#article-body');
+    if (!check(markdown === expected.trimEnd(), `${name} pastes as its .md`)) {
+      step('pasted', { name, markdown });
+    }
+    step('pasted', { name, chars: markdown.length });
+    await page.close();
+  }
+});
