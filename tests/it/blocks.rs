@@ -107,9 +107,14 @@ async fn a_story_with_every_block_shows_them_without_asking_other_sites_for_anyt
     );
     assert!(body.contains("<em>15</em>"), "{body}");
     assert!(body.contains("<p>We are ready.</p></blockquote><figcaption>The harbour master"));
+    let also = &body[body
+        .find(r#"<aside class="also-read""#)
+        .expect("an Also read card")..];
+    let also = &also[..also.find("</aside>").unwrap()];
     assert!(
-        body.contains("Harbour ferries add a night service"),
-        "the current headline: {body}"
+        also.contains(r#"<article class="card"#)
+            && also.contains("Harbour ferries add a night service"),
+        "the card, with the current headline: {also}"
     );
     assert!(body.contains("<table>"), "{body}");
 

@@ -46,6 +46,38 @@ async fn every_demo_body_and_a_thousand_synthetic_ones_come_back_byte_for_byte()
     .await;
 }
 
+/// `tests/browser/writing.js`: a story written with every toolbar action
+/// and block, published, and its reader page checked.
+#[tokio::test]
+async fn a_story_written_with_every_block_reads_well_and_asks_no_other_site() {
+    use crate::admin::{PASSWORD, add_staff};
+    if !validators_available() {
+        return;
+    }
+    let server = TestServer::with_demo().await;
+    add_staff(
+        &server,
+        "writer.desk@example.org",
+        dateline_core::Role::Editor,
+    )
+    .await;
+    let also = server.newest_article_path("news").await;
+    let also = dateline_core::article_id_from_segment(also.rsplit('/').next().unwrap())
+        .unwrap()
+        .0
+        .to_string();
+    crate::browser::run_journey(
+        "writing.js",
+        &[
+            ("BASE", server.base.as_ref()),
+            ("EDITOR_EMAIL", "writer.desk@example.org".as_ref()),
+            ("PASSWORD", PASSWORD.as_ref()),
+            ("ALSO", also.as_ref()),
+        ],
+    )
+    .await;
+}
+
 #[tokio::test]
 async fn text_pasted_from_word_google_docs_and_libreoffice_keeps_only_its_structure() {
     if !validators_available() {

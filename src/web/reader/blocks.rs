@@ -75,7 +75,7 @@ enum Shown<'a> {
         player: &'a str,
     },
     Also {
-        card: &'a ArticleCard,
+        story: &'a ArticleCard,
     },
 }
 
@@ -106,7 +106,7 @@ impl BlockHtml for ReaderBlocks<'_> {
             },
             // A story no longer published is not offered.
             Block::AlsoRead(a) => match self.cards.get(&a.article) {
-                Some(card) => Shown::Also { card },
+                Some(story) => Shown::Also { story },
                 None => return String::new(),
             },
             Block::PullQuote(_) => return portable_html(block, None),

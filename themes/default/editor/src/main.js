@@ -2,11 +2,11 @@
 // Markdown textarea (which stays in the form and is what is saved), and a
 // "Markdown" switch brings the textarea back. Loaded only on the editor;
 // without it the textarea and its preview work as before.
-import { EditorState } from 'prosemirror-state';
+import { EditorState, NodeSelection, TextSelection } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
 import { history, undo, redo } from 'prosemirror-history';
 import { keymap } from 'prosemirror-keymap';
-import { baseKeymap, toggleMark, setBlockType, wrapIn, lift } from 'prosemirror-commands';
+import { baseKeymap, chainCommands, toggleMark, setBlockType, wrapIn, lift } from 'prosemirror-commands';
 import { wrapInList, splitListItem, liftListItem, sinkListItem } from 'prosemirror-schema-list';
 import { inputRules, wrappingInputRule, textblockTypeInputRule, undoInputRule } from 'prosemirror-inputrules';
 import { dropCursor } from 'prosemirror-dropcursor';
@@ -56,31 +56,48 @@ function askLink(state, dispatch) {
   return toggleMark(marks.link, { href: href.trim(), title: null })(state, dispatch);
 }
 
-const insertBlock = (name, params) => (state, dispatch) => {
-  if (dispatch) {
-    const node = nodes.directive.create({ name, params, source: null });
-    dispatch(state.tr.replaceSelectionWith(node).scrollIntoView());
+// Puts a block where the cursor is. Writing goes on inside it (`into`: a
+// box's first point, a table's first cell) or in the paragraph after it,
+// made if there is none, as in any word processor.
+function insertNode(state, dispatch, node, { into = false } = {}) {
+  if (!dispatch) return true;
+  const tr = state.tr.replaceSelectionWith(node);
+  let end = tr.selection.to;
+  if (!(tr.selection instanceof NodeSelection)) {
+    // The selection went past the block: find where it ends.
+    const $to = tr.doc.resolve(tr.mapping.map(state.selection.from, -1));
+    end = $to.depth > 0 ? $to.after(1) : $to.pos;
+    for (let pos = 0, i = 0; i < tr.doc.childCount; i++) {
+      const child = tr.doc.child(i);
+      if (child === node) end = pos + child.nodeSize;
+      pos += child.nodeSize;
+    }
   }
-  return true;
-};
-
-function insertKeyPoints(state, dispatch) {
-  if (dispatch) {
-    const item = nodes.list_item.create(null, nodes.paragraph.create());
-    const list = nodes.bullet_list.create({ tight: true }, item);
-    dispatch(state.tr.replaceSelectionWith(nodes.key_points.create(null, list)).scrollIntoView());
+  const start = end - node.nodeSize;
+  if (into) {
+    tr.setSelection(TextSelection.near(tr.doc.resolve(start + 1)));
+  } else {
+    if (!(tr.doc.resolve(end).nodeAfter || {}).isTextblock) tr.insert(end, nodes.paragraph.create());
+    tr.setSelection(TextSelection.create(tr.doc, end + 1));
   }
+  dispatch(tr.scrollIntoView());
   return true;
 }
 
+const insertBlock = (name, params) => (state, dispatch) =>
+  insertNode(state, dispatch, nodes.directive.create({ name, params, source: null }));
+
+function insertKeyPoints(state, dispatch) {
+  const item = nodes.list_item.create(null, nodes.paragraph.create());
+  const list = nodes.bullet_list.create({ tight: true }, item);
+  return insertNode(state, dispatch, nodes.key_points.create(null, list), { into: true });
+}
+
 function insertTable(state, dispatch) {
-  if (dispatch) {
-    const cell = (type) => type.create(null);
-    const row = (type) => nodes.table_row.create(null, [cell(type), cell(type)]);
-    const table = nodes.table.create(null, [row(nodes.table_header), row(nodes.table_cell)]);
-    dispatch(state.tr.replaceSelectionWith(table).scrollIntoView());
-  }
-  return true;
+  const cell = (type) => type.create(null);
+  const row = (type) => nodes.table_row.create(null, [cell(type), cell(type)]);
+  const table = nodes.table.create(null, [row(nodes.table_header), row(nodes.table_cell)]);
+  return insertNode(state, dispatch, table, { into: true });
 }
 
 const askAndInsert = (name) => (state, dispatch) => {
@@ -97,8 +114,8 @@ const TOOLS = [
   ['Link', 'Link (Ctrl+K)', askLink, (s) => isActive(s, marks.link)],
   ['H2', 'Heading (Ctrl+Alt+2)', toggleHeading(2), headingIs(2)],
   ['H3', 'Subheading (Ctrl+Alt+3)', toggleHeading(3), headingIs(3)],
-  ['• List', 'Bulleted list (Ctrl+Shift+8)', wrapInList(nodes.bullet_list)],
-  ['1. List', 'Numbered list (Ctrl+Shift+9)', wrapInList(nodes.ordered_list)],
+  ['• List', 'Bulleted list (Ctrl+Shift+8)', wrapInList(nodes.bullet_list, { tight: true })],
+  ['1. List', 'Numbered list (Ctrl+Shift+9)', wrapInList(nodes.ordered_list, { order: 1, tight: true })],
   ['Quote', 'Quotation (Ctrl+Shift+.)', wrapIn(nodes.blockquote)],
   ['Picture', 'Picture from the library', (s, d) => pickPicture(s, d)],
   ['Embed', 'Embedded video or post', askAndInsert('embed')],
@@ -123,6 +140,15 @@ function pickPicture(state, dispatch) {
   return true;
 }
 
+// Enter in an empty last paragraph of a box (Key points) leaves the box.
+function leaveBox(state, dispatch) {
+  const { $from, empty } = state.selection;
+  const box = $from.node(-1);
+  if (!empty || !box || box.type !== nodes.key_points || $from.parent.content.size) return false;
+  if ($from.index(-1) !== box.childCount - 1) return false;
+  return lift(state, dispatch);
+}
+
 const keys = keymap({
   'Mod-z': undo,
   'Shift-Mod-z': redo,
@@ -137,11 +163,11 @@ const keys = keymap({
     if (dispatch) dispatch(state.tr.replaceSelectionWith(nodes.hard_break.create()).scrollIntoView());
     return true;
   },
-  Enter: splitListItem(nodes.list_item),
+  Enter: chainCommands(splitListItem(nodes.list_item), leaveBox),
   'Mod-[': liftListItem(nodes.list_item),
   'Mod-]': sinkListItem(nodes.list_item),
-  'Shift-Mod-8': wrapInList(nodes.bullet_list),
-  'Shift-Mod-9': wrapInList(nodes.ordered_list),
+  'Shift-Mod-8': wrapInList(nodes.bullet_list, { tight: true }),
+  'Shift-Mod-9': wrapInList(nodes.ordered_list, { order: 1, tight: true }),
   'Shift-Mod-.': wrapIn(nodes.blockquote),
   'Shift-Mod-,': lift,
   Tab: goToNextCell(1),

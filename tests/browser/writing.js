@@ -1,0 +1,135 @@
+// usage: NODE_PATH=/opt/validators/node/node_modules node writing.js
+// env: BASE, EDITOR_EMAIL, PASSWORD, ALSO (the number of a published
+// story), AXE (axe.min.js)
+//
+// Writing in the visual editor as a journalist does, in Debian's Chromium:
+// every toolbar action and every block (a picture from the library, a
+// YouTube video, a pull quote, "Also read", "Key points", a table), with
+// the toolbar driven by the keyboard alone for one of them; then the story
+// is published and its reader page checked: the picture has its
+// renditions with WebP, the video is a placeholder, and loading the page
+// asks no other site for anything.
+const { step, check, axe, signIn, run } = require('./lib');
+
+const { BASE, EDITOR_EMAIL, PASSWORD, ALSO } = process.env;
+const YOUTUBE = 'https://www.youtube.com/watch?v=aqz-KE-bpKQ';
+
+run(async (browser) => {
+  const page = await signIn(browser, BASE, EDITOR_EMAIL, PASSWORD);
+  // The questions blocks ask, answered in order.
+  const answers = [];
+  page.on('dialog', (dialog) => dialog.accept(answers.length ? answers.shift() : ''));
+  const tool = (name) => page.click(`.visual-toolbar button[aria-label^="${name}:"]`);
+  const type = (text) => page.keyboard.insertText(text);
+
+  const headline = `Ferry pier reopens after repairs ${Date.now()}`;
+  await page.goto(`${BASE}/admin/articles/new`);
+  await page.fill('#article-headline', headline);
+  await page.selectOption('#article-section', { label: 'News' });
+  await page.focus('#visual-body');
+  await tool('H2');
+  await type('What changes');
+  await page.keyboard.press('Enter');
+  await type('The pier opens ');
+  await tool('B');
+  await type('on Monday');
+  await tool('B');
+  await type(' with ');
+  await tool('I');
+  await type('two');
+  await tool('I');
+  await type(' new berths. ');
+  await type('Timetable');
+  await page.keyboard.down('Shift');
+  for (let i = 0; i < 'Timetable'.length; i++) await page.keyboard.press('ArrowLeft');
+  await page.keyboard.up('Shift');
+  answers.push('https://example.org/timetable');
+  await tool('Link');
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+  await tool('H3');
+  await type('Fares');
+  await page.keyboard.press('Enter');
+  await tool('• List');
+  await type('Adults pay 20 rupees');
+  await page.keyboard.press('Enter');
+  await type('Children ride free');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');
+  await tool('1. List');
+  await type('Buy a ticket');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');
+  await tool('Quote');
+  await type('The berths were rebuilt in stone.');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');
+  // A picture from the library, through the picker.
+  await tool('Picture');
+  await page.waitForSelector('#picker-grid button.pick');
+  await page.locator('#picker-grid button.pick').first().click();
+  await page.click('#picker-use');
+  await page.waitForSelector('.block-figure');
+  // The video: its button reached by the keyboard alone.
+  answers.push(YOUTUBE);
+  await page.focus('.visual-toolbar button[tabindex="0"]');
+  let presses = 0;
+  while (!(await page.evaluate(() => document.activeElement.getAttribute('aria-label') || '')).startsWith('Embed:')) {
+    await page.keyboard.press('ArrowRight');
+    presses += 1;
+    if (presses > 20) break;
+  }
+  check(presses <= 20, 'the Embed button is reached with the arrow keys');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.block-embed');
+  answers.push('We are open again.', 'The harbour master');
+  await tool('Pull quote');
+  answers.push(ALSO, 'Night ferries');
+  await tool('Also read');
+  await type('The last paragraph before the box.');
+  await tool('Undo');
+  await tool('Redo');
+  await tool('Key points');
+  await type('Open from Monday');
+  await page.keyboard.press('Enter');
+  await type('Fares unchanged');
+  // Out of the list, then out of the box.
+  for (let i = 0; i < 3; i++) await page.keyboard.press('Enter');
+  await tool('Table');
+  await type('Route');
+  await page.keyboard.press('Tab');
+  await type('Minutes');
+  await page.keyboard.press('Tab');
+  await type('Pier to fort');
+  await page.keyboard.press('Tab');
+  await type('15');
+  await axe(page, 'the visual editor with every block');
+  const markdown = await page.inputValue('#article-body');
+  step('written', { chars: markdown.length });
+  for (const piece of [
+    '## What changes', '**on Monday**', '*two*', '[Timetable](https://example.org/timetable)', '### Fares',
+    '- Adults pay 20 rupees', '1. Buy a ticket', '> The berths were rebuilt in stone.', '::figure{media=',
+    `::embed{url="${YOUTUBE}"}`, '::pullquote{text="We are open again." by="The harbour master"}',
+    `::also{article=${ALSO} title="Night ferries"}`, '::: keypoints', '| Route | Minutes |', '| Pier to fort | 15 |',
+  ]) check(markdown.includes(piece), `the text holds ${piece}: ${markdown}`);
+
+  await Promise.all([page.waitForURL(/done=moved\.published/), page.click('button[value=published]')]);
+  const link = await page.getAttribute('.done a', 'href');
+  // The reader's page, in a fresh browser: every request it makes.
+  const reader = await browser.newPage();
+  const requests = [];
+  reader.on('request', (r) => requests.push(r.url()));
+  await reader.goto(`${BASE}${link}`, { waitUntil: 'networkidle' });
+  const foreign = requests.filter((url) => !url.startsWith(BASE) && !url.startsWith('data:'));
+  check(foreign.length === 0, `the page asks no other site for anything: ${foreign}`);
+  check(await reader.$('.body figure.figure picture source[type="image/webp"][srcset]') !== null, 'the picture has WebP renditions');
+  check(await reader.$('.body figure.embed-youtube .embed-load') !== null, 'the video waits behind its button');
+  check(await reader.$('iframe') === null, 'nothing is framed before the reader asks');
+  check(await reader.$('.body .key-points li') !== null, 'the key points are a box');
+  check(await reader.$('.body .also-read .card') !== null, `Also read is a card: ${await reader.innerHTML('.body')}`);
+  step('the reader page', { requests: requests.length, foreign: foreign.length });
+  // Asked for, the video loads from the provider's privacy-enhanced player.
+  await reader.click('.embed-load');
+  const frame = await reader.getAttribute('.body figure.embed-youtube iframe', 'src');
+  check(frame === 'https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ', `the player is framed on request: ${frame}`);
+});
