@@ -21,7 +21,7 @@
 //! shape is ordinary text, and so is a well-shaped one whose parameters are
 //! wrong (its [`Invalid`] says why, for the editor): a typed directive can
 //! never become markup by accident. The editor's script reads and writes
-//! the same grammar (`themes/default/editor/src/markdown.js`).
+//! the same grammar (`editor/src/directives.js`).
 
 use crate::{ArticleId, Invalid, MediaId, embed::Embed};
 
