@@ -129,12 +129,12 @@ const TOOLS = [
 
 // The lead-image picker's dialog, reused to choose a picture for the text
 // (editor.js answers `dateline:pick` with the chosen picture).
-let pickInto = null;
+let pickingForText = false;
 function pickPicture(state, dispatch) {
   if (!dispatch) return true;
   const open = document.getElementById('pick-picture');
   if (!open) return askAndInsert('figure')(state, dispatch);
-  pickInto = dispatch;
+  pickingForText = true;
   document.dispatchEvent(new CustomEvent('dateline:pick-for-text'));
   open.click();
   return true;
@@ -147,6 +147,16 @@ function leaveBox(state, dispatch) {
   if (!empty || !box || box.type !== nodes.key_points || $from.parent.content.size) return false;
   if ($from.index(-1) !== box.childCount - 1) return false;
   return lift(state, dispatch);
+}
+
+// Hands a picture file in `transfer` to the picker for uploading into the
+// text; false (ProseMirror goes on as usual) when there is none.
+function uploadPicture(transfer) {
+  const file = transfer && [...transfer.files].find((f) => f.type.startsWith('image/'));
+  if (!file || !document.getElementById('picker')) return false;
+  pickingForText = true;
+  document.dispatchEvent(new CustomEvent('dateline:upload-for-text', { detail: { file } }));
+  return true;
 }
 
 const keys = keymap({
@@ -227,6 +237,9 @@ export function mount(textarea) {
     },
     nodeViews: { directive: blockView },
     transformPastedHTML: (html) => (html.includes('data-pm-slice') ? html : cleanPastedHTML(html)),
+    // A picture pasted or dropped in goes to the library first.
+    handlePaste: (_, event) => uploadPicture(event.clipboardData),
+    handleDrop: (_, event) => uploadPicture(event.dataTransfer),
     dispatchTransaction(tr) {
       view.updateState(view.state.apply(tr));
       // The stored text is rewritten only once the story is edited: opened
@@ -285,13 +298,13 @@ export function mount(textarea) {
 
   // A picture chosen in the picker for the text.
   document.addEventListener('dateline:picked', (e) => {
-    if (!pickInto) return;
+    if (!pickingForText) return;
     const { id, alt, caption, credit } = e.detail;
     insertBlock('figure', [['media', String(id)], ['size', 'column'], ['alt', alt], ['caption', caption], ['credit', credit]])(
       view.state,
       view.dispatch,
     );
-    pickInto = null;
+    pickingForText = false;
     view.focus();
   });
 

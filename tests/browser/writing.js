@@ -1,11 +1,12 @@
 // usage: NODE_PATH=/opt/validators/node/node_modules node writing.js
 // env: BASE, EDITOR_EMAIL, PASSWORD, ALSO (the number of a published
-// story), AXE (axe.min.js)
+// story), PHOTO (a JPEG), AXE (axe.min.js)
 //
 // Writing in the visual editor as a journalist does, in Debian's Chromium:
-// every toolbar action and every block (a picture from the library, a
-// YouTube video, a pull quote, "Also read", "Key points", a table), with
-// the toolbar driven by the keyboard alone for one of them; then the story
+// every toolbar action and every block (a picture from the library and
+// one pasted in, a YouTube video, a pull quote, "Also read", "Key points",
+// a table), with the toolbar driven by the keyboard alone for one of them;
+// then the story
 // is published and its reader page checked: the picture has its
 // renditions with WebP, the video is a placeholder, and loading the page
 // asks no other site for anything.
@@ -70,6 +71,22 @@ run(async (browser) => {
   await page.locator('#picker-grid button.pick').first().click();
   await page.click('#picker-use');
   await page.waitForSelector('.block-figure');
+  // A picture pasted into the text: added to the library (its alt text
+  // asked for first), then put where it was pasted.
+  await page.evaluate(({ data }) => {
+    const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([bytes], 'pier.jpg', { type: 'image/jpeg' }));
+    document.getElementById('visual-body').dispatchEvent(
+      new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }),
+    );
+  }, { data: require('fs').readFileSync(process.env.PHOTO).toString('base64') });
+  await page.waitForFunction(() => document.getElementById('picker').open);
+  await page.fill('#picker-alt', 'The new berths from the water');
+  await page.press('#picker-alt', 'Enter');
+  await page.waitForFunction(() => document.getElementById('picker-said').textContent.startsWith('Added'), null, { timeout: 20000 });
+  await page.click('#picker-use');
+  await page.waitForFunction(() => document.querySelectorAll('.block-figure').length === 2);
   // The video: its button reached by the keyboard alone.
   answers.push(YOUTUBE);
   await page.focus('.visual-toolbar button[tabindex="0"]');

@@ -66,6 +66,8 @@ async fn a_story_written_with_every_block_reads_well_and_asks_no_other_site() {
         .unwrap()
         .0
         .to_string();
+    let photo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/media/orientation-1.jpg");
     crate::browser::run_journey(
         "writing.js",
         &[
@@ -73,6 +75,7 @@ async fn a_story_written_with_every_block_reads_well_and_asks_no_other_site() {
             ("EDITOR_EMAIL", "writer.desk@example.org".as_ref()),
             ("PASSWORD", PASSWORD.as_ref()),
             ("ALSO", also.as_ref()),
+            ("PHOTO", photo.as_os_str()),
         ],
     )
     .await;

@@ -461,4 +461,12 @@
     const file = [...e.clipboardData.files].find((f) => f.type.startsWith('image/'));
     if (file) { e.preventDefault(); upload(file); }
   });
+  // A picture pasted or dropped into the text: the picker opens to add it
+  // to the library (asking for its alt text first), then it goes into the text.
+  document.addEventListener('dateline:upload-for-text', (e) => {
+    forText = true;
+    picker.showModal();
+    load();
+    upload(e.detail.file);
+  });
 })();
