@@ -962,10 +962,14 @@ async fn typed_text_is_kept_until_saved_and_an_old_revision_can_be_restored_as_a
     assert_eq!(revisions[0].headline, "Night market reopens");
     assert_eq!(revisions[0].body_markdown, revisions[2].body_markdown);
 
-    // The live preview renders as readers get it, sanitised.
+    // The live preview renders as readers get it, sanitised, blocks and
+    // all (an embed as the placeholder readers see).
     let markdown = encode(&[
         ("csrf", &meera.csrf),
-        ("body", "**Bold** <script>alert(1)</script>"),
+        (
+            "body",
+            "**Bold** <script>alert(1)</script>\n\n::embed{url=\"https://youtu.be/aqz-KE-bpKQ\"}",
+        ),
     ]);
     let html = post(&server, "/admin/markdown", &meera.cookie, markdown)
         .await
@@ -974,6 +978,10 @@ async fn typed_text_is_kept_until_saved_and_an_old_revision_can_be_restored_as_a
         .unwrap();
     assert!(
         html.contains("<strong>Bold</strong>") && !html.contains("<script"),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<figure class="embed embed-youtube""#),
         "{html}"
     );
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::session::{AdminForm, Staff, private};
 use crate::{
     newsroom::editable,
-    web::{AppState, Result},
+    web::{AppState, Result, reader::blocks::ReaderBlocks},
 };
 
 /// `GET /admin/articles/{id}/preview`: the reader's page, before readers see it.
@@ -34,12 +34,14 @@ pub struct MarkdownForm {
 }
 
 /// `POST /admin/markdown`: the sanitised HTML of a body, for the editor's
-/// live preview (the same rendering readers get).
+/// live preview (the same rendering readers get, blocks and all).
 pub async fn render_markdown(
+    State(app): State<AppState>,
     AdminForm { staff, form }: AdminForm<MarkdownForm>,
 ) -> Result<Response> {
     staff.require(Action::CreateArticle)?;
-    let html = dateline_core::render_markdown(&form.body);
+    let blocks = ReaderBlocks::load(&app, &form.body).await?;
+    let html = dateline_core::render_markdown_with(&form.body, &blocks);
     Ok(private(Html(html).into_response()))
 }
 

@@ -4,7 +4,7 @@ pub mod account;
 pub mod account_settings;
 pub mod article;
 pub mod assets;
-mod blocks;
+pub mod blocks;
 pub mod errors;
 pub mod feedback;
 pub mod feeds;
