@@ -12,6 +12,7 @@ import { inputRules, wrappingInputRule, textblockTypeInputRule, undoInputRule } 
 import { dropCursor } from 'prosemirror-dropcursor';
 import { gapCursor } from 'prosemirror-gapcursor';
 import { tableEditing, goToNextCell } from 'prosemirror-tables';
+import { DOMParser as PMDOMParser } from 'prosemirror-model';
 import { schema, fromMarkdown, toMarkdown } from './markdown.js';
 import { cleanPastedHTML } from './paste.js';
 import { BLOCKS, writeDirective } from './directives.js';
@@ -307,6 +308,17 @@ export function mount(textarea) {
     pickingForText = false;
     view.focus();
   });
+
+  // A story just taken from the wire: the agency's HTML is read through
+  // the same cleaner as anything pasted (the server's own conversion is
+  // what a browser without this script keeps).
+  const agency = document.getElementById('agency-copy');
+  if (agency) {
+    const cleaned = new window.DOMParser().parseFromString(cleanPastedHTML(agency.innerHTML), 'text/html');
+    const doc = PMDOMParser.fromSchema(schema).parse(cleaned.body);
+    const tr = view.state.tr.replaceWith(0, view.state.doc.content.size, doc.content);
+    if (toMarkdown(tr.doc, { newline }) !== textarea.value) view.dispatch(tr);
+  }
 
   // Text put into the textarea by others (a restored copy) is read again.
   const reload = () => {

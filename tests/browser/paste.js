@@ -1,7 +1,8 @@
 // Pasting into the visual editor, in Chromium: each fixture in FIXTURES
 // (clipboard HTML as Word, Google Docs and LibreOffice put it) is pasted
 // into an empty editor as a browser pastes it, and the body's Markdown
-// must be the fixture's `.md` twin. BUNDLE is the built editor script.
+// must be the fixture's `.md` twin; and a story taken from the wire is
+// read through the same cleaner. BUNDLE is the built editor script.
 const fs = require('fs');
 const path = require('path');
 const { step, check, run } = require('./lib');
@@ -33,4 +34,16 @@ run(async (browser) => {
     step('pasted', { name, chars: markdown.length });
     await page.close();
   }
+  // A story taken from the wire: the agency's HTML goes through the same
+  // cleaner when the editor opens.
+  const page = await browser.newPage();
+  await page.setContent(
+    '<!doctype html><title>Agency</title><form id="article-form"><p><label for="article-body">Body</label>' +
+      '<textarea id="article-body" name="body">Rain\n===\n\nThe server\'s own conversion.</textarea>' +
+      '<template id="agency-copy"><h1 class="western">Rain</h1><p style="margin:0"><font>The agency\'s <b>own</b> words.</font></p></template></p></form>',
+  );
+  await page.addScriptTag({ path: process.env.BUNDLE });
+  const agency = await page.inputValue('#article-body');
+  check(agency === "## Rain\n\nThe agency's **own** words.", `the agency's copy is read through the cleaner: ${JSON.stringify(agency)}`);
+  step('agency copy', { chars: agency.length });
 });

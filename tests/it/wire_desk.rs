@@ -227,7 +227,26 @@ async fn a_used_embargoed_story_cannot_be_published_before_its_time_and_credits_
     .await;
     assert_eq!(used.status(), 303);
     let location = used.headers()["location"].to_str().unwrap().to_owned();
-    let article = ArticleId(location.rsplit('/').next().unwrap().parse().unwrap());
+    let (path, agency) = location.split_once('?').unwrap();
+    assert_eq!(agency, format!("agency={id}"));
+    let article = ArticleId(path.rsplit('/').next().unwrap().parse().unwrap());
+    // The editor hands the agency's HTML, sanitised, to the visual editor,
+    // which reads it through its paste cleaner; only for the new draft.
+    let editor_page = get_with(&server, &location, &editor.cookie).await;
+    let editor_page = editor_page.text().await.unwrap();
+    let copy = &editor_page[editor_page
+        .find(r#"<template id="agency-copy">"#)
+        .expect("the agency's copy")..];
+    assert!(
+        copy.contains("<b>cranes</b>")
+            && !copy[..copy.find("</template>").unwrap()].contains("alert")
+    );
+    let plain = get_with(&server, path, &editor.cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!plain.contains("agency-copy"));
 
     let store = &server.app.store;
     let draft = store.article(article).await.unwrap().unwrap();

@@ -183,6 +183,10 @@ pub async fn create(
 pub struct EditorQuery {
     /// `autosave`: fill the form with the staff member's unsaved copy.
     restore: Option<String>,
+    /// The wire item a new draft was made from ("Use this story"): its
+    /// HTML goes to the visual editor, which reads it through its paste
+    /// cleaner.
+    agency: Option<i64>,
 }
 
 /// `GET /admin/articles/{id}`: the editor.
@@ -211,8 +215,18 @@ pub async fn show_editor(
         },
         _ => stored_form(&app, id, &state).await?,
     };
+    // Only for a draft not yet edited, by someone who may use the wire.
+    let agency_html = match query.agency {
+        Some(item) if state.revision == 1 && staff.allows(Action::UseWire) => app
+            .store
+            .wire_item(item)
+            .await?
+            .map(|item| dateline_core::sanitise(&item.body_html)),
+        _ => None,
+    };
     Page::new(&staff, Some((id, &state)), &form)
         .offering(unsaved.filter(|_| !restoring))
+        .with_agency_copy(agency_html)
         .render(&app, StatusCode::OK)
         .await
 }

@@ -68,6 +68,8 @@ struct EditorPage<'a> {
     checks: Vec<Check>,
     /// The staff member's unsaved copy, offered for restoring.
     unsaved: Option<Autosave>,
+    /// The agency's HTML of a story just taken from the wire.
+    agency_html: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -102,6 +104,7 @@ pub struct Page<'a> {
     errors: Vec<Invalid>,
     conflict: Option<Conflict>,
     unsaved: Option<Autosave>,
+    agency_html: Option<String>,
 }
 
 impl<'a> Page<'a> {
@@ -117,6 +120,7 @@ impl<'a> Page<'a> {
             errors: Vec::new(),
             conflict: None,
             unsaved: None,
+            agency_html: None,
         }
     }
 
@@ -136,6 +140,14 @@ impl<'a> Page<'a> {
         Self { unsaved, ..self }
     }
 
+    /// Gives the visual editor the agency's (sanitised) HTML to read.
+    pub fn with_agency_copy(self, agency_html: Option<String>) -> Self {
+        Self {
+            agency_html,
+            ..self
+        }
+    }
+
     pub async fn render(self, app: &App, status: StatusCode) -> Result<Response> {
         let Page {
             staff,
@@ -144,6 +156,7 @@ impl<'a> Page<'a> {
             errors,
             conflict,
             unsaved,
+            agency_html,
         } = self;
         let choices = Choices::load(&app.store).await?;
         let state = article.map(|(_, state)| state);
@@ -219,6 +232,7 @@ impl<'a> Page<'a> {
                 },
                 checks,
                 unsaved,
+                agency_html,
             },
         )?;
         Ok(private((status, Html(html)).into_response()))

@@ -207,7 +207,7 @@ pub async fn use_item(
         return refuse("choose a section for the story".into()).await;
     };
     match story::use_story(&app, &item, section.id, staff.user.id).await? {
-        Ok(article) => Ok(see_other(&format!("/admin/articles/{article}"))),
+        Ok(article) => Ok(see_other(&format!("/admin/articles/{article}?agency={id}"))),
         Err(invalid) => refuse(invalid.to_string()).await,
     }
 }
