@@ -108,6 +108,31 @@ const askAndInsert = (name) => (state, dispatch) => {
   return true;
 };
 
+// "Also read": the story found by words from its headline (the same
+// search as related articles), then chosen from what was found.
+function findAndLink(state, dispatch, view) {
+  if (!dispatch) return true;
+  const lookup = document.querySelector('[data-lookup]');
+  const words = window.prompt('Find the story to link: words from its headline');
+  if (!words || !words.trim()) return true;
+  const url = `${lookup ? lookup.dataset.lookup : '/admin/articles/lookup?'}&q=${encodeURIComponent(words.trim())}`;
+  fetch(url, { credentials: 'same-origin' })
+    .then((r) => (r.ok ? r.json() : []))
+    .then((found) => {
+      if (!found.length) {
+        window.alert(`No published story has “${words.trim()}” in its headline.`);
+        return;
+      }
+      const list = found.map((f, i) => `${i + 1}. ${f.headline}`).join('\n');
+      const pick = found.length === 1 ? '1' : window.prompt(`Which one? (1 to ${found.length})\n${list}`, '1');
+      const chosen = found[Number(pick) - 1];
+      if (!chosen) return;
+      insertBlock('also', [['article', String(chosen.id)], ['title', chosen.headline]])(view.state, view.dispatch);
+      view.focus();
+    });
+  return true;
+}
+
 // The toolbar: [label, title (with its shortcut), command, active?].
 const TOOLS = [
   ['B', 'Bold (Ctrl+B)', toggleMark(marks.strong), (s) => isActive(s, marks.strong)],
@@ -123,7 +148,7 @@ const TOOLS = [
   ['Pull quote', 'Pull quote', askAndInsert('pullquote')],
   ['Key points', 'Key points box', insertKeyPoints],
   ['Table', 'Table', insertTable],
-  ['Also read', 'Also read: a link to another story', askAndInsert('also')],
+  ['Also read', 'Also read: a link to another story', findAndLink],
   ['Undo', 'Undo (Ctrl+Z)', undo],
   ['Redo', 'Redo (Ctrl+Shift+Z)', redo],
 ];

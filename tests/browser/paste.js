@@ -1,6 +1,7 @@
 // Pasting into the visual editor, in Chromium: each fixture in FIXTURES
 // (clipboard HTML as Word, Google Docs and LibreOffice put it) is pasted
-// into an empty editor as a browser pastes it, and the body's Markdown
+// (all, or the one named by ONLY) into an empty editor as a browser
+// pastes it, and the body's Markdown
 // must be the fixture's `.md` twin; and a story taken from the wire is
 // read through the same cleaner. BUNDLE is the built editor script.
 const fs = require('fs');
@@ -9,7 +10,9 @@ const { step, check, run } = require('./lib');
 
 run(async (browser) => {
   const dir = process.env.FIXTURES;
-  for (const name of fs.readdirSync(dir).filter((f) => f.endsWith('.html')).sort()) {
+  const only = process.env.ONLY;
+  const names = only ? [`${only}.html`] : fs.readdirSync(dir).filter((f) => f.endsWith('.html')).sort();
+  for (const name of names) {
     const html = fs.readFileSync(path.join(dir, name), 'utf8');
     const expected = fs.readFileSync(path.join(dir, name.replace(/\.html$/, '.md')), 'utf8');
     const page = await browser.newPage();
@@ -34,6 +37,7 @@ run(async (browser) => {
     step('pasted', { name, chars: markdown.length });
     await page.close();
   }
+  if (only) return;
   // A story taken from the wire: the agency's HTML goes through the same
   // cleaner when the editor opens.
   const page = await browser.newPage();

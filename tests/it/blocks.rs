@@ -188,3 +188,30 @@ async fn a_block_that_cannot_be_shown_is_refused_with_its_line() {
         "nothing half-stored: {list}"
     );
 }
+
+#[tokio::test]
+async fn stories_to_link_are_found_by_headline_words_from_a_new_article_too() {
+    let server = TestServer::with_demo().await;
+    let editor = session(&server, Role::Editor).await;
+    let other = draft(
+        &server.app.store,
+        editor.user.unwrap(),
+        "Harbour ferries add a night service",
+    )
+    .await;
+    move_to(&server.app.store, other, ArticleStatus::Published).await;
+    // A new article has no number yet: `not` is empty.
+    for path in [
+        "/admin/articles/lookup?not=&q=night+service",
+        "/admin/articles/lookup?q=night+service",
+    ] {
+        let found = crate::admin::get_with(&server, path, &editor.cookie).await;
+        assert_eq!(found.status(), 200, "{path}");
+        let found: serde_json::Value = serde_json::from_str(&found.text().await.unwrap()).unwrap();
+        assert_eq!(found[0]["id"], other.0, "{path}: {found}");
+    }
+    let mine = format!("/admin/articles/lookup?not={}&q=night+service", other.0);
+    let found = crate::admin::get_with(&server, &mine, &editor.cookie).await;
+    let found: serde_json::Value = serde_json::from_str(&found.text().await.unwrap()).unwrap();
+    assert_eq!(found, serde_json::json!([]), "not the article itself");
+}

@@ -62,10 +62,22 @@ async fn a_story_written_with_every_block_reads_well_and_asks_no_other_site() {
     )
     .await;
     let also = server.newest_article_path("news").await;
-    let also = dateline_core::article_id_from_segment(also.rsplit('/').next().unwrap())
+    let also = dateline_core::article_id_from_segment(also.rsplit('/').next().unwrap()).unwrap();
+    let headline = server
+        .app
+        .store
+        .article(also)
+        .await
         .unwrap()
-        .0
-        .to_string();
+        .unwrap()
+        .headline;
+    // Three words of it, as someone remembering the story would type.
+    let words = headline
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let also = also.0.to_string();
     let photo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/media/orientation-1.jpg");
     crate::browser::run_journey(
@@ -75,14 +87,16 @@ async fn a_story_written_with_every_block_reads_well_and_asks_no_other_site() {
             ("EDITOR_EMAIL", "writer.desk@example.org".as_ref()),
             ("PASSWORD", PASSWORD.as_ref()),
             ("ALSO", also.as_ref()),
+            ("ALSO_WORDS", words.as_ref()),
             ("PHOTO", photo.as_os_str()),
         ],
     )
     .await;
 }
 
-#[tokio::test]
-async fn text_pasted_from_word_google_docs_and_libreoffice_keeps_only_its_structure() {
+/// Pastes `tests/fixtures/paste/{only}.html` (all of them, and a story
+/// taken from the wire, when `only` is empty) into the visual editor.
+async fn paste(only: &str) {
     if !validators_available() {
         return;
     }
@@ -92,9 +106,30 @@ async fn text_pasted_from_word_google_docs_and_libreoffice_keeps_only_its_struct
         &[
             ("FIXTURES", fixtures.as_os_str()),
             ("BUNDLE", bundle().as_os_str()),
+            ("ONLY", only.as_ref()),
         ],
     )
     .await;
+}
+
+#[tokio::test]
+async fn text_pasted_from_word_keeps_only_its_structure() {
+    paste("word").await;
+}
+
+#[tokio::test]
+async fn text_pasted_from_google_docs_keeps_only_its_structure() {
+    paste("gdocs").await;
+}
+
+#[tokio::test]
+async fn text_pasted_from_libreoffice_keeps_only_its_structure() {
+    paste("libreoffice").await;
+}
+
+#[tokio::test]
+async fn a_story_taken_from_the_wire_is_read_through_the_paste_cleaner() {
+    paste("").await;
 }
 
 #[tokio::test]

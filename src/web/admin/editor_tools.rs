@@ -49,8 +49,10 @@ pub async fn render_markdown(
 pub struct LookupQuery {
     #[serde(default)]
     q: String,
-    /// The article being edited, which is not its own related article.
-    not: Option<i64>,
+    /// The article being edited, which is not its own related article
+    /// (empty for a new one).
+    #[serde(default)]
+    not: String,
 }
 
 #[derive(Serialize)]
@@ -82,7 +84,7 @@ pub async fn lookup(
             .desk_articles(&filter, FOUND + 1)
             .await?
             .into_iter()
-            .filter(|e| Some(e.id.0) != query.not)
+            .filter(|e| Some(e.id.0) != query.not.parse().ok())
             .take(FOUND as usize)
             .map(|e| Found {
                 id: e.id,
