@@ -108,6 +108,32 @@ const askAndInsert = (name) => (state, dispatch) => {
   return true;
 };
 
+// An embed: the address is checked by the server (the same rule as a
+// save) before it goes in; refused, the reason is shown and it is asked again.
+function askEmbed(state, dispatch, view) {
+  if (!dispatch) return true;
+  const ask = (was) => {
+    const url = window.prompt(
+      'Address of the YouTube or Vimeo video, or the post on X, Instagram, Facebook or Spotify',
+      was,
+    );
+    if (!url || !url.trim()) return;
+    fetch(`/admin/embed?url=${encodeURIComponent(url.trim())}`, { credentials: 'same-origin' })
+      .then(async (r) => {
+        const answer = await r.json().catch(() => ({}));
+        if (r.ok) {
+          insertBlock('embed', [['url', url.trim()]])(view.state, view.dispatch);
+          view.focus();
+        } else {
+          window.alert(answer.error || 'That address cannot be embedded.');
+          ask(url.trim());
+        }
+      });
+  };
+  ask('');
+  return true;
+}
+
 // "Also read": the story found by words from its headline (the same
 // search as related articles), then chosen from what was found.
 function findAndLink(state, dispatch, view) {
@@ -144,7 +170,7 @@ const TOOLS = [
   ['1. List', 'Numbered list (Ctrl+Shift+9)', wrapInList(nodes.ordered_list, { order: 1, tight: true })],
   ['Quote', 'Quotation (Ctrl+Shift+.)', wrapIn(nodes.blockquote)],
   ['Picture', 'Picture from the library', (s, d) => pickPicture(s, d)],
-  ['Embed', 'Embedded video or post', askAndInsert('embed')],
+  ['Embed', 'Embedded video or post', askEmbed],
   ['Pull quote', 'Pull quote', askAndInsert('pullquote')],
   ['Key points', 'Key points box', insertKeyPoints],
   ['Table', 'Table', insertTable],

@@ -184,6 +184,7 @@ fn routes(app: &AppState) -> Routes {
         "/admin/bylines/{id}",
         admin::catalog::item::<admin::bylines::Bylines>(),
     )
+    .route("/admin/embed", get(admin::editor_tools::check_embed))
     .route("/admin/events", get(admin::queue::events))
     .route("/admin/feedback", get(admin::inbox::show_inbox))
     .route(

@@ -88,8 +88,11 @@ run(async (browser) => {
   await page.waitForFunction(() => document.getElementById('picker-said').textContent.startsWith('Added'), null, { timeout: 20000 });
   await page.click('#picker-use');
   await page.waitForFunction(() => document.querySelectorAll('.block-figure').length === 2);
-  // The video: its button reached by the keyboard alone.
-  answers.push(YOUTUBE);
+  // The video: its button reached by the keyboard alone; an address no
+  // provider has is refused with the reason, and asked for again.
+  const said = [];
+  page.on('dialog', (dialog) => { if (dialog.type() === 'alert') said.push(dialog.message()); });
+  answers.push('https://video.example/watch/42', '', YOUTUBE);
   await page.focus('.visual-toolbar button[tabindex="0"]');
   let presses = 0;
   while (!(await page.evaluate(() => document.activeElement.getAttribute('aria-label') || '')).startsWith('Embed:')) {
@@ -100,6 +103,7 @@ run(async (browser) => {
   check(presses <= 20, 'the Embed button is reached with the arrow keys');
   await page.keyboard.press('Enter');
   await page.waitForSelector('.block-embed');
+  check(said.some((m) => m.includes('cannot be embedded')), `an unknown provider is refused with the reason: ${said}`);
   answers.push('We are open again.', 'The harbour master');
   await tool('Pull quote');
   // "Also read": found by words from its headline.

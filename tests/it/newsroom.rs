@@ -388,6 +388,12 @@ async fn cases(server: &TestServer, t: Targets, who: Option<Role>) -> Vec<Case> 
         },
         Case {
             method: "GET",
+            path: "/admin/embed?url=https%3A%2F%2Fyoutu.be%2Faqz-KE-bpKQ".into(),
+            fields: vec![],
+            allowed: Everyone,
+        },
+        Case {
+            method: "GET",
             path: "/admin/sections".into(),
             fields: vec![],
             allowed: AdminOnly,

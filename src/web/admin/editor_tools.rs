@@ -46,6 +46,30 @@ pub async fn render_markdown(
 }
 
 #[derive(Deserialize)]
+pub struct EmbedQuery {
+    #[serde(default)]
+    url: String,
+}
+
+/// `GET /admin/embed?url=…`: whether an address can be embedded, asked by
+/// the visual editor before it puts one in the text: the provider's name,
+/// or (422) why not, as a save would say.
+pub async fn check_embed(Query(query): Query<EmbedQuery>, staff: Staff) -> Result<Response> {
+    staff.require(Action::CreateArticle)?;
+    let answer = match dateline_core::Embed::recognise(&query.url) {
+        Ok(embed) => {
+            axum::Json(serde_json::json!({ "provider": embed.provider.name() })).into_response()
+        }
+        Err(why) => (
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            axum::Json(serde_json::json!({ "error": why.reason })),
+        )
+            .into_response(),
+    };
+    Ok(private(answer))
+}
+
+#[derive(Deserialize)]
 pub struct LookupQuery {
     #[serde(default)]
     q: String,
