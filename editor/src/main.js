@@ -15,7 +15,6 @@ import { tableEditing, goToNextCell } from 'prosemirror-tables';
 import { DOMParser as PMDOMParser } from 'prosemirror-model';
 import { schema, fromMarkdown, toMarkdown } from './markdown.js';
 import { cleanPastedHTML } from './paste.js';
-import { BLOCKS, writeDirective } from './directives.js';
 import { askParams, blockView } from './blocks.js';
 
 const { nodes, marks } = schema;
@@ -180,13 +179,11 @@ const TOOLS = [
 ];
 
 // The lead-image picker's dialog, reused to choose a picture for the text
-// (editor.js answers `dateline:pick` with the chosen picture).
-let pickingForText = false;
+// (editor.js answers `dateline:pick-for-text` with `dateline:picked`).
 function pickPicture(state, dispatch) {
   if (!dispatch) return true;
   const open = document.getElementById('pick-picture');
   if (!open) return askAndInsert('figure')(state, dispatch);
-  pickingForText = true;
   document.dispatchEvent(new CustomEvent('dateline:pick-for-text'));
   open.click();
   return true;
@@ -202,11 +199,13 @@ function leaveBox(state, dispatch) {
 }
 
 // Hands a picture file in `transfer` to the picker for uploading into the
-// text; false (ProseMirror goes on as usual) when there is none.
+// text; false (ProseMirror goes on as usual) when there is none, or when
+// there is text too: Word and LibreOffice put a picture of copied text
+// beside the text itself.
 function uploadPicture(transfer) {
-  const file = transfer && [...transfer.files].find((f) => f.type.startsWith('image/'));
-  if (!file || !document.getElementById('picker')) return false;
-  pickingForText = true;
+  if (!transfer || transfer.types.includes('text/html') || transfer.types.includes('text/plain')) return false;
+  const file = [...transfer.files].find((f) => f.type.startsWith('image/'));
+  if (!file || !document.getElementById('pick-picture')) return false;
   document.dispatchEvent(new CustomEvent('dateline:upload-for-text', { detail: { file } }));
   return true;
 }
@@ -270,7 +269,6 @@ export function mount(textarea) {
   if (hint) hint.hidden = true;
   (label || place).before(switcher);
 
-  let changed = false;
   // Ends as the text read did: with a line break or without.
   let newline = textarea.value.endsWith('\n');
   let writing = false;
@@ -297,11 +295,11 @@ export function mount(textarea) {
       // The stored text is rewritten only once the story is edited: opened
       // and saved unchanged, it stays byte for byte as it was.
       if (tr.docChanged) {
-        changed = true;
         textarea.value = toMarkdown(view.state.doc, { newline });
         writing = true;
         textarea.dispatchEvent(new Event('input', { bubbles: true }));
         writing = false;
+        count();
       }
       refresh();
     },
@@ -342,21 +340,31 @@ export function mount(textarea) {
       button.disabled = !command(view.state, undefined, view);
       if (active) button.setAttribute('aria-pressed', String(!!active(view.state)));
     }
-    const count = words(view.state.doc);
-    const minutes = Math.max(1, Math.round(count / 230));
-    status.textContent = `${count} words · ${minutes} min read`;
+    // The toolbar's one Tab stop must stay a button that can take focus.
+    const stop = buttons.find((b) => b.button.tabIndex === 0);
+    if (stop && stop.button.disabled) {
+      const next = buttons.find((b) => !b.button.disabled);
+      if (next) {
+        stop.button.tabIndex = -1;
+        next.button.tabIndex = 0;
+      }
+    }
   }
+  // The count follows the text, not every move of the cursor.
+  const count = () => {
+    const n = words(view.state.doc);
+    status.textContent = `${n} words · ${Math.max(1, Math.round(n / 230))} min read`;
+  };
   refresh();
+  count();
 
   // A picture chosen in the picker for the text.
   document.addEventListener('dateline:picked', (e) => {
-    if (!pickingForText) return;
     const { id, alt, caption, credit } = e.detail;
     insertBlock('figure', [['media', String(id)], ['size', 'column'], ['alt', alt], ['caption', caption], ['credit', credit]])(
       view.state,
       view.dispatch,
     );
-    pickingForText = false;
     view.focus();
   });
 
@@ -376,6 +384,7 @@ export function mount(textarea) {
     newline = textarea.value.endsWith('\n');
     view.updateState(EditorState.create({ doc: fromMarkdown(textarea.value), plugins: view.state.plugins }));
     refresh();
+    count();
   };
   textarea.addEventListener('input', () => {
     if (!writing && textarea.hidden) reload();
@@ -402,15 +411,13 @@ export function mount(textarea) {
       view.focus();
     }
   });
-  return { view, changed: () => changed };
+  return view;
 }
-
-export { fromMarkdown, toMarkdown, writeDirective, BLOCKS };
 
 // For the round-trip test, which runs the same reader and writer.
 globalThis.DatelineMarkdown = { fromMarkdown, toMarkdown };
 
 const textarea = typeof document !== 'undefined' && document.getElementById('article-body');
 if (textarea && document.getElementById('article-form')) {
-  globalThis.datelineVisualEditor = mount(textarea);
+  mount(textarea);
 }

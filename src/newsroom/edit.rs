@@ -133,13 +133,19 @@ impl EditCheck<'_> {
         });
         // A block with wrong parameters would show readers its directive.
         errors.extend(dateline_core::block_problems(&edit.body));
-        for block in dateline_core::blocks_in(&edit.body) {
-            if let dateline_core::Block::Picture(p) = block
-                && self.store.library_item(p.media).await?.is_none()
-            {
+        // Each picture once, however often the text shows it.
+        let pictures: std::collections::BTreeSet<_> = dateline_core::blocks_in(&edit.body)
+            .into_iter()
+            .filter_map(|block| match block {
+                dateline_core::Block::Picture(p) => Some(p.media),
+                _ => None,
+            })
+            .collect();
+        for media in pictures {
+            if self.store.library_item(media).await?.is_none() {
                 errors.push(Invalid::new(
                     "body",
-                    format!("picture {} is not in the media library", p.media.0),
+                    format!("picture {} is not in the media library", media.0),
                 ));
             }
         }

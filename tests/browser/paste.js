@@ -18,7 +18,7 @@ run(async (browser) => {
     const page = await browser.newPage();
     await page.setContent(
       '<!doctype html><title>Paste</title><form id="article-form"><p><label for="article-body">Body</label>' +
-        '<textarea id="article-body" name="body"></textarea></p></form>',
+        '<textarea id="article-body" name="body"></textarea></p><button type="button" id="pick-picture" hidden>Picture</button></form>',
     );
     await page.addScriptTag({ path: process.env.BUNDLE });
     await page.focus('#visual-body');
@@ -26,6 +26,9 @@ run(async (browser) => {
       const data = new DataTransfer();
       data.setData('text/html', clipboard);
       data.setData('text/plain', 'plain text fallback');
+      // Word and LibreOffice put a picture of the copied text there too:
+      // the text must win.
+      data.items.add(new File([new Uint8Array([137, 80, 78, 71])], 'image.png', { type: 'image/png' }));
       document.getElementById('visual-body').dispatchEvent(
         new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
       );

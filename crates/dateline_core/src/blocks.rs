@@ -135,40 +135,45 @@ impl Directive {
 
 impl Block {
     fn from_params(name: &str, params: &Params) -> Result<Self, Invalid> {
-        let block = match name {
-            "figure" => Self::Picture(InlinePicture {
-                media: MediaId(params.number("media")?),
-                size: match params.get("size") {
-                    Some(size) => FigureSize::parse(size)?,
-                    None => FigureSize::default(),
-                },
-                alt: params.text("alt"),
-                caption: params.text("caption"),
-                credit: params.text("credit"),
-            }),
-            "embed" => Self::Embed(Embed::recognise(params.required("url")?)?),
-            "pullquote" => Self::PullQuote(PullQuote {
-                text: params.required("text")?.to_owned(),
-                by: params.text("by"),
-            }),
-            "also" => Self::AlsoRead(AlsoRead {
-                article: ArticleId(params.number("article")?),
-                title: params.text("title"),
-            }),
+        Ok(match name {
+            "figure" => {
+                params.only(&["media", "size", "alt", "caption", "credit"])?;
+                Self::Picture(InlinePicture {
+                    media: MediaId(params.number("media")?),
+                    size: match params.get("size") {
+                        Some(size) => FigureSize::parse(size)?,
+                        None => FigureSize::default(),
+                    },
+                    alt: params.text("alt"),
+                    caption: params.text("caption"),
+                    credit: params.text("credit"),
+                })
+            }
+            "embed" => {
+                params.only(&["url"])?;
+                Self::Embed(Embed::recognise(params.required("url")?)?)
+            }
+            "pullquote" => {
+                params.only(&["text", "by"])?;
+                Self::PullQuote(PullQuote {
+                    text: params.required("text")?.to_owned(),
+                    by: params.text("by"),
+                })
+            }
+            "also" => {
+                params.only(&["article", "title"])?;
+                Self::AlsoRead(AlsoRead {
+                    article: ArticleId(params.number("article")?),
+                    title: params.text("title"),
+                })
+            }
             other => {
                 return Err(Invalid::new(
                     "body",
                     format!("there is no block called {other:?} (figure, embed, pullquote, also)"),
                 ));
             }
-        };
-        params.only(match name {
-            "figure" => &["media", "size", "alt", "caption", "credit"],
-            "embed" => &["url"],
-            "pullquote" => &["text", "by"],
-            _ => &["article", "title"],
-        })?;
-        Ok(block)
+        })
     }
 
     /// The block as its directive line, parameters in a fixed order and

@@ -43,7 +43,12 @@ pub fn render_markdown(markdown: &str) -> String {
 /// goes in after sanitising (it is built by escaping every value), so the
 /// sanitiser never sees, nor has to allow, what a block needs.
 pub fn render_markdown_with(markdown: &str, blocks: &dyn BlockHtml) -> String {
-    let markdown = markdown.replace(MARK, "");
+    // Copied only in the rare text that holds the mark.
+    let markdown = if markdown.contains(MARK) {
+        std::borrow::Cow::Owned(markdown.replace(MARK, ""))
+    } else {
+        std::borrow::Cow::Borrowed(markdown)
+    };
     let mut trusted = Vec::new();
     let mut events = Vec::new();
     for piece in pieces(&markdown) {

@@ -95,6 +95,7 @@ pub async fn lookup(
 ) -> Result<Response> {
     const FOUND: i64 = 8;
     staff.require(Action::CreateArticle)?;
+    let not: Option<i64> = query.not.parse().ok();
     let words = query.q.trim();
     let found: Vec<Found> = if words.is_empty() {
         Vec::new()
@@ -108,7 +109,7 @@ pub async fn lookup(
             .desk_articles(&filter, FOUND + 1)
             .await?
             .into_iter()
-            .filter(|e| Some(e.id.0) != query.not.parse().ok())
+            .filter(|e| Some(e.id.0) != not)
             .take(FOUND as usize)
             .map(|e| Found {
                 id: e.id,

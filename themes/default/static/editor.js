@@ -123,7 +123,13 @@
       // Sanitised by the server exactly as for readers.
       if (r.ok) preview.innerHTML = await r.text();
     };
-    body.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(render, 400); });
+    // Hidden while the visual editor shows the text: no round trip then.
+    body.addEventListener('input', () => {
+      if (box.dataset.visual) return;
+      clearTimeout(timer);
+      timer = setTimeout(render, 400);
+    });
+    body.addEventListener('focus', render);
     render();
   }
 
