@@ -44,6 +44,11 @@ async function shoot(page, name, width) {
     await Promise.all([writer.waitForURL(/\/admin\/articles\/\d+/), writer.click('button:text("Save draft")')]);
     const editorUrl = writer.url().split('?')[0];
     await fillBody(writer, 'Buses will run every 15 minutes until 1 am.\n\nThe transport office said twelve drivers had been hired.\n\nFares stay the same.');
+    // A block, to show its card.
+    await writer.click('.visual-toolbar button[aria-label^="Pull quote:"]');
+    await writer.keyboard.insertText('We hired twelve drivers in a month.');
+    await writer.keyboard.press('Tab');
+    await writer.keyboard.insertText('The transport office');
     await Promise.all([writer.waitForLoadState('load'), writer.click('button:text("Save")')]);
     await Promise.all([writer.waitForLoadState('load'), writer.click('button:text("Submit for review")')]);
 

@@ -4,7 +4,7 @@
 // without it the textarea and its preview work as before.
 import { EditorState, NodeSelection, TextSelection } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
-import { history, undo, redo } from 'prosemirror-history';
+import { history, undo, redo, closeHistory } from 'prosemirror-history';
 import { keymap } from 'prosemirror-keymap';
 import { baseKeymap, chainCommands, toggleMark, setBlockType, wrapIn, lift } from 'prosemirror-commands';
 import { wrapInList, splitListItem, liftListItem, sinkListItem } from 'prosemirror-schema-list';
@@ -15,7 +15,8 @@ import { tableEditing, goToNextCell } from 'prosemirror-tables';
 import { DOMParser as PMDOMParser } from 'prosemirror-model';
 import { schema, fromMarkdown, toMarkdown } from './markdown.js';
 import { cleanPastedHTML } from './paste.js';
-import { askParams, blockView } from './blocks.js';
+import { blockView, focusNewBlock } from './blocks.js';
+import { linkBar } from './link.js';
 
 const { nodes, marks } = schema;
 
@@ -47,19 +48,21 @@ const toggleHeading = (level) => (state, dispatch) =>
     ? setBlockType(nodes.paragraph)(state, dispatch)
     : setBlockType(nodes.heading, { level })(state, dispatch);
 
+// Ctrl+K on linked words unlinks them; on others, asks for the address
+// (in the bar `mount` puts under them).
+let askAddress = null;
 function askLink(state, dispatch) {
   if (isActive(state, marks.link)) return toggleMark(marks.link)(state, dispatch);
-  if (state.selection.empty) return false;
-  if (!dispatch) return true;
-  const href = window.prompt('Link to (web address)', 'https://');
-  if (!href || !/^(https?:\/\/|mailto:|\/)/.test(href.trim())) return true;
-  return toggleMark(marks.link, { href: href.trim(), title: null })(state, dispatch);
+  if (state.selection.empty || !askAddress) return false;
+  if (dispatch) askAddress(state.selection.from, state.selection.to);
+  return true;
 }
 
 // Puts a block where the cursor is. Writing goes on inside it (`into`: a
 // box's first point, a table's first cell) or in the paragraph after it,
-// made if there is none, as in any word processor.
-function insertNode(state, dispatch, node, { into = false } = {}) {
+// made if there is none, as in any word processor; a block with a form of
+// its own (`fill`) has its first field focused instead.
+function insertNode(state, dispatch, node, { into = false, fill = null } = {}) {
   if (!dispatch) return true;
   const tr = state.tr.replaceSelectionWith(node);
   let end = tr.selection.to;
@@ -80,12 +83,19 @@ function insertNode(state, dispatch, node, { into = false } = {}) {
     if (!(tr.doc.resolve(end).nodeAfter || {}).isTextblock) tr.insert(end, nodes.paragraph.create());
     tr.setSelection(TextSelection.create(tr.doc, end + 1));
   }
-  dispatch(tr.scrollIntoView());
+  // A block put in is a step of its own in the history.
+  dispatch(closeHistory(tr).scrollIntoView());
+  if (fill) focusNewBlock(fill, start);
   return true;
 }
 
 const insertBlock = (name, params) => (state, dispatch) =>
   insertNode(state, dispatch, nodes.directive.create({ name, params, source: null }));
+
+// A block whose words are then filled in its own card: an embed's
+// address, a pull quote, the story "Also read" links to.
+const insertCard = (name) => (state, dispatch, view) =>
+  insertNode(state, dispatch, nodes.directive.create({ name, params: [], source: null }), { fill: view });
 
 function insertKeyPoints(state, dispatch) {
   const item = nodes.list_item.create(null, nodes.paragraph.create());
@@ -100,64 +110,6 @@ function insertTable(state, dispatch) {
   return insertNode(state, dispatch, table, { into: true });
 }
 
-const askAndInsert = (name) => (state, dispatch) => {
-  if (!dispatch) return true;
-  const params = askParams(name);
-  if (params) insertBlock(name, params)(state, dispatch);
-  return true;
-};
-
-// An embed: the address is checked by the server (the same rule as a
-// save) before it goes in; refused, the reason is shown and it is asked again.
-function askEmbed(state, dispatch, view) {
-  if (!dispatch) return true;
-  const ask = (was) => {
-    const url = window.prompt(
-      'Address of the YouTube or Vimeo video, or the post on X, Instagram, Facebook or Spotify',
-      was,
-    );
-    if (!url || !url.trim()) return;
-    fetch(`/admin/embed?url=${encodeURIComponent(url.trim())}`, { credentials: 'same-origin' })
-      .then(async (r) => {
-        const answer = await r.json().catch(() => ({}));
-        if (r.ok) {
-          insertBlock('embed', [['url', url.trim()]])(view.state, view.dispatch);
-          view.focus();
-        } else {
-          window.alert(answer.error || 'That address cannot be embedded.');
-          ask(url.trim());
-        }
-      });
-  };
-  ask('');
-  return true;
-}
-
-// "Also read": the story found by words from its headline (the same
-// search as related articles), then chosen from what was found.
-function findAndLink(state, dispatch, view) {
-  if (!dispatch) return true;
-  const lookup = document.querySelector('[data-lookup]');
-  const words = window.prompt('Find the story to link: words from its headline');
-  if (!words || !words.trim()) return true;
-  const url = `${lookup ? lookup.dataset.lookup : '/admin/articles/lookup?'}&q=${encodeURIComponent(words.trim())}`;
-  fetch(url, { credentials: 'same-origin' })
-    .then((r) => (r.ok ? r.json() : []))
-    .then((found) => {
-      if (!found.length) {
-        window.alert(`No published story has “${words.trim()}” in its headline.`);
-        return;
-      }
-      const list = found.map((f, i) => `${i + 1}. ${f.headline}`).join('\n');
-      const pick = found.length === 1 ? '1' : window.prompt(`Which one? (1 to ${found.length})\n${list}`, '1');
-      const chosen = found[Number(pick) - 1];
-      if (!chosen) return;
-      insertBlock('also', [['article', String(chosen.id)], ['title', chosen.headline]])(view.state, view.dispatch);
-      view.focus();
-    });
-  return true;
-}
-
 // The toolbar: [label, title (with its shortcut), command, active?].
 const TOOLS = [
   ['B', 'Bold (Ctrl+B)', toggleMark(marks.strong), (s) => isActive(s, marks.strong)],
@@ -169,24 +121,30 @@ const TOOLS = [
   ['1. List', 'Numbered list (Ctrl+Shift+9)', wrapInList(nodes.ordered_list, { order: 1, tight: true })],
   ['Quote', 'Quotation (Ctrl+Shift+.)', wrapIn(nodes.blockquote)],
   ['Picture', 'Picture from the library', (s, d) => pickPicture(s, d)],
-  ['Embed', 'Embedded video or post', askEmbed],
-  ['Pull quote', 'Pull quote', askAndInsert('pullquote')],
+  ['Embed', 'Embedded video or post', insertCard('embed')],
+  ['Pull quote', 'Pull quote', insertCard('pullquote')],
   ['Key points', 'Key points box', insertKeyPoints],
   ['Table', 'Table', insertTable],
-  ['Also read', 'Also read: a link to another story', findAndLink],
+  ['Also read', 'Also read: a link to another story', insertCard('also')],
   ['Undo', 'Undo (Ctrl+Z)', undo],
   ['Redo', 'Redo (Ctrl+Shift+Z)', redo],
 ];
 
 // The lead-image picker's dialog, reused to choose a picture for the text
-// (editor.js answers `dateline:pick-for-text` with `dateline:picked`).
-function pickPicture(state, dispatch) {
-  if (!dispatch) return true;
+// (editor.js answers `dateline:pick-for-text` with `dateline:picked`): a
+// new one where the cursor is, or (`into`) another for a picture block.
+let pickedInto = null;
+function openPicker(into = null) {
   const open = document.getElementById('pick-picture');
-  if (!open) return askAndInsert('figure')(state, dispatch);
+  if (!open) return false;
+  pickedInto = into;
   document.dispatchEvent(new CustomEvent('dateline:pick-for-text'));
   open.click();
   return true;
+}
+function pickPicture(state, dispatch) {
+  if (!document.getElementById('pick-picture')) return false;
+  return dispatch ? openPicker() : true;
 }
 
 // Enter in an empty last paragraph of a box (Key points) leaves the box.
@@ -285,7 +243,9 @@ export function mount(textarea) {
       class: 'visual-body',
       spellcheck: 'true',
     },
-    nodeViews: { directive: blockView },
+    nodeViews: {
+      directive: (node, v, getPos) => blockView(node, v, getPos, { pickPicture: (done) => openPicker(done) }),
+    },
     transformPastedHTML: (html) => (html.includes('data-pm-slice') ? html : cleanPastedHTML(html)),
     // A picture pasted or dropped in goes to the library first.
     handlePaste: (_, event) => uploadPicture(event.clipboardData),
@@ -305,6 +265,20 @@ export function mount(textarea) {
     },
   });
 
+  const links = linkBar({
+    apply(href, { from, to }) {
+      view.dispatch(view.state.tr.addMark(from, to, marks.link.create({ href, title: null })));
+      view.focus();
+    },
+    leave: () => view.focus(),
+  });
+  place.append(links.element);
+  askAddress = (from, to) => {
+    const words = view.coordsAtPos(from);
+    const box = place.getBoundingClientRect();
+    links.open(from, to, { top: words.bottom - box.top + 6, left: words.left - box.left });
+  };
+
   const buttons = TOOLS.map(([label, title, command, active]) => {
     const button = document.createElement('button');
     button.type = 'button';
@@ -317,7 +291,8 @@ export function mount(textarea) {
     button.addEventListener('mousedown', (e) => e.preventDefault());
     button.addEventListener('click', () => {
       command(view.state, view.dispatch, view);
-      view.focus();
+      // A new block's card, or the link's bar, keeps the focus it took.
+      if (!document.activeElement.closest('.block-directive, .link-bar')) view.focus();
     });
     toolbar.append(button);
     return { button, command, active };
@@ -361,6 +336,12 @@ export function mount(textarea) {
   // A picture chosen in the picker for the text.
   document.addEventListener('dateline:picked', (e) => {
     const { id, alt, caption, credit } = e.detail;
+    if (pickedInto) {
+      const into = pickedInto;
+      pickedInto = null;
+      into(e.detail);
+      return;
+    }
     insertBlock('figure', [['media', String(id)], ['size', 'column'], ['alt', alt], ['caption', caption], ['credit', credit]])(
       view.state,
       view.dispatch,

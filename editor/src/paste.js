@@ -7,12 +7,9 @@ const DROP = new Set(["STYLE", "SCRIPT", "META", "LINK", "TITLE", "XML", "IMG", 
 // become the text's two levels.
 const RENAME = { B: "STRONG", I: "EM", STRIKE: "S", DEL: "S", H1: "H2", H4: "H3", H5: "H3", H6: "H3" };   // DIV kept: ProseMirror treats it as a block boundary
 
-export function detectSource(html) {
-  if (/docs-internal-guid-/.test(html)) return "gdocs";
-  if (/urn:schemas-microsoft-com:office:word|<meta[^>]+ProgId[^>]+Word\.Document|class="?Mso/i.test(html)) return "word";
-  if (/<meta[^>]+name="?generator"?[^>]+content="?LibreOffice/i.test(html)) return "libreoffice";
-  return "other";
-}
+// Only Word's HTML needs its own reading (its lists are paragraphs).
+const fromWord = (html) =>
+  /urn:schemas-microsoft-com:office:word|<meta[^>]+ProgId[^>]+Word\.Document|class="?Mso/i.test(html);
 
 // Word: "@list l1:level1 {mso-level-number-format:bullet; mso-level-start-at:3}" -> { "l1:1": {ordered, start} }
 function wordListDefs(doc) {
@@ -70,11 +67,10 @@ function styleMarks(doc, el) {
   return { wraps, notBold };
 }
 
-export function cleanPastedHTML(html, win = globalThis) {
-  const source = detectSource(html);
-  const doc = new win.DOMParser().parseFromString(html, "text/html");
+export function cleanPastedHTML(html) {
+  const doc = new DOMParser().parseFromString(html, "text/html");
   const body = doc.body;
-  if (source == "word") wordLists(doc, wordListDefs(doc));
+  if (fromWord(html)) wordLists(doc, wordListDefs(doc));
   // comments (incl. Word's <![if !supportLists]> which parse as comments) and junk elements
   const walker = doc.createTreeWalker(body, 128 /* SHOW_COMMENT */); const comments = [];
   while (walker.nextNode()) comments.push(walker.currentNode);

@@ -203,6 +203,7 @@ fn routes(app: &AppState) -> Routes {
         get(admin::media::show_item).post(admin::media::update_item),
     )
     .route("/admin/media/{id}/focus", post(admin::picker::set_focus))
+    .route("/admin/media/{id}/thumbnail", get(admin::picker::thumbnail))
     .route(
         "/admin/newsletters",
         get(admin::newsletters::show_newsletters).post(admin::newsletters::save_newsletter),

@@ -6,11 +6,10 @@
 // Writing in the visual editor as a journalist does, in Debian's Chromium:
 // every toolbar action and every block (a picture from the library and
 // one pasted in, a YouTube video, a pull quote, "Also read", "Key points",
-// a table), with the toolbar driven by the keyboard alone for one of them;
-// then the story
-// is published and its reader page checked: the picture has its
-// renditions with WebP, the video is a placeholder, and loading the page
-// asks no other site for anything.
+// a table), their words typed into their cards, with the toolbar driven by
+// the keyboard alone for one of them; then the story is published and its
+// reader page checked: the picture has its renditions with WebP, the video
+// is a placeholder, and loading the page asks no other site for anything.
 const { step, check, axe, signIn, run } = require('./lib');
 
 const { BASE, EDITOR_EMAIL, PASSWORD, ALSO, ALSO_WORDS } = process.env;
@@ -18,9 +17,9 @@ const YOUTUBE = 'https://www.youtube.com/watch?v=aqz-KE-bpKQ';
 
 run(async (browser) => {
   const page = await signIn(browser, BASE, EDITOR_EMAIL, PASSWORD);
-  // The questions blocks ask, answered in order.
-  const answers = [];
-  page.on('dialog', (dialog) => dialog.accept(answers.length ? answers.shift() : ''));
+  // Nothing is asked in the browser's own boxes.
+  const asked = [];
+  page.on('dialog', (dialog) => { asked.push(dialog.message()); dialog.dismiss(); });
   const tool = (name) => page.click(`.visual-toolbar button[aria-label^="${name}:"]`);
   const type = (text) => page.keyboard.insertText(text);
 
@@ -45,8 +44,13 @@ run(async (browser) => {
   await page.keyboard.down('Shift');
   for (let i = 0; i < 'Timetable'.length; i++) await page.keyboard.press('ArrowLeft');
   await page.keyboard.up('Shift');
-  answers.push('https://example.org/timetable');
   await tool('Link');
+  // Asked in the bar under the toolbar: a wrong address is said there.
+  await page.keyboard.insertText('timetable page');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('.link-said').textContent.includes('web address'));
+  await page.fill('#visual-link', 'https://example.org/timetable');
+  await page.keyboard.press('Enter');
   await page.keyboard.press('End');
   await page.keyboard.press('Enter');
   await tool('H3');
@@ -72,8 +76,16 @@ run(async (browser) => {
   await page.locator('#picker-grid button.pick').first().click();
   await page.click('#picker-use');
   await page.waitForSelector('.block-figure');
+  // Its card: the thumbnail, and this story's caption and size.
+  await page.waitForFunction(() => document.querySelector('.block-figure .block-thumb').naturalWidth > 0);
+  await page.locator('.block-figure').getByLabel('Caption', { exact: true }).fill('The pier at first light');
+  await page.selectOption('.block-figure select', 'wide');
+  const card = await page.inputValue('#article-body');
+  check(/::figure\{media=\d+ size=wide [^\n]*caption="The pier at first light"/.test(card), `the card writes the text: ${card}`);
   // A picture pasted into the text: added to the library (its alt text
   // asked for first), then put where it was pasted.
+  await page.focus('#visual-body');
+  await page.keyboard.press('End');
   await page.evaluate(({ data }) => {
     const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
     const transfer = new DataTransfer();
@@ -88,11 +100,8 @@ run(async (browser) => {
   await page.waitForFunction(() => document.getElementById('picker-said').textContent.startsWith('Added'), null, { timeout: 20000 });
   await page.click('#picker-use');
   await page.waitForFunction(() => document.querySelectorAll('.block-figure').length === 2);
-  // The video: its button reached by the keyboard alone; an address no
-  // provider has is refused with the reason, and asked for again.
-  const said = [];
-  page.on('dialog', (dialog) => { if (dialog.type() === 'alert') said.push(dialog.message()); });
-  answers.push('https://video.example/watch/42', '', YOUTUBE);
+  // The video: its button reached by the keyboard alone; its card takes
+  // the focus, and an address no provider has is refused with the reason.
   await page.focus('.visual-toolbar button[tabindex="0"]');
   let presses = 0;
   while (!(await page.evaluate(() => document.activeElement.getAttribute('aria-label') || '')).startsWith('Embed:')) {
@@ -102,15 +111,36 @@ run(async (browser) => {
   }
   check(presses <= 20, 'the Embed button is reached with the arrow keys');
   await page.keyboard.press('Enter');
-  await page.waitForSelector('.block-embed');
-  check(said.some((m) => m.includes('cannot be embedded')), `an unknown provider is refused with the reason: ${said}`);
-  answers.push('We are open again.', 'The harbour master');
+  await page.waitForFunction(() => document.activeElement.closest('.block-embed') !== null);
+  await type('https://video.example/watch/42');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.block-embed .block-said.refused');
+  const refused = await page.textContent('.block-embed .block-said');
+  check(refused.includes('cannot be embedded'), `an unknown provider is refused with the reason: ${refused}`);
+  await page.fill('.block-embed input', YOUTUBE);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /^YouTube/.test(document.querySelector('.block-embed .block-said').textContent));
+  check(await page.$('.block-embed input[aria-invalid]') === null, 'a recognised address is no longer marked');
+  // The pull quote: its words typed into its card.
   await tool('Pull quote');
-  // "Also read": found by words from its headline.
-  answers.push(ALSO_WORDS, '1');
+  await page.waitForFunction(() => document.activeElement.closest('.block-pullquote') !== null);
+  await type('We are open again.');
+  await page.keyboard.press('Tab');
+  await type('The harbour master');
+  // "Also read": found by words from its headline, chosen with a press.
   await tool('Also read');
+  await page.waitForFunction(() => document.activeElement.closest('.block-also') !== null);
+  await type(ALSO_WORDS);
+  await page.waitForSelector('.block-also .block-found button');
+  await page.click('.block-also .block-found button');
+  await page.waitForFunction(() => /Links to/.test(document.querySelector('.block-also .block-linked').textContent));
+  // Removed, and back with Ctrl+Z.
+  await page.click('.block-also button[aria-label^="Remove"]');
+  check(await page.$('.block-also') === null, 'Remove takes the block out');
+  await page.keyboard.press('Control+z');
   await page.waitForSelector('.block-also');
-  answers.length = 0;
+  await page.focus('#visual-body');
+  check(asked.length === 0, `no prompt or alert: ${asked}`);
   await type('The last paragraph before the box.');
   await tool('Undo');
   await tool('Redo');

@@ -215,3 +215,38 @@ async fn stories_to_link_are_found_by_headline_words_from_a_new_article_too() {
     let found: serde_json::Value = serde_json::from_str(&found.text().await.unwrap()).unwrap();
     assert_eq!(found, serde_json::json!([]), "not the article itself");
 }
+
+#[tokio::test]
+async fn a_picture_block_in_the_editor_finds_its_thumbnail_by_number() {
+    let server = TestServer::with_demo().await;
+    let editor = session(&server, Role::Editor).await;
+    let picture = server
+        .app
+        .store
+        .library(&MediaFilter::default(), 1)
+        .await
+        .unwrap()[0]
+        .id;
+    let picture = with_renditions(&server, picture).await;
+    let path = format!("/admin/media/{}/thumbnail", picture.id.0);
+    let found = crate::admin::get_with(&server, &path, &editor.cookie).await;
+    assert_eq!(found.status(), 303);
+    let narrowest = &picture.renditions.unwrap().full[0];
+    assert_eq!(
+        found.headers()["location"],
+        format!("/img/{}", narrowest.jpeg).as_str()
+    );
+    let missing =
+        crate::admin::get_with(&server, "/admin/media/999999/thumbnail", &editor.cookie).await;
+    assert_eq!(missing.status(), 404, "a number the library does not have");
+    let stranger = server.get(&path).await;
+    let sent_to = stranger
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_owned());
+    assert!(
+        !sent_to.clone().unwrap_or_default().starts_with("/img/"),
+        "only the newsroom is answered: {} {sent_to:?}",
+        stranger.status()
+    );
+}

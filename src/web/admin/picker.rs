@@ -6,7 +6,7 @@
 use axum::{
     extract::{Path, Query, State},
     http::StatusCode,
-    response::{Html, IntoResponse, Response},
+    response::{Html, IntoResponse, Redirect, Response},
 };
 use dateline_core::{Action, Invalid, MediaId, Text};
 use dateline_store::{LibraryItem, MediaFilter, StoreError};
@@ -58,6 +58,31 @@ pub async fn show_choices(
         },
     )?;
     Ok(private(Html(html).into_response()))
+}
+
+/// `GET /admin/media/{id}/thumbnail`: where the picture's narrowest
+/// rendition is (303), for a picture block in the visual editor; 404 when
+/// there is no such picture or its renditions are still being made.
+pub async fn thumbnail(
+    State(app): State<AppState>,
+    Path(id): Path<i64>,
+    staff: Staff,
+) -> Result<Response> {
+    staff.require(Action::UploadMedia)?;
+    let item = app
+        .store
+        .library_item(MediaId(id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let to = match &item.renditions {
+        Some(renditions) => renditions.full.first().map(|r| format!("/img/{}", r.jpeg)),
+        // The demo's pictures are served as they are.
+        None if !item.uploaded => Some(format!("/media/{}", item.path)),
+        None => None,
+    };
+    Ok(private(
+        Redirect::to(&to.ok_or(AppError::NotFound)?).into_response(),
+    ))
 }
 
 #[derive(Deserialize)]
