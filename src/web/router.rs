@@ -187,6 +187,11 @@ fn routes(app: &AppState) -> Routes {
     .route("/admin/embed", get(admin::editor_tools::check_embed))
     .route("/admin/events", get(admin::queue::events))
     .route("/admin/feedback", get(admin::inbox::show_inbox))
+    .route("/admin/fronts", get(admin::fronts::show_fronts))
+    .route(
+        "/admin/fronts/{key}",
+        get(admin::fronts::show_front).post(admin::fronts::change_front),
+    )
     .route(
         "/admin/markdown",
         post(admin::editor_tools::render_markdown),

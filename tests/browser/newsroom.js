@@ -166,7 +166,7 @@ run(async (browser) => {
 
     // 7. The catalog pages, and a section added with the keyboard alone.
     for (const path of ['/admin', '/admin/articles', '/admin/sections', '/admin/sources', '/admin/bylines', '/admin/topics',
-      '/admin/pages', '/admin/tags', '/admin/feedback', '/admin/media']) {
+      '/admin/pages', '/admin/tags', '/admin/feedback', '/admin/media', '/admin/fronts', '/admin/fronts/home']) {
       await admin.goto(`${BASE}${path}`);
       await axe(admin, path);
     }

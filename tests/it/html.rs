@@ -131,6 +131,32 @@ pub async fn newsroom_pages(server: &TestServer) -> Vec<String> {
         )
         .await
         .unwrap();
+    // Two stories pinned on the home page, one of them until a time.
+    let published = store
+        .published_articles(dateline_store::ArticleList::All, 2, 0)
+        .await
+        .unwrap();
+    let pins = [
+        dateline_store::Slot {
+            article: published[1].id,
+            until: Some(jiff::Timestamp::now() + jiff::SignedDuration::from_hours(6)),
+        },
+        dateline_store::Slot {
+            article: published[0].id,
+            until: None,
+        },
+    ];
+    store
+        .save_front(
+            dateline_store::Front::Home,
+            &pins,
+            0,
+            editor.user.unwrap(),
+            "Home page",
+            jiff::Timestamp::now(),
+        )
+        .await
+        .unwrap();
     let webhook = store
         .create_webhook(
             &dateline_store::NewWebhook {
@@ -165,6 +191,8 @@ pub async fn newsroom_pages(server: &TestServer) -> Vec<String> {
         format!("/admin/bylines/{byline}"),
         "/admin/topics".to_owned(),
         format!("/admin/topics/{topic}"),
+        "/admin/fronts".to_owned(),
+        "/admin/fronts/home".to_owned(),
         "/admin/pages".to_owned(),
         format!("/admin/pages/{page}"),
         "/admin/tags".to_owned(),

@@ -14,6 +14,7 @@ mod dashboard;
 mod desk_lists;
 mod feedback;
 mod feeds;
+mod fronts;
 mod html;
 mod layers;
 mod live;

@@ -4,7 +4,7 @@
 use dateline_core::{
     ArticleId, ArticleStatus, Body, NewPage, PageId, Role, Slug, TagId, TagName, Text, UserId,
 };
-use dateline_store::Store;
+use dateline_store::{Front, Store};
 use jiff::Timestamp;
 
 use crate::{
@@ -149,6 +149,19 @@ async fn cases(server: &TestServer, t: Targets, who: Option<Role>) -> Vec<Case> 
         tag,
     } = t;
     let store = &server.app.store;
+    // The home page's front as it is now: re-saving its pins in their
+    // order is a change any editor may make.
+    let home = store.front(Front::Home).await.unwrap();
+    let front_revision = home.as_ref().map_or(0, |r| r.revision).to_string();
+    let front_order = home
+        .map(|r| {
+            r.slots
+                .iter()
+                .map(|s| s.article.0.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .unwrap_or_default();
     let unique = format!(
         "{} {}",
         who.map_or("nobody", Role::as_str),
@@ -504,6 +517,28 @@ async fn cases(server: &TestServer, t: Targets, who: Option<Role>) -> Vec<Case> 
                 ("name", byline.name.clone()),
                 ("slug", byline.slug.clone()),
                 ("bio", byline.bio.clone()),
+            ],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "GET",
+            path: "/admin/fronts".into(),
+            fields: vec![],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "GET",
+            path: "/admin/fronts/home".into(),
+            fields: vec![],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "POST",
+            path: "/admin/fronts/home".into(),
+            fields: vec![
+                ("op", "order".into()),
+                ("order", front_order),
+                ("revision", front_revision),
             ],
             allowed: EditorAndUp,
         },

@@ -90,6 +90,8 @@ pub enum Action {
     ExportSubscribers,
     /// Read the wire desk, make drafts of its stories, set stories aside.
     UseWire,
+    /// Arrange the home page and section fronts.
+    ArrangeFronts,
     /// Staff accounts and their roles.
     ManagePeople,
     /// Sections, sources and their rights, static pages, settings.
@@ -120,7 +122,8 @@ pub fn allows(role: Role, action: Action) -> bool {
         | Action::ManageTaxonomy
         | Action::ReadFeedback
         | Action::SendNewsletters
-        | Action::UseWire => role >= Editor,
+        | Action::UseWire
+        | Action::ArrangeFronts => role >= Editor,
         Action::ManagePeople | Action::ManageSite | Action::ExportSubscribers => role >= Admin,
     }
 }

@@ -25,6 +25,8 @@ pub enum Entity {
     Media,
     /// An entry of a live blog (its id is the entry's).
     LiveEntry,
+    /// A front page's arrangement (0: the home page, else the section's id).
+    Front,
 }
 
 /// What happened to it.
@@ -61,6 +63,7 @@ names!(Entity {
     Tag => "tag",
     Media => "media",
     LiveEntry => "live_entry",
+    Front => "front",
 });
 names!(ChangeKind {
     Created => "created",

@@ -11,6 +11,7 @@ pub mod changes;
 mod connect;
 mod error;
 mod feedback;
+mod fronts;
 pub mod jobs;
 mod media;
 mod newsletters;
@@ -36,6 +37,7 @@ pub use changes::{Change, ChangeKind, Entity};
 pub use connect::{Backend, DEFAULT_SQLITE_FILE, SetupLock, redact};
 pub use error::{StoreError, write_trouble};
 pub use feedback::{Feedback, NewFeedback};
+pub use fronts::{FRONT_SLOTS, Front, FrontPinEnds, FrontRevision, Slot};
 pub use jobs::{FailedJob, Job, JobId, JobKind, Lane, NewJob};
 pub use media::{LibraryItem, MakeRenditions, MediaFilter, MediaItem, NewUpload, UploadSource};
 pub use newsletters::{

@@ -16,6 +16,7 @@ pub(super) mod details;
 pub(super) mod diff;
 pub(super) mod editor_page;
 pub(super) mod editor_tools;
+pub(super) mod fronts;
 pub(super) mod inbox;
 pub(super) mod intake;
 pub(super) mod live_entries;

@@ -38,7 +38,7 @@ impl Step {
                 if at.trim().is_empty() {
                     return Err(Invalid::new("schedule_at", "choose when to publish it"));
                 }
-                let at = site_time(app, at)?;
+                let at = site_time(app, "schedule_at", at)?;
                 if at <= Timestamp::now() {
                     return Err(Invalid::new("schedule_at", "choose a time in the future"));
                 }
@@ -154,14 +154,19 @@ pub async fn schedule(
     Ok(back_to_editor(id, done))
 }
 
-/// A `datetime-local` value read in the site's time zone.
-fn site_time(app: &App, value: &str) -> std::result::Result<Timestamp, Invalid> {
+/// A `datetime-local` value read in the site's time zone; `field` names
+/// it in the error.
+pub(super) fn site_time(
+    app: &App,
+    field: &'static str,
+    value: &str,
+) -> std::result::Result<Timestamp, Invalid> {
     let civil: DateTime = value
         .trim()
         .parse()
-        .map_err(|_| Invalid::new("schedule_at", format!("{value:?} is not a date and time")))?;
+        .map_err(|_| Invalid::new(field, format!("{value:?} is not a date and time")))?;
     civil
         .to_zoned_datetime(app.config.site.zone())
         .map(|z| z.timestamp())
-        .map_err(|e| Invalid::new("schedule_at", e.to_string()))
+        .map_err(|e| Invalid::new(field, e.to_string()))
 }

@@ -35,6 +35,16 @@ pub async fn keys_for_change(
                     .collect(),
             ));
         }
+        // A front's arrangement: its page only (and the home page's
+        // section block shows the newest stories, not the section's pins).
+        Entity::Front => {
+            return Ok(Some(vec![
+                match dateline_store::Front::from_i64(change.entity_id) {
+                    dateline_store::Front::Home => DepKey::Home,
+                    dateline_store::Front::Section(id) => DepKey::Section(id.0),
+                },
+            ]));
+        }
         _ => return Ok(None),
     }
     let id = change.entity_id;

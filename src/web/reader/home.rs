@@ -3,10 +3,10 @@ use axum::{
     response::Response,
 };
 use dateline_core::{ArticleCard, Named};
-use dateline_store::ArticleList;
+use dateline_store::{ArticleList, Front};
 use serde::Serialize;
 
-use super::{Chrome, card_keys, render};
+use super::{Chrome, card_keys, fronts, render};
 use crate::{
     web::{App, AppState},
     web::{
@@ -32,7 +32,8 @@ struct SectionBlock {
     articles: Vec<ArticleCard>,
 }
 
-/// The front page: the latest stories, then a block for each section.
+/// The front page: the stories editors pinned, filled up with the latest,
+/// then a block for each section.
 pub async fn show_home(State(app): State<AppState>, request: Request) -> Result<Response> {
     app.pages
         .serve(&app.store, "/", request.headers(), || render_home(&app))
@@ -41,10 +42,16 @@ pub async fn show_home(State(app): State<AppState>, request: Request) -> Result<
 
 async fn render_home(app: &App) -> Result<Rendered> {
     let chrome = Chrome::load(app).await?;
-    let top = app
+    let slots = fronts::slots(app, Front::Home).await?;
+    let newest = app
         .store
-        .published_articles(ArticleList::All, TOP_STORIES, 0)
+        .published_articles(ArticleList::All, TOP_STORIES + slots.len() as i64, 0)
         .await?;
+    let total = (TOP_STORIES as usize).max(slots.len());
+    let top = fronts::arrange(slots, newest, total)
+        .into_iter()
+        .map(|(card, _)| card)
+        .collect::<Vec<_>>();
     let mut blocks = Vec::with_capacity(chrome.sections.len());
     for section in &chrome.sections {
         let articles = app

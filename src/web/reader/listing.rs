@@ -6,10 +6,10 @@ use axum::{
     response::Response,
 };
 use dateline_core::ArticleCard;
-use dateline_store::ArticleList;
+use dateline_store::{ArticleList, Front};
 use serde::{Deserialize, Serialize};
 
-use super::{Chrome, card_keys, render};
+use super::{Chrome, card_keys, fronts, render};
 use crate::{
     web::{App, AppState},
     web::{
@@ -61,10 +61,20 @@ pub async fn render_listing(app: &App, subject: Subject, current: i64) -> Result
     if !(1..=pages).contains(&current) {
         return Err(AppError::NotFound);
     }
-    let articles = app
+    let mut articles = app
         .store
         .published_articles(subject.list, PAGE_SIZE, (current - 1) * PAGE_SIZE)
         .await?;
+    // A section's front opens with the stories its editors pinned; the
+    // page's own stories follow (less those), so none is pushed off.
+    if let (ArticleList::Section(section), 1) = (subject.list, current) {
+        let slots = fronts::slots(app, Front::Section(section)).await?;
+        let total = slots.len() + articles.len();
+        articles = fronts::arrange(slots, articles, total)
+            .into_iter()
+            .map(|(card, _)| card)
+            .collect();
+    }
     let mut keys = vec![subject.key];
     keys.extend(card_keys(&articles));
     let page = ListingPage {

@@ -8,6 +8,7 @@ pub mod blocks;
 pub mod errors;
 pub mod feedback;
 pub mod feeds;
+pub(in crate::web) mod fronts;
 pub mod health;
 pub mod home;
 pub mod listing;

@@ -14,7 +14,7 @@ use crate::{
     write_tx,
 };
 
-pub(super) const INSERT_AUDIT: &str =
+pub(crate) const INSERT_AUDIT: &str =
     "insert into audit_log (at, user_id, article_id, action, detail) values ($1, $2, $3, $4, $5)";
 
 /// The job that publishes a scheduled article at its time (`at`, in

@@ -97,7 +97,7 @@ macro_rules! person_named {
 mod autosave;
 mod desk;
 mod details;
-mod editorial;
+pub(crate) mod editorial;
 mod lists;
 mod live;
 mod read;
