@@ -22,7 +22,10 @@ use super::{
 };
 use crate::{
     newsroom::fields::related_line,
-    web::{App, AppError, AppState, Result, reader::fronts},
+    web::{
+        App, AppError, AppState, Result,
+        reader::{fronts, home::TOP_STORIES},
+    },
 };
 
 /// How many of the newest stories the page offers to pin.
@@ -98,8 +101,10 @@ struct FrontPage {
     path: String,
     revision: i64,
     pins: Vec<Pin>,
-    /// What readers see: the pins, then the newest stories.
+    /// What readers see first: the pins, then the newest stories.
     shown: Vec<Shown>,
+    /// Newer stories that readers see further down, or not on this front.
+    recent: Vec<ArticleCard>,
     slots: usize,
     history: Vec<Change>,
     error: Option<String>,
@@ -171,9 +176,19 @@ async fn front_page(
     let arranged = fronts::slots(app, front).await?;
     let room = arranged.len() + OFFERED as usize;
     let newest = app.store.published_articles(list, room as i64, 0).await?;
-    let shown = fronts::arrange(arranged, newest, room)
+    let mut shown: Vec<Shown> = fronts::arrange(arranged, newest, room)
         .into_iter()
         .map(|(card, pinned)| Shown { card, pinned })
+        .collect();
+    let first = shown
+        .iter()
+        .rposition(|s| s.pinned)
+        .map_or(0, |last| last + 1)
+        .max(TOP_STORIES as usize);
+    let recent = shown
+        .split_off(first.min(shown.len()))
+        .into_iter()
+        .map(|s| s.card)
         .collect();
     let mut changes = Vec::with_capacity(history.len());
     for r in &history {
@@ -196,6 +211,7 @@ async fn front_page(
         revision,
         pins,
         shown,
+        recent,
         slots: FRONT_SLOTS,
         history: changes,
         error,

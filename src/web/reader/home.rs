@@ -15,7 +15,8 @@ use crate::{
     },
 };
 
-const TOP_STORIES: i64 = 5;
+/// How many top stories the home page shows at least (more if pinned).
+pub const TOP_STORIES: i64 = 5;
 const PER_SECTION: i64 = 4;
 
 #[derive(Serialize)]
