@@ -1,8 +1,8 @@
 //! The job workers: run the store's due jobs (scheduled publishing, front
-//! pages' pins ending, renditions, WebSub pings, newsletter confirmations,
-//! webhook deliveries). Each node runs two, one at a time each: one for
-//! quick jobs, one for media work, so that a batch of renditions never
-//! delays a scheduled publication.
+//! pages' pins and the breaking-news strip ending, renditions, WebSub
+//! pings, newsletter confirmations, webhook deliveries). Each node runs
+//! two, one at a time each: one for quick jobs, one for media work, so
+//! that a batch of renditions never delays a scheduled publication.
 //!
 //! A job is claimed with a lease, so a node that dies mid-job leaves it to be
 //! claimed again once the lease runs out; every job is written to be safe to
@@ -13,8 +13,8 @@ use std::{sync::Arc, time::Duration};
 
 use dateline_core::{ArticleId, MediaId};
 use dateline_store::{
-    ConfirmSubscription, Front, FrontPinEnds, Job, JobKind, Lane, MakeRenditions, PublishScheduled,
-    Topic,
+    BreakingEnds, ConfirmSubscription, Front, FrontPinEnds, Job, JobKind, Lane, MakeRenditions,
+    PublishScheduled, Topic,
 };
 use jiff::Timestamp;
 use tokio::task::JoinHandle;
@@ -85,9 +85,10 @@ async fn run_and_record(app: &Services, job: &Job) {
 /// Every kind this version runs. Jobs of other kinds (enqueued by a newer
 /// version, during a rolling upgrade) are left in the table for a worker
 /// that knows them, and named in the log when the worker starts.
-const KINDS: [&str; 8] = [
+const KINDS: [&str; 9] = [
     PublishScheduled::KIND,
     FrontPinEnds::KIND,
+    BreakingEnds::KIND,
     MakeRenditions::KIND,
     ConfirmSubscription::KIND,
     crate::websub::Ping::KIND,
@@ -113,6 +114,13 @@ async fn run(app: &Services, job: &Job) -> anyhow::Result<()> {
             let front = Front::from_i64(p.front);
             app.store
                 .note_front_changed(front, Timestamp::now())
+                .await?;
+            Ok(())
+        }
+        BreakingEnds::KIND => {
+            let p: BreakingEnds = job.payload_as()?;
+            app.store
+                .note_breaking_ended(p.id, Timestamp::now())
                 .await?;
             Ok(())
         }

@@ -176,6 +176,7 @@ fn routes(app: &AppState) -> Routes {
         post(admin::workflow::change_status),
     )
     .route("/admin/audit", get(admin::people::show_audit))
+    .route("/admin/breaking", post(admin::breaking::change_breaking))
     .route(
         "/admin/bylines",
         admin::catalog::list::<admin::bylines::Bylines>(),

@@ -295,3 +295,147 @@ async fn changes_that_cannot_be_made_are_refused_and_store_nothing() {
     let page = get_with(&server, "/admin/fronts/no-such-section", &editor.cookie).await;
     assert_eq!(page.status(), 404);
 }
+
+/// Waits until every page of `paths` has (or, `up` false, has not) the
+/// strip saying `headline`; how long that took.
+async fn strip(server: &TestServer, paths: &[&str], headline: &str, up: bool) -> Duration {
+    let start = Instant::now();
+    for path in paths {
+        loop {
+            let html = server.get(path).await.text().await.unwrap();
+            let shown = html.contains("class=\"breaking\"") && html.contains(headline);
+            if shown == up {
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "{path}: the strip is {}",
+                if up { "not up" } else { "still up" }
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    start.elapsed()
+}
+
+async fn breaking(
+    server: &TestServer,
+    editor: &Session,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut all = vec![("csrf", editor.csrf.as_str())];
+    all.extend_from_slice(fields);
+    post(server, "/admin/breaking", &editor.cookie, encode(&all)).await
+}
+
+#[tokio::test]
+async fn the_breaking_news_strip_goes_up_on_every_page_and_down_by_itself() {
+    let server = TestServer::with_demo().await;
+    let store = &server.app.store;
+    let editor = session(&server, Role::Editor).await;
+    let story = &store
+        .published_articles(ArticleList::All, 1, 0)
+        .await
+        .unwrap()[0];
+    let article_page = dateline_core::article_path(&story.section.slug, &story.slug, story.id);
+    let pages = ["/", "/news", article_page.as_str()];
+    let id = story.id.0.to_string();
+    for (fields, says) in [
+        (
+            vec![("headline", "Bridge shut"), ("link", "javascript:alert(1)")],
+            "neither a story",
+        ),
+        (
+            vec![("headline", " "), ("link", id.as_str())],
+            "headline: must not be empty",
+        ),
+        (
+            vec![("headline", "Bridge shut"), ("link", "999999")],
+            "not published",
+        ),
+    ] {
+        let mut fields = fields.clone();
+        let ends = local_in(&server, 60);
+        fields.extend([("op", "up"), ("ends", ends.as_str())]);
+        let refused = breaking(&server, &editor, &fields).await;
+        assert_eq!(refused.status(), 422, "{fields:?}");
+        let text = refused.text().await.unwrap();
+        assert!(text.contains(says), "{fields:?}: {text}");
+    }
+    for (ends, says) in [
+        (local_in(&server, -60), "in the future"),
+        (local_in(&server, 3 * 86_400), "two days"),
+    ] {
+        let fields = [
+            ("op", "up"),
+            ("headline", "Bridge shut"),
+            ("link", id.as_str()),
+            ("ends", ends.as_str()),
+        ];
+        let refused = breaking(&server, &editor, &fields).await;
+        assert_eq!(refused.status(), 422);
+        assert!(refused.text().await.unwrap().contains(says), "{ends}");
+    }
+    assert_eq!(
+        store.breaking_news(jiff::Timestamp::now()).await.unwrap(),
+        None,
+        "nothing stored"
+    );
+
+    let headline = "Harbour bridge shut after a crack is found";
+    let ends = local_in(&server, 4);
+    let up = breaking(
+        &server,
+        &editor,
+        &[
+            ("op", "up"),
+            ("headline", headline),
+            ("link", &id),
+            ("ends", &ends),
+        ],
+    )
+    .await;
+    assert_eq!(up.status(), 303);
+    let took = strip(&server, &pages, headline, true).await;
+    println!("the strip was on every page in {took:?}");
+    assert!(took < WITHIN, "the strip went up in {took:?}");
+    let html = server.get("/").await.text().await.unwrap();
+    assert!(
+        html.contains(&format!("href=\"{article_page}\">{headline}")),
+        "it links the story"
+    );
+    // Its end comes: every page drops it by itself.
+    let took = strip(&server, &pages, headline, false).await;
+    assert!(
+        took < Duration::from_secs(9),
+        "the strip ended in time: {took:?}"
+    );
+    // Up again, then taken down by an editor.
+    let ends = local_in(&server, 3600);
+    let up = breaking(
+        &server,
+        &editor,
+        &[
+            ("op", "up"),
+            ("headline", headline),
+            ("link", "https://example.org/live"),
+            ("ends", &ends),
+        ],
+    )
+    .await;
+    assert_eq!(up.status(), 303);
+    strip(&server, &pages, headline, true).await;
+    let down = breaking(&server, &editor, &[("op", "down")]).await;
+    assert_eq!(down.status(), 303);
+    let took = strip(&server, &pages, headline, false).await;
+    assert!(took < WITHIN, "the strip went down in {took:?}");
+    let audit = get_with(&server, "/admin/audit", &editor.cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        audit.contains("breaking news taken down"),
+        "the audit log has it"
+    );
+}

@@ -521,6 +521,12 @@ async fn cases(server: &TestServer, t: Targets, who: Option<Role>) -> Vec<Case> 
             allowed: EditorAndUp,
         },
         Case {
+            method: "POST",
+            path: "/admin/breaking".into(),
+            fields: vec![("op", "down".into())],
+            allowed: EditorAndUp,
+        },
+        Case {
             method: "GET",
             path: "/admin/fronts".into(),
             fields: vec![],

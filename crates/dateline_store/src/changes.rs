@@ -27,6 +27,8 @@ pub enum Entity {
     LiveEntry,
     /// A front page's arrangement (0: the home page, else the section's id).
     Front,
+    /// The breaking-news strip over every page.
+    Breaking,
 }
 
 /// What happened to it.
@@ -64,6 +66,7 @@ names!(Entity {
     Media => "media",
     LiveEntry => "live_entry",
     Front => "front",
+    Breaking => "breaking",
 });
 names!(ChangeKind {
     Created => "created",

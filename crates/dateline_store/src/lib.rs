@@ -7,6 +7,7 @@
 //! to the [change log](changes) in the same transaction.
 
 mod articles;
+mod breaking;
 pub mod changes;
 mod connect;
 mod error;
@@ -33,6 +34,7 @@ pub use articles::{
     HITS_PER_TRIP, IndexDocument, PublishScheduled, REVIEW_MAIL_WINDOW, Relation, ReviewMail,
     ReviewNote, Revision, SearchHit, SitemapEntry, WireOrigin,
 };
+pub use breaking::{Breaking, BreakingEnds};
 pub use changes::{Change, ChangeKind, Entity};
 pub use connect::{Backend, DEFAULT_SQLITE_FILE, SetupLock, redact};
 pub use error::{StoreError, write_trouble};

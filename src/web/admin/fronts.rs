@@ -45,6 +45,11 @@ struct FrontEntry {
 struct IndexPage {
     staff: StaffView,
     fronts: Vec<FrontEntry>,
+    /// The breaking-news strip, while it is up.
+    breaking: Option<dateline_store::Breaking>,
+    /// The strip's end the form offers: two hours from now, in the site's
+    /// zone, for its `datetime-local` input.
+    breaking_ends: String,
 }
 
 /// `GET /admin/fronts`: the home page and every section, with their lead.
@@ -76,9 +81,12 @@ pub async fn show_fronts(State(app): State<AppState>, staff: Staff) -> Result<Re
             changed: arrangement.map(|r| r.at),
         });
     }
+    let ends = now + jiff::SignedDuration::from_hours(2);
     let page = IndexPage {
         staff: staff.view(),
         fronts: entries,
+        breaking: app.store.breaking_news(now).await?,
+        breaking_ends: local_input(&app, ends),
     };
     admin_page(&app, "admin/fronts.html", StatusCode::OK, page)
 }
@@ -150,21 +158,13 @@ async fn front_page(
         .unwrap_or_default();
     let ids: Vec<ArticleId> = slots.iter().map(|s| s.article).collect();
     let cards = app.store.cards(&ids).await?;
-    let zone = app.config.site.zone();
     let pins = slots
         .iter()
         .map(|slot| Pin {
             card: cards.iter().find(|c| c.id == slot.article).cloned(),
             id: slot.article,
             until: slot.until,
-            until_input: slot
-                .until
-                .map(|u| {
-                    u.to_zoned_datetime(zone.clone())
-                        .strftime("%Y-%m-%dT%H:%M")
-                        .to_string()
-                })
-                .unwrap_or_default(),
+            until_input: slot.until.map(|u| local_input(app, u)).unwrap_or_default(),
         })
         .collect();
     let list = match front {
@@ -217,6 +217,13 @@ async fn front_page(
         error,
     };
     admin_page(app, "admin/front.html", status, page)
+}
+
+/// `at` for a `datetime-local` input: `YYYY-MM-DDTHH:MM` in the site's zone.
+fn local_input(app: &App, at: Timestamp) -> String {
+    at.to_zoned_datetime(app.config.site.zone())
+        .strftime("%Y-%m-%dT%H:%M")
+        .to_string()
 }
 
 /// The pins of `revision` in force at `now`.

@@ -6,6 +6,7 @@
 //! through [`Staff::require`], and nowhere else.
 
 pub(super) mod articles;
+pub(super) mod breaking;
 pub(super) mod bylines;
 pub(super) mod catalog;
 pub(super) mod confirm;

@@ -39,6 +39,9 @@ pub enum Notice {
     AutosaveDiscarded,
     /// A story sent back to its author with a note.
     SentBack,
+    /// The breaking-news strip put up, or taken down.
+    BreakingUp,
+    BreakingDown,
 }
 
 impl Notice {
@@ -58,6 +61,8 @@ impl Notice {
             Self::Restored => "restored".into(),
             Self::AutosaveDiscarded => "autosave-discarded".into(),
             Self::SentBack => "sent-back".into(),
+            Self::BreakingUp => "breaking-up".into(),
+            Self::BreakingDown => "breaking-down".into(),
         }
     }
 
@@ -94,6 +99,8 @@ impl Notice {
             "restored" => Self::Restored,
             "autosave-discarded" => Self::AutosaveDiscarded,
             "sent-back" => Self::SentBack,
+            "breaking-up" => Self::BreakingUp,
+            "breaking-down" => Self::BreakingDown,
             _ => return None,
         })
     }
@@ -156,6 +163,8 @@ mod tests {
             Notice::Corrected,
             Notice::Restored,
             Notice::SentBack,
+            Notice::BreakingUp,
+            Notice::BreakingDown,
             Notice::AutosaveDiscarded,
         ];
         for notice in notices {

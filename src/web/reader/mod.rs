@@ -52,6 +52,9 @@ pub(crate) fn widest_jpeg(base: &str, figure: &dateline_core::Figure) -> (String
 pub struct Chrome {
     sections: Vec<Section>,
     pages: Vec<FooterLink>,
+    /// The breaking-news strip, while it is up (its start and end are
+    /// changes that purge every page, so the chrome is loaded again).
+    breaking: Option<dateline_store::Breaking>,
 }
 
 #[derive(Clone, Serialize)]
@@ -76,7 +79,9 @@ impl Chrome {
         let loaded_at = app.store.last_change_seq().await?;
         let sections = app.store.sections().await?;
         let pages = app.store.pages().await?;
+        let breaking = app.store.breaking_news(jiff::Timestamp::now()).await?;
         let chrome = Self {
+            breaking,
             sections: sections
                 .into_iter()
                 .filter(|s| s.parent_id.is_none())
