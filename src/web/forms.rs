@@ -158,6 +158,21 @@ pub fn set_cookie(app: &AppState, name: &str, value: &str, max_age_secs: i64) ->
     .expect("cookie names and hex tokens are valid header text")
 }
 
+/// A cookie that scripts may read: a flag, never a secret (the masthead's
+/// "Your account" for a signed-in reader, on pages cached for everyone).
+pub fn flag_cookie(app: &AppState, name: &str, on: bool, max_age_secs: i64) -> HeaderValue {
+    let secure = if app.config.site.base_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    let (value, age) = if on { ("1", max_age_secs) } else { ("", 0) };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; SameSite=Lax; Max-Age={age}{secure}"
+    ))
+    .expect("flag cookies are valid header text")
+}
+
 /// The double-submit cookie of the forms shown before sign-in (signing in,
 /// resetting a password): the form must echo it, which a page of another
 /// site cannot do.

@@ -38,13 +38,15 @@ use crate::{
     web::{App, AppState},
     web::{
         AppError, Result,
-        forms::{cookie, new_form_token, set_cookie},
+        forms::{cookie, flag_cookie, new_form_token, set_cookie},
         private,
         throttle::sign_in_throttled,
     },
 };
 
 pub const READER_COOKIE: &str = "dateline_reader";
+/// Set beside the session cookie, for scripts: a reader is signed in.
+pub const SIGNED_IN_FLAG: &str = "dateline_signed_in";
 /// How long a reader stays signed in.
 const SESSION_DAYS: i64 = 30;
 
@@ -176,12 +178,10 @@ async fn start_session(app: &AppState, headers: &HeaderMap, reader: &Reader) -> 
     tracing::info!(reader = reader.id, "reader signed in");
     Ok(with_cookies(
         private(Redirect::to("/account").into_response()),
-        [set_cookie(
-            app,
-            READER_COOKIE,
-            &token,
-            SESSION_DAYS * 86_400,
-        )],
+        [
+            set_cookie(app, READER_COOKIE, &token, SESSION_DAYS * 86_400),
+            flag_cookie(app, SIGNED_IN_FLAG, true, SESSION_DAYS * 86_400),
+        ],
     ))
 }
 
@@ -579,6 +579,9 @@ pub async fn sign_out(State(app): State<AppState>, form: ReaderForm<Nothing>) ->
         .await?;
     Ok(with_cookies(
         private(Redirect::to("/").into_response()),
-        [set_cookie(&app, READER_COOKIE, "", 0)],
+        [
+            set_cookie(&app, READER_COOKIE, "", 0),
+            flag_cookie(&app, SIGNED_IN_FLAG, false, 0),
+        ],
     ))
 }

@@ -14,14 +14,19 @@ use jiff::Timestamp;
 use serde::Deserialize;
 
 use super::account::{
-    LinkExtra, Nothing, READER_COOKIE, View, account_page, mail_link, mail_needed, page,
-    with_cookies,
+    LinkExtra, Nothing, READER_COOKIE, SIGNED_IN_FLAG, View, account_page, mail_link, mail_needed,
+    page, with_cookies,
 };
 use super::reader_session::{ReaderForm, SignedIn};
 use crate::{
     accounts::{check_new_password, hash_password, new_token, verify_password},
     web::AppState,
-    web::{Result, forms::set_cookie, private, throttle::sign_in_throttled},
+    web::{
+        Result,
+        forms::{flag_cookie, set_cookie},
+        private,
+        throttle::sign_in_throttled,
+    },
 };
 
 #[derive(Deserialize)]
@@ -178,7 +183,10 @@ pub async fn delete(
     let response = page(&app, View::Deleted, StatusCode::OK).await?;
     Ok(with_cookies(
         response,
-        [set_cookie(&app, READER_COOKIE, "", 0)],
+        [
+            set_cookie(&app, READER_COOKIE, "", 0),
+            flag_cookie(&app, SIGNED_IN_FLAG, false, 0),
+        ],
     ))
 }
 

@@ -6,6 +6,7 @@ use dateline_core::{
     Article, ArticleCard, ArticleId, ArticleStatus, Named, article_id_from_segment, article_path,
     render_markdown_with,
 };
+use dateline_store::ArticleList;
 use serde::Serialize;
 
 use super::{
@@ -24,6 +25,8 @@ use crate::{
 const RELATED: usize = 4;
 const MORE_LIKE_THIS: usize = 5;
 const SERIES: usize = 6;
+/// The newest stories of the article's section in its rail.
+const LATEST: usize = 5;
 /// Candidates read for each of "Related" and "More like this".
 const SPARE_CARDS: usize = 8;
 
@@ -39,6 +42,10 @@ struct ArticlePage {
     related: Vec<ArticleCard>,
     more_like_this: Vec<ArticleCard>,
     series: Vec<SeriesBlock>,
+    /// The section's newest stories but this one, for the rail (no key:
+    /// a publish in the section does not purge every article page of it;
+    /// the cache's time limit keeps them fresh enough).
+    latest: Vec<ArticleCard>,
     /// On the newsroom's preview: the article's id, for the "not
     /// published" banner and its way back to the editor.
     preview_of: Option<ArticleId>,
@@ -214,6 +221,22 @@ async fn article_page(
             .collect()
     };
 
+    let section = chrome
+        .sections
+        .iter()
+        .find(|s| s.slug == article.section.slug);
+    let latest = match section {
+        Some(section) => app
+            .store
+            .published_articles(ArticleList::Section(section.id), LATEST as i64 + 1, 0)
+            .await?
+            .into_iter()
+            .filter(|c| c.id != id)
+            .take(LATEST)
+            .collect(),
+        // A subsection is not in the navigation: its rail has no list.
+        None => Vec::new(),
+    };
     let base = app.config.site.base();
     let canonical = url.to_owned();
     let breadcrumbs_ld = structured::breadcrumbs(&[
@@ -239,7 +262,8 @@ async fn article_page(
         related
             .iter()
             .chain(&more_like_this)
-            .chain(series.iter().flat_map(|s| &s.articles)),
+            .chain(series.iter().flat_map(|s| &s.articles))
+            .chain(&latest),
     ));
     let page = ArticlePage {
         chrome,
@@ -251,6 +275,7 @@ async fn article_page(
         related,
         more_like_this,
         series,
+        latest,
         preview_of,
     };
     render(app, "article.html", page, keys)
