@@ -78,6 +78,31 @@ async function shoot(page, name, width) {
       await editor.screenshot({ path: `${OUT}/preview-${width}.png` });
       await editor.close();
     }
+    // The front pages' index and the home page's front, with a story pinned.
+    for (const width of [1280, 390]) {
+      const editor = await signIn(browser, 'meera@example.org', NEW_PASSWORD, width);
+      await editor.goto(`${BASE}/admin/fronts/home`);
+      if (width === 1280) {
+        await Promise.all([editor.waitForURL(/done=/), editor.locator('.front-recent button').nth(2).click()]);
+      }
+      await shoot(editor, 'front', width);
+      await editor.goto(`${BASE}/admin/fronts`);
+      await shoot(editor, 'fronts', width);
+      await editor.close();
+    }
+    // Readers' pages as a phone and a laptop show them on opening.
+    for (const [width, height] of [[390, 844], [1280, 800]]) {
+      const context = await browser.newContext({ viewport: { width, height } });
+      const reader = await context.newPage();
+      await reader.goto(`${BASE}/`);
+      await reader.screenshot({ path: `${OUT}/home-${width}.png` });
+      const lead = await reader.getAttribute('.lead-story h3 a', 'href');
+      await reader.goto(`${BASE}/news`);
+      await reader.screenshot({ path: `${OUT}/section-${width}.png` });
+      await reader.goto(`${BASE}${lead}`);
+      await reader.screenshot({ path: `${OUT}/article-${width}.png` });
+      await context.close();
+    }
   } finally {
     await browser.close();
   }
