@@ -56,7 +56,8 @@ pub async fn serve(app: AppState, listener: TcpListener) -> anyhow::Result<()> {
         .then(|| crate::mail::digest::spawn_scheduler(app.services.clone()));
     let watcher = crate::wire::watch::start(app.services.clone()).await?;
     let poller = crate::wire::poll::start(app.services.clone());
-    let router = router(app);
+    let views = reader::views::spawn_writer(app.clone());
+    let router = router(app.clone());
     let router = router.into_make_service_with_connect_info::<SocketAddr>();
     // Nagle's algorithm would hold back the last segment of a page larger
     // than one packet until the client acknowledged the others.
@@ -69,6 +70,8 @@ pub async fn serve(app: AppState, listener: TcpListener) -> anyhow::Result<()> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("server stopped");
+    views.abort();
+    reader::views::write(&app).await;
     invalidator.abort();
     live.abort();
     worker.abort();

@@ -400,6 +400,7 @@ fn routes(app: &AppState) -> Routes {
     .route("/healthz", get(reader::health::check_health))
     .route("/img/{shard}/{file}", get(reader::assets::show_rendition))
     .nest_service("/media", media)
+    .route("/most-read", get(reader::views::show_most_read))
     .route(
         "/newsletter",
         post(reader::newsletter::sign_up)
@@ -435,6 +436,10 @@ fn routes(app: &AppState) -> Routes {
     .route("/static/{*path}", get(reader::assets::show_static_file))
     .route("/tag/{slug}", get(reader::listing::show_tag))
     .route("/topic/{slug}", get(reader::listing::show_topic))
+    .route(
+        "/views",
+        post(reader::views::record_view).layer(DefaultBodyLimit::max(4096)),
+    )
     .route("/{section}/{article}", get(reader::article::show_article))
     .route(
         "/{section}/{article}/print",

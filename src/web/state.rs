@@ -36,6 +36,8 @@ pub struct App {
     /// The review queue's count, started by the first page that shows it
     /// (a node that serves only readers never counts).
     review_queue: tokio::sync::OnceCell<ReviewQueue>,
+    /// Page views counted from beacons, written every few seconds.
+    pub views: crate::web::reader::views::ViewCounter,
 }
 
 pub type AppState = Arc<App>;
@@ -71,6 +73,7 @@ impl App {
                 .build(),
             ready_probe: tokio::sync::Mutex::default(),
             review_queue: tokio::sync::OnceCell::new(),
+            views: Default::default(),
             setup_token: crate::accounts::new_token(),
             services,
         })

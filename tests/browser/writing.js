@@ -177,6 +177,7 @@ run(async (browser) => {
   await reader.goto(`${BASE}${link}`, { waitUntil: 'networkidle' });
   const foreign = requests.filter((url) => !url.startsWith(BASE) && !url.startsWith('data:'));
   check(foreign.length === 0, `the page asks no other site for anything: ${foreign}`);
+  check(requests.some((url) => url === `${BASE}/views`), `the page reports its view: ${requests}`);
   check(await reader.$('.body figure.figure picture source[type="image/webp"][srcset]') !== null, 'the picture has WebP renditions');
   check(await reader.$('.body figure.embed-youtube .embed-load') !== null, 'the video waits behind its button');
   check(await reader.$('iframe') === null, 'nothing is framed before the reader asks');

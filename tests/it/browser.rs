@@ -6,7 +6,7 @@
 use crate::support::{TestServer, validator, validators_available};
 
 /// Every kind of reader page.
-async fn reader_pages(server: &TestServer) -> Vec<String> {
+pub(crate) async fn reader_pages(server: &TestServer) -> Vec<String> {
     let article = server.newest_article_path("news").await;
     let token = crate::support::subscriber(server, "reader@example.org").await;
     vec![
@@ -27,6 +27,7 @@ async fn reader_pages(server: &TestServer) -> Vec<String> {
         "/feedback".to_owned(),
         "/search?q=monsoon".to_owned(),
         "/search?q=zzqxv&section=news".to_owned(),
+        "/most-read".to_owned(),
         "/no-such-page".to_owned(),
         // The newsroom's sign-in page.
         "/admin/sign-in".to_owned(),

@@ -40,6 +40,7 @@ mod subscribers;
 mod support;
 mod text_edges;
 mod throttles;
+mod views;
 mod visual_editor;
 mod webhooks;
 mod websub;

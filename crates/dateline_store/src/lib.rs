@@ -24,6 +24,7 @@ mod taxonomy;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tokens;
+mod views;
 mod wakeups;
 mod webhooks;
 mod wire;

@@ -18,6 +18,7 @@ pub mod search;
 pub mod section;
 pub mod sitemaps;
 pub mod structured;
+pub mod views;
 
 use std::sync::RwLock;
 

@@ -1,0 +1,17 @@
+// On every reader page. Pages are cached and the same for everyone, so
+// what differs per reader happens here, without a cookie of ours being
+// needed for it:
+// - a signed-in reader's masthead says "Your account" (the
+//   `dateline_signed_in` cookie is a flag set with the session, no secret);
+// - a story's page reports one view (`POST /views`, a beacon that
+//   carries the story's number and nothing about the reader).
+(() => {
+  if (/(?:^|;\s*)dateline_signed_in=1(?:;|$)/.test(document.cookie)) {
+    const words = document.querySelector('.account-words');
+    if (words) words.textContent = words.dataset.signedIn;
+  }
+  const story = document.querySelector('[data-article-id]');
+  if (story && navigator.sendBeacon) {
+    navigator.sendBeacon('/views', JSON.stringify({ article: Number(story.dataset.articleId) }));
+  }
+})();
