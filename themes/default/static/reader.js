@@ -4,7 +4,9 @@
 // - a signed-in reader's masthead says "Your account" (the
 //   `dateline_signed_in` cookie is a flag set with the session, no secret);
 // - a story's page reports one view (`POST /views`, a beacon that
-//   carries the story's number and nothing about the reader).
+//   carries the story's number and nothing about the reader);
+// - on a phone, the row of sections (which scrolls sideways) shows the
+//   current one.
 (() => {
   if (/(?:^|;\s*)dateline_signed_in=1(?:;|$)/.test(document.cookie)) {
     const words = document.querySelector('.account-words');
@@ -13,5 +15,11 @@
   const story = document.querySelector('[data-article-id]');
   if (story && navigator.sendBeacon) {
     navigator.sendBeacon('/views', JSON.stringify({ article: Number(story.dataset.articleId) }));
+  }
+  const here = document.querySelector('.sections [aria-current="page"]');
+  const row = here && here.closest('ul');
+  if (row && row.scrollWidth > row.clientWidth) {
+    const offset = here.getBoundingClientRect().left - row.getBoundingClientRect().left;
+    row.scrollLeft += offset - (row.clientWidth - here.offsetWidth) / 2;
   }
 })();
