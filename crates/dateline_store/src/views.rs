@@ -11,13 +11,10 @@ use crate::{Result, Store, read, write_tx};
 const ADD: &str = "insert into page_views (article_id, hour, views) \
      select id, $2, $3 from articles where id = $1 and status = 'published' \
      on conflict (article_id, hour) do update set views = page_views.views + excluded.views";
+/// `$3`: a section's id, or 0 for every section.
 const MOST_READ: &str = "select v.article_id, cast(sum(v.views) as bigint) from page_views v \
      join articles a on a.id = v.article_id \
-     where v.hour >= $1 and a.status = 'published' \
-     group by v.article_id order by sum(v.views) desc, v.article_id desc limit $2";
-const MOST_READ_IN: &str = "select v.article_id, cast(sum(v.views) as bigint) from page_views v \
-     join articles a on a.id = v.article_id \
-     where v.hour >= $1 and a.status = 'published' and a.section_id = $3 \
+     where v.hour >= $1 and a.status = 'published' and ($3 = 0 or a.section_id = $3) \
      group by v.article_id order by sum(v.views) desc, v.article_id desc limit $2";
 
 /// The start of `at`'s hour, in microseconds.
@@ -52,13 +49,10 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<(ArticleId, i64)>> {
         let rows: Vec<(i64, i64)> = read!(self, |conn| {
-            let query = match section {
-                Some(section) => sqlx::query_as(MOST_READ_IN)
-                    .bind(hour_of(since))
-                    .bind(limit)
-                    .bind(section.0),
-                None => sqlx::query_as(MOST_READ).bind(hour_of(since)).bind(limit),
-            };
+            let query = sqlx::query_as(MOST_READ)
+                .bind(hour_of(since))
+                .bind(limit)
+                .bind(section.map_or(0, |s| s.0));
             query.fetch_all(&mut *conn).await
         })?;
         Ok(rows.into_iter().map(|(id, n)| (ArticleId(id), n)).collect())

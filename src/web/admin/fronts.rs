@@ -152,16 +152,18 @@ async fn front_page(
     let (front, name, path) = resolve(app, key).await?;
     let history = app.store.front_history(front, 10).await?;
     let now = Timestamp::now();
-    let (revision, slots) = history
-        .first()
-        .map(|r| (r.revision, held(r, now)))
-        .unwrap_or_default();
-    let ids: Vec<ArticleId> = slots.iter().map(|s| s.article).collect();
-    let cards = app.store.cards(&ids).await?;
-    let pins = slots
+    let current = history.first();
+    // As the reader's side arranges it (a slot whose pin ended takes the
+    // newest story until the next change); the pins listed are those that
+    // hold, each with its card (none: no longer published).
+    let arranged = fronts::slots_of(app, current).await?;
+    let revision = current.map_or(0, |r| r.revision);
+    let pins = current
         .iter()
-        .map(|slot| Pin {
-            card: cards.iter().find(|c| c.id == slot.article).cloned(),
+        .flat_map(|r| r.slots.iter().zip(&arranged))
+        .filter(|(slot, _)| slot.holds_at(now))
+        .map(|(slot, card)| Pin {
+            card: card.clone(),
             id: slot.article,
             until: slot.until,
             until_input: slot.until.map(|u| local_input(app, u)).unwrap_or_default(),
@@ -171,9 +173,6 @@ async fn front_page(
         Front::Home => ArticleList::All,
         Front::Section(id) => ArticleList::Section(id),
     };
-    // As the reader's side arranges it (a slot whose pin ended takes the
-    // newest story until the next change).
-    let arranged = fronts::slots(app, front).await?;
     let room = arranged.len() + OFFERED as usize;
     let newest = app.store.published_articles(list, room as i64, 0).await?;
     let mut shown: Vec<Shown> = fronts::arrange(arranged, newest, room)
@@ -293,7 +292,7 @@ pub async fn change_front(
         .await;
     }
     let slots = current.map(|r| held(&r, now)).unwrap_or_default();
-    let saved = match arrange(&app, slots, &form) {
+    let saved = match apply_change(&app, slots, &form) {
         Ok(slots) => {
             app.store
                 .save_front(front, &slots, revision, staff.user.id, &name, now)
@@ -320,7 +319,7 @@ pub async fn change_front(
 }
 
 /// `slots` with the form's change made.
-fn arrange(
+fn apply_change(
     app: &App,
     mut slots: Vec<Slot>,
     form: &FrontForm,

@@ -4,7 +4,7 @@
 //! not pinned.
 
 use dateline_core::ArticleCard;
-use dateline_store::Front;
+use dateline_store::{Front, FrontRevision};
 use jiff::Timestamp;
 
 use crate::web::{App, Result};
@@ -13,7 +13,15 @@ use crate::web::{App, Result};
 /// the pin has ended or the story is no longer published (its card key
 /// purges the page when it goes).
 pub async fn slots(app: &App, front: Front) -> Result<Vec<Option<ArticleCard>>> {
-    let Some(arrangement) = app.store.front(front).await? else {
+    slots_of(app, app.store.front(front).await?.as_ref()).await
+}
+
+/// [`slots`] of an arrangement already read.
+pub async fn slots_of(
+    app: &App,
+    arrangement: Option<&FrontRevision>,
+) -> Result<Vec<Option<ArticleCard>>> {
+    let Some(arrangement) = arrangement else {
         return Ok(Vec::new());
     };
     let now = Timestamp::now();
