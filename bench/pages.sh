@@ -12,6 +12,8 @@
 #
 #   BENCH_DURATION=20s  BENCH_CONNECTIONS=64  BENCH_THREADS=2  BENCH_DATA=DIR (reuse a prepared directory)
 #   BENCH_BIN=PATH (measure this dateline binary instead of building one)
+#   BENCH_BEACONS=1000 (page-view beacons per second sent beside a second
+#   run of the cached pages, each from another address; 0: no such run)
 # Needs: nginx and wrk (Debian packages nginx-light, wrk; installed if missing), sqlite3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,7 +48,8 @@ fi
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
-DATELINE_LOG=warn "$bin" serve --data "$data" --listen "127.0.0.1:$port_cached" >/dev/null & pids+=($!); pid_cached=$!
+# Beacons name their reader's address in X-Forwarded-For, as behind a CDN.
+DATELINE_LOG=warn DATELINE_SERVER__CLIENT_IP_HEADER=x-forwarded-for "$bin" serve --data "$data" --listen "127.0.0.1:$port_cached" >/dev/null & pids+=($!); pid_cached=$!
 DATELINE_LOG=warn DATELINE_CACHE__MAX_BYTES=0 "$bin" serve --data "$data" --listen "127.0.0.1:$port_uncached" >/dev/null & pids+=($!); pid_uncached=$!
 for port in $port_cached $port_uncached; do
   for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
@@ -121,3 +124,33 @@ for name in article home section; do
 done
 echo
 echo "peak RSS: dateline-cached $(awk '/VmHWM/ {printf "%.1f MiB", $2/1024}' /proc/$pid_cached/status), dateline-uncached $(awk '/VmHWM/ {printf "%.1f MiB", $2/1024}' /proc/$pid_uncached/status)"
+
+# Page views beside the reading: wrk sends beacons at a set rate (each of
+# ten connections waits 10 ms between requests) from addresses that change
+# with every request, while the cached pages are measured again.
+beacons=${BENCH_BEACONS:-1000}
+[ "$beacons" -gt 0 ] || exit 0
+article_id=${article##*-}
+cat > "$work/beacon.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"article": $article_id}'
+wrk.headers["Content-Type"] = "text/plain;charset=UTF-8"
+wrk.headers["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"
+request = function()
+  wrk.headers["X-Forwarded-For"] = "10." .. math.random(0, 255) .. "." .. math.random(0, 255) .. "." .. math.random(1, 254)
+  return wrk.format()
+end
+delay = function() return math.floor(10000 / $beacons) end
+LUA
+echo
+echo "cached pages with $beacons beacons/s beside them (identity):"
+printf '%-8s %12s %14s %10s %12s %8s\n' page "req/s alone" "req/s beside" "p99" "beacons/s" ratio
+for name in article home section; do
+  read -r alone _ _ <<<"$(run "http://127.0.0.1:$port_cached${pages[$name]}" identity)"
+  wrk -t1 -c10 -d"$(( ${duration%s} + 2 ))s" -s "$work/beacon.lua" "http://127.0.0.1:$port_cached/views" >"$work/beacons.out" & beacon_pid=$!
+  sleep 1
+  read -r beside _ p99 <<<"$(run "http://127.0.0.1:$port_cached${pages[$name]}" identity)"
+  wait "$beacon_pid"
+  sent=$(awk '/Requests\/sec/ {print $2}' "$work/beacons.out")
+  printf '%-8s %12s %14s %10s %12s %8.2f\n' "$name" "$alone" "$beside" "$p99" "$sent" "$(echo "$beside / $alone" | bc -l)"
+done

@@ -7,10 +7,12 @@
 //! - [`edit`]: an edit of an article's text and details as either door
 //!   reads it ([`ArticleEdit`]: typed ids and lists, not yet checked), the
 //!   one check that turns it into what the store writes, and the writes;
-//! - [`queue`]: the review queue's count, kept per node.
+//! - [`queue`]: the review queue's count, kept per node;
+//! - [`headline_tests`]: starting a test of headlines, and deciding it.
 
 pub mod edit;
 pub mod fields;
+pub mod headline_tests;
 pub mod queue;
 pub mod rules;
 

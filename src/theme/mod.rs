@@ -63,6 +63,7 @@ impl Templates {
                 Ok(time::reader_time(at, &tz))
             },
         );
+        env.add_filter("count", |n: i64| grouped(n));
         // HTML's machine-readable times allow at most milliseconds; stored
         // instants have microseconds. Whole seconds are what readers see.
         env.add_filter(
@@ -221,5 +222,37 @@ mod tests {
             out,
             "<a href=\"/news/a-1\">&lt;script&gt;alert(&#x27;x&#x27;) &amp; &quot;y&quot;&lt;/script&gt;</a><b>ok</b>"
         );
+    }
+}
+
+/// A count as people read it: "286,891".
+pub fn grouped(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+#[cfg(test)]
+mod count_tests {
+    #[test]
+    fn counts_are_grouped_in_thousands() {
+        for (n, said) in [
+            (0, "0"),
+            (999, "999"),
+            (1000, "1,000"),
+            (286_891, "286,891"),
+            (-1_234_567, "-1,234,567"),
+        ] {
+            assert_eq!(super::grouped(n), said);
+        }
     }
 }

@@ -152,6 +152,10 @@ fn routes(app: &AppState) -> Routes {
         post(admin::live_entries::delete_entry),
     )
     .route(
+        "/admin/articles/{id}/headline-test",
+        post(admin::headline_test::change_headline_test),
+    )
+    .route(
         "/admin/articles/{id}/preview",
         get(admin::editor_tools::show_preview),
     )
@@ -175,6 +179,7 @@ fn routes(app: &AppState) -> Routes {
         "/admin/articles/{id}/status",
         post(admin::workflow::change_status),
     )
+    .route("/admin/audience", get(admin::audience::show_audience))
     .route("/admin/audit", get(admin::people::show_audit))
     .route("/admin/breaking", post(admin::breaking::change_breaking))
     .route(
@@ -400,7 +405,7 @@ fn routes(app: &AppState) -> Routes {
     .route("/healthz", get(reader::health::check_health))
     .route("/img/{shard}/{file}", get(reader::assets::show_rendition))
     .nest_service("/media", media)
-    .route("/most-read", get(reader::views::show_most_read))
+    .route("/most-read", get(reader::most_read::show_most_read))
     .route(
         "/newsletter",
         post(reader::newsletter::sign_up)
@@ -440,6 +445,7 @@ fn routes(app: &AppState) -> Routes {
         "/views",
         post(reader::views::record_view).layer(DefaultBodyLimit::max(4096)),
     )
+    .route("/views/pixel/{id}", get(reader::views::record_view_pixel))
     .route("/{section}/{article}", get(reader::article::show_article))
     .route(
         "/{section}/{article}/print",

@@ -38,6 +38,8 @@ pub struct App {
     review_queue: tokio::sync::OnceCell<ReviewQueue>,
     /// Page views counted from beacons, written every few seconds.
     pub views: crate::web::reader::views::ViewCounter,
+    /// Most read lists, read at most every half minute.
+    pub most_read: crate::web::reader::most_read::MostRead,
 }
 
 pub type AppState = Arc<App>;
@@ -74,6 +76,7 @@ impl App {
             ready_probe: tokio::sync::Mutex::default(),
             review_queue: tokio::sync::OnceCell::new(),
             views: Default::default(),
+            most_read: Default::default(),
             setup_token: crate::accounts::new_token(),
             services,
         })

@@ -193,6 +193,7 @@ pub async fn newsroom_pages(server: &TestServer) -> Vec<String> {
         format!("/admin/topics/{topic}"),
         "/admin/fronts".to_owned(),
         "/admin/fronts/home".to_owned(),
+        "/admin/audience".to_owned(),
         "/admin/pages".to_owned(),
         format!("/admin/pages/{page}"),
         "/admin/tags".to_owned(),

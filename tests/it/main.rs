@@ -15,6 +15,7 @@ mod desk_lists;
 mod feedback;
 mod feeds;
 mod fronts;
+mod headline_tests;
 mod html;
 mod layers;
 mod live;

@@ -239,6 +239,18 @@ async fn cases(server: &TestServer, t: Targets, who: Option<Role>) -> Vec<Case> 
         },
         Case {
             method: "GET",
+            path: "/admin/audience".into(),
+            fields: vec![],
+            allowed: Everyone,
+        },
+        Case {
+            method: "POST",
+            path: format!("/admin/articles/{others_published}/headline-test"),
+            fields: vec![("op", "stop".into())],
+            allowed: EditorAndUp,
+        },
+        Case {
+            method: "GET",
             path: "/admin/events".into(),
             fields: vec![],
             allowed: EditorAndUp,

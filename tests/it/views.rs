@@ -176,3 +176,78 @@ async fn no_reader_page_sets_a_cookie() {
         "a beacon sets no cookie"
     );
 }
+
+#[tokio::test]
+async fn most_read_is_in_the_rail_and_on_section_fronts_and_counts_readers_without_scripts() {
+    let server = TestServer::with_demo_and(|c| {
+        c.server.client_ip_header = Some("x-forwarded-for".into());
+    })
+    .await;
+    let store = &server.app.store;
+    let news = store
+        .sections()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.slug.as_str() == "news")
+        .unwrap();
+    let stories = store
+        .published_articles(ArticleList::Section(news.id), 5, 0)
+        .await
+        .unwrap();
+    let read = stories[3].id;
+    // Readers without scripts load the article's <noscript> picture.
+    for reader in 0..5 {
+        let pixel = server
+            .client
+            .get(format!("{}/views/pixel/{}", server.base, read.0))
+            .header("x-forwarded-for", format!("10.5.0.{}", reader + 1))
+            .header("user-agent", READER)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(pixel.status(), 200);
+        assert_eq!(pixel.headers()["content-type"], "image/gif");
+        assert_eq!(pixel.headers()["cache-control"], "no-store");
+        assert!(pixel.headers().get("set-cookie").is_none());
+    }
+    let robot = server
+        .client
+        .get(format!("{}/views/pixel/{}", server.base, read.0))
+        .header("user-agent", "Mozilla/5.0 (compatible; bingbot/2.0)")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(robot.status(), 200);
+    let start = Instant::now();
+    while views_of(&server, read).await < 5 {
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "pixels not counted"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(views_of(&server, read).await, 5, "five readers, no robot");
+
+    let href = |html: &str, marker: &str| {
+        let at = html.find(marker)?;
+        let list = &html[at..at + html[at..].find("</ol>")?];
+        Some(list.contains(&format!("-{}\"", read.0)))
+    };
+    // In the rail of another story's page, on the section's front, on the
+    // section's Most read page; not a section nobody has.
+    let other = server.newest_article_path("news").await;
+    let html = server.get(&other).await.text().await.unwrap();
+    assert_eq!(href(&html, "most-read-rail"), Some(true), "the rail");
+    let html = server.get("/news").await.text().await.unwrap();
+    assert!(html.contains("Most read in News"), "{html}");
+    assert_eq!(href(&html, "most-read-section"), Some(true), "the front");
+    let html = server
+        .get("/most-read?section=news")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(href(&html, "list most-read"), Some(true), "the page");
+    assert_eq!(server.get("/most-read?section=nowhere").await.status(), 404);
+}

@@ -7,12 +7,14 @@
 //! to the [change log](changes) in the same transaction.
 
 mod articles;
+mod audience;
 mod breaking;
 pub mod changes;
 mod connect;
 mod error;
 mod feedback;
 mod fronts;
+mod headline_tests;
 pub mod jobs;
 mod media;
 mod newsletters;
@@ -35,12 +37,14 @@ pub use articles::{
     HITS_PER_TRIP, IndexDocument, PublishScheduled, REVIEW_MAIL_WINDOW, Relation, ReviewMail,
     ReviewNote, Revision, SearchHit, SitemapEntry, WireOrigin,
 };
+pub use audience::{Day, DeskDay, day_of};
 pub use breaking::{Breaking, BreakingEnds};
 pub use changes::{Change, ChangeKind, Entity};
 pub use connect::{Backend, DEFAULT_SQLITE_FILE, SetupLock, redact};
 pub use error::{StoreError, write_trouble};
 pub use feedback::{Feedback, NewFeedback};
 pub use fronts::{FRONT_SLOTS, Front, FrontPinEnds, FrontRevision, Slot};
+pub use headline_tests::{HeadlineTest, MAX_OTHER_HEADLINES, VariantCounts};
 pub use jobs::{FailedJob, Job, JobId, JobKind, Lane, NewJob};
 pub use media::{LibraryItem, MakeRenditions, MediaFilter, MediaItem, NewUpload, UploadSource};
 pub use newsletters::{

@@ -49,12 +49,20 @@ impl DeskQuery {
 #[derive(Serialize)]
 struct ArticlesPage {
     staff: StaffView,
-    articles: Vec<DeskEntry>,
+    articles: Vec<DeskRow>,
     query: DeskQuery,
     statuses: Vec<&'static str>,
     sections: Vec<Section>,
     people: Vec<Person>,
     sources: Vec<Source>,
+}
+
+/// A story on the desk, with how often readers opened it.
+#[derive(Serialize)]
+struct DeskRow {
+    #[serde(flatten)]
+    entry: DeskEntry,
+    views: i64,
 }
 
 pub async fn show_articles(
@@ -67,7 +75,16 @@ pub async fn show_articles(
         visible_to: staff.desk_visibility(),
         ..query.filter()
     };
-    let articles = app.store.desk_articles(&filter, DESK_ARTICLES).await?;
+    let entries = app.store.desk_articles(&filter, DESK_ARTICLES).await?;
+    let ids: Vec<_> = entries.iter().map(|e| e.id).collect();
+    let views = app.store.total_views(&ids).await?;
+    let articles = entries
+        .into_iter()
+        .map(|entry| DeskRow {
+            views: views.get(&entry.id).copied().unwrap_or(0),
+            entry,
+        })
+        .collect();
     let html = app.templates.render(
         "admin/articles.html",
         ArticlesPage {

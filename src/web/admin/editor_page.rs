@@ -70,6 +70,59 @@ struct EditorPage<'a> {
     unsaved: Option<Autosave>,
     /// The agency's HTML of a story just taken from the wire.
     agency_html: Option<String>,
+    /// Readers' views of the story: in all, and in the last 24 hours.
+    views: Option<(i64, i64)>,
+    /// Published, and the staff member arranges the fronts: a headline
+    /// test may be run.
+    can_test: bool,
+    /// The story's latest headline test.
+    headline_test: Option<TestView>,
+}
+
+/// A headline test as the editor shows it.
+#[derive(Serialize)]
+struct TestView {
+    running: bool,
+    views_needed: i64,
+    shown: i64,
+    rows: Vec<TestRow>,
+}
+
+#[derive(Serialize)]
+struct TestRow {
+    headline: String,
+    shown: i64,
+    clicks: i64,
+    /// Clicks per showing, "4.2 %".
+    rate: String,
+    winner: bool,
+}
+
+impl TestView {
+    fn of(test: dateline_store::HeadlineTest, headline: &str) -> Self {
+        let headlines = std::iter::once(headline.to_owned()).chain(test.others.iter().cloned());
+        let rows = headlines
+            .zip(&test.counts)
+            .enumerate()
+            .map(|(variant, (headline, &(shown, clicks)))| TestRow {
+                headline,
+                shown,
+                clicks,
+                rate: if shown == 0 {
+                    "–".into()
+                } else {
+                    format!("{:.1}\u{a0}%", 100.0 * clicks as f64 / shown as f64)
+                },
+                winner: test.winner == Some(variant as i64),
+            })
+            .collect();
+        Self {
+            running: test.ended_at.is_none(),
+            views_needed: test.views_needed,
+            shown: test.shown(),
+            rows,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -180,6 +233,23 @@ impl<'a> Page<'a> {
             media.push(lead.clone());
         }
         let checks = checks(app, form, state, lead.as_ref());
+        let views = match article {
+            Some((id, _)) => {
+                let day_ago = Timestamp::now() - jiff::SignedDuration::from_hours(24);
+                Some(app.store.story_views(id, day_ago).await?).filter(|(all, _)| *all > 0)
+            }
+            None => None,
+        };
+        let published = state.is_some_and(|s| s.status == ArticleStatus::Published);
+        let can_test = published && staff.allows(dateline_core::Action::ArrangeFronts);
+        let headline_test = match article {
+            Some((id, _)) if can_test => app
+                .store
+                .headline_test(id)
+                .await?
+                .map(|test| TestView::of(test, &form.headline)),
+            _ => None,
+        };
         let html = app.templates.render(
             "admin/editor.html",
             EditorPage {
@@ -233,6 +303,9 @@ impl<'a> Page<'a> {
                 checks,
                 unsaved,
                 agency_html,
+                views,
+                can_test,
+                headline_test,
             },
         )?;
         Ok(private((status, Html(html)).into_response()))

@@ -6,9 +6,11 @@
 //! through [`Staff::require`], and nowhere else.
 
 pub(super) mod articles;
+pub(super) mod audience;
 pub(super) mod breaking;
 pub(super) mod bylines;
 pub(super) mod catalog;
+pub(super) mod charts;
 pub(super) mod confirm;
 pub(super) mod dashboard;
 pub(super) mod desk;
@@ -18,6 +20,7 @@ pub(super) mod diff;
 pub(super) mod editor_page;
 pub(super) mod editor_tools;
 pub(super) mod fronts;
+pub(super) mod headline_test;
 pub(super) mod inbox;
 pub(super) mod intake;
 pub(super) mod live_entries;

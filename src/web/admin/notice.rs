@@ -42,6 +42,9 @@ pub enum Notice {
     /// The breaking-news strip put up, or taken down.
     BreakingUp,
     BreakingDown,
+    /// A headline test started, or stopped by hand.
+    TestStarted,
+    TestStopped,
 }
 
 impl Notice {
@@ -63,6 +66,8 @@ impl Notice {
             Self::SentBack => "sent-back".into(),
             Self::BreakingUp => "breaking-up".into(),
             Self::BreakingDown => "breaking-down".into(),
+            Self::TestStarted => "test-started".into(),
+            Self::TestStopped => "test-stopped".into(),
         }
     }
 
@@ -101,6 +106,8 @@ impl Notice {
             "sent-back" => Self::SentBack,
             "breaking-up" => Self::BreakingUp,
             "breaking-down" => Self::BreakingDown,
+            "test-started" => Self::TestStarted,
+            "test-stopped" => Self::TestStopped,
             _ => return None,
         })
     }
@@ -165,6 +172,8 @@ mod tests {
             Notice::SentBack,
             Notice::BreakingUp,
             Notice::BreakingDown,
+            Notice::TestStarted,
+            Notice::TestStopped,
             Notice::AutosaveDiscarded,
         ];
         for notice in notices {

@@ -15,6 +15,9 @@ pub enum DepKey {
     Tag(i64),
     Topic(i64),
     Author(i64),
+    /// A Most read block: no change names it; such pages expire sooner
+    /// (see `reader::most_read`).
+    MostRead,
 }
 
 impl fmt::Display for DepKey {
@@ -26,6 +29,7 @@ impl fmt::Display for DepKey {
             Self::Tag(id) => write!(f, "tag-{id}"),
             Self::Topic(id) => write!(f, "topic-{id}"),
             Self::Author(id) => write!(f, "author-{id}"),
+            Self::MostRead => f.write_str("most-read"),
         }
     }
 }

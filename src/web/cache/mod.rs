@@ -45,6 +45,24 @@ pub fn note_site_data(seq: i64) {
 /// change touched it.
 const PAGE_TTL: std::time::Duration = std::time::Duration::from_secs(300);
 
+/// How long a page stays: [`PAGE_TTL`], or as long as a Most read list.
+struct PageExpiry;
+
+impl moka::Expiry<String, Arc<CachedPage>> for PageExpiry {
+    fn expire_after_create(
+        &self,
+        _url: &String,
+        page: &Arc<CachedPage>,
+        _created_at: std::time::Instant,
+    ) -> Option<std::time::Duration> {
+        Some(if page.keys.contains(&DepKey::MostRead) {
+            crate::web::reader::most_read::LIST_TTL
+        } else {
+            PAGE_TTL
+        })
+    }
+}
+
 /// Renders whose change-log position moved are retried this many times
 /// before the last one is served uncached.
 const CONSISTENT_RENDER_ATTEMPTS: usize = 5;
@@ -62,6 +80,8 @@ pub struct PageCache {
     purged_all_at: AtomicI64,
     /// Renders so far, for metrics and for tests of render coalescing.
     renders: AtomicU64,
+    /// Requests for pages with several versions so far: whose turn is next.
+    turns: AtomicU64,
     /// A change-log position no newer than the log's head: the last one the
     /// invalidator has seen. Renders start from it instead of asking the store.
     known_head: AtomicI64,
@@ -82,8 +102,10 @@ impl PageCache {
         let pages = (max_bytes > 0).then(|| {
             moka::future::Cache::builder()
                 .max_capacity(max_bytes)
-                // Blocks that no key tracks (related articles) are at most this old.
-                .time_to_live(PAGE_TTL)
+                // Blocks that no key tracks (related articles) are at most
+                // this old; Most read, which changes with no change in the
+                // log, no older than its lists.
+                .expire_after(PageExpiry)
                 .weigher(|_url: &String, page: &Arc<CachedPage>| page.weight())
                 .build()
         });
@@ -94,6 +116,7 @@ impl PageCache {
             newest_purge: AtomicI64::new(0),
             purged_all_at: AtomicI64::new(0),
             renders: AtomicU64::new(0),
+            turns: AtomicU64::new(0),
             known_head: AtomicI64::new(-1),
             suggestions: moka::future::Cache::builder()
                 .max_capacity(SUGGESTION_ENTRIES)
@@ -134,12 +157,46 @@ impl PageCache {
             && let Some(page) = pages.get(url).await
             && !self.is_stale(&page)
         {
+            if page.variants > 1 {
+                return Box::pin(self.serve_variant(store, url, request, render, page)).await;
+            }
             return Ok(page.respond(request));
         }
         // A render's future holds every read and template of the page: tens
         // of kilobytes that a hit would otherwise build and move on every
         // request. Boxed, the hit path stays a few words.
         Box::pin(self.render_and_keep(store, url, request, render)).await
+    }
+
+    /// Answers with one of the versions of a page that has several (a
+    /// front testing headlines), in turn: the first is `first`, the others
+    /// are cached under their own keys and rendered with their number.
+    async fn serve_variant<F, Fut>(
+        &self,
+        store: &dateline_store::Store,
+        url: &str,
+        request: &HeaderMap,
+        render: F,
+        first: Arc<CachedPage>,
+    ) -> Result<Response>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<Rendered>>,
+    {
+        let variant =
+            (self.turns.fetch_add(1, Ordering::Relaxed) % u64::from(first.variants)) as u8;
+        if variant == 0 {
+            return Ok(first.respond(request));
+        }
+        let key = format!("{url}\u{0}{variant}");
+        if let Some(pages) = &self.pages
+            && let Some(page) = pages.get(&key).await
+            && !self.is_stale(&page)
+        {
+            return Ok(page.respond(request));
+        }
+        let render = || crate::web::reader::headlines::rendering(variant, render());
+        self.render_and_keep(store, &key, request, render).await
     }
 
     async fn render_and_keep<F, Fut>(
@@ -156,8 +213,11 @@ impl PageCache {
         let Some(pages) = &self.pages else {
             // Made for one response and never kept: a page that mixes a
             // write's before and after is gone with that response, so the
-            // change log need not be read to rule it out.
-            let rendered = render().await?;
+            // change log need not be read to rule it out. Each takes its
+            // turn of a page's versions (all the mixes of tested headlines).
+            let turn = self.turns.fetch_add(1, Ordering::Relaxed);
+            let variant = (turn % u64::from(crate::web::reader::headlines::MOST_VARIANTS)) as u8;
+            let rendered = crate::web::reader::headlines::rendering(variant, render()).await?;
             self.renders.fetch_add(1, Ordering::Relaxed);
             let head = self.known_head.load(Ordering::Acquire);
             let seqs = Seqs {

@@ -22,6 +22,9 @@ pub struct Rendered {
     /// Set for redirects.
     pub location: Option<String>,
     pub keys: Vec<DepKey>,
+    /// How many versions of the page there are (a front with headline
+    /// tests has one per mix of headlines; see `reader::headlines`).
+    pub variants: u8,
 }
 
 impl Rendered {
@@ -32,7 +35,13 @@ impl Rendered {
             content_type: HTML,
             location: None,
             keys,
+            variants: 1,
         }
+    }
+
+    /// The same page, one of `variants` versions of it.
+    pub fn in_variants(self, variants: u8) -> Self {
+        Self { variants, ..self }
     }
 
     /// A document that is not HTML (a feed), with its media type.
@@ -50,6 +59,7 @@ impl Rendered {
             content_type: HTML,
             location: Some(location),
             keys,
+            variants: 1,
         }
     }
 }
@@ -67,6 +77,9 @@ pub struct CachedPage {
     last_modified: HeaderValue,
     surrogate_keys: HeaderValue,
     pub keys: Vec<DepKey>,
+    /// Versions of the page ([`Rendered::variants`]); this is the first,
+    /// the others are kept under their own keys.
+    pub variants: u8,
     /// The change-log position the page's own data was read at.
     pub seq: i64,
     /// The oldest position of the site-wide data (navigation, footer) it shows.
@@ -107,6 +120,7 @@ impl CachedPage {
             surrogate_keys: HeaderValue::from_str(&surrogate_keys(&rendered.keys))
                 .expect("dependency keys are ASCII"),
             keys: rendered.keys,
+            variants: rendered.variants,
             seq: seqs.data,
             site_seq: seqs.site,
         }

@@ -46,6 +46,8 @@ struct ArticlePage {
     /// a publish in the section does not purge every article page of it;
     /// the cache's time limit keeps them fresh enough).
     latest: Vec<ArticleCard>,
+    /// The site's Most read, for the rail.
+    most_read: Vec<ArticleCard>,
     /// On the newsroom's preview: the article's id, for the "not
     /// published" banner and its way back to the editor.
     preview_of: Option<ArticleId>,
@@ -237,6 +239,7 @@ async fn article_page(
         // A subsection is not in the navigation: its rail has no list.
         None => Vec::new(),
     };
+    let most_read = app.most_read.block(app, None).await?;
     let base = app.config.site.base();
     let canonical = url.to_owned();
     let breadcrumbs_ld = structured::breadcrumbs(&[
@@ -265,6 +268,7 @@ async fn article_page(
             .chain(series.iter().flat_map(|s| &s.articles))
             .chain(&latest),
     ));
+    keys.extend(super::most_read::block_keys(&most_read));
     let page = ArticlePage {
         chrome,
         article,
@@ -276,6 +280,7 @@ async fn article_page(
         more_like_this,
         series,
         latest,
+        most_read,
         preview_of,
     };
     render(app, "article.html", page, keys)

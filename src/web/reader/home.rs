@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use axum::{
     extract::{Request, State},
     response::Response,
@@ -24,7 +26,10 @@ struct HomePage {
     chrome: Chrome,
     site_ld: String,
     top: Vec<ArticleCard>,
+    most_read: Vec<ArticleCard>,
     blocks: Vec<SectionBlock>,
+    /// Headlines under test: which one each tested card shows.
+    tested: HashMap<String, usize>,
 }
 
 #[derive(Serialize)]
@@ -49,7 +54,7 @@ async fn render_home(app: &App) -> Result<Rendered> {
         .published_articles(ArticleList::All, TOP_STORIES + slots.len() as i64, 0)
         .await?;
     let total = (TOP_STORIES as usize).max(slots.len());
-    let top = fronts::arrange(slots, newest, total)
+    let mut top = fronts::arrange(slots, newest, total)
         .into_iter()
         .map(|(card, _)| card)
         .collect::<Vec<_>>();
@@ -69,7 +74,15 @@ async fn render_home(app: &App) -> Result<Rendered> {
             });
         }
     }
+    let tested = super::headlines::apply(
+        app,
+        top.iter_mut()
+            .chain(blocks.iter_mut().flat_map(|b| b.articles.iter_mut())),
+    )
+    .await?;
+    let most_read = app.most_read.block(app, None).await?;
     let mut keys = vec![DepKey::Home];
+    keys.extend(super::most_read::block_keys(&most_read));
     keys.extend(card_keys(
         top.iter().chain(blocks.iter().flat_map(|b| &b.articles)),
     ));
@@ -84,8 +97,11 @@ async fn render_home(app: &App) -> Result<Rendered> {
                 &app.config.site.language,
             ),
             top,
+            most_read,
             blocks,
+            tested: tested.shown,
         },
         keys,
     )
+    .map(|page| page.in_variants(tested.variants))
 }

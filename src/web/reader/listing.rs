@@ -49,6 +49,12 @@ struct ListingPage {
     chrome: Chrome,
     subject: Subject,
     articles: Vec<ArticleCard>,
+    /// A section front's first page: Most read in the section.
+    most_read: Option<Vec<ArticleCard>>,
+    /// Headlines under test: which one each tested card shows.
+    tested: std::collections::HashMap<String, usize>,
+    /// The section, when the listing is a section's (for its Most read).
+    subject_section: Option<dateline_core::Named>,
     page: i64,
     pages: i64,
 }
@@ -67,6 +73,8 @@ pub async fn render_listing(app: &App, subject: Subject, current: i64) -> Result
         .await?;
     // A section's front opens with the stories its editors pinned; the
     // page's own stories follow (less those), so none is pushed off.
+    let mut most_read = None;
+    let mut tested = super::headlines::Tested::default();
     if let (ArticleList::Section(section), 1) = (subject.list, current) {
         let slots = fronts::slots(app, Front::Section(section)).await?;
         let total = slots.len() + articles.len();
@@ -74,17 +82,31 @@ pub async fn render_listing(app: &App, subject: Subject, current: i64) -> Result
             .into_iter()
             .map(|(card, _)| card)
             .collect();
+        most_read = Some(app.most_read.block(app, Some(section)).await?);
+        tested = super::headlines::apply(app, articles.iter_mut()).await?;
     }
     let mut keys = vec![subject.key];
     keys.extend(card_keys(&articles));
+    if let Some(cards) = &most_read {
+        keys.extend(super::most_read::block_keys(cards));
+    }
+    let subject_section = subject.section_slug.as_ref().and_then(|slug| {
+        (subject.kind.is_empty()).then(|| dateline_core::Named {
+            slug: slug.clone(),
+            name: subject.name.clone(),
+        })
+    });
     let page = ListingPage {
         chrome,
         subject,
         articles,
+        most_read,
+        tested: tested.shown,
+        subject_section,
         page: current,
         pages,
     };
-    render(app, "listing.html", page, keys)
+    render(app, "listing.html", page, keys).map(|page| page.in_variants(tested.variants))
 }
 
 /// `/tag/{slug}`, `/topic/{slug}`, `/author/{slug}`.

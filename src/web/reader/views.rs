@@ -9,11 +9,12 @@ use std::{collections::HashMap, net::SocketAddr, sync::Mutex, time::Duration};
 
 use axum::{
     body::Bytes,
-    extract::{ConnectInfo, State},
+    extract::{ConnectInfo, Path, State},
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use dateline_core::ArticleId;
+use dateline_store::{MAX_OTHER_HEADLINES, VariantCounts};
 use jiff::Timestamp;
 use serde::Deserialize;
 use tokio::task::JoinHandle;
@@ -47,6 +48,8 @@ const ROBOTS: [&str; 9] = [
 /// Views counted here and not yet written.
 pub struct ViewCounter {
     pending: Mutex<HashMap<i64, i64>>,
+    /// Headline tests' (story, headline) → (showings, clicks).
+    tests: Mutex<HashMap<(i64, i64), (i64, i64)>>,
     by_address: Throttle,
 }
 
@@ -54,6 +57,7 @@ impl Default for ViewCounter {
     fn default() -> Self {
         Self {
             pending: Mutex::default(),
+            tests: Mutex::default(),
             by_address: Throttle::new(AT_ONCE, Duration::from_secs(1)),
         }
     }
@@ -68,12 +72,89 @@ impl ViewCounter {
             .map(|(id, n)| (ArticleId(id), n))
             .collect()
     }
+
+    /// The headline tests' counts so far, emptied.
+    fn take_tests(&self) -> Vec<VariantCounts> {
+        let pending = std::mem::take(&mut *self.tests.lock().expect("test counts"));
+        pending
+            .into_iter()
+            .map(|((article, variant), (shown, clicks))| VariantCounts {
+                article: ArticleId(article),
+                variant,
+                shown,
+                clicks,
+            })
+            .collect()
+    }
+
+    fn add(&self, beacon: &Beacon) {
+        match beacon {
+            Beacon::View(view) => {
+                *self
+                    .pending
+                    .lock()
+                    .expect("view counts")
+                    .entry(view.article)
+                    .or_default() += 1;
+            }
+            Beacon::Shown(shown) => {
+                let mut tests = self.tests.lock().expect("test counts");
+                for pair in &shown.shown {
+                    tests.entry(*pair).or_default().0 += 1;
+                }
+            }
+            Beacon::Click(click) => {
+                self.tests
+                    .lock()
+                    .expect("test counts")
+                    .entry(click.click)
+                    .or_default()
+                    .1 += 1;
+            }
+        }
+    }
+}
+
+/// What a beacon reports: a story's page opened; which headlines a front
+/// showed of the stories it tests (story, headline number); a click on one.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Beacon {
+    View(ViewBeacon),
+    Shown(ShownBeacon),
+    Click(ClickBeacon),
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Beacon {
+struct ViewBeacon {
     article: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShownBeacon {
+    shown: Vec<(i64, i64)>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClickBeacon {
+    click: (i64, i64),
+}
+
+impl Beacon {
+    /// Whether it names stories and headlines that could be.
+    fn is_sound(&self) -> bool {
+        let pair = |(article, variant): (i64, i64)| {
+            article > 0 && (0..=MAX_OTHER_HEADLINES as i64).contains(&variant)
+        };
+        match self {
+            Self::View(view) => view.article > 0,
+            Self::Shown(shown) => !shown.shown.is_empty() && shown.shown.iter().all(|p| pair(*p)),
+            Self::Click(click) => pair(click.click),
+        }
+    }
 }
 
 /// `POST /views`: 204 whether the view counted or not (a robot, a flood, a
@@ -88,26 +169,56 @@ pub async fn record_view(
     let beacon = (body.len() <= MAX_BEACON)
         .then(|| serde_json::from_slice::<Beacon>(&body).ok())
         .flatten()
-        .filter(|b| b.article > 0);
+        .filter(Beacon::is_sound);
     let Some(beacon) = beacon else {
         return (StatusCode::BAD_REQUEST, "not a page view").into_response();
     };
+    count(&app, &headers, peer, &beacon);
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// A transparent 1×1 GIF: what the pixel answers.
+const PIXEL: &[u8] = &[
+    0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0xff, 0xff, 0xff, 0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b,
+];
+
+/// `GET /views/pixel/{id}`: the count of a reader without scripts, whose
+/// browser loads the article's `<noscript>` picture. Never cached, so
+/// each view asks again.
+pub async fn record_view_pixel(
+    State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(article): Path<i64>,
+    headers: HeaderMap,
+) -> Response {
+    if article > 0 {
+        count(&app, &headers, peer, &Beacon::View(ViewBeacon { article }));
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "image/gif"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        PIXEL,
+    )
+        .into_response()
+}
+
+/// Counts what `beacon` reports unless a robot sent it or the address is
+/// over its cap.
+fn count(app: &AppState, headers: &HeaderMap, peer: SocketAddr, beacon: &Beacon) {
     let agent = headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_ascii_lowercase();
     let robot = agent.is_empty() || ROBOTS.iter().any(|r| agent.contains(r));
-    let client = client_address(&headers, &app.config.server, peer);
+    let client = client_address(headers, &app.config.server, peer);
     if !robot && app.views.by_address.check(client).is_ok() {
-        *app.views
-            .pending
-            .lock()
-            .expect("view counts")
-            .entry(beacon.article)
-            .or_default() += 1;
+        app.views.add(beacon);
     }
-    StatusCode::NO_CONTENT.into_response()
 }
 
 /// Writes the counts every [`FLUSH_EVERY`] until aborted.
@@ -122,53 +233,31 @@ pub fn spawn_writer(app: AppState) -> JoinHandle<()> {
     })
 }
 
-/// Writes the counts so far (also as the server stops).
+/// Writes the counts so far (also as the server stops), then decides the
+/// headline tests that have been shown enough.
 pub async fn write(app: &AppState) {
     let counts = app.views.take();
-    if counts.is_empty() {
-        return;
-    }
-    if let Err(e) = app.store.add_views(&counts, Timestamp::now()).await {
+    if !counts.is_empty()
+        && let Err(e) = app.store.add_views(&counts, Timestamp::now()).await
+    {
         tracing::warn!(
             error = format!("{e:#}"),
             views = counts.len(),
             "cannot write page views"
         );
     }
-}
-
-/// How far back Most read looks.
-const MOST_READ_SPAN: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
-/// How many stories Most read lists.
-const MOST_READ: i64 = 10;
-
-#[derive(serde::Serialize)]
-struct MostReadPage {
-    chrome: super::Chrome,
-    articles: Vec<dateline_core::ArticleCard>,
-}
-
-/// `GET /most-read`: the stories read most in the last 24 hours. Read
-/// afresh (a minute in shared caches), not kept in the page cache: no
-/// change in the log says when it changes.
-pub async fn show_most_read(State(app): State<AppState>) -> crate::web::Result<Response> {
-    let since = Timestamp::now() - MOST_READ_SPAN;
-    let ids: Vec<ArticleId> = app
-        .store
-        .most_read(since, None, MOST_READ)
-        .await?
-        .into_iter()
-        .map(|(id, _)| id)
-        .collect();
-    let page = MostReadPage {
-        chrome: super::Chrome::load(&app).await?,
-        articles: app.store.cards(&ids).await?,
-    };
-    let html = app.templates.render("most_read.html", page)?;
-    let mut response = axum::response::Html(html).into_response();
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("public, max-age=60"),
-    );
-    Ok(response)
+    let tests = app.views.take_tests();
+    if tests.is_empty() {
+        return;
+    }
+    if let Err(e) = app.store.add_headline_counts(&tests).await {
+        tracing::warn!(
+            error = format!("{e:#}"),
+            "cannot write headline test counts"
+        );
+        return;
+    }
+    if let Err(e) = crate::newsroom::headline_tests::decide_due(&app.store).await {
+        tracing::warn!(error = format!("{e:#}"), "cannot decide headline tests");
+    }
 }

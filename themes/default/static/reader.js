@@ -5,6 +5,8 @@
 //   `dateline_signed_in` cookie is a flag set with the session, no secret);
 // - a story's page reports one view (`POST /views`, a beacon that
 //   carries the story's number and nothing about the reader);
+// - a front testing headlines reports which of them it showed, and a
+//   click on one (the story's number and the headline's, nothing else);
 // - on a phone, the row of sections (which scrolls sideways) shows the
 //   current one.
 (() => {
@@ -15,6 +17,20 @@
   const story = document.querySelector('[data-article-id]');
   if (story && navigator.sendBeacon) {
     navigator.sendBeacon('/views', JSON.stringify({ article: Number(story.dataset.articleId) }));
+  }
+  const tested = [...document.querySelectorAll('[data-headline-test]')];
+  if (tested.length && navigator.sendBeacon) {
+    const pair = (card) => card.dataset.headlineTest.split(':').map(Number);
+    // A story shown twice (in the top stories and its section's block) counts once.
+    const shown = [...new Set(tested.map((card) => card.dataset.headlineTest))];
+    navigator.sendBeacon('/views', JSON.stringify({ shown: shown.map((p) => p.split(':').map(Number)) }));
+    for (const card of tested) {
+      card.addEventListener('click', (event) => {
+        if (event.target.closest('a')) {
+          navigator.sendBeacon('/views', JSON.stringify({ click: pair(card) }));
+        }
+      });
+    }
   }
   const here = document.querySelector('.sections [aria-current="page"]');
   const row = here && here.closest('ul');

@@ -1,0 +1,22 @@
+-- Headline tests: a story's other headlines, shown on the fronts to a share
+-- of readers each until one has been shown `views_needed` times in all;
+-- then the best at being clicked is adopted. Variant 0 is the story's own
+-- headline as it stands; `headlines` holds the others (a JSON array).
+create table headline_tests (
+    article_id bigint primary key constraint headline_tests_article_fkey references articles (id) on delete cascade,
+    headlines text not null,
+    views_needed bigint not null,
+    started_at bigint not null,
+    started_by bigint constraint headline_tests_started_by_fkey references users (id) on delete set null,
+    ended_at bigint,
+    winner bigint
+);
+
+-- How often each headline was shown on a front and clicked there.
+create table headline_test_counts (
+    article_id bigint not null constraint headline_test_counts_article_fkey references headline_tests (article_id) on delete cascade,
+    variant bigint not null,
+    shown bigint not null,
+    clicks bigint not null,
+    primary key (article_id, variant)
+);

@@ -1,0 +1,302 @@
+//! Headline tests: a story's other headlines (up to two beside its own)
+//! shown on the fronts, each to a share of readers, until they have been
+//! shown a set number of times in all; then the one clicked most often per
+//! showing is adopted. Starting, stopping and the outcome each leave an
+//! audit entry, and log a change of the home page and the story's section
+//! front, so every node renders them anew.
+
+use dateline_core::{ArticleId, UserId};
+use jiff::Timestamp;
+
+use crate::{
+    ChangeKind, Entity, Result, Store, StoreError, articles::editorial::INSERT_AUDIT,
+    changes::append_change, read, rows::instant, write_tx,
+};
+
+/// Headlines a test shows besides the story's own.
+pub const MAX_OTHER_HEADLINES: usize = 2;
+
+/// A test, running or decided.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct HeadlineTest {
+    pub article: ArticleId,
+    /// The other headlines: variant `n` is `others[n - 1]`; variant 0 is
+    /// the story's headline as it stands.
+    pub others: Vec<String>,
+    pub views_needed: i64,
+    pub started_at: Timestamp,
+    pub ended_at: Option<Timestamp>,
+    pub winner: Option<i64>,
+    /// Per variant, from 0: (shown, clicks).
+    pub counts: Vec<(i64, i64)>,
+}
+
+impl HeadlineTest {
+    /// How many headlines the test shows, the story's own among them.
+    pub fn variants(&self) -> usize {
+        self.others.len() + 1
+    }
+
+    /// Showings so far, of all the headlines.
+    pub fn shown(&self) -> i64 {
+        self.counts.iter().map(|(shown, _)| shown).sum()
+    }
+
+    /// The variant clicked most often per showing (the story's own on a tie).
+    pub fn leader(&self) -> i64 {
+        let rate = |(shown, clicks): (i64, i64)| {
+            if shown == 0 {
+                0.0
+            } else {
+                clicks as f64 / shown as f64
+            }
+        };
+        let mut best = 0;
+        for (variant, counts) in self.counts.iter().enumerate() {
+            if rate(*counts) > rate(self.counts[best]) {
+                best = variant;
+            }
+        }
+        best as i64
+    }
+}
+
+/// A front's showings and clicks of one variant, from the beacons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VariantCounts {
+    pub article: ArticleId,
+    pub variant: i64,
+    pub shown: i64,
+    pub clicks: i64,
+}
+
+/// Tests `where` chooses.
+macro_rules! select_tests {
+    ($where:literal) => {
+        concat!(
+            "select article_id, headlines, views_needed, started_at, ended_at, winner \
+             from headline_tests where ",
+            $where
+        )
+    };
+}
+/// Counts `where` chooses.
+macro_rules! select_counts {
+    ($where:literal) => {
+        concat!(
+            "select article_id, variant, shown, clicks from headline_test_counts where ",
+            $where
+        )
+    };
+}
+const START: &str = "insert into headline_tests \
+     (article_id, headlines, views_needed, started_at, started_by, ended_at, winner) \
+     values ($1, $2, $3, $4, $5, null, null)";
+/// Counts only for a running test and a variant it has.
+const ADD: &str = "insert into headline_test_counts (article_id, variant, shown, clicks) \
+     select article_id, $2, $3, $4 from headline_tests \
+     where article_id = $1 and ended_at is null and $2 >= 0 and $2 <= $5 \
+     on conflict (article_id, variant) do update set \
+     shown = headline_test_counts.shown + excluded.shown, \
+     clicks = headline_test_counts.clicks + excluded.clicks";
+const SECTION: &str = "select section_id from articles where id = $1";
+
+type Row = (i64, String, i64, i64, Option<i64>, Option<i64>);
+/// (story, variant, shown, clicks).
+type CountRow = (i64, i64, i64, i64);
+
+fn test_of(row: Row, counts: &[CountRow]) -> Result<HeadlineTest> {
+    let (article, headlines, views_needed, started_at, ended_at, winner) = row;
+    let others: Vec<String> = serde_json::from_str(&headlines)
+        .map_err(|e| StoreError::Corrupt(format!("headline test {article}: {e}")))?;
+    let mut per_variant = vec![(0, 0); others.len() + 1];
+    for &(_, variant, shown, clicks) in counts.iter().filter(|c| c.0 == article) {
+        if let Some(slot) = usize::try_from(variant)
+            .ok()
+            .and_then(|v| per_variant.get_mut(v))
+        {
+            *slot = (shown, clicks);
+        }
+    }
+    Ok(HeadlineTest {
+        article: ArticleId(article),
+        others,
+        views_needed,
+        started_at: instant(started_at)?,
+        ended_at: ended_at.map(instant).transpose()?,
+        winner,
+        counts: per_variant,
+    })
+}
+
+/// Logs a change of the fronts that show `article`: the home page and its
+/// section's.
+macro_rules! fronts_changed {
+    ($tx:expr, $article:expr, $now:expr) => {{
+        let section: i64 = sqlx::query_scalar(SECTION)
+            .bind($article.0)
+            .fetch_one(&mut *$tx)
+            .await?;
+        append_change!($tx, Entity::Front, 0, ChangeKind::Updated, $now);
+        append_change!($tx, Entity::Front, section, ChangeKind::Updated, $now);
+    }};
+}
+
+impl Store {
+    /// Starts a test of `others` against the story's headline, replacing
+    /// any earlier test of the story (and its counts).
+    pub async fn start_headline_test(
+        &self,
+        article: ArticleId,
+        others: &[String],
+        views_needed: i64,
+        by: UserId,
+        now: Timestamp,
+    ) -> Result<()> {
+        let headlines = serde_json::to_string(others).expect("strings serialise");
+        let detail = format!("headline test: {}", others.join(" | "));
+        write_tx!(self, |tx| {
+            sqlx::query("delete from headline_tests where article_id = $1")
+                .bind(article.0)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(START)
+                .bind(article.0)
+                .bind(&headlines)
+                .bind(views_needed)
+                .bind(now.as_microsecond())
+                .bind(by.0)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(INSERT_AUDIT)
+                .bind(now.as_microsecond())
+                .bind(by.0)
+                .bind(article.0)
+                .bind("headline_test_started")
+                .bind(&detail)
+                .execute(&mut *tx)
+                .await?;
+            fronts_changed!(tx, article, now);
+            Ok(())
+        })
+    }
+
+    /// Stops the story's test without adopting anything (false: none ran).
+    pub async fn stop_headline_test(
+        &self,
+        article: ArticleId,
+        by: UserId,
+        now: Timestamp,
+    ) -> Result<bool> {
+        write_tx!(self, |tx| {
+            let stopped = sqlx::query(
+                "update headline_tests set ended_at = $2 where article_id = $1 and ended_at is null",
+            )
+            .bind(article.0)
+            .bind(now.as_microsecond())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if stopped == 0 {
+                return Ok(false);
+            }
+            sqlx::query(INSERT_AUDIT)
+                .bind(now.as_microsecond())
+                .bind(by.0)
+                .bind(article.0)
+                .bind("headline_test_stopped")
+                .bind("stopped before a winner was chosen")
+                .execute(&mut *tx)
+                .await?;
+            fronts_changed!(tx, article, now);
+            Ok(true)
+        })
+    }
+
+    /// The story's latest test, if it has had one.
+    pub async fn headline_test(&self, article: ArticleId) -> Result<Option<HeadlineTest>> {
+        let (row, counts): (Option<Row>, Vec<CountRow>) = read!(self, |conn| {
+            let row = sqlx::query_as(select_tests!("article_id = $1"))
+                .bind(article.0)
+                .fetch_optional(&mut *conn)
+                .await?;
+            let counts = sqlx::query_as(select_counts!("article_id = $1"))
+                .bind(article.0)
+                .fetch_all(&mut *conn)
+                .await?;
+            Ok::<_, sqlx::Error>((row, counts))
+        })?;
+        row.map(|row| test_of(row, &counts)).transpose()
+    }
+
+    /// Every running test, with its counts.
+    pub async fn running_headline_tests(&self) -> Result<Vec<HeadlineTest>> {
+        let (rows, counts): (Vec<Row>, Vec<CountRow>) = read!(self, |conn| {
+            let rows = sqlx::query_as(select_tests!("ended_at is null"))
+                .fetch_all(&mut *conn)
+                .await?;
+            let counts = sqlx::query_as(select_counts!(
+                "article_id in (select article_id from headline_tests where ended_at is null)"
+            ))
+            .fetch_all(&mut *conn)
+            .await?;
+            Ok::<_, sqlx::Error>((rows, counts))
+        })?;
+        rows.into_iter().map(|row| test_of(row, &counts)).collect()
+    }
+
+    /// Adds the beacons' counts to running tests (others are dropped: a
+    /// test stopped meanwhile, a variant it does not have).
+    pub async fn add_headline_counts(&self, counts: &[VariantCounts]) -> Result<()> {
+        write_tx!(self, |tx| {
+            for c in counts {
+                sqlx::query(ADD)
+                    .bind(c.article.0)
+                    .bind(c.variant)
+                    .bind(c.shown)
+                    .bind(c.clicks)
+                    .bind(MAX_OTHER_HEADLINES as i64)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Ends a running test with `winner` (after the newsroom adopted its
+    /// headline), with the result in the audit log. False: it had already
+    /// ended (another node decided it).
+    pub async fn decide_headline_test(
+        &self,
+        article: ArticleId,
+        winner: i64,
+        result: &str,
+        now: Timestamp,
+    ) -> Result<bool> {
+        write_tx!(self, |tx| {
+            let decided = sqlx::query(
+                "update headline_tests set ended_at = $2, winner = $3 \
+                 where article_id = $1 and ended_at is null",
+            )
+            .bind(article.0)
+            .bind(now.as_microsecond())
+            .bind(winner)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if decided == 0 {
+                return Ok(false);
+            }
+            sqlx::query(INSERT_AUDIT)
+                .bind(now.as_microsecond())
+                .bind(None::<i64>)
+                .bind(article.0)
+                .bind("headline_test_decided")
+                .bind(result)
+                .execute(&mut *tx)
+                .await?;
+            fronts_changed!(tx, article, now);
+            Ok(true)
+        })
+    }
+}
