@@ -99,7 +99,9 @@ macro_rules! append_change {
         sqlx::query($crate::changes::INSERT)
             .bind(seq)
             .bind($crate::changes::Entity::as_str($entity))
-            .bind($id)
+            // An i64 whatever the caller wrote: a bare `0` would go to
+            // PostgreSQL as a 4-byte integer for an 8-byte column.
+            .bind::<i64>($id)
             .bind($crate::changes::ChangeKind::as_str($kind))
             .bind($at.as_microsecond())
             .execute(&mut *$tx)

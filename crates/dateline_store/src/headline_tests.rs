@@ -94,8 +94,9 @@ const START: &str = "insert into headline_tests \
      values ($1, $2, $3, $4, $5, null, null)";
 /// Counts only for a running test and a variant it has.
 const ADD: &str = "insert into headline_test_counts (article_id, variant, shown, clicks) \
-     select article_id, $2, $3, $4 from headline_tests \
-     where article_id = $1 and ended_at is null and $2 >= 0 and $2 <= $5 \
+     select article_id, cast($2 as bigint), cast($3 as bigint), cast($4 as bigint) \
+     from headline_tests where article_id = $1 and ended_at is null \
+     and cast($2 as bigint) between 0 and cast($5 as bigint) \
      on conflict (article_id, variant) do update set \
      shown = headline_test_counts.shown + excluded.shown, \
      clicks = headline_test_counts.clicks + excluded.clicks";

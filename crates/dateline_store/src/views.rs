@@ -9,7 +9,8 @@ use crate::{Result, Store, read, write_tx};
 /// Adds to a published story's views in this hour; a story unknown or not
 /// published is left out (a beacon names any number it likes).
 const ADD: &str = "insert into page_views (article_id, hour, views) \
-     select id, $2, $3 from articles where id = $1 and status = 'published' \
+     select id, cast($2 as bigint), cast($3 as bigint) from articles \
+     where id = $1 and status = 'published' \
      on conflict (article_id, hour) do update set views = page_views.views + excluded.views";
 /// `$3`: a section's id, or 0 for every section.
 const MOST_READ: &str = "select v.article_id, cast(sum(v.views) as bigint) from page_views v \

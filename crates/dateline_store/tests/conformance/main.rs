@@ -4,6 +4,7 @@
 //! backend from it, each on a fresh database.
 
 mod articles;
+mod audience;
 mod change_log;
 mod editorial;
 mod feedback;
@@ -43,6 +44,8 @@ macro_rules! conformance {
 }
 
 conformance!(
+    audience::views_add_up_by_story_hour_section_and_day,
+    audience::a_headline_test_counts_while_it_runs_and_is_decided_once,
     readers::a_reader_link_is_used_once_and_verifies_moves_or_deletes_the_account_whole,
     media::an_upload_is_kept_once_with_one_renditions_job_and_found_by_its_words,
     taxonomy::details_are_saved_with_the_text_in_one_revision_and_refused_whole,
