@@ -127,7 +127,8 @@ echo "peak RSS: dateline-cached $(awk '/VmHWM/ {printf "%.1f MiB", $2/1024}' /pr
 
 # Page views beside the reading: wrk sends beacons at a set rate (each of
 # ten connections waits 10 ms between requests) from addresses that change
-# with every request, while the cached pages are measured again.
+# with every request, while the cached pages are measured again (eleven
+# connections: at about 1 ms a request, ten fell short of the rate).
 beacons=${BENCH_BEACONS:-1000}
 [ "$beacons" -gt 0 ] || exit 0
 article_id=${article##*-}
@@ -147,7 +148,7 @@ echo "cached pages with $beacons beacons/s beside them (identity):"
 printf '%-8s %12s %14s %10s %12s %8s\n' page "req/s alone" "req/s beside" "p99" "beacons/s" ratio
 for name in article home section; do
   read -r alone _ _ <<<"$(run "http://127.0.0.1:$port_cached${pages[$name]}" identity)"
-  wrk -t1 -c10 -d"$(( ${duration%s} + 2 ))s" -s "$work/beacon.lua" "http://127.0.0.1:$port_cached/views" >"$work/beacons.out" & beacon_pid=$!
+  wrk -t1 -c11 -d"$(( ${duration%s} + 2 ))s" -s "$work/beacon.lua" "http://127.0.0.1:$port_cached/views" >"$work/beacons.out" & beacon_pid=$!
   sleep 1
   read -r beside _ p99 <<<"$(run "http://127.0.0.1:$port_cached${pages[$name]}" identity)"
   wait "$beacon_pid"

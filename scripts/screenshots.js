@@ -88,6 +88,8 @@ async function shoot(page, name, width) {
       await shoot(editor, 'front', width);
       await editor.goto(`${BASE}/admin/fronts`);
       await shoot(editor, 'fronts', width);
+      await editor.goto(`${BASE}/admin/audience`);
+      await shoot(editor, 'readers', width);
       await editor.close();
     }
     // Readers' pages as a phone and a laptop show them on opening.

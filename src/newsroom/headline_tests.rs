@@ -3,8 +3,8 @@
 //! showing becomes the story's (a revision by the system), and the result
 //! goes to the audit log.
 
-use dateline_core::{ArticleId, Body, Headline, Invalid, UserId};
-use dateline_store::{ArticleText, HeadlineTest, MAX_OTHER_HEADLINES, Store, StoreError};
+use dateline_core::{ArticleId, Headline, Invalid, UserId};
+use dateline_store::{HeadlineTest, MAX_OTHER_HEADLINES, Store, StoreError};
 use jiff::Timestamp;
 
 /// Showings a test may be set to need: enough to mean something, few
@@ -12,14 +12,15 @@ use jiff::Timestamp;
 pub const VIEWS_NEEDED: std::ops::RangeInclusive<i64> = 100..=1_000_000;
 
 /// Starts a test of `others` (blank lines left out) against the story's
-/// headline; the story has to be published, the headlines valid and new.
+/// headline; the story has to be published, the headlines valid and new,
+/// and no other test of it running. Returns how many headlines it shows.
 pub async fn start(
     store: &Store,
     article: ArticleId,
     others: &[String],
     views_needed: i64,
     by: UserId,
-) -> Result<(), TestRefused> {
+) -> Result<usize, TestRefused> {
     let card = store.cards(&[article]).await?.pop().ok_or_else(|| {
         Invalid::new(
             "headline_test",
@@ -40,11 +41,7 @@ pub async fn start(
         headlines.push(text);
     }
     if headlines.is_empty() || headlines.len() > MAX_OTHER_HEADLINES {
-        return Err(Invalid::new(
-            "headline_test",
-            format!("give one or {MAX_OTHER_HEADLINES} other headlines"),
-        )
-        .into());
+        return Err(Invalid::new("headline_test", "give one or two other headlines").into());
     }
     if !VIEWS_NEEDED.contains(&views_needed) {
         return Err(Invalid::new(
@@ -59,8 +56,15 @@ pub async fn start(
     }
     store
         .start_headline_test(article, &headlines, views_needed, by, Timestamp::now())
-        .await?;
-    Ok(())
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict { .. } => TestRefused::Invalid(Invalid::new(
+                "headline_test",
+                "a test of this story is running: stop it first",
+            )),
+            other => TestRefused::Store(other),
+        })?;
+    Ok(headlines.len() + 1)
 }
 
 /// Why a test did not start.
@@ -72,63 +76,44 @@ pub enum TestRefused {
     Store(#[from] StoreError),
 }
 
-/// Decides every running test that has been shown as often as it needs.
-pub async fn decide_due(store: &Store) -> Result<(), StoreError> {
-    for test in store.running_headline_tests().await? {
+/// Decides every running test that has been shown as often as it needs;
+/// the tests still running.
+pub async fn decide_due(store: &Store) -> Result<Vec<HeadlineTest>, StoreError> {
+    let mut running = store.running_headline_tests().await?;
+    for test in &running {
         if test.shown() >= test.views_needed {
-            decide(store, &test).await?;
+            decide(store, test).await?;
         }
     }
-    Ok(())
+    running.retain(|t| t.shown() < t.views_needed);
+    Ok(running)
 }
 
 async fn decide(store: &Store, test: &HeadlineTest) -> Result<(), StoreError> {
-    let now = Timestamp::now();
     let winner = test.leader();
-    let Some(current) = store.latest_revision(test.article).await? else {
-        return Ok(());
-    };
-    let headline_of = |variant: i64| match variant {
-        0 => current.headline.clone(),
-        n => test.others[(n - 1) as usize].clone(),
-    };
-    let rates: Vec<String> = test
-        .counts
-        .iter()
-        .enumerate()
-        .map(|(variant, (shown, clicks))| {
-            let percent = if *shown == 0 {
-                0.0
-            } else {
-                100.0 * *clicks as f64 / *shown as f64
-            };
+    let rates: Vec<String> = (0..test.variants())
+        .map(|v| {
+            let (shown, clicks) = test.counts[v];
             format!(
-                "{:?}: {clicks} clicks of {shown} showings ({percent:.1} %)",
-                headline_of(variant as i64)
+                "{:?}: {clicks} clicks of {shown} showings ({:.1} %)",
+                test.headline(v),
+                100.0 * test.rate(v)
             )
         })
         .collect();
     let result = format!(
         "headline test won by {:?}; {}",
-        headline_of(winner),
+        test.headline(winner),
         rates.join("; ")
     );
-    // Decided once, whichever node gets here first; only that one adopts.
-    if !store
-        .decide_headline_test(test.article, winner, &result, now)
-        .await?
-    {
-        return Ok(());
+    // The story's own headline winning changes nothing (not even back to
+    // the test's start, if an editor has changed it since).
+    let adopt = (winner > 0).then(|| test.headline(winner));
+    let decided = store
+        .decide_headline_test(test.article, winner, adopt, &result, Timestamp::now())
+        .await?;
+    if decided {
+        tracing::info!(article = test.article.0, winner, "headline test decided");
     }
-    if winner > 0 {
-        let text = ArticleText {
-            headline: Headline::parse(&headline_of(winner))
-                .map_err(|e| StoreError::Corrupt(format!("tested headline: {}", e.reason)))?,
-            standfirst: current.standfirst,
-            body: Body::from_markdown(&current.body_markdown),
-        };
-        store.revise_article(test.article, &text, now).await?;
-    }
-    tracing::info!(article = test.article.0, winner, "headline test decided");
     Ok(())
 }

@@ -93,6 +93,8 @@ async fn both_headlines_come_from_cache_and_the_winner_is_adopted() {
 
     let started = test_form(&server, &editor, story, &start(OTHER, "100")).await;
     assert_eq!(started.status(), 303, "{}", started.text().await.unwrap());
+    let again = test_form(&server, &editor, story, &start("A third idea", "100")).await;
+    assert_eq!(again.status(), 422, "a running test is not replaced");
 
     // The home page shows each headline in turn, each version cached.
     let mut seen = [false; 2];
@@ -118,7 +120,10 @@ async fn both_headlines_come_from_cache_and_the_winner_is_adopted() {
         "both versions are served from the page cache"
     );
 
-    // Bad beacons: 400, nothing counted.
+    // Bad beacons: 400, nothing counted; a story not under test is
+    // accepted and not counted.
+    let untested = format!("{{\"shown\": [[{}, 1]]}}", story + 1);
+    assert_eq!(beacon(&server, "10.3.0.2", untested).await, 204);
     for bad in [
         format!("{{\"shown\": [[{story}, 7]]}}"),
         "{\"shown\": []}".to_owned(),

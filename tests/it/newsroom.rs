@@ -246,7 +246,11 @@ async fn cases(server: &TestServer, t: Targets, who: Option<Role>) -> Vec<Case> 
         Case {
             method: "POST",
             path: format!("/admin/articles/{others_published}/headline-test"),
-            fields: vec![("op", "stop".into())],
+            fields: vec![
+                ("op", "start".into()),
+                ("headline_b", "Another way to say it".into()),
+                ("views_needed", "100".into()),
+            ],
             allowed: EditorAndUp,
         },
         Case {

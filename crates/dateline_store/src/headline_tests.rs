@@ -5,12 +5,16 @@
 //! audit entry, and log a change of the home page and the story's section
 //! front, so every node renders them anew.
 
-use dateline_core::{ArticleId, UserId};
+use dateline_core::{ArticleId, ArticleStatus, UserId};
 use jiff::Timestamp;
 
 use crate::{
-    ChangeKind, Entity, Result, Store, StoreError, articles::editorial::INSERT_AUDIT,
-    changes::append_change, read, rows::instant, write_tx,
+    ChangeKind, Entity, Result, Store, StoreError,
+    articles::{INSERT_REVISION, editorial::INSERT_AUDIT},
+    changes::append_change,
+    read,
+    rows::instant,
+    write_tx,
 };
 
 /// Headlines a test shows besides the story's own.
@@ -20,8 +24,10 @@ pub const MAX_OTHER_HEADLINES: usize = 2;
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct HeadlineTest {
     pub article: ArticleId,
-    /// The other headlines: variant `n` is `others[n - 1]`; variant 0 is
-    /// the story's headline as it stands.
+    /// The story's headline when the test started (variant 0; the fronts
+    /// show the story's headline as it stands).
+    pub headline: String,
+    /// The other headlines: variant `n` is `others[n - 1]`.
     pub others: Vec<String>,
     pub views_needed: i64,
     pub started_at: Timestamp,
@@ -42,22 +48,31 @@ impl HeadlineTest {
         self.counts.iter().map(|(shown, _)| shown).sum()
     }
 
-    /// The variant clicked most often per showing (the story's own on a tie).
-    pub fn leader(&self) -> i64 {
-        let rate = |(shown, clicks): (i64, i64)| {
-            if shown == 0 {
-                0.0
-            } else {
-                clicks as f64 / shown as f64
-            }
-        };
-        let mut best = 0;
-        for (variant, counts) in self.counts.iter().enumerate() {
-            if rate(*counts) > rate(self.counts[best]) {
-                best = variant;
-            }
+    /// Variant `variant`'s text (0: the headline the test started with).
+    pub fn headline(&self, variant: usize) -> &str {
+        match variant {
+            0 => &self.headline,
+            n => &self.others[n - 1],
         }
-        best as i64
+    }
+
+    /// Clicks per showing of `variant`, 0 to 1.
+    pub fn rate(&self, variant: usize) -> f64 {
+        match self.counts[variant] {
+            (0, _) => 0.0,
+            (shown, clicks) => clicks as f64 / shown as f64,
+        }
+    }
+
+    /// The variant clicked most often per showing (the story's own on a tie).
+    pub fn leader(&self) -> usize {
+        (1..self.variants()).fold(0, |best, v| {
+            if self.rate(v) > self.rate(best) {
+                v
+            } else {
+                best
+            }
+        })
     }
 }
 
@@ -74,7 +89,7 @@ pub struct VariantCounts {
 macro_rules! select_tests {
     ($where:literal) => {
         concat!(
-            "select article_id, headlines, views_needed, started_at, ended_at, winner \
+            "select article_id, headline, headlines, views_needed, started_at, ended_at, winner \
              from headline_tests where ",
             $where
         )
@@ -89,25 +104,38 @@ macro_rules! select_counts {
         )
     };
 }
+/// The story's headline as it stands is variant 0.
 const START: &str = "insert into headline_tests \
-     (article_id, headlines, views_needed, started_at, started_by, ended_at, winner) \
-     values ($1, $2, $3, $4, $5, null, null)";
-/// Counts only for a running test and a variant it has.
+     (article_id, headline, headlines, variants, views_needed, started_at, started_by) \
+     select id, headline, cast($2 as text), cast($3 as bigint), cast($4 as bigint), \
+     cast($5 as bigint), cast($6 as bigint) from articles where id = $1";
+const RUNNING: &str =
+    "select count(*) from headline_tests where article_id = $1 and ended_at is null";
+/// Counts only for a running test and a variant it has; never more clicks
+/// than showings (a click beacon needs no showing to be sent).
 const ADD: &str = "insert into headline_test_counts (article_id, variant, shown, clicks) \
-     select article_id, cast($2 as bigint), cast($3 as bigint), cast($4 as bigint) \
+     select article_id, cast($2 as bigint), cast($3 as bigint), \
+     case when cast($4 as bigint) > cast($3 as bigint) then cast($3 as bigint) \
+     else cast($4 as bigint) end \
      from headline_tests where article_id = $1 and ended_at is null \
-     and cast($2 as bigint) between 0 and cast($5 as bigint) \
+     and cast($2 as bigint) >= 0 and cast($2 as bigint) < variants \
      on conflict (article_id, variant) do update set \
      shown = headline_test_counts.shown + excluded.shown, \
-     clicks = headline_test_counts.clicks + excluded.clicks";
+     clicks = case when headline_test_counts.clicks + excluded.clicks \
+     > headline_test_counts.shown + excluded.shown \
+     then headline_test_counts.shown + excluded.shown \
+     else headline_test_counts.clicks + excluded.clicks end";
+/// The winner's headline, as the system's revision of the story.
+const ADOPT: &str = "update articles set headline = $2, updated_at = $3, revision = revision + 1 \
+     where id = $1 returning status, revision, standfirst, body_markdown";
 const SECTION: &str = "select section_id from articles where id = $1";
 
-type Row = (i64, String, i64, i64, Option<i64>, Option<i64>);
+type Row = (i64, String, String, i64, i64, Option<i64>, Option<i64>);
 /// (story, variant, shown, clicks).
 type CountRow = (i64, i64, i64, i64);
 
 fn test_of(row: Row, counts: &[CountRow]) -> Result<HeadlineTest> {
-    let (article, headlines, views_needed, started_at, ended_at, winner) = row;
+    let (article, headline, headlines, views_needed, started_at, ended_at, winner) = row;
     let others: Vec<String> = serde_json::from_str(&headlines)
         .map_err(|e| StoreError::Corrupt(format!("headline test {article}: {e}")))?;
     let mut per_variant = vec![(0, 0); others.len() + 1];
@@ -121,6 +149,7 @@ fn test_of(row: Row, counts: &[CountRow]) -> Result<HeadlineTest> {
     }
     Ok(HeadlineTest {
         article: ArticleId(article),
+        headline,
         others,
         views_needed,
         started_at: instant(started_at)?,
@@ -145,7 +174,8 @@ macro_rules! fronts_changed {
 
 impl Store {
     /// Starts a test of `others` against the story's headline, replacing
-    /// any earlier test of the story (and its counts).
+    /// an earlier, ended test of the story (and its counts); a test that
+    /// runs is a [`StoreError::Conflict`].
     pub async fn start_headline_test(
         &self,
         article: ArticleId,
@@ -157,6 +187,16 @@ impl Store {
         let headlines = serde_json::to_string(others).expect("strings serialise");
         let detail = format!("headline test: {}", others.join(" | "));
         write_tx!(self, |tx| {
+            let running: i64 = sqlx::query_scalar(RUNNING)
+                .bind(article.0)
+                .fetch_one(&mut *tx)
+                .await?;
+            if running > 0 {
+                return Err(StoreError::Conflict {
+                    constraint: "headline_tests_pkey".into(),
+                    message: "a test of this story's headlines is running".into(),
+                });
+            }
             sqlx::query("delete from headline_tests where article_id = $1")
                 .bind(article.0)
                 .execute(&mut *tx)
@@ -164,6 +204,7 @@ impl Store {
             sqlx::query(START)
                 .bind(article.0)
                 .bind(&headlines)
+                .bind(others.len() as i64 + 1)
                 .bind(views_needed)
                 .bind(now.as_microsecond())
                 .bind(by.0)
@@ -256,7 +297,6 @@ impl Store {
                     .bind(c.variant)
                     .bind(c.shown)
                     .bind(c.clicks)
-                    .bind(MAX_OTHER_HEADLINES as i64)
                     .execute(&mut *tx)
                     .await?;
             }
@@ -264,13 +304,16 @@ impl Store {
         })
     }
 
-    /// Ends a running test with `winner` (after the newsroom adopted its
-    /// headline), with the result in the audit log. False: it had already
-    /// ended (another node decided it).
+    /// Ends a running test with `winner`, in one transaction with its
+    /// outcome: the result in the audit log, and `adopt` (the winner's
+    /// headline, if it is not the story's own) as the story's headline, a
+    /// revision by the system that keeps the standfirst and body as they
+    /// are. False: it had already ended (another node decided it).
     pub async fn decide_headline_test(
         &self,
         article: ArticleId,
-        winner: i64,
+        winner: usize,
+        adopt: Option<&str>,
         result: &str,
         now: Timestamp,
     ) -> Result<bool> {
@@ -281,7 +324,7 @@ impl Store {
             )
             .bind(article.0)
             .bind(now.as_microsecond())
-            .bind(winner)
+            .bind(winner as i64)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -296,6 +339,29 @@ impl Store {
                 .bind(result)
                 .execute(&mut *tx)
                 .await?;
+            if let Some(headline) = adopt {
+                let (status, revision, standfirst, body): (String, i64, String, String) =
+                    sqlx::query_as(ADOPT)
+                        .bind(article.0)
+                        .bind(headline)
+                        .bind(now.as_microsecond())
+                        .fetch_one(&mut *tx)
+                        .await?;
+                sqlx::query(INSERT_REVISION)
+                    .bind(article.0)
+                    .bind(revision)
+                    .bind(None::<i64>)
+                    .bind(now.as_microsecond())
+                    .bind(headline)
+                    .bind(&standfirst)
+                    .bind(&body)
+                    .execute(&mut *tx)
+                    .await?;
+                crate::articles::snapshot::record_details!(tx, article, revision);
+                if status == ArticleStatus::Published.as_str() {
+                    append_change!(tx, Entity::Article, article.0, ChangeKind::Updated, now);
+                }
+            }
             fronts_changed!(tx, article, now);
             Ok(true)
         })

@@ -1,5 +1,5 @@
 //! Bar charts drawn on the server as SVG: the geometry here, the markup in
-//! the `chart` macro of `admin/macros.html` (which escapes every label).
+//! the `bar_chart` macro of `admin/charts.html` (which escapes every label).
 //! Each chart is a picture with a title and a summary; the numbers are
 //! also in a table beside it, for screen readers and for copying.
 

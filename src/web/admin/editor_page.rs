@@ -83,6 +83,8 @@ struct EditorPage<'a> {
 #[derive(Serialize)]
 struct TestView {
     running: bool,
+    /// Ended by an editor before a winner was chosen.
+    stopped: bool,
     views_needed: i64,
     shown: i64,
     rows: Vec<TestRow>,
@@ -99,25 +101,33 @@ struct TestRow {
 }
 
 impl TestView {
-    fn of(test: dateline_store::HeadlineTest, headline: &str) -> Self {
-        let headlines = std::iter::once(headline.to_owned()).chain(test.others.iter().cloned());
-        let rows = headlines
-            .zip(&test.counts)
-            .enumerate()
-            .map(|(variant, (headline, &(shown, clicks)))| TestRow {
-                headline,
-                shown,
-                clicks,
-                rate: if shown == 0 {
-                    "–".into()
-                } else {
-                    format!("{:.1}\u{a0}%", 100.0 * clicks as f64 / shown as f64)
-                },
-                winner: test.winner == Some(variant as i64),
+    /// `current`: the story's headline now, which the fronts show as the
+    /// first while the test runs.
+    fn of(test: dateline_store::HeadlineTest, current: &str) -> Self {
+        let running = test.ended_at.is_none();
+        let rows = (0..test.variants())
+            .map(|variant| {
+                let (shown, clicks) = test.counts[variant];
+                let headline = match variant {
+                    0 if running => current,
+                    v => test.headline(v),
+                };
+                TestRow {
+                    headline: headline.to_owned(),
+                    shown,
+                    clicks,
+                    rate: if shown == 0 {
+                        "–".into()
+                    } else {
+                        format!("{:.1}\u{a0}%", 100.0 * test.rate(variant))
+                    },
+                    winner: test.winner == Some(variant as i64),
+                }
             })
             .collect();
         Self {
-            running: test.ended_at.is_none(),
+            running,
+            stopped: !running && test.winner.is_none(),
             views_needed: test.views_needed,
             shown: test.shown(),
             rows,

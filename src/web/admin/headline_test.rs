@@ -44,18 +44,29 @@ pub async fn change_headline_test(
                 ))
             })?;
             let others = [form.headline_b, form.headline_c];
-            headline_tests::start(&app.store, id, &others, views_needed, staff.user.id)
-                .await
-                .map_err(|e| match e {
-                    TestRefused::Invalid(_) => refused(e.to_string()),
-                    TestRefused::Store(e) => e.into(),
-                })?;
+            let headlines =
+                headline_tests::start(&app.store, id, &others, views_needed, staff.user.id)
+                    .await
+                    .map_err(|e| match e {
+                        TestRefused::Invalid(_) => refused(e.to_string()),
+                        TestRefused::Store(e) => e.into(),
+                    })?;
+            app.views.note_test(id, Some(headlines));
             Notice::TestStarted
         }
         "stop" => {
-            app.store
+            let stopped = app
+                .store
                 .stop_headline_test(id, staff.user.id, jiff::Timestamp::now())
                 .await?;
+            if !stopped {
+                return Err(AppError::refused(
+                    StatusCode::CONFLICT,
+                    "No test to stop",
+                    "No headline test of this story is running.",
+                ));
+            }
+            app.views.note_test(id, None);
             Notice::TestStopped
         }
         other => return Err(refused(format!("{other:?} is not a change to a test"))),

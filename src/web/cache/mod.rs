@@ -80,7 +80,7 @@ pub struct PageCache {
     purged_all_at: AtomicI64,
     /// Renders so far, for metrics and for tests of render coalescing.
     renders: AtomicU64,
-    /// Requests for pages with several versions so far: whose turn is next.
+    /// Versions handed out without randomness: whose turn is next.
     turns: AtomicU64,
     /// A change-log position no newer than the log's head: the last one the
     /// invalidator has seen. Renders start from it instead of asking the store.
@@ -169,8 +169,8 @@ impl PageCache {
     }
 
     /// Answers with one of the versions of a page that has several (a
-    /// front testing headlines), in turn: the first is `first`, the others
-    /// are cached under their own keys and rendered with their number.
+    /// front testing headlines), at random: the first is `first`, the
+    /// others are cached under their own keys and rendered with their number.
     async fn serve_variant<F, Fut>(
         &self,
         store: &dateline_store::Store,
@@ -215,8 +215,8 @@ impl PageCache {
             // write's before and after is gone with that response, so the
             // change log need not be read to rule it out. Each takes its
             // turn of a page's versions (all the mixes of tested headlines).
-            let turn = self.turns.fetch_add(1, Ordering::Relaxed);
-            let variant = (turn % u64::from(crate::web::reader::headlines::MOST_VARIANTS)) as u8;
+            let variant =
+                (self.pick() % u64::from(crate::web::reader::headlines::MOST_VARIANTS)) as u8;
             let rendered = crate::web::reader::headlines::rendering(variant, render()).await?;
             self.renders.fetch_add(1, Ordering::Relaxed);
             let head = self.known_head.load(Ordering::Acquire);
@@ -325,6 +325,13 @@ impl PageCache {
     /// data cached before it is out of date.
     pub fn site_epoch(&self) -> i64 {
         self.purged_all_at.load(Ordering::Acquire)
+    }
+
+    /// A number to choose a page's version by: random, so that no URL's
+    /// share depends on what else is asked for (a counter if the system
+    /// has no randomness to give).
+    fn pick(&self) -> u64 {
+        getrandom::u64().unwrap_or_else(|_| self.turns.fetch_add(1, Ordering::Relaxed))
     }
 
     /// Records that the change log has reached at least `seq`.

@@ -1,11 +1,11 @@
 //! Headline tests on the fronts (`dateline_store::headline_tests`).
 //!
 //! A front that shows tested stories has several versions, cached apart:
-//! as many as it takes to show each tested story's headlines equally often
-//! (2 or 3 headlines: 2, 3 or 6 versions). The page cache hands them out
-//! in turn and renders version `n` inside [`rendering`]; a tested story
-//! shows its headline number `n % headlines`. No reader is told apart:
-//! which version a reader gets depends only on the turn of the request.
+//! as many as it takes for each tested story to show each of its headlines
+//! equally often (tests of 2 and of 3 headlines: 2, 3 or 6 versions). The
+//! page cache hands them out at random and renders version `n` inside
+//! [`rendering`]; a tested story shows its headline number `n % headlines`.
+//! No reader is told apart: the version depends on nothing about them.
 //! The card says which headline it showed (`data-headline-test`), and
 //! `reader.js` reports the showing and any click on it.
 
@@ -15,7 +15,7 @@ use dateline_core::ArticleCard;
 
 use crate::web::{App, Result};
 
-/// The most versions a front has (every mix of 2 and 3 headlines).
+/// The most versions a front has (tests of 2 and of 3 headlines on it).
 pub const MOST_VARIANTS: u8 = 6;
 
 tokio::task_local! {

@@ -50,14 +50,21 @@ pub struct ViewCounter {
     pending: Mutex<HashMap<i64, i64>>,
     /// Headline tests' (story, headline) → (showings, clicks).
     tests: Mutex<HashMap<(i64, i64), (i64, i64)>>,
+    /// The running tests as of the last write: story → its number of
+    /// headlines. Beacons about anything else are not kept.
+    running: std::sync::RwLock<HashMap<i64, i64>>,
     by_address: Throttle,
 }
+
+/// The most stories one beacon may report as shown (a front tests few).
+const MAX_SHOWN: usize = 16;
 
 impl Default for ViewCounter {
     fn default() -> Self {
         Self {
             pending: Mutex::default(),
             tests: Mutex::default(),
+            running: Default::default(),
             by_address: Throttle::new(AT_ONCE, Duration::from_secs(1)),
         }
     }
@@ -98,20 +105,46 @@ impl ViewCounter {
                     .or_default() += 1;
             }
             Beacon::Shown(shown) => {
+                let running = self.running.read().expect("running tests");
                 let mut tests = self.tests.lock().expect("test counts");
-                for pair in &shown.shown {
-                    tests.entry(*pair).or_default().0 += 1;
+                let mut seen = Vec::with_capacity(shown.shown.len());
+                for pair in shown.shown.iter().filter(|p| is_tested(&running, **p)) {
+                    // A story named twice was still shown once.
+                    if !seen.contains(pair) {
+                        seen.push(*pair);
+                        tests.entry(*pair).or_default().0 += 1;
+                    }
                 }
             }
             Beacon::Click(click) => {
-                self.tests
-                    .lock()
-                    .expect("test counts")
-                    .entry(click.click)
-                    .or_default()
-                    .1 += 1;
+                if is_tested(&self.running.read().expect("running tests"), click.click) {
+                    self.tests
+                        .lock()
+                        .expect("test counts")
+                        .entry(click.click)
+                        .or_default()
+                        .1 += 1;
+                }
             }
         }
+    }
+
+    /// Notes at once a test this node started (`Some(headlines)`) or stopped;
+    /// other nodes learn of it at their next write.
+    pub fn note_test(&self, article: ArticleId, headlines: Option<usize>) {
+        let mut running = self.running.write().expect("running tests");
+        match headlines {
+            Some(n) => running.insert(article.0, n as i64),
+            None => running.remove(&article.0),
+        };
+    }
+
+    /// Keeps beacons about these tests only, from now on.
+    fn set_running(&self, tests: &[dateline_store::HeadlineTest]) {
+        *self.running.write().expect("running tests") = tests
+            .iter()
+            .map(|t| (t.article.0, t.variants() as i64))
+            .collect();
     }
 }
 
@@ -143,6 +176,13 @@ struct ClickBeacon {
     click: (i64, i64),
 }
 
+/// Whether (story, headline) names a headline of a running test.
+fn is_tested(running: &HashMap<i64, i64>, (article, variant): (i64, i64)) -> bool {
+    running
+        .get(&article)
+        .is_some_and(|variants| (0..*variants).contains(&variant))
+}
+
 impl Beacon {
     /// Whether it names stories and headlines that could be.
     fn is_sound(&self) -> bool {
@@ -151,7 +191,9 @@ impl Beacon {
         };
         match self {
             Self::View(view) => view.article > 0,
-            Self::Shown(shown) => !shown.shown.is_empty() && shown.shown.iter().all(|p| pair(*p)),
+            Self::Shown(shown) => {
+                (1..=MAX_SHOWN).contains(&shown.shown.len()) && shown.shown.iter().all(|p| pair(*p))
+            }
             Self::Click(click) => pair(click.click),
         }
     }
@@ -215,8 +257,13 @@ fn count(app: &AppState, headers: &HeaderMap, peer: SocketAddr, beacon: &Beacon)
         .unwrap_or_default()
         .to_ascii_lowercase();
     let robot = agent.is_empty() || ROBOTS.iter().any(|r| agent.contains(r));
+    // Another site's page that loads our pixel or posts our beacon does not
+    // count (browsers say so; a request without the header still counts).
+    let elsewhere = headers
+        .get("sec-fetch-site")
+        .is_some_and(|site| site.as_bytes() == b"cross-site");
     let client = client_address(headers, &app.config.server, peer);
-    if !robot && app.views.by_address.check(client).is_ok() {
+    if !robot && !elsewhere && app.views.by_address.check(client).is_ok() {
         app.views.add(beacon);
     }
 }
@@ -234,7 +281,7 @@ pub fn spawn_writer(app: AppState) -> JoinHandle<()> {
 }
 
 /// Writes the counts so far (also as the server stops), then decides the
-/// headline tests that have been shown enough.
+/// headline tests that have been shown enough and notes which still run.
 pub async fn write(app: &AppState) {
     let counts = app.views.take();
     if !counts.is_empty()
@@ -247,17 +294,16 @@ pub async fn write(app: &AppState) {
         );
     }
     let tests = app.views.take_tests();
-    if tests.is_empty() {
-        return;
-    }
-    if let Err(e) = app.store.add_headline_counts(&tests).await {
+    if !tests.is_empty()
+        && let Err(e) = app.store.add_headline_counts(&tests).await
+    {
         tracing::warn!(
             error = format!("{e:#}"),
             "cannot write headline test counts"
         );
-        return;
     }
-    if let Err(e) = crate::newsroom::headline_tests::decide_due(&app.store).await {
-        tracing::warn!(error = format!("{e:#}"), "cannot decide headline tests");
+    match crate::newsroom::headline_tests::decide_due(&app.store).await {
+        Ok(running) => app.views.set_running(&running),
+        Err(e) => tracing::warn!(error = format!("{e:#}"), "cannot decide headline tests"),
     }
 }

@@ -1,10 +1,13 @@
 -- Headline tests: a story's other headlines, shown on the fronts to a share
 -- of readers each until one has been shown `views_needed` times in all;
 -- then the best at being clicked is adopted. Variant 0 is the story's own
--- headline as it stands; `headlines` holds the others (a JSON array).
+-- headline (`headline`, as it stood at the start); `headlines` holds the
+-- others (a JSON array); `variants` counts them all.
 create table headline_tests (
     article_id bigint primary key constraint headline_tests_article_fkey references articles (id) on delete cascade,
+    headline text not null,
     headlines text not null,
+    variants bigint not null,
     views_needed bigint not null,
     started_at bigint not null,
     started_by bigint constraint headline_tests_started_by_fkey references users (id) on delete set null,

@@ -106,7 +106,7 @@ mod review;
 mod save;
 mod search;
 mod sitemap;
-mod snapshot;
+pub(crate) mod snapshot;
 mod write;
 
 pub use autosave::Autosave;

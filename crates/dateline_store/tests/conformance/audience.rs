@@ -98,27 +98,47 @@ pub async fn a_headline_test_counts_while_it_runs_and_is_decided_once(store: &St
         shown,
         clicks,
     };
+    let again = store.start_headline_test(id, &others, 100, by, now).await;
+    assert!(
+        matches!(again, Err(dateline_store::StoreError::Conflict { .. })),
+        "a running test is not replaced: {again:?}"
+    );
     store
-        .add_headline_counts(&[counts(0, 60, 2), counts(1, 50, 9), counts(1, 10, 1)])
+        .add_headline_counts(&[
+            counts(0, 60, 2),
+            counts(1, 50, 9),
+            counts(1, 10, 1),
+            counts(2, 10, 1),
+            counts(0, 0, 5),
+        ])
         .await
         .unwrap();
     let running = store.running_headline_tests().await.unwrap();
     assert_eq!(running.len(), 1);
-    assert_eq!(running[0].counts, [(60, 2), (60, 10)]);
+    assert_eq!(running[0].headline, "Tested story");
+    assert_eq!(
+        running[0].counts,
+        [(60, 2), (60, 10)],
+        "no headline 2, no clicks beyond showings"
+    );
     assert_eq!((running[0].shown(), running[0].leader()), (120, 1));
     assert!(
         store
-            .decide_headline_test(id, 1, "won by the other", now)
+            .decide_headline_test(id, 1, Some("Another headline"), "won by the other", now)
             .await
             .unwrap()
     );
     assert!(
         !store
-            .decide_headline_test(id, 0, "again", now)
+            .decide_headline_test(id, 0, None, "again", now)
             .await
             .unwrap(),
         "decided once"
     );
+    let adopted = store.latest_revision(id).await.unwrap().unwrap();
+    assert_eq!(adopted.headline, "Another headline");
+    assert_eq!(adopted.user_id, None, "the system's revision");
+    assert_eq!(adopted.standfirst, "A short summary.", "the rest kept");
     store.add_headline_counts(&[counts(0, 5, 5)]).await.unwrap();
     let test = store.headline_test(id).await.unwrap().unwrap();
     assert_eq!(test.winner, Some(1));
