@@ -126,9 +126,9 @@ echo
 echo "peak RSS: dateline-cached $(awk '/VmHWM/ {printf "%.1f MiB", $2/1024}' /proc/$pid_cached/status), dateline-uncached $(awk '/VmHWM/ {printf "%.1f MiB", $2/1024}' /proc/$pid_uncached/status)"
 
 # Page views beside the reading: wrk sends beacons at a set rate (each of
-# ten connections waits 10 ms between requests) from addresses that change
-# with every request, while the cached pages are measured again (eleven
-# connections: at about 1 ms a request, ten fell short of the rate).
+# eleven connections waits 1000/rate × 10 ms between requests; ten fell
+# short of the rate by the requests' own time) from addresses that change
+# with every request, while the cached pages are measured again.
 beacons=${BENCH_BEACONS:-1000}
 [ "$beacons" -gt 0 ] || exit 0
 article_id=${article##*-}
