@@ -144,14 +144,21 @@ end
 delay = function() return math.floor(10000 / $beacons) end
 LUA
 echo
-echo "cached pages with $beacons beacons/s beside them (identity):"
-printf '%-8s %12s %14s %10s %12s %8s\n' page "req/s alone" "req/s beside" "p99" "beacons/s" ratio
+echo "cached pages with $beacons beacons/s beside them (identity); the generator runs on the same"
+echo "cores, so it is also pointed at nginx (which refuses the POST at once) to show its own cost:"
+printf '%-8s %12s %14s %10s %12s %8s %16s\n' page "req/s alone" "req/s beside" "p99" "beacons/s" ratio "ratio (nginx)"
+beside() { # page target-port -> "req/s p99 beacons/s"
+  wrk -t1 -c11 -d"$(( ${duration%s} + 2 ))s" -s "$work/beacon.lua" "http://127.0.0.1:$2/views" >"$work/beacons.out" & local beacon_pid=$!
+  sleep 1
+  local rps p99
+  read -r rps _ p99 <<<"$(run "http://127.0.0.1:$port_cached${pages[$1]}" identity)"
+  wait "$beacon_pid" || true
+  echo "$rps $p99 $(awk '/Requests\/sec/ {print $2}' "$work/beacons.out")"
+}
 for name in article home section; do
   read -r alone _ _ <<<"$(run "http://127.0.0.1:$port_cached${pages[$name]}" identity)"
-  wrk -t1 -c11 -d"$(( ${duration%s} + 2 ))s" -s "$work/beacon.lua" "http://127.0.0.1:$port_cached/views" >"$work/beacons.out" & beacon_pid=$!
-  sleep 1
-  read -r beside _ p99 <<<"$(run "http://127.0.0.1:$port_cached${pages[$name]}" identity)"
-  wait "$beacon_pid"
-  sent=$(awk '/Requests\/sec/ {print $2}' "$work/beacons.out")
-  printf '%-8s %12s %14s %10s %12s %8.2f\n' "$name" "$alone" "$beside" "$p99" "$sent" "$(echo "$beside / $alone" | bc -l)"
+  read -r with_beacons p99 sent <<<"$(beside "$name" "$port_cached")"
+  read -r with_generator _ _ <<<"$(beside "$name" "$port_nginx")"
+  printf '%-8s %12s %14s %10s %12s %8.2f %16.2f\n' "$name" "$alone" "$with_beacons" "$p99" "$sent" \
+    "$(echo "$with_beacons / $alone" | bc -l)" "$(echo "$with_generator / $alone" | bc -l)"
 done
