@@ -63,7 +63,7 @@ impl Templates {
                 Ok(time::reader_time(at, &tz))
             },
         );
-        env.add_filter("count", |n: i64| grouped(n));
+        env.add_filter("count", grouped::<i64>);
         // HTML's machine-readable times allow at most milliseconds; stored
         // instants have microseconds. Whole seconds are what readers see.
         env.add_filter(
@@ -226,7 +226,8 @@ mod tests {
 }
 
 /// A count as people read it: "286,891".
-pub fn grouped(n: i64) -> String {
+pub fn grouped<N: Into<i128>>(n: N) -> String {
+    let n: i128 = n.into();
     let digits = n.unsigned_abs().to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
     if n < 0 {

@@ -10,7 +10,7 @@ use jiff::Timestamp;
 
 use crate::{
     ChangeKind, Entity, Result, Store, StoreError,
-    articles::{INSERT_REVISION, editorial::INSERT_AUDIT},
+    articles::{INSERT_REVISION, editorial::audit},
     changes::append_change,
     read,
     rows::instant,
@@ -210,14 +210,7 @@ impl Store {
                 .bind(by.0)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query(INSERT_AUDIT)
-                .bind(now.as_microsecond())
-                .bind(by.0)
-                .bind(article.0)
-                .bind("headline_test_started")
-                .bind(&detail)
-                .execute(&mut *tx)
-                .await?;
+            audit!(tx, now, Some(by), article, "headline_test_started", &detail);
             fronts_changed!(tx, article, now);
             Ok(())
         })
@@ -242,14 +235,14 @@ impl Store {
             if stopped == 0 {
                 return Ok(false);
             }
-            sqlx::query(INSERT_AUDIT)
-                .bind(now.as_microsecond())
-                .bind(by.0)
-                .bind(article.0)
-                .bind("headline_test_stopped")
-                .bind("stopped before a winner was chosen")
-                .execute(&mut *tx)
-                .await?;
+            audit!(
+                tx,
+                now,
+                Some(by),
+                article,
+                "headline_test_stopped",
+                "stopped before a winner was chosen"
+            );
             fronts_changed!(tx, article, now);
             Ok(true)
         })
@@ -331,14 +324,7 @@ impl Store {
             if decided == 0 {
                 return Ok(false);
             }
-            sqlx::query(INSERT_AUDIT)
-                .bind(now.as_microsecond())
-                .bind(None::<i64>)
-                .bind(article.0)
-                .bind("headline_test_decided")
-                .bind(result)
-                .execute(&mut *tx)
-                .await?;
+            audit!(tx, now, None, article, "headline_test_decided", result);
             if let Some(headline) = adopt {
                 let (status, revision, standfirst, body): (String, i64, String, String) =
                     sqlx::query_as(ADOPT)

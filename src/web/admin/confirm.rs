@@ -69,28 +69,3 @@ pub fn ask(app: &App, staff: &Staff, ask: Ask<'_>) -> Result<Response> {
         },
     )
 }
-
-/// `n` with thousands separated by commas ("1,204"), as the newsroom
-/// reads counts.
-pub fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn counts_read_with_thousands_separated() {
-        assert_eq!(super::count(0), "0");
-        assert_eq!(super::count(999), "999");
-        assert_eq!(super::count(1204), "1,204");
-        assert_eq!(super::count(1_234_567), "1,234,567");
-    }
-}

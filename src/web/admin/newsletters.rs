@@ -14,7 +14,7 @@ use dateline_store::{
 use serde::{Deserialize, Serialize};
 
 use super::{
-    confirm::{self, Ask, Confirmation, count},
+    confirm::{self, Ask, Confirmation},
     session::{AdminForm, Staff, StaffView, admin_page, private, see_other},
 };
 use crate::{
@@ -286,7 +286,7 @@ pub async fn send_now(
         Some(made) => format!(
             "{}: sent to {} subscribers.",
             newsletter.name,
-            count(made.deliveries)
+            crate::theme::grouped(made.deliveries)
         ),
         None => format!(
             "{}: nothing was published since its last issue, so nothing was sent.",
@@ -373,7 +373,10 @@ pub async fn send_alert(
         "No breaking-news newsletter carries this section, or this story was already sent."
             .to_owned()
     } else {
-        format!("The alert was sent to {} subscribers.", count(sent))
+        format!(
+            "The alert was sent to {} subscribers.",
+            crate::theme::grouped(sent)
+        )
     };
     page(&app, &staff, StatusCode::OK, Some(notice), Vec::new()).await
 }

@@ -43,7 +43,7 @@ macro_rules! audit {
             .await?
     };
 }
-pub(super) use audit;
+pub(crate) use audit;
 
 /// Where an article stands for the newsroom.
 #[derive(Debug, Clone, PartialEq, Eq)]
