@@ -10,6 +10,7 @@ pub mod config;
 pub mod demo;
 pub mod encoding;
 pub mod follow;
+pub mod import;
 pub mod jobs;
 pub mod live;
 pub mod mail;

@@ -87,50 +87,73 @@ pub async fn add_own_picture(
 /// Checks and keeps an upload; `(id, false)` when the same file was
 /// uploaded before. Nothing is written unless the file is a readable image
 /// of an accepted size with alt text.
-pub async fn upload(app: &Services, mut upload: Upload) -> Result<(MediaId, bool), UploadError> {
-    // Multipart fields do not pass through the form reader: cleaned here,
-    // the one way in for both the library's form and the API.
-    for text in [&mut upload.alt, &mut upload.caption, &mut upload.credit] {
-        *text = dateline_core::clean_text(text).into_owned();
-    }
-    let alt = Text::parse("alt", &upload.alt, 500)?;
-    for (field, text) in [("caption", &upload.caption), ("credit", &upload.credit)] {
-        if text.chars().count() > MAX_TEXT_CHARS {
-            return Err(Invalid::new(field, "must be at most 1000 characters").into());
+pub async fn upload(app: &Services, upload: Upload) -> Result<(MediaId, bool), UploadError> {
+    let library = Library {
+        store: &app.store,
+        blobs: &app.blobs,
+        image_work: &app.image_work,
+        max_pixels: app.config.media.max_megapixels * 1_000_000,
+    };
+    library.keep(upload).await
+}
+
+/// What keeping a picture needs: for [`upload`], and for an import, which
+/// runs without the rest of the services.
+pub struct Library<'a> {
+    pub store: &'a dateline_store::Store,
+    pub blobs: &'a Blobs,
+    /// Bounds how many pictures are decoded at once.
+    pub image_work: &'a tokio::sync::Semaphore,
+    pub max_pixels: u64,
+}
+
+impl Library<'_> {
+    /// See [`upload`].
+    pub async fn keep(&self, mut upload: Upload) -> Result<(MediaId, bool), UploadError> {
+        // Multipart fields do not pass through the form reader: cleaned here,
+        // the one way in for the library's form, the API and imports.
+        for text in [&mut upload.alt, &mut upload.caption, &mut upload.credit] {
+            *text = dateline_core::clean_text(text).into_owned();
         }
-    }
-    let max_pixels = app.config.media.max_megapixels * 1_000_000;
-    let bytes = upload.bytes.clone();
-    let probed = {
-        let _permit = app
-            .image_work
-            .acquire()
+        let alt = Text::parse("alt", &upload.alt, 500)?;
+        for (field, text) in [("caption", &upload.caption), ("credit", &upload.credit)] {
+            if text.chars().count() > MAX_TEXT_CHARS {
+                return Err(Invalid::new(field, "must be at most 1000 characters").into());
+            }
+        }
+        let max_pixels = self.max_pixels;
+        let bytes = upload.bytes.clone();
+        let probed = {
+            let _permit = self
+                .image_work
+                .acquire()
+                .await
+                .map_err(anyhow::Error::from)?;
+            tokio::task::spawn_blocking(move || probe::probe(&bytes, max_pixels))
+                .await
+                .map_err(anyhow::Error::from)??
+        };
+        let sha256 = sha256_hex(&upload.bytes);
+        let original_key = key("originals", &sha256, probed.kind.extension());
+        self.blobs.put(&original_key, &upload.bytes).await?;
+        let new = NewUpload {
+            sha256,
+            original_key,
+            content_type: probed.kind.content_type().to_owned(),
+            width: probed.width,
+            height: probed.height,
+            byte_size: upload.bytes.len() as u64,
+            alt,
+            caption: upload.caption,
+            credit: upload.credit,
+        };
+        let added = self
+            .store
+            .add_upload(&new, Timestamp::now())
             .await
             .map_err(anyhow::Error::from)?;
-        tokio::task::spawn_blocking(move || probe::probe(&bytes, max_pixels))
-            .await
-            .map_err(anyhow::Error::from)??
-    };
-    let sha256 = sha256_hex(&upload.bytes);
-    let original_key = key("originals", &sha256, probed.kind.extension());
-    app.blobs.put(&original_key, &upload.bytes).await?;
-    let new = NewUpload {
-        sha256,
-        original_key,
-        content_type: probed.kind.content_type().to_owned(),
-        width: probed.width,
-        height: probed.height,
-        byte_size: upload.bytes.len() as u64,
-        alt,
-        caption: upload.caption,
-        credit: upload.credit,
-    };
-    let added = app
-        .store
-        .add_upload(&new, Timestamp::now())
-        .await
-        .map_err(anyhow::Error::from)?;
-    Ok(added)
+        Ok(added)
+    }
 }
 
 /// The renditions job: makes every rendition of upload `id` and records

@@ -17,7 +17,7 @@ use std::{
 
 use axum::{
     extract::{MatchedPath, Request},
-    http::{HeaderName, HeaderValue, header},
+    http::{HeaderName, HeaderValue, Uri, header},
     response::{IntoResponse, Response},
 };
 use pin_project_lite::pin_project;
@@ -25,7 +25,11 @@ use tokio::task::futures::TaskLocalFuture;
 use tower::{Layer, Service};
 use tracing::{Instrument, Span, instrument::Instrumented};
 
-use super::{csrf, reader::errors, request_id::RequestId};
+use super::{
+    csrf,
+    reader::{self, errors},
+    request_id::RequestId,
+};
 use crate::web::AppState;
 
 /// Scripts, styles and images come from this site only; no inline script.
@@ -97,9 +101,12 @@ where
             micros = tracing::field::Empty,
         );
         let base_url = &self.app.config.site.base_url;
+        // Kept (a reference count, no copy) in case nothing answers it here.
+        let old_address = reader::old_addresses::may_be_old(request.method(), request.uri())
+            .then(|| request.uri().clone());
         let state = match csrf::refusal(request.method(), request.headers(), base_url) {
             Some(refusal) => Stage::Theming {
-                future: theme(&self.app, &id, &span, refusal.into_response()),
+                future: theme(&self.app, &id, &span, None, refusal.into_response()),
             },
             None => Stage::Inner {
                 future: id
@@ -110,6 +117,7 @@ where
         PolicyFuture {
             stage: state,
             app: self.app.clone(),
+            old_address,
             log: RequestLog {
                 id,
                 span,
@@ -126,8 +134,15 @@ struct RequestLog {
 }
 
 /// Dresses an error page in the site's theme, as part of the request.
-fn theme(app: &AppState, id: &RequestId, span: &Span, response: Response) -> Theming {
-    let future = errors::theme_error_page(app.clone(), response).instrument(span.clone());
+fn theme(
+    app: &AppState,
+    id: &RequestId,
+    span: &Span,
+    old_address: Option<Uri>,
+    response: Response,
+) -> Theming {
+    let future =
+        errors::theme_error_page(app.clone(), old_address, response).instrument(span.clone());
     Box::pin(id.clone().scope(future))
 }
 
@@ -146,6 +161,7 @@ pin_project! {
         #[pin]
         stage: Stage<F>,
         app: AppState,
+        old_address: Option<Uri>,
         log: RequestLog,
     }
 }
@@ -163,7 +179,14 @@ where
                 StageProj::Inner { future } => {
                     let Ok(response) = ready!(future.poll(cx));
                     if errors::needs_theme(&response) {
-                        let future = theme(this.app, &this.log.id, &this.log.span, response);
+                        let old_address = this.old_address.take();
+                        let future = theme(
+                            this.app,
+                            &this.log.id,
+                            &this.log.span,
+                            old_address,
+                            response,
+                        );
                         this.stage.set(Stage::Theming { future });
                         continue;
                     }

@@ -15,6 +15,7 @@ mod error;
 mod feedback;
 mod fronts;
 mod headline_tests;
+mod imports;
 pub mod jobs;
 mod media;
 mod newsletters;
@@ -45,6 +46,9 @@ pub use error::{StoreError, write_trouble};
 pub use feedback::{Feedback, NewFeedback};
 pub use fronts::{FRONT_SLOTS, Front, FrontPinEnds, FrontRevision, Slot};
 pub use headline_tests::{HeadlineTest, MAX_OTHER_HEADLINES, VariantCounts};
+pub use imports::{
+    Filing, HeldComment, ImportKey, Imported, ImportedArticle, OldAddress, Target, normalise_path,
+};
 pub use jobs::{FailedJob, Job, JobId, JobKind, Lane, NewJob};
 pub use media::{LibraryItem, MakeRenditions, MediaFilter, MediaItem, NewUpload, UploadSource};
 pub use newsletters::{

@@ -2,6 +2,7 @@
 
 mod config;
 mod demo;
+mod import;
 mod ingest;
 mod migrate;
 mod newsletter;
@@ -32,6 +33,10 @@ enum Command {
     Demo(demo::DemoArgs),
     /// Take agency copy (ninjs, NewsML-G2, RSS, Atom) from files into the wire desk.
     Ingest(ingest::IngestArgs),
+    /// Move a whole site in: its stories, pages, people, sections, tags and
+    /// pictures, with every old address kept as a redirect.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Newsletter subscribers and issues.
     #[command(subcommand)]
     Newsletter(newsletter::NewsletterCommand),
@@ -74,6 +79,7 @@ fn main() -> ExitCode {
             Command::Reindex(args) => reindex::run(args).await,
             Command::Demo(args) => demo::run(args).await,
             Command::Ingest(args) => ingest::run(args).await,
+            Command::Import(command) => import::run(command).await,
             Command::Config(command) => config::run(command),
             Command::User(command) => user::run(command).await,
             Command::Newsletter(command) => newsletter::run(command).await,

@@ -24,9 +24,21 @@ pub async fn show_not_found() -> AppError {
 }
 
 /// Replaces a bare 4xx page made by [`AppError`] with the theme's
-/// `error.html`, which has the navigation a lost reader needs. Any other
-/// response, or one whose theming fails, stands as it is.
-pub async fn theme_error_page(app: AppState, response: Response) -> Response {
+/// `error.html`, which has the navigation a lost reader needs, or a 404 at
+/// an old site's address with its redirect. Any other response, or one
+/// whose theming fails, stands as it is.
+pub async fn theme_error_page(
+    app: AppState,
+    old_address: Option<axum::http::Uri>,
+    response: Response,
+) -> Response {
+    // Not found here: perhaps an address of a site moved in.
+    if response.status() == axum::http::StatusCode::NOT_FOUND
+        && let Some(uri) = old_address
+        && let Some(moved) = super::old_addresses::moved(&app, &uri).await
+    {
+        return moved;
+    }
     let Some(page) = response.extensions().get::<ErrorPage>().cloned() else {
         return response;
     };

@@ -41,6 +41,12 @@ struct SectionBlock {
 /// The front page: the stories editors pinned, filled up with the latest,
 /// then a block for each section.
 pub async fn show_home(State(app): State<AppState>, request: Request) -> Result<Response> {
+    // An old site's `/?p=12` (the home page takes no query of its own).
+    if request.uri().query().is_some()
+        && let Some(moved) = super::old_addresses::moved(&app, request.uri()).await
+    {
+        return Ok(moved);
+    }
     app.pages
         .serve(&app.store, "/", request.headers(), || render_home(&app))
         .await

@@ -15,6 +15,7 @@ pub mod home;
 pub mod listing;
 pub mod most_read;
 pub mod newsletter;
+pub mod old_addresses;
 mod reader_session;
 pub mod search;
 pub mod section;

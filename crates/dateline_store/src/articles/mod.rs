@@ -107,7 +107,7 @@ mod save;
 mod search;
 mod sitemap;
 pub(crate) mod snapshot;
-mod write;
+pub(crate) mod write;
 
 pub use autosave::Autosave;
 pub use desk::{DeskEntry, DeskFilter, DeskVisibility, Due, DueEntry};

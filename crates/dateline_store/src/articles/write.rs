@@ -17,13 +17,20 @@ pub struct WireOrigin {
 /// to the new id.
 macro_rules! insert_article {
     ($tx:expr, $new:expr, $status:expr, $first_published_at:expr, $now:expr) => {
-        insert_article!($tx, $new, $status, $first_published_at, $now, None::<i64>)
+        crate::articles::write::insert_article!(
+            $tx,
+            $new,
+            $status,
+            $first_published_at,
+            $now,
+            None::<i64>
+        )
     };
     ($tx:expr, $new:expr, $status:expr, $first_published_at:expr, $now:expr, $by:expr) => {{
         let new: &NewArticle = $new;
         let now = $now.as_microsecond();
         let by: Option<i64> = $by;
-        let id: i64 = sqlx::query_scalar(INSERT_ARTICLE)
+        let id: i64 = sqlx::query_scalar(crate::articles::write::INSERT_ARTICLE)
             .bind(new.slug.as_str())
             .bind($status.as_str())
             .bind(new.headline.as_str())
@@ -56,7 +63,7 @@ macro_rules! insert_article {
             .execute(&mut *$tx)
             .await?;
         for (position, author) in (0_i64..).zip(&new.authors) {
-            sqlx::query(INSERT_AUTHOR)
+            sqlx::query(crate::articles::write::INSERT_AUTHOR)
                 .bind(id)
                 .bind(author.0)
                 .bind(position)
@@ -64,14 +71,14 @@ macro_rules! insert_article {
                 .await?;
         }
         for tag in &new.tags {
-            sqlx::query(INSERT_TAG)
+            sqlx::query(crate::articles::write::INSERT_TAG)
                 .bind(id)
                 .bind(tag.0)
                 .execute(&mut *$tx)
                 .await?;
         }
         for topic in &new.topics {
-            sqlx::query(INSERT_TOPIC)
+            sqlx::query(crate::articles::write::INSERT_TOPIC)
                 .bind(topic.0)
                 .bind(id)
                 .execute(&mut *$tx)
@@ -80,16 +87,17 @@ macro_rules! insert_article {
         id
     }};
 }
+pub(crate) use insert_article;
 
-const INSERT_ARTICLE: &str = "insert into articles (slug, status, headline, standfirst, body_markdown, body_html,
+pub(crate) const INSERT_ARTICLE: &str = "insert into articles (slug, status, headline, standfirst, body_markdown, body_html,
         section_id, source_id, edited_by_id, place, lead_media_id, lead_caption, lead_credit, language,
         corpus_label, created_at, updated_at, first_published_at, created_by, kind)
     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18, $19) returning id";
-const INSERT_AUTHOR: &str =
+pub(crate) const INSERT_AUTHOR: &str =
     "insert into article_authors (article_id, person_id, position) values ($1, $2, $3)";
-const INSERT_TAG: &str = "insert into article_tags (article_id, tag_id) values ($1, $2)";
+pub(crate) const INSERT_TAG: &str = "insert into article_tags (article_id, tag_id) values ($1, $2)";
 // A topic's curated order: a new article goes to the end of the series.
-const INSERT_TOPIC: &str = "insert into article_topics (topic_id, article_id, position)
+pub(crate) const INSERT_TOPIC: &str = "insert into article_topics (topic_id, article_id, position)
     values ($1, $2, (select coalesce(max(position), 0) + 1 from article_topics where topic_id = $1))";
 
 impl Store {
