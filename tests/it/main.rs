@@ -17,6 +17,7 @@ mod feeds;
 mod fronts;
 mod headline_tests;
 mod html;
+mod import;
 mod layers;
 mod live;
 mod live_blogs;

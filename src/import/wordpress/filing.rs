@@ -79,8 +79,15 @@ impl Run<'_, '_> {
         }
     }
 
-    /// A category as a section, once its parent is filed.
+    /// A category as a section, once its parent is filed. Newer exports
+    /// list categories twice (`wp:category`, then `wp:term`): the first
+    /// stands.
     async fn category(&mut self, term: Term) -> Result<(), ImportError> {
+        if self.sections.contains_key(&term.slug)
+            || self.pending_sections.iter().any(|t| t.slug == term.slug)
+        {
+            return Ok(());
+        }
         if !term.parent.is_empty() && !self.sections.contains_key(&term.parent) {
             self.pending_sections.push(term);
             return Ok(());
