@@ -4,6 +4,7 @@
 //! made into plain HTML for the body cleaner. No IO beyond the reader it is
 //! given; the app maps the entries onto the newsroom (`src/import/`).
 
+pub mod ghost;
 pub mod position;
 pub mod wordpress_content;
 pub mod wxr;
