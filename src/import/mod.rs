@@ -7,7 +7,9 @@
 //! a re-run skips what it has and an interrupted one goes on.
 
 mod body;
+mod ghost;
 mod pictures;
+mod run;
 mod wordpress;
 
 use std::{collections::BTreeMap, path::PathBuf};
@@ -16,6 +18,7 @@ use serde::Serialize;
 
 use crate::{config::Config, media::Library};
 
+pub use self::ghost::import_ghost;
 pub use self::pictures::MediaSource;
 pub use self::wordpress::import_wordpress;
 

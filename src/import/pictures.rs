@@ -146,7 +146,8 @@ impl<'a> Pictures<'a> {
 
 /// The file in a copy of the uploads folder that `url` names: the part of
 /// its path after `wp-content/uploads/` (or `files/`, as multisite and
-/// WordPress.com write it), else the whole path; never outside `dir`.
+/// WordPress.com write it, or Ghost's `content/images/`), else the whole
+/// path; never outside `dir`.
 pub(super) fn in_uploads(dir: &Path, url: &str) -> Option<PathBuf> {
     let path = url::Url::parse(url)
         .ok()
@@ -160,6 +161,8 @@ pub(super) fn in_uploads(dir: &Path, url: &str) -> Option<PathBuf> {
         path.split_once("/wp-content/uploads/")
             .map(|(_, rest)| rest),
         path.split_once("/files/").map(|(_, rest)| rest),
+        // Ghost's `content/images`.
+        path.split_once("/content/images/").map(|(_, rest)| rest),
         Some(path.trim_start_matches('/')),
     ];
     candidates.into_iter().flatten().find_map(|relative| {
@@ -195,6 +198,7 @@ mod tests {
             found("https://old.example/blog/files/2008/06/boat.jpg"),
             expected
         );
+        assert_eq!(found("/content/images/2008/06/boat.jpg"), expected);
         assert_eq!(
             found("https://old.example/wp-content/uploads/2008/06/other.jpg"),
             None

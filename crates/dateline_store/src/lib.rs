@@ -47,7 +47,8 @@ pub use feedback::{Feedback, NewFeedback};
 pub use fronts::{FRONT_SLOTS, Front, FrontPinEnds, FrontRevision, Slot};
 pub use headline_tests::{HeadlineTest, MAX_OTHER_HEADLINES, VariantCounts};
 pub use imports::{
-    Filing, HeldComment, ImportKey, Imported, ImportedArticle, OldAddress, Target, normalise_path,
+    Filing, HeldComment, ImportKey, Imported, ImportedArticle, ImportedMember, OldAddress, Target,
+    normalise_path,
 };
 pub use jobs::{FailedJob, Job, JobId, JobKind, Lane, NewJob};
 pub use media::{LibraryItem, MakeRenditions, MediaFilter, MediaItem, NewUpload, UploadSource};

@@ -15,6 +15,9 @@ use crate::DataDir;
 pub enum ImportCommand {
     /// A WordPress export (Tools → Export in WordPress; WXR 1.0–1.2).
     Wordpress(ImportArgs),
+    /// A Ghost export (Settings → Labs → Export in Ghost 2 to 6); members
+    /// come with the newsletter consent Ghost recorded.
+    Ghost(ImportArgs),
 }
 
 #[derive(Args)]
@@ -24,16 +27,17 @@ pub struct ImportArgs {
     /// Read the file and say what would be imported; store nothing.
     #[arg(long)]
     dry_run: bool,
-    /// A copy of the old site's uploads folder (`wp-content/uploads`), where
-    /// its pictures are.
+    /// A copy of the old site's uploads folder (WordPress's
+    /// `wp-content/uploads`, Ghost's `content/images`), where its pictures are.
     #[arg(long)]
     uploads: Option<PathBuf>,
     /// Fetch pictures not in `--uploads` from the old site (public
     /// addresses only, unless `wire.fetch_private_addresses` is set).
     #[arg(long)]
     fetch_media: bool,
-    /// The old site's address, when links in its stories use another than
-    /// the one in the export (e.g. the site moved to https, or a new domain).
+    /// The old site's address: for WordPress, when links in its stories use
+    /// another than the export's; for Ghost, whose export does not say, what
+    /// its `__GHOST_URL__` links and pictures stand for.
     #[arg(long)]
     base_url: Option<url::Url>,
     /// Where to write the report of every skipped entry (default:
@@ -45,7 +49,10 @@ pub struct ImportArgs {
 }
 
 pub async fn run(command: ImportCommand) -> anyhow::Result<()> {
-    let ImportCommand::Wordpress(args) = command;
+    let (args, ghost) = match command {
+        ImportCommand::Wordpress(args) => (args, false),
+        ImportCommand::Ghost(args) => (args, true),
+    };
     let data_dir = &args.data.data;
     let config = Config::load(data_dir)?;
     let store = open_store(&config, data_dir).await?;
@@ -83,7 +90,11 @@ pub async fn run(command: ImportCommand) -> anyhow::Result<()> {
         bar.set_length(p.total);
         bar.set_position(p.done);
     };
-    let summary = import::import_wordpress(&ctx, &args.file, &options, &mut progress).await;
+    let summary = if ghost {
+        import::import_ghost(&ctx, &args.file, &options, &mut progress).await
+    } else {
+        import::import_wordpress(&ctx, &args.file, &options, &mut progress).await
+    };
     bar.finish_and_clear();
     store.close().await;
     let summary = summary?;

@@ -3,10 +3,11 @@
 
 use dateline_core::{NewPerson, NewSection, PersonId, SectionId, Slug, Text, html_text};
 use dateline_import::wxr::{Author, Term};
-use dateline_store::{Filing, Imported, OldAddress, Target};
+use dateline_store::{Filing, OldAddress, Target};
 
-use super::{Run, digest_of};
+use super::decoded;
 use crate::import::ImportError;
+use crate::import::run::{Run, digest_of};
 
 impl Run<'_, '_> {
     pub(super) async fn author(&mut self, author: &Author) -> Result<(), ImportError> {
@@ -190,84 +191,6 @@ impl Run<'_, '_> {
         Ok(())
     }
 
-    /// The tag of this slug, filed now if it is new to the run; a tag of
-    /// the old site (`own`) brings its addresses, a category used as a tag
-    /// does not.
-    pub(super) async fn tag(
-        &mut self,
-        wp_slug: &str,
-        name: &str,
-        id: Option<u64>,
-        own: bool,
-        line: u64,
-    ) -> Result<Option<dateline_core::TagId>, ImportError> {
-        if let Some(tag) = self.tags.get(wp_slug) {
-            return Ok(Some(*tag));
-        }
-        let name = html_text(name);
-        let decoded_slug = decoded(wp_slug);
-        let digest = digest_of(&name);
-        let key_name = if wp_slug.is_empty() {
-            name.to_lowercase()
-        } else {
-            wp_slug.to_owned()
-        };
-        // A category used as a tag is kept apart from the site's own tags.
-        let kind = if own { "tag" } else { "category_tag" };
-        if self.options.dry_run {
-            self.would("tag", kind, &key_name, &digest);
-            self.tags
-                .insert(wp_slug.to_owned(), dateline_core::TagId(0));
-            return Ok(Some(dateline_core::TagId(0)));
-        }
-        let Ok(name_text) = Text::parse("name", &name, 100) else {
-            self.summary.skip(
-                format!("tag {wp_slug:?}"),
-                line,
-                "a name that is empty or longer than 100 characters",
-            );
-            return Ok(None);
-        };
-        let slug = Slug::parse(&decoded_slug).unwrap_or_else(|_| {
-            Slug::from_title(&name, &format!("tag-{}", id.unwrap_or_default()))
-        });
-        let mut old = Vec::new();
-        if own {
-            old.extend(OldAddress::of(&format!("/tag/{decoded_slug}"), Target::Tag));
-            old.extend(OldAddress::of(
-                &format!("/?tag={decoded_slug}"),
-                Target::Tag,
-            ));
-            old.extend(OldAddress::of(
-                &format!("/tag/{decoded_slug}/feed"),
-                Target::TagFeed,
-            ));
-        }
-        let key = self.key(kind, &key_name, digest);
-        let filing = Filing::Tag {
-            slug,
-            name: name_text,
-        };
-        let (tag, imported) = self
-            .ctx
-            .store
-            .import_filing(&key, &filing, &old, self.now)
-            .await
-            .map_err(anyhow::Error::from)?;
-        self.note_written(&old, imported);
-        self.summary.count("tag", imported);
-        let tag = dateline_core::TagId(tag);
-        self.tags.insert(wp_slug.to_owned(), tag);
-        Ok(Some(tag))
-    }
-
-    /// Counts the addresses an entry brought, if it was written.
-    pub(super) fn note_written(&mut self, old: &[OldAddress], imported: Imported) {
-        if imported != Imported::Unchanged {
-            self.summary.redirects += old.len() as u64;
-        }
-    }
-
     /// The byline for an item's author login, made from the login if the
     /// file did not list that author.
     pub(super) async fn person(
@@ -289,11 +212,4 @@ impl Run<'_, '_> {
         }
         Ok(self.people.get(login).copied())
     }
-}
-
-/// A WordPress slug as text: they are kept percent-encoded.
-pub(super) fn decoded(slug: &str) -> String {
-    percent_encoding::percent_decode_str(slug.trim())
-        .decode_utf8_lossy()
-        .to_lowercase()
 }

@@ -8,21 +8,19 @@
 
 use std::{collections::HashMap, fs::File, io::BufReader, path::Path};
 
-use dateline_core::{MediaId, PersonId, SectionId, TagId, html_text};
-use dateline_import::wxr::{Entry, Item, Term, WxrReader};
-use dateline_store::{ImportKey, Imported, ImportedArticle, OldAddress, Target};
-use jiff::Timestamp;
-use sha2::{Digest, Sha256};
+use dateline_core::html_text;
+use dateline_import::wxr::{Entry, Item, WxrReader};
 
 use super::{
-    Context, ImportError, Options, Progress, Summary, body::Attachment, pictures::Pictures,
+    Context, ImportError, Options, Progress, Summary,
+    body::Attachment,
+    pictures::Pictures,
+    run::{Run, refused},
 };
 
 mod filing;
 mod posts;
 
-/// Posts written in one transaction.
-const BATCH: usize = 250;
 /// Changes when the mapping does, so a re-run redoes what it would now
 /// make differently.
 const MAPPING: &str = "wordpress 1";
@@ -32,13 +30,6 @@ struct Scan {
     site: String,
     items: u64,
     attachments: HashMap<u64, Attachment>,
-}
-
-fn refused(file: &Path, reason: impl std::fmt::Display) -> ImportError {
-    ImportError::Refused {
-        file: file.to_owned(),
-        reason: reason.to_string(),
-    }
 }
 
 fn open(file: &Path) -> Result<WxrReader<BufReader<File>>, ImportError> {
@@ -110,8 +101,7 @@ pub async fn import_wordpress(
             old_sites.push(format!("https://{rest}"));
         }
     }
-    let mut keys = HashMap::new();
-    for kind in [
+    let kinds = [
         "author",
         "category",
         "tag",
@@ -119,39 +109,23 @@ pub async fn import_wordpress(
         "attachment",
         "post",
         "page",
-    ] {
-        for (key, id, digest) in ctx
-            .store
-            .import_keys(&origin, kind)
-            .await
-            .map_err(anyhow::Error::from)?
-        {
-            keys.insert((kind, key), (id, digest));
-        }
-    }
+    ];
+    let mut run = Run::start(ctx, options, origin, &kinds).await?;
     let mut pictures = Pictures::new(
         ctx.library(),
         &options.media,
         ctx.config.media.max_upload_bytes,
     );
-    let mut run = Run {
-        ctx,
-        options,
-        origin,
-        keys,
-        summary: Summary::default(),
-        people: HashMap::new(),
-        sections: HashMap::new(),
-        pending_sections: Vec::new(),
-        next_position: 0,
-        tags: HashMap::new(),
-        media: HashMap::new(),
-        batch: Vec::new(),
-        now: Timestamp::now(),
-    };
-    if !options.dry_run {
-        run.site_feeds().await?;
-    }
+    run.site_feeds(&[
+        "/feed",
+        "/feed/rss2",
+        "/feed/rss",
+        "/feed/atom",
+        "/feed/rdf",
+        "/rss",
+        "/?feed=rss2",
+    ])
+    .await?;
     let mut reader = open(file)?;
     let mut done = 0;
     progress(Progress {
@@ -177,85 +151,9 @@ pub async fn import_wordpress(
     Ok(run.summary)
 }
 
-/// One import pass: what it has made so far.
-struct Run<'r, 'c> {
-    ctx: &'r Context<'c>,
-    options: &'r Options,
-    origin: String,
-    /// What earlier runs imported: (kind, key) → (row, digest).
-    keys: HashMap<(&'static str, String), (i64, String)>,
-    summary: Summary,
-    /// By login.
-    people: HashMap<String, PersonId>,
-    /// By slug: the section, its parent, its path under `/category/`.
-    sections: HashMap<String, (SectionId, Option<SectionId>, String)>,
-    /// Categories whose parent comes later in the file.
-    pending_sections: Vec<Term>,
-    next_position: i64,
-    /// By slug.
-    tags: HashMap<String, TagId>,
-    /// By attachment id.
-    media: HashMap<u64, MediaId>,
-    /// Posts waiting to be written, with their label in the summary.
-    batch: Vec<(ImportedArticle, String)>,
-    now: Timestamp,
-}
-
-impl Run<'_, '_> {
-    fn key(&self, kind: &str, key: &str, digest: String) -> ImportKey {
-        ImportKey {
-            origin: self.origin.clone(),
-            kind: kind.to_owned(),
-            key: key.to_owned(),
-            digest,
-        }
-    }
-
-    /// What an earlier run made of (kind, key), if its source is the same.
-    fn unchanged(&self, kind: &'static str, key: &str, digest: &str) -> Option<i64> {
-        self.keys
-            .get(&(kind, key.to_owned()))
-            .filter(|(_, d)| d == digest)
-            .map(|(id, _)| *id)
-    }
-
-    /// In a dry run: counts the entry as it would go, stores nothing.
-    fn would(&mut self, label: &str, kind: &'static str, key: &str, digest: &str) {
-        let imported = match self.keys.get(&(kind, key.to_owned())) {
-            Some((_, d)) if d == digest => Imported::Unchanged,
-            Some(_) => Imported::Updated,
-            None => Imported::Added,
-        };
-        self.summary.count(label, imported);
-    }
-
-    async fn site_feeds(&mut self) -> Result<(), ImportError> {
-        let old: Vec<OldAddress> = [
-            "/feed",
-            "/feed/rss2",
-            "/feed/rss",
-            "/feed/atom",
-            "/feed/rdf",
-            "/rss",
-            "/?feed=rss2",
-        ]
-        .iter()
-        .filter_map(|p| OldAddress::of(p, Target::Feed))
-        .collect();
-        self.summary.redirects += old.len() as u64;
-        self.ctx
-            .store
-            .add_redirects(&old, self.now)
-            .await
-            .map_err(anyhow::Error::from)?;
-        Ok(())
-    }
-}
-
-/// A digest of what an entry is made from.
-fn digest_of(value: &impl std::fmt::Debug) -> String {
-    Sha256::digest(format!("{value:?}").as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+/// A WordPress slug as text: they are kept percent-encoded.
+pub(super) fn decoded(slug: &str) -> String {
+    percent_encoding::percent_decode_str(slug.trim())
+        .decode_utf8_lossy()
+        .to_lowercase()
 }

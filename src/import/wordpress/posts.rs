@@ -3,13 +3,13 @@
 //! templates, reusable blocks) are skipped with the reason.
 
 use dateline_core::{
-    ArticleKind, ArticleStatus, Body, Headline, LeadImage, NewArticle, NewPage, SectionId, Slug,
-    Text, html_text,
+    ArticleKind, ArticleStatus, Body, LeadImage, NewArticle, NewPage, Slug, Text, html_text,
 };
 use dateline_import::wxr::Item;
 use dateline_store::{HeldComment, ImportedArticle, OldAddress, Target};
 
-use super::{BATCH, Run, Scan, digest_of, filing::decoded};
+use super::{MAPPING, Scan, attachment_of, decoded};
+use crate::import::run::{BATCH, Run, digest_of};
 use crate::import::{
     ImportError,
     body::Bodies,
@@ -96,7 +96,7 @@ impl Run<'_, '_> {
         what: &str,
         pictures: &mut Pictures<'_>,
     ) -> Result<(), ImportError> {
-        let digest = digest_of(&(super::MAPPING, strip_line(item)));
+        let digest = digest_of(&(MAPPING, strip_line(item)));
         if let Some(id) = self.unchanged("attachment", key, &digest) {
             self.summary
                 .count("picture", dateline_store::Imported::Unchanged);
@@ -109,7 +109,7 @@ impl Run<'_, '_> {
             self.would("picture", "attachment", key, &digest);
             return Ok(());
         }
-        let attachment = super::attachment_of(item);
+        let attachment = attachment_of(item);
         if !is_picture(&attachment.url) {
             self.summary.skip(
                 what.to_owned(),
@@ -229,7 +229,7 @@ impl Run<'_, '_> {
             );
             (status, label) = (ArticleStatus::Draft, "story (draft)");
         }
-        let digest = digest_of(&(super::MAPPING, strip_line(item)));
+        let digest = digest_of(&(MAPPING, strip_line(item)));
         if self.unchanged("post", key, &digest).is_some() {
             self.summary
                 .count(label, dateline_store::Imported::Unchanged);
@@ -240,7 +240,7 @@ impl Run<'_, '_> {
             self.summary.comments_held += item.comments.len() as u64;
             return Ok(());
         }
-        let headline = self.headline(item);
+        let headline = self.headline(&item.title);
         let mut categories = item.terms_of("category");
         let section = match categories.next() {
             Some(first) => self.sections.get(&first.slug).map(|s| s.0),
@@ -326,62 +326,6 @@ impl Run<'_, '_> {
         Ok(())
     }
 
-    /// Writes the posts waiting in the batch.
-    pub(super) async fn flush(&mut self) -> Result<(), ImportError> {
-        if self.batch.is_empty() {
-            return Ok(());
-        }
-        let batch = std::mem::take(&mut self.batch);
-        let entries: Vec<ImportedArticle> = batch.iter().map(|(e, _)| e.clone()).collect();
-        let done = self
-            .ctx
-            .store
-            .import_articles(&entries, self.now)
-            .await
-            .map_err(anyhow::Error::from)?;
-        for ((entry, label), (_, imported)) in batch.iter().zip(done) {
-            self.note_written(&entry.old, imported);
-            self.summary.count(label, imported);
-        }
-        Ok(())
-    }
-
-    fn headline(&mut self, item: &Item) -> Headline {
-        let title = html_text(&item.title);
-        let title = if title.chars().count() > Headline::MAX_CHARS {
-            self.summary.note(format!(
-                "a title longer than {} characters was cut: {title:?}",
-                Headline::MAX_CHARS
-            ));
-            title.chars().take(Headline::MAX_CHARS).collect()
-        } else {
-            title
-        };
-        Headline::parse(&title).unwrap_or_else(|_| {
-            self.summary
-                .note("an item without a title is called \"Untitled\"".into());
-            Headline::parse("Untitled").expect("a valid headline")
-        })
-    }
-
-    /// The section for posts without a category (WordPress's default).
-    async fn uncategorized(&mut self) -> Result<SectionId, ImportError> {
-        if let Some(section) = self.sections.get("uncategorized") {
-            return Ok(section.0);
-        }
-        let term = dateline_import::wxr::Term {
-            taxonomy: "category".into(),
-            slug: "uncategorized".into(),
-            name: "Uncategorized".into(),
-            ..Default::default()
-        };
-        self.term(&term).await?;
-        Ok(self
-            .sections
-            .get("uncategorized")
-            .map_or(SectionId(0), |s| s.0))
-    }
-
     async fn lead_image(
         &mut self,
         attachment: u64,
@@ -442,7 +386,7 @@ impl Run<'_, '_> {
             );
             return Ok(());
         }
-        let digest = digest_of(&(super::MAPPING, strip_line(item)));
+        let digest = digest_of(&(MAPPING, strip_line(item)));
         if self.unchanged("page", key, &digest).is_some() {
             self.summary
                 .count("page", dateline_store::Imported::Unchanged);
@@ -452,7 +396,7 @@ impl Run<'_, '_> {
             self.would("page", "page", key, &digest);
             return Ok(());
         }
-        let title = self.headline(item);
+        let title = self.headline(&item.title);
         let title = Text::parse("title", title.as_str(), 200).expect("a headline is a valid title");
         let slug = Slug::parse_top_level(&decoded(&item.name))
             .unwrap_or_else(|_| Slug::from_title(&format!("{} page", title.as_str()), "page"));

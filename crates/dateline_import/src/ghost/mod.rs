@@ -147,12 +147,17 @@ pub fn read_header(reader: impl Read) -> Result<Header, ReadError> {
     let mut tags_of: HashMap<String, Vec<(i64, String)>> = HashMap::new();
     let mut authors_of: HashMap<String, Vec<(i64, String)>> = HashMap::new();
     let mut sink = |table: &str, row: serde_json::Value| -> Result<(), String> {
-        let relation = || serde_json::from_value::<Relation>(row.clone()).map_err(|e| e.to_string());
+        let relation =
+            || serde_json::from_value::<Relation>(row.clone()).map_err(|e| e.to_string());
         match table {
             "posts" => header.posts += 1,
             "members" => header.members += 1,
-            "tags" => header.tags.push(serde_json::from_value(row).map_err(|e| e.to_string())?),
-            "users" => header.users.push(serde_json::from_value(row).map_err(|e| e.to_string())?),
+            "tags" => header
+                .tags
+                .push(serde_json::from_value(row).map_err(|e| e.to_string())?),
+            "users" => header
+                .users
+                .push(serde_json::from_value(row).map_err(|e| e.to_string())?),
             "newsletters" => header
                 .newsletters
                 .push(serde_json::from_value(row).map_err(|e| e.to_string())?),
@@ -162,16 +167,26 @@ pub fn read_header(reader: impl Read) -> Result<Header, ReadError> {
             }
             "posts_tags" => {
                 let r = relation()?;
-                tags_of.entry(r.post_id).or_default().push((r.sort_order, r.tag_id));
+                tags_of
+                    .entry(r.post_id)
+                    .or_default()
+                    .push((r.sort_order, r.tag_id));
             }
             "posts_authors" => {
                 let r = relation()?;
-                authors_of.entry(r.post_id).or_default().push((r.sort_order, r.author_id));
+                authors_of
+                    .entry(r.post_id)
+                    .or_default()
+                    .push((r.sort_order, r.author_id));
             }
             "members_newsletters" => {
                 let r = relation()?;
                 header.has_member_newsletters = true;
-                header.member_newsletters.entry(r.member_id).or_default().push(r.newsletter_id);
+                header
+                    .member_newsletters
+                    .entry(r.member_id)
+                    .or_default()
+                    .push(r.newsletter_id);
             }
             "settings" => {
                 if let (Some(key), Some(value)) = (
@@ -210,8 +225,12 @@ pub fn read_entries(
 ) -> Result<(), ReadError> {
     let mut sink = |table: &str, row: serde_json::Value| -> Result<(), String> {
         match table {
-            "posts" => each(Entry::Post(Box::new(serde_json::from_value(row).map_err(|e| e.to_string())?))),
-            "members" => each(Entry::Member(serde_json::from_value(row).map_err(|e| e.to_string())?)),
+            "posts" => each(Entry::Post(Box::new(
+                serde_json::from_value(row).map_err(|e| e.to_string())?,
+            ))),
+            "members" => each(Entry::Member(
+                serde_json::from_value(row).map_err(|e| e.to_string())?,
+            )),
             _ => Ok(()),
         }
     };
@@ -232,7 +251,10 @@ const TABLES_FIRST: [&str; 10] = [
 ];
 
 fn check_version(version: &str) -> Result<(), ReadError> {
-    let major = version.split('.').next().and_then(|m| m.trim().parse::<u64>().ok());
+    let major = version
+        .split('.')
+        .next()
+        .and_then(|m| m.trim().parse::<u64>().ok());
     match major {
         Some(major) if VERSIONS.contains(&major) => Ok(()),
         _ if version.is_empty() => Err(ReadError::whole(

@@ -13,19 +13,27 @@ pub(super) type Sink<'s> = dyn FnMut(&str, serde_json::Value) -> Result<(), Stri
 
 /// Walks the export, handing rows of `tables` to `sink`; the export's
 /// version (empty if it has none).
-pub(super) fn read(reader: impl Read, sink: &mut Sink<'_>, tables: &[&str]) -> Result<String, ReadError> {
+pub(super) fn read(
+    reader: impl Read,
+    sink: &mut Sink<'_>,
+    tables: &[&str],
+) -> Result<String, ReadError> {
     let mut walk = Walk {
         sink,
         tables,
         version: String::new(),
     };
-    let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(1 << 16, reader));
+    let mut de =
+        serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(1 << 16, reader));
     Root { walk: &mut walk }
         .deserialize(&mut de)
         .and_then(|()| de.end())
         .map_err(|e| match e.line() {
             0 => ReadError::whole(e.to_string()),
-            line => ReadError::at((line as u64, e.column() as u64), strip_place(&e.to_string())),
+            line => ReadError::at(
+                (line as u64, e.column() as u64),
+                strip_place(&e.to_string()),
+            ),
         })?;
     Ok(walk.version)
 }

@@ -6,12 +6,14 @@
 //! interrupted import leaves whole entries only.
 
 mod articles;
+mod members;
 mod redirects;
 
 use dateline_core::{NewPerson, NewSection, Slug, Text};
 use jiff::Timestamp;
 
 pub use self::articles::{HeldComment, ImportedArticle};
+pub use self::members::ImportedMember;
 pub use self::redirects::{OldAddress, Target, normalise_path};
 use crate::{ChangeKind, Entity, Result, Store, changes::append_change, read, write_tx};
 
