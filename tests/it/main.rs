@@ -18,6 +18,8 @@ mod fronts;
 mod headline_tests;
 mod html;
 mod import;
+mod import_ghost;
+mod import_resume;
 mod layers;
 mod live;
 mod live_blogs;
