@@ -428,7 +428,7 @@ impl Ghost<'_> {
         };
         run.batch.push((entry, label.to_owned()));
         if run.batch.len() >= BATCH {
-            run.flush().await?;
+            run.write_batch().await?;
         }
         Ok(())
     }

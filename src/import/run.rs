@@ -14,6 +14,17 @@ use super::{Context, ImportError, Options, Summary};
 /// Posts written in one transaction.
 pub(super) const BATCH: usize = 250;
 
+/// A batch being written: its posts and what became of each.
+pub(super) type Writing = tokio::task::JoinHandle<
+    Result<
+        (
+            Vec<(ImportedArticle, String)>,
+            Vec<(dateline_core::ArticleId, Imported)>,
+        ),
+        dateline_store::StoreError,
+    >,
+>;
+
 /// One import pass: what it has made so far.
 pub(super) struct Run<'r, 'c> {
     pub ctx: &'r Context<'c>,
@@ -33,8 +44,14 @@ pub(super) struct Run<'r, 'c> {
     pub tags: HashMap<String, TagId>,
     /// By attachment id.
     pub media: HashMap<u64, MediaId>,
+    /// Keys of posts the old site kept at the top of its front page, and
+    /// the stories they became.
+    pub sticky_keys: std::collections::HashSet<String>,
+    pub sticky: Vec<dateline_core::ArticleId>,
     /// Posts waiting to be written, with their label in the summary.
     pub batch: Vec<(ImportedArticle, String)>,
+    /// The batch being written.
+    pub writing: Option<Writing>,
     pub now: Timestamp,
 }
 
@@ -96,7 +113,10 @@ impl<'r, 'c> Run<'r, 'c> {
             next_position: 0,
             tags: HashMap::new(),
             media: HashMap::new(),
+            sticky_keys: Default::default(),
+            sticky: Vec::new(),
             batch: Vec::new(),
+            writing: None,
             now: Timestamp::now(),
         })
     }
@@ -197,24 +217,48 @@ impl<'r, 'c> Run<'r, 'c> {
         }
     }
 
-    /// Writes the posts waiting in the batch.
-    pub(super) async fn flush(&mut self) -> Result<(), ImportError> {
+    /// Starts writing the posts waiting in the batch, after the batch
+    /// before it is written: the next batch's bodies are made meanwhile,
+    /// and batches still commit one after the other.
+    pub(super) async fn write_batch(&mut self) -> Result<(), ImportError> {
         if self.batch.is_empty() {
             return Ok(());
         }
+        self.finish_writing().await?;
         let batch = std::mem::take(&mut self.batch);
-        let entries: Vec<ImportedArticle> = batch.iter().map(|(e, _)| e.clone()).collect();
-        let done = self
-            .ctx
-            .store
-            .import_articles(&entries, self.now)
+        let store = self.ctx.store.clone();
+        let now = self.now;
+        self.writing = Some(tokio::spawn(async move {
+            let entries: Vec<&ImportedArticle> = batch.iter().map(|(e, _)| e).collect();
+            let done = store.import_articles(&entries, now).await?;
+            Ok((batch, done))
+        }));
+        Ok(())
+    }
+
+    /// Waits for the batch being written, and counts it.
+    pub(super) async fn finish_writing(&mut self) -> Result<(), ImportError> {
+        let Some(writing) = self.writing.take() else {
+            return Ok(());
+        };
+        let (batch, done) = writing
             .await
+            .map_err(anyhow::Error::from)?
             .map_err(anyhow::Error::from)?;
-        for ((entry, label), (_, imported)) in batch.iter().zip(done) {
+        for ((entry, label), (id, imported)) in batch.iter().zip(done) {
+            if self.sticky_keys.contains(&entry.key.key) {
+                self.sticky.push(id);
+            }
             self.note_written(&entry.old, imported);
             self.summary.count(label, imported);
         }
         Ok(())
+    }
+
+    /// Writes what is left.
+    pub(super) async fn flush(&mut self) -> Result<(), ImportError> {
+        self.write_batch().await?;
+        self.finish_writing().await
     }
 
     /// A headline of an old site's title (markup and entities taken out,
@@ -235,6 +279,52 @@ impl<'r, 'c> Run<'r, 'c> {
                 .note("an item without a title is called \"Untitled\"".into());
             Headline::parse("Untitled").expect("a valid headline")
         })
+    }
+
+    /// Pins the old site's sticky stories on the home page, if no editor
+    /// has arranged it yet (a re-run, or a site already in use, keeps its
+    /// front as it is).
+    pub(super) async fn pin_sticky(&mut self) -> Result<(), ImportError> {
+        use dateline_store::{FRONT_SLOTS, Front, Slot};
+        if self.sticky.is_empty() || self.options.dry_run {
+            return Ok(());
+        }
+        let store = self.ctx.store;
+        if store
+            .front(Front::Home)
+            .await
+            .map_err(anyhow::Error::from)?
+            .is_some()
+        {
+            self.summary
+                .note("sticky posts were not pinned: the home page is arranged already".into());
+            return Ok(());
+        }
+        let slots: Vec<Slot> = self
+            .sticky
+            .iter()
+            .take(FRONT_SLOTS)
+            .map(|&article| Slot {
+                article,
+                until: None,
+            })
+            .collect();
+        store
+            .save_front(
+                Front::Home,
+                &slots,
+                0,
+                None,
+                "Home page (sticky posts imported)",
+                self.now,
+            )
+            .await
+            .map_err(anyhow::Error::from)?;
+        self.summary.note(format!(
+            "{} sticky posts pinned on the home page",
+            slots.len()
+        ));
+        Ok(())
     }
 
     /// The section for stories the old site filed nowhere.

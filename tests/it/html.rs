@@ -151,7 +151,7 @@ pub async fn newsroom_pages(server: &TestServer) -> Vec<String> {
             dateline_store::Front::Home,
             &pins,
             0,
-            editor.user.unwrap(),
+            editor.user,
             "Home page",
             jiff::Timestamp::now(),
         )

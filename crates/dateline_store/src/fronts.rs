@@ -122,13 +122,13 @@ impl Store {
     /// Saves `slots` as the front's next revision, if `expected` is still
     /// its revision (0 for a front never arranged); every story must be
     /// published. Returns the new revision. `label` names the front in the
-    /// audit log.
+    /// audit log; `by` is `None` for the system (an import).
     pub async fn save_front(
         &self,
         front: Front,
         slots: &[Slot],
         expected: i64,
-        by: UserId,
+        by: Option<UserId>,
         label: &str,
         now: Timestamp,
     ) -> Result<i64> {
@@ -187,12 +187,12 @@ impl Store {
                 .bind(next)
                 .bind(&body)
                 .bind(now.as_microsecond())
-                .bind(by.0)
+                .bind(by.map(|u| u.0))
                 .execute(&mut *tx)
                 .await?;
             sqlx::query(INSERT_AUDIT)
                 .bind(now.as_microsecond())
-                .bind(by.0)
+                .bind(by.map(|u| u.0))
                 .bind(slots.first().map(|s| s.article.0))
                 .bind("front")
                 .bind(&detail)

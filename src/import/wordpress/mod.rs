@@ -148,6 +148,7 @@ pub async fn import_wordpress(
     }
     run.settle_sections().await?;
     run.flush().await?;
+    run.pin_sticky().await?;
     Ok(run.summary)
 }
 

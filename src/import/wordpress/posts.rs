@@ -307,6 +307,9 @@ impl Run<'_, '_> {
                 .map(html_text)
                 .filter(|v| !v.contains("%%") && !v.contains('%'))
         };
+        if item.sticky && status == ArticleStatus::Published {
+            self.sticky_keys.insert(key.to_owned());
+        }
         let comments = comments_of(item);
         self.summary.comments_held += comments.len() as u64;
         let entry = ImportedArticle {
@@ -321,7 +324,7 @@ impl Run<'_, '_> {
         };
         self.batch.push((entry, label.to_owned()));
         if self.batch.len() >= BATCH {
-            self.flush().await?;
+            self.write_batch().await?;
         }
         Ok(())
     }

@@ -295,7 +295,7 @@ pub async fn change_front(
     let saved = match apply_change(&app, slots, &form) {
         Ok(slots) => {
             app.store
-                .save_front(front, &slots, revision, staff.user.id, &name, now)
+                .save_front(front, &slots, revision, Some(staff.user.id), &name, now)
                 .await
         }
         Err(e) => Err(StoreError::Invalid(e)),

@@ -65,7 +65,7 @@ impl Store {
     /// caches, search and feeds follow; a scheduled one gets its job.
     pub async fn import_articles(
         &self,
-        batch: &[ImportedArticle],
+        batch: &[&ImportedArticle],
         now: Timestamp,
     ) -> Result<Vec<(ArticleId, Imported)>> {
         let done = write_tx!(self, |tx| {
@@ -150,13 +150,17 @@ impl Store {
                         (id, Imported::Added, change)
                     }
                 };
-                if imported != Imported::Unchanged {
+                // A new story has no SEO texts to clear.
+                let seo = entry.seo_title.is_some() || entry.seo_description.is_some();
+                if imported == Imported::Updated || (imported == Imported::Added && seo) {
                     sqlx::query(SEO)
                         .bind(id)
                         .bind(entry.seo_title.as_deref())
                         .bind(entry.seo_description.as_deref())
                         .execute(&mut *tx)
                         .await?;
+                }
+                if imported != Imported::Unchanged {
                     if entry.status == ArticleStatus::Scheduled {
                         sqlx::query(SCHEDULE)
                             .bind(id)
