@@ -533,14 +533,7 @@ async fn author(
         email: None,
     });
     let key = run.key("author", &user.id, digest);
-    let (id, imported) = run
-        .ctx
-        .store
-        .import_filing(&key, &filing, &old, run.now)
-        .await
-        .map_err(anyhow::Error::from)?;
-    run.note_written(&old, imported);
-    run.summary.count("byline", imported);
+    let id = run.file("byline", &key, &filing, &old).await?;
     Ok(Some(PersonId(id)))
 }
 
@@ -583,14 +576,7 @@ async fn section_of(
         Target::SectionFeed,
     ));
     let key = run.key("category", &tag.id, digest);
-    let (id, imported) = run
-        .ctx
-        .store
-        .import_filing(&key, &filing, &old, run.now)
-        .await
-        .map_err(anyhow::Error::from)?;
-    run.note_written(&old, imported);
-    run.summary.count("section", imported);
+    let id = run.file("section", &key, &filing, &old).await?;
     run.sections
         .insert(tag.slug.clone(), (SectionId(id), None, tag.slug.clone()));
     Ok(Some(SectionId(id)))

@@ -197,17 +197,30 @@ impl<'r, 'c> Run<'r, 'c> {
             slug,
             name: name_text,
         };
-        let (tag, imported) = self
-            .ctx
-            .store
-            .import_filing(&key, &filing, &old, self.now)
-            .await
-            .map_err(anyhow::Error::from)?;
-        self.note_written(&old, imported);
-        self.summary.count("tag", imported);
+        let tag = self.file("tag", &key, &filing, &old).await?;
         let tag = dateline_core::TagId(tag);
         self.tags.insert(wp_slug.to_owned(), tag);
         Ok(Some(tag))
+    }
+
+    /// Files a section, tag or byline with its old addresses, and counts
+    /// it under `label`; its row.
+    pub(super) async fn file(
+        &mut self,
+        label: &str,
+        key: &ImportKey,
+        filing: &Filing,
+        old: &[OldAddress],
+    ) -> Result<i64, ImportError> {
+        let (id, imported) = self
+            .ctx
+            .store
+            .import_filing(key, filing, old, self.now)
+            .await
+            .map_err(anyhow::Error::from)?;
+        self.note_written(old, imported);
+        self.summary.count(label, imported);
+        Ok(id)
     }
 
     /// Counts the addresses an entry brought, if it was written.
@@ -343,13 +356,7 @@ impl<'r, 'c> Run<'r, 'c> {
             position: self.next_position,
         });
         self.next_position += 1;
-        let (id, imported) = self
-            .ctx
-            .store
-            .import_filing(&key, &filing, &[], self.now)
-            .await
-            .map_err(anyhow::Error::from)?;
-        self.summary.count("section", imported);
+        let id = self.file("section", &key, &filing, &[]).await?;
         self.sections.insert(
             "uncategorized".into(),
             (SectionId(id), None, "uncategorized".into()),

@@ -50,14 +50,7 @@ impl Run<'_, '_> {
             old.extend(OldAddress::of(&format!("/?author={id}"), Target::Person));
         }
         let key = self.key("author", login, digest);
-        let (id, imported) = self
-            .ctx
-            .store
-            .import_filing(&key, &filing, &old, self.now)
-            .await
-            .map_err(anyhow::Error::from)?;
-        self.note_written(&old, imported);
-        self.summary.count("byline", imported);
+        let id = self.file("byline", &key, &filing, &old).await?;
         self.people.insert(login.to_owned(), PersonId(id));
         Ok(())
     }
@@ -178,14 +171,7 @@ impl Run<'_, '_> {
         }
         old.dedup();
         let key = self.key("category", &term.slug, digest);
-        let (id, imported) = self
-            .ctx
-            .store
-            .import_filing(&key, &filing, &old, self.now)
-            .await
-            .map_err(anyhow::Error::from)?;
-        self.note_written(&old, imported);
-        self.summary.count("section", imported);
+        let id = self.file("section", &key, &filing, &old).await?;
         self.sections
             .insert(term.slug.clone(), (SectionId(id), parent, path));
         Ok(())
