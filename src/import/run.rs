@@ -154,7 +154,7 @@ impl<'r, 'c> Run<'r, 'c> {
             return Ok(Some(*tag));
         }
         let name = html_text(name);
-        let decoded_slug = super::wordpress::decoded(wp_slug);
+        let decoded_slug = decoded(wp_slug);
         let digest = digest_of(&name);
         let key_name = if wp_slug.is_empty() {
             name.to_lowercase()
@@ -378,4 +378,11 @@ pub(super) fn refused(file: &Path, reason: impl std::fmt::Display) -> ImportErro
         file: file.to_owned(),
         reason: reason.to_string(),
     }
+}
+
+/// An old site's slug as text: WordPress keeps them percent-encoded.
+pub(super) fn decoded(slug: &str) -> String {
+    percent_encoding::percent_decode_str(slug.trim())
+        .decode_utf8_lossy()
+        .to_lowercase()
 }

@@ -192,19 +192,23 @@ fn uploads_for(export: &Export) -> tempfile::TempDir {
     dir
 }
 
+/// What an import works with, from the test server's services.
+pub fn context(server: &TestServer) -> Context<'_> {
+    let app = &server.app;
+    Context {
+        store: &app.store,
+        blobs: &app.blobs,
+        config: &app.config,
+        image_work: &app.image_work,
+    }
+}
+
 async fn import(
     server: &TestServer,
     file: &std::path::Path,
     options: &Options,
 ) -> Result<Summary, import::ImportError> {
-    let app = &server.app;
-    let ctx = Context {
-        store: &app.store,
-        blobs: &app.blobs,
-        config: &app.config,
-        image_work: &app.image_work,
-    };
-    import::import_wordpress(&ctx, file, options, &mut |_| {}).await
+    import::import_wordpress(&context(server), file, options, &mut |_| {}).await
 }
 
 pub async fn census(server: &TestServer, origin: &str) -> HashMap<(String, String), i64> {

@@ -4,10 +4,10 @@
 
 use std::collections::HashMap;
 
-use dateline::import::{self, Context, MediaSource, Options};
+use dateline::import::{self, MediaSource, Options};
 
 use crate::{
-    import::{census, import_data},
+    import::{census, context, import_data},
     support::{TestServer, eventually},
 };
 
@@ -58,19 +58,9 @@ async fn a_ghost_site_arrives_with_its_members_consent_and_old_addresses() {
         },
         ..Options::default()
     };
-    let summary = import::import_ghost(
-        &Context {
-            store,
-            blobs: &server.app.blobs,
-            config: &server.app.config,
-            image_work: &server.app.image_work,
-        },
-        &file,
-        &options,
-        &mut |_| {},
-    )
-    .await
-    .unwrap();
+    let summary = import::import_ghost(&context(&server), &file, &options, &mut |_| {})
+        .await
+        .unwrap();
     let origin = "ghost Harbour Town News";
     let found = census(&server, origin).await;
     let get = |kind: &str, state: &str| {
@@ -124,12 +114,7 @@ async fn a_ghost_site_arrives_with_its_members_consent_and_old_addresses() {
     assert!(!states.contains_key("pending"));
 
     let head = store.last_change_seq().await.unwrap();
-    let ctx = Context {
-        store,
-        blobs: &server.app.blobs,
-        config: &server.app.config,
-        image_work: &server.app.image_work,
-    };
+    let ctx = context(&server);
     let again = import::import_ghost(&ctx, &file, &options, &mut |_| {})
         .await
         .unwrap();

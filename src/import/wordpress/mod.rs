@@ -15,7 +15,7 @@ use super::{
     Context, ImportError, Options, Progress, Summary,
     body::Attachment,
     pictures::Pictures,
-    run::{Run, refused},
+    run::{Run, decoded, refused},
 };
 
 mod filing;
@@ -150,11 +150,4 @@ pub async fn import_wordpress(
     run.flush().await?;
     run.pin_sticky().await?;
     Ok(run.summary)
-}
-
-/// A WordPress slug as text: they are kept percent-encoded.
-pub(super) fn decoded(slug: &str) -> String {
-    percent_encoding::percent_decode_str(slug.trim())
-        .decode_utf8_lossy()
-        .to_lowercase()
 }
