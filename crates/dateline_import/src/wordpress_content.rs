@@ -78,6 +78,10 @@ regex!(FIGCAPTION, r"(?s)<figcaption\b[^>]*>(.*?)</figcaption>");
 regex!(URL_LINE, r"(?m)^\s*(https?://[^\s<>]+)\s*$");
 regex!(TAGS, r"<[^>]*>");
 regex!(BLANK_LINES, r"\n\s*\n");
+regex!(
+    BLOCK_END,
+    r"(?i)</(?:address|blockquote|h[1-6]|ul|ol|dl|table|pre|figure|hr|div|p)>"
+);
 
 /// Converts post content (see the module's comment).
 pub fn convert(content: &str) -> Converted {
@@ -269,9 +273,12 @@ fn unescape(s: &str) -> String {
 }
 
 /// Paragraphs as WordPress's `wpautop` makes them from classic content: a
-/// blank line ends a paragraph, a single line break is a `<br>`, and a
-/// chunk that is already a block element is left alone.
+/// block element's end ends a chunk (text after `</address>` on the same
+/// line is a paragraph of its own), a blank line ends a paragraph, a
+/// single line break is a `<br>`, and a chunk that is already a block
+/// element is left alone.
 fn autop(text: &str) -> String {
+    let text = BLOCK_END.replace_all(text, "$0\n\n");
     const BLOCKS: [&str; 24] = [
         "<p",
         "<div",
@@ -299,13 +306,17 @@ fn autop(text: &str) -> String {
         "<script",
     ];
     let mut html = String::with_capacity(text.len() + text.len() / 8);
-    for chunk in BLANK_LINES.split(text) {
+    for chunk in BLANK_LINES.split(&text) {
         let chunk = chunk.trim();
         if chunk.is_empty() {
             continue;
         }
         let lower = chunk.get(..12).unwrap_or(chunk).to_ascii_lowercase();
-        if BLOCKS.iter().any(|b| lower.starts_with(b)) || chunk.contains("</p>") {
+        // A chunk that closes a block opened before it is that block's too.
+        if BLOCKS.iter().any(|b| lower.starts_with(b))
+            || lower.starts_with("</")
+            || chunk.contains("</p>")
+        {
             html.push_str(chunk);
         } else {
             html.push_str("<p>");

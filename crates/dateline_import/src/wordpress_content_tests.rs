@@ -121,3 +121,17 @@ fn a_stray_marker_in_the_content_is_taken_out() {
     let converted = convert(&format!("a{MARK}0{MARK}b"));
     assert_eq!(converted.html, "<p>a0b</p>\n\n");
 }
+
+#[test]
+fn text_after_a_block_on_the_same_line_is_a_paragraph_of_its_own() {
+    let converted = convert("<address>1 Harbour Road</address><strong>Next</strong> line");
+    assert_eq!(
+        converted.html,
+        "<address>1 Harbour Road</address>\n\n<p><strong>Next</strong> line</p>\n\n"
+    );
+    let quoted = convert("<blockquote><p>Said.</p></blockquote>\nAfter.");
+    assert_eq!(
+        quoted.html,
+        "<blockquote><p>Said.</p>\n\n</blockquote>\n\n<p>After.</p>\n\n"
+    );
+}
