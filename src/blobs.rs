@@ -2,10 +2,12 @@
 //! directory by default, or an S3-compatible bucket that several nodes
 //! share; one interface (object_store's) over both.
 //!
-//! Keys are made of lowercase letters, digits, `.` and `/`, and every key is
-//! content-addressed (named by a hash of what it holds): a key is written
-//! once and never changes, so writing it again is skipped and the files can
-//! be served as immutable.
+//! Keys are made of lowercase letters, digits, `.` and `/`. Pictures'
+//! keys are content-addressed (named by a hash of what they hold): a key
+//! is written once and never changes, so writing it again is skipped and
+//! the files can be served as immutable. Exports uploaded to be imported
+//! wait under `imports/`, by a random name, and are deleted after their
+//! run: every node can reach them, whichever runs the import.
 
 use std::{path::Path, sync::Arc};
 
@@ -91,6 +93,44 @@ impl Blobs {
             Ok(found) => Ok(Some(found.bytes().await?.to_vec())),
             Err(object_store::Error::NotFound { .. }) => Ok(None),
             Err(e) => Err(e).with_context(|| format!("cannot read blob {key}")),
+        }
+    }
+
+    /// A writer that streams a new blob to `key`, in parts (a large upload
+    /// never sits in memory whole); the blob appears once the writer is
+    /// shut down.
+    pub fn writer(&self, key: &str) -> anyhow::Result<object_store::buffered::BufWriter> {
+        Ok(object_store::buffered::BufWriter::new(
+            self.store.clone(),
+            checked(key)?,
+        ))
+    }
+
+    /// Streams the blob under `key` into `file`; `false` when there is none.
+    pub async fn copy_to(&self, key: &str, file: &mut tokio::fs::File) -> anyhow::Result<bool> {
+        use futures_util::StreamExt;
+        use tokio::io::AsyncWriteExt;
+        let key = checked(key)?;
+        let found = match self.store.get(&key).await {
+            Ok(found) => found,
+            Err(object_store::Error::NotFound { .. }) => return Ok(false),
+            Err(e) => return Err(e).with_context(|| format!("cannot read blob {key}")),
+        };
+        let mut chunks = found.into_stream();
+        while let Some(chunk) = chunks.next().await {
+            let chunk = chunk.with_context(|| format!("cannot read blob {key}"))?;
+            file.write_all(&chunk).await?;
+        }
+        file.flush().await?;
+        Ok(true)
+    }
+
+    /// Deletes the blob under `key`, if there is one.
+    pub async fn delete(&self, key: &str) -> anyhow::Result<()> {
+        let key = checked(key)?;
+        match self.store.delete(&key).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e).with_context(|| format!("cannot delete blob {key}")),
         }
     }
 }

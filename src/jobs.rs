@@ -1,8 +1,9 @@
 //! The job workers: run the store's due jobs (scheduled publishing, front
 //! pages' pins and the breaking-news strip ending, renditions, WebSub
-//! pings, newsletter confirmations, webhook deliveries). Each node runs
-//! two, one at a time each: one for quick jobs, one for media work, so
-//! that a batch of renditions never delays a scheduled publication.
+//! pings, newsletter confirmations, webhook deliveries, imports uploaded
+//! in the admin). Each node runs two, one at a time each: one for quick
+//! jobs, one for media work (renditions, imports), so that a batch of
+//! renditions never delays a scheduled publication.
 //!
 //! A job is claimed with a lease, so a node that dies mid-job leaves it to be
 //! claimed again once the lease runs out; every job is written to be safe to
@@ -85,7 +86,7 @@ async fn run_and_record(app: &Services, job: &Job) {
 /// Every kind this version runs. Jobs of other kinds (enqueued by a newer
 /// version, during a rolling upgrade) are left in the table for a worker
 /// that knows them, and named in the log when the worker starts.
-const KINDS: [&str; 9] = [
+const KINDS: [&str; 10] = [
     PublishScheduled::KIND,
     FrontPinEnds::KIND,
     BreakingEnds::KIND,
@@ -95,6 +96,7 @@ const KINDS: [&str; 9] = [
     crate::webhooks::DeliveryJob::KIND,
     crate::mail::staff_reset::ResetLink::KIND,
     dateline_store::ReviewMail::KIND,
+    dateline_store::RunImport::KIND,
 ];
 
 async fn run(app: &Services, job: &Job) -> anyhow::Result<()> {
@@ -137,6 +139,9 @@ async fn run(app: &Services, job: &Job) -> anyhow::Result<()> {
             crate::mail::staff_reset::send_reset_link(app, job.payload_as()?).await
         }
         dateline_store::ReviewMail::KIND => crate::mail::review::send(app, job.payload_as()?).await,
+        dateline_store::RunImport::KIND => {
+            crate::import::uploaded::run(app, job, job.payload_as()?).await
+        }
         other => anyhow::bail!("no worker knows jobs of kind {other:?}"),
     }
 }

@@ -9,6 +9,7 @@ pub mod blobs;
 pub mod config;
 pub mod demo;
 pub mod encoding;
+pub mod export;
 pub mod follow;
 pub mod import;
 pub mod jobs;

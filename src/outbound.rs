@@ -19,6 +19,7 @@ use reqwest::{
 /// The most redirects a fetch follows.
 const MAX_REDIRECTS: usize = 5;
 
+#[derive(Clone)]
 pub struct WireHttp {
     client: reqwest::Client,
     allow_private: bool,

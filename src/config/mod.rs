@@ -189,6 +189,9 @@ impl Default for MailConfig {
 pub struct MediaConfig {
     /// The largest file an upload may be, in bytes.
     pub max_upload_bytes: u64,
+    /// The largest export `/admin/import` takes, in bytes; a larger one
+    /// goes through `dateline import` on the server.
+    pub max_import_bytes: u64,
     /// The most pixels an uploaded picture may have, in millions; checked
     /// from the file's header before anything is decoded.
     pub max_megapixels: u64,
@@ -207,6 +210,7 @@ impl Default for MediaConfig {
     fn default() -> Self {
         Self {
             max_upload_bytes: 32 << 20,
+            max_import_bytes: 1 << 30,
             max_megapixels: 50,
             s3_bucket: None,
             s3_endpoint: None,
@@ -324,6 +328,9 @@ impl Config {
         }
         if self.media.max_upload_bytes == 0 {
             bail!("media.max_upload_bytes: must be more than 0");
+        }
+        if self.media.max_import_bytes == 0 {
+            bail!("media.max_import_bytes: must be more than 0");
         }
         if let Some(hub) = &self.feeds.websub_hub
             && !(hub.starts_with("http://") || hub.starts_with("https://"))

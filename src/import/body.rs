@@ -18,7 +18,20 @@ pub(super) struct Attachment {
     pub title: String,
     pub alt: String,
     pub caption: String,
+    pub credit: String,
     pub parent: Option<u64>,
+}
+
+impl Attachment {
+    pub fn described(&self) -> Described<'_> {
+        Described {
+            url: &self.url,
+            alt: &self.alt,
+            caption: &self.caption,
+            title: &self.title,
+            credit: &self.credit,
+        }
+    }
 }
 
 /// What making bodies needs from the run.
@@ -99,24 +112,25 @@ impl Bodies<'_, '_> {
                 caption,
             } => {
                 let known = attachment.and_then(|id| self.attachments.get(&id)).cloned();
-                let (url, title, alt, caption) = match &known {
-                    Some(a) => (
-                        a.url.as_str(),
-                        a.title.as_str(),
-                        if alt.is_empty() {
-                            a.alt.as_str()
-                        } else {
-                            alt.as_str()
-                        },
-                        if caption.is_empty() {
-                            a.caption.as_str()
-                        } else {
-                            caption.as_str()
-                        },
-                    ),
-                    None => (src.as_str(), "", alt.as_str(), caption.as_str()),
+                // What the post says of the picture wins over what its
+                // attachment says.
+                let or = |own: &'_ str, attachment: &'_ str| -> String {
+                    if own.is_empty() { attachment } else { own }.to_owned()
                 };
-                self.figure(url, title, alt, caption, notes)
+                let described = match &known {
+                    Some(a) => Attachment {
+                        alt: or(alt, &a.alt),
+                        caption: or(caption, &a.caption),
+                        ..a.clone()
+                    },
+                    None => Attachment {
+                        url: src.clone(),
+                        alt: alt.clone(),
+                        caption: caption.clone(),
+                        ..Attachment::default()
+                    },
+                };
+                self.figure(described.described(), notes)
                     .await
                     .into_iter()
                     .collect()
@@ -142,10 +156,7 @@ impl Bodies<'_, '_> {
                         ));
                         continue;
                     };
-                    figures.extend(
-                        self.figure(&a.url, &a.title, &a.alt, &a.caption, notes)
-                            .await,
-                    );
+                    figures.extend(self.figure(a.described(), notes).await);
                 }
                 figures
             }
@@ -162,18 +173,10 @@ impl Bodies<'_, '_> {
 
     async fn figure(
         &mut self,
-        url: &str,
-        title: &str,
-        alt: &str,
-        caption: &str,
+        described: Described<'_>,
         notes: &mut Vec<String>,
     ) -> Option<String> {
-        let described = Described {
-            url,
-            alt,
-            caption,
-            title,
-        };
+        let (url, alt, caption) = (described.url, described.alt, described.caption);
         match self.pictures.keep(described).await {
             Ok(media) => Some(
                 Block::Picture(InlinePicture {

@@ -370,6 +370,7 @@ impl Ghost<'_> {
                     alt: &alt,
                     caption: &caption,
                     title: &title,
+                    credit: "",
                 };
                 match pictures.keep(described).await {
                     Ok(media) => Some(LeadImage {

@@ -10,6 +10,7 @@ mod body;
 mod ghost;
 mod pictures;
 mod run;
+pub mod uploaded;
 mod wordpress;
 
 use std::{collections::BTreeMap, path::PathBuf};

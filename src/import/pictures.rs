@@ -53,6 +53,7 @@ pub(super) struct Described<'s> {
     pub alt: &'s str,
     pub caption: &'s str,
     pub title: &'s str,
+    pub credit: &'s str,
 }
 
 impl<'a> Pictures<'a> {
@@ -93,7 +94,12 @@ impl<'a> Pictures<'a> {
                 .chars()
                 .take(crate::media::MAX_TEXT_CHARS)
                 .collect(),
-            credit: String::new(),
+            credit: picture
+                .credit
+                .trim()
+                .chars()
+                .take(crate::media::MAX_TEXT_CHARS)
+                .collect(),
         };
         let (id, _) = self
             .library

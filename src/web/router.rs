@@ -74,6 +74,9 @@ fn routes(app: &AppState) -> Routes {
     let upload_form_bytes = usize::try_from(app.config.media.max_upload_bytes)
         .unwrap_or(usize::MAX)
         .saturating_add(64 << 10);
+    let import_form_bytes = usize::try_from(app.config.media.max_import_bytes)
+        .unwrap_or(usize::MAX)
+        .saturating_add(64 << 10);
     let api = api::Layers::new(app);
     let document = api::Published::default();
     Routes {
@@ -198,6 +201,18 @@ fn routes(app: &AppState) -> Routes {
         "/admin/fronts/{key}",
         get(admin::fronts::show_front).post(admin::fronts::change_front),
     )
+    .route(
+        "/admin/import",
+        get(admin::import::show_import)
+            .post(admin::import::upload)
+            .layer(DefaultBodyLimit::max(import_form_bytes)),
+    )
+    .route("/admin/import/{id}", get(admin::import::show_run))
+    .route(
+        "/admin/import/{id}/import",
+        post(admin::import::import_for_real),
+    )
+    .route("/admin/import/{id}/report", get(admin::import::report))
     .route(
         "/admin/markdown",
         post(admin::editor_tools::render_markdown),

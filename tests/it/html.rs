@@ -177,6 +177,7 @@ pub async fn newsroom_pages(server: &TestServer) -> Vec<String> {
         "/admin/tokens".to_owned(),
         "/admin/webhooks".to_owned(),
         format!("/admin/webhooks/{webhook}"),
+        "/admin/import".to_owned(),
         "/admin/articles/new".to_owned(),
         format!("/admin/articles/{article}"),
         format!("/admin/articles/{article}/revisions"),

@@ -15,12 +15,12 @@ pub fn import_data(name: &str) -> PathBuf {
         .join(name)
 }
 
-const THEME_DATA: &str = "wordpress-theme-test-data/themeunittestdata.wordpress.xml";
+pub(crate) const THEME_DATA: &str = "wordpress-theme-test-data/themeunittestdata.wordpress.xml";
 const PICTURE_TYPES: [&str; 5] = [".jpg", ".jpeg", ".png", ".gif", ".webp"];
 
 /// The export as a tree, with WordPress's elements found by namespace.
-struct Export<'x> {
-    doc: roxmltree::Document<'x>,
+pub(crate) struct Export<'x> {
+    pub(crate) doc: roxmltree::Document<'x>,
 }
 
 fn is_wp(node: &roxmltree::Node, name: &str) -> bool {
@@ -117,7 +117,7 @@ impl<'x> Export<'x> {
     }
 
     /// What the site should hold after the import, counted here.
-    fn expected(&self) -> HashMap<(&'static str, &'static str), i64> {
+    pub(crate) fn expected(&self) -> HashMap<(&'static str, &'static str), i64> {
         let posts = |pick: &dyn Fn(&str, &str) -> bool| {
             self.of_type("post")
                 .filter(|p| pick(wp_text(p, "status"), wp_text(p, "post_password")))

@@ -34,14 +34,34 @@ pub(crate) async fn upload(
     content_type: &str,
     alt: &str,
 ) -> reqwest::Response {
-    let boundary = "dateline-test-boundary-7d1f";
-    let mut body = Vec::new();
-    for (name, value) in [
+    let fields = [
         ("csrf", who.csrf.as_str()),
         ("alt", alt),
         ("caption", "A caption."),
         ("credit", "A photographer"),
-    ] {
+    ];
+    post_form_data(
+        server,
+        "/admin/media",
+        &who.cookie,
+        &fields,
+        (filename, content_type, file),
+    )
+    .await
+}
+
+/// Posts `fields`, then a `file` field of (name, type, bytes), to `path`
+/// as a browser posts a form with a file (`multipart/form-data`).
+pub(crate) async fn post_form_data(
+    server: &TestServer,
+    path: &str,
+    cookie: &str,
+    fields: &[(&str, &str)],
+    (filename, content_type, file): (&str, &str, &[u8]),
+) -> reqwest::Response {
+    let boundary = "dateline-test-boundary-7d1f";
+    let mut body = Vec::new();
+    for (name, value) in fields {
         body.extend_from_slice(
             format!(
                 "--{boundary}\r\ncontent-disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
@@ -59,12 +79,12 @@ pub(crate) async fn upload(
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     server
         .client
-        .post(format!("{}/admin/media", server.base))
+        .post(format!("{}{path}", server.base))
         .header(
             "content-type",
             format!("multipart/form-data; boundary={boundary}"),
         )
-        .header("cookie", &who.cookie)
+        .header("cookie", cookie)
         .body(body)
         .send()
         .await

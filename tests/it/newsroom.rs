@@ -708,6 +708,12 @@ async fn cases(server: &TestServer, t: Targets, who: Option<Role>) -> Vec<Case> 
         },
         Case {
             method: "GET",
+            path: "/admin/import".into(),
+            fields: vec![],
+            allowed: AdminOnly,
+        },
+        Case {
+            method: "GET",
             path: "/admin/webhooks".into(),
             fields: vec![],
             allowed: AdminOnly,

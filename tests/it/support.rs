@@ -33,12 +33,25 @@ impl TestServer {
         Self::start(data, configure).await
     }
 
+    /// A server on a new, empty site (no demo), with `configure` applied
+    /// to the configuration first.
+    pub async fn empty_and(configure: impl FnOnce(&mut Config)) -> Self {
+        Self::start(tempfile::tempdir().unwrap(), configure).await
+    }
+
     /// A server on the database at `url` (migrated; empty, or another
     /// node's), with a data directory and search index of its own.
     pub async fn on_database(url: &str) -> Self {
+        Self::on_database_and(url, |_| {}).await
+    }
+
+    /// As [`TestServer::on_database`], with `configure` applied to the
+    /// configuration first.
+    pub async fn on_database_and(url: &str, configure: impl FnOnce(&mut Config)) -> Self {
         let url = url.to_owned();
         Self::start(tempfile::tempdir().unwrap(), move |config| {
             config.database.url = Some(url);
+            configure(config);
         })
         .await
     }

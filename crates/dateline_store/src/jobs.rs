@@ -249,6 +249,22 @@ impl Store {
         Ok(done == 1)
     }
 
+    /// Holds a claimed job `lease` longer from `now`, for work that runs
+    /// past one lease (an import). `false` when the claim was lost.
+    pub async fn renew_job(&self, job: &Job, now: Timestamp, lease: Duration) -> Result<bool> {
+        const SQL: &str = "update jobs set claimed_until = $3
+            where id = $1 and attempts = $2 and completed_at is null and failed_at is null";
+        let until = now.as_microsecond() + crate::rows::micros(lease);
+        let renewed = write_tx!(self, |tx| sqlx::query(SQL)
+            .bind(job.id.0)
+            .bind(job.attempts)
+            .bind(until)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected());
+        Ok(renewed == 1)
+    }
+
     /// Records a failed attempt. The job runs again at `retry_at` unless it
     /// has used all its attempts, in which case it is marked failed. `false`
     /// when the claim was lost.

@@ -47,8 +47,9 @@ pub use feedback::{Feedback, NewFeedback};
 pub use fronts::{FRONT_SLOTS, Front, FrontPinEnds, FrontRevision, Slot};
 pub use headline_tests::{HeadlineTest, MAX_OTHER_HEADLINES, VariantCounts};
 pub use imports::{
-    Filing, HeldComment, ImportKey, Imported, ImportedArticle, ImportedMember, OldAddress, Target,
-    normalise_path,
+    ExportedArticle, ExportedPicture, Filing, HeldComment, ImportKey, ImportRun, ImportRunId,
+    Imported, ImportedArticle, ImportedMember, NewImportRun, OldAddress, RunImport, RunState,
+    Target, normalise_path,
 };
 pub use jobs::{FailedJob, Job, JobId, JobKind, Lane, NewJob};
 pub use media::{LibraryItem, MakeRenditions, MediaFilter, MediaItem, NewUpload, UploadSource};

@@ -2,6 +2,7 @@
 
 mod config;
 mod demo;
+mod export;
 mod import;
 mod ingest;
 mod migrate;
@@ -37,6 +38,9 @@ enum Command {
     /// pictures, with every old address kept as a redirect.
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// Move the site out: everything as a file another platform reads.
+    #[command(subcommand)]
+    Export(export::ExportCommand),
     /// Newsletter subscribers and issues.
     #[command(subcommand)]
     Newsletter(newsletter::NewsletterCommand),
@@ -80,6 +84,7 @@ fn main() -> ExitCode {
             Command::Demo(args) => demo::run(args).await,
             Command::Ingest(args) => ingest::run(args).await,
             Command::Import(command) => import::run(command).await,
+            Command::Export(command) => export::run(command).await,
             Command::Config(command) => config::run(command),
             Command::User(command) => user::run(command).await,
             Command::Newsletter(command) => newsletter::run(command).await,

@@ -23,7 +23,7 @@ mod posts;
 
 /// Changes when the mapping does, so a re-run redoes what it would now
 /// make differently.
-const MAPPING: &str = "wordpress 1";
+const MAPPING: &str = "wordpress 2";
 
 /// What the first pass found.
 struct Scan {
@@ -73,6 +73,11 @@ fn attachment_of(item: &Item) -> Attachment {
             .unwrap_or_default()
             .to_owned(),
         caption: html_text(&item.excerpt),
+        // Where WordPress's photo-credit plugins (Media Credit) keep it.
+        credit: item
+            .meta_value("_media_credit")
+            .unwrap_or_default()
+            .to_owned(),
         parent: item.parent,
     }
 }

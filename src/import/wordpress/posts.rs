@@ -10,11 +10,7 @@ use dateline_store::{HeldComment, ImportedArticle, OldAddress, Target};
 
 use super::{MAPPING, Scan, attachment_of, decoded};
 use crate::import::run::{BATCH, Run, digest_of};
-use crate::import::{
-    ImportError,
-    body::Bodies,
-    pictures::{Described, Pictures},
-};
+use crate::import::{ImportError, body::Bodies, pictures::Pictures};
 
 /// The story a post's status makes, and its label in the summary.
 fn status_of(status: &str) -> Option<(ArticleStatus, &'static str)> {
@@ -118,13 +114,7 @@ impl Run<'_, '_> {
             );
             return Ok(());
         }
-        let described = Described {
-            url: &attachment.url,
-            alt: &attachment.alt,
-            caption: &attachment.caption,
-            title: &attachment.title,
-        };
-        let media = match pictures.keep(described).await {
+        let media = match pictures.keep(attachment.described()).await {
             Ok(media) => media,
             Err(reason) => {
                 self.summary.skip(what.to_owned(), item.line, reason);
@@ -339,13 +329,7 @@ impl Run<'_, '_> {
             Some(media) => *media,
             None => {
                 let a = scan.attachments.get(&attachment)?;
-                let described = Described {
-                    url: &a.url,
-                    alt: &a.alt,
-                    caption: &a.caption,
-                    title: &a.title,
-                };
-                match pictures.keep(described).await {
+                match pictures.keep(a.described()).await {
                     Ok(media) => media,
                     Err(reason) => {
                         self.summary.note(format!(

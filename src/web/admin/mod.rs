@@ -21,6 +21,7 @@ pub(super) mod editor_page;
 pub(super) mod editor_tools;
 pub(super) mod fronts;
 pub(super) mod headline_test;
+pub(super) mod import;
 pub(super) mod inbox;
 pub(super) mod intake;
 pub(super) mod live_entries;

@@ -10,6 +10,7 @@
 
 mod entries;
 mod node;
+mod write;
 
 use std::io::BufRead;
 
@@ -22,6 +23,7 @@ use quick_xml::{
 
 pub use self::entries::{Author, Channel, Comment, Entry, Item, ItemTerm, Term};
 use self::node::{Node, Ns};
+pub use self::write::WxrWriter;
 use crate::{LineCounter, ReadError};
 
 /// Deeper than any export nests; a bound on the tree of one entry.

@@ -108,7 +108,7 @@ macro_rules! credit_publisher {
     }};
 }
 
-pub(super) fn status(s: &str) -> Result<ArticleStatus> {
+pub(crate) fn status(s: &str) -> Result<ArticleStatus> {
     ArticleStatus::parse(s).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 

@@ -6,15 +6,19 @@
 //! interrupted import leaves whole entries only.
 
 mod articles;
+mod exports;
 mod members;
 mod redirects;
+mod runs;
 
 use dateline_core::{NewPerson, NewSection, Slug, Text};
 use jiff::Timestamp;
 
 pub use self::articles::{HeldComment, ImportedArticle};
+pub use self::exports::{ExportedArticle, ExportedPicture};
 pub use self::members::ImportedMember;
 pub use self::redirects::{OldAddress, Target, normalise_path};
+pub use self::runs::{ImportRun, ImportRunId, NewImportRun, RunImport, RunState};
 use crate::{ChangeKind, Entity, Result, Store, changes::append_change, read, write_tx};
 
 /// One thing from an old site: which site, what kind, its id there, and a

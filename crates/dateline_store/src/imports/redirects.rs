@@ -3,7 +3,7 @@
 //! when asked for: a story renamed or moved after the import is still one
 //! hop away, and one no longer public is not found.
 
-use dateline_core::{ArticleId, Renditions, article_path};
+use dateline_core::{ArticleId, article_path};
 use jiff::Timestamp;
 
 use crate::{Result, Store, StoreError, read};
@@ -203,10 +203,7 @@ impl Store {
                         .bind(id)
                         .fetch_optional(&mut *conn)
                         .await)?;
-                renditions
-                    .flatten()
-                    .and_then(|json| serde_json::from_str::<Renditions>(&json).ok())
-                    .and_then(|r| r.full.last().map(|r| format!("/img/{}", r.jpeg)))
+                super::exports::largest_rendition(renditions.flatten())
             }
             _ => None,
         })

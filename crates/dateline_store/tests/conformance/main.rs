@@ -12,6 +12,7 @@ mod fixtures;
 mod jobs;
 mod live;
 mod media;
+mod moving;
 mod newsletters;
 mod readers;
 mod review;
@@ -77,6 +78,8 @@ conformance!(
     jobs::a_failing_job_is_retried_then_given_up,
     jobs::concurrent_workers_never_claim_the_same_job,
     jobs::a_worker_leaves_the_kinds_it_does_not_know,
+    moving::an_uploaded_import_is_one_job_that_keeps_its_progress_and_report,
+    moving::an_export_reads_every_story_in_id_order_with_its_bylines_and_tags,
     staff::an_address_has_one_account_in_any_case,
     staff::a_session_lives_until_it_expires_or_ends,
     staff::a_new_password_ends_every_session,
