@@ -15,7 +15,7 @@ mod wordpress;
 
 use std::{collections::BTreeMap, path::PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{config::Config, media::Library};
 
@@ -67,7 +67,46 @@ pub struct Summary {
     pub redirects: u64,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+/// What a run did, without its list of skips: what the page of a run
+/// started in the admin shows (kept with the run, as JSON).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Digest {
+    pub counts: BTreeMap<String, Tally>,
+    /// How many entries were skipped for each reason.
+    pub skipped: BTreeMap<String, u64>,
+    pub skipped_total: u64,
+    pub comments_held: u64,
+    pub redirects: u64,
+    pub notes: Vec<String>,
+}
+
+impl Digest {
+    /// The digest as lines for a person.
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines: Vec<String> = self
+            .counts
+            .iter()
+            .map(|(kind, t)| {
+                format!(
+                    "{kind}: {} added, {} updated, {} unchanged",
+                    t.added, t.updated, t.unchanged
+                )
+            })
+            .collect();
+        lines.push(format!("skipped: {}", self.skipped_total));
+        lines.extend(
+            self.skipped
+                .iter()
+                .map(|(reason, n)| format!("  {n} × {reason}")),
+        );
+        lines.push(format!("comments held: {}", self.comments_held));
+        lines.push(format!("old addresses kept: {}", self.redirects));
+        lines.extend(self.notes.iter().map(|n| format!("note: {n}")));
+        lines
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
     pub added: u64,
     pub updated: u64,
@@ -116,30 +155,23 @@ impl Summary {
 
     /// The summary as lines for a person.
     pub fn lines(&self) -> Vec<String> {
-        let mut lines: Vec<String> = self
-            .counts
-            .iter()
-            .map(|(kind, t)| {
-                format!(
-                    "{kind}: {} added, {} updated, {} unchanged",
-                    t.added, t.updated, t.unchanged
-                )
-            })
-            .collect();
-        let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
+        self.digest().lines()
+    }
+
+    /// The summary without the list of skips (their reasons counted).
+    pub fn digest(&self) -> Digest {
+        let mut skipped: BTreeMap<String, u64> = BTreeMap::new();
         for skip in &self.skipped {
-            *reasons.entry(skip.reason.as_str()).or_default() += 1;
+            *skipped.entry(skip.reason.clone()).or_default() += 1;
         }
-        lines.push(format!("skipped: {}", self.skipped.len()));
-        lines.extend(
-            reasons
-                .iter()
-                .map(|(reason, n)| format!("  {n} × {reason}")),
-        );
-        lines.push(format!("comments held: {}", self.comments_held));
-        lines.push(format!("old addresses kept: {}", self.redirects));
-        lines.extend(self.notes.iter().map(|n| format!("note: {n}")));
-        lines
+        Digest {
+            counts: self.counts.clone(),
+            skipped_total: self.skipped.len() as u64,
+            skipped,
+            comments_held: self.comments_held,
+            redirects: self.redirects,
+            notes: self.notes.clone(),
+        }
     }
 
     /// Every skip, one per line, for the report file.

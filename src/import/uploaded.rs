@@ -142,12 +142,12 @@ async fn finish(
     let store = &app.store;
     match outcome {
         Ok(summary) => {
-            let lines = summary.lines().join("\n");
+            let digest = serde_json::to_string(&summary.digest())?;
             store
                 .finish_import_run(
                     run.id,
                     RunState::Done,
-                    Some(&lines),
+                    Some(&digest),
                     Some(&summary.report()),
                     None,
                     now,

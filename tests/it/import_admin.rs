@@ -6,6 +6,7 @@
 
 use std::time::Duration;
 
+use dateline::import::Digest;
 use dateline_core::Role;
 use dateline_store::{ImportRun, ImportRunId, RunState};
 
@@ -105,10 +106,10 @@ async fn an_admin_uploads_a_dry_run_then_imports_it_for_real() {
     );
     assert!(census(&server, origin).await.is_empty());
     let published = export.expected()[&("post", "published")];
-    let summary = run.summary.clone().unwrap();
-    assert!(
-        summary.contains(&format!("story (published): {published} added")),
-        "{summary}"
+    let digest: Digest = serde_json::from_str(&run.summary.unwrap()).unwrap();
+    assert_eq!(
+        digest.counts["story (published)"].added as i64, published,
+        "{digest:?}"
     );
     let html = get_with(&server, &format!("/admin/import/{}", dry.0), &admin.cookie)
         .await

@@ -17,13 +17,18 @@ use serde::Serialize;
 use tokio::io::AsyncWriteExt;
 
 use super::{
-    session::{AdminForm, Staff, StaffView, admin_page, private, see_other},
+    session::{
+        AdminForm, Staff, StaffView, admin_page, check_csrf_first, private, see_other,
+        unreadable_upload,
+    },
     sign_in::Nothing,
 };
 use crate::{
-    accounts::same_secret,
-    import::uploaded::{RunOptions, upload_key},
-    web::{App, AppError, AppState, Result, forms::expired_form},
+    import::{
+        Digest,
+        uploaded::{RunOptions, upload_key},
+    },
+    web::{App, AppError, AppState, Result},
 };
 
 /// The most runs the page lists.
@@ -163,29 +168,18 @@ pub async fn upload(
     mut multipart: Multipart,
 ) -> Result<Response> {
     staff.require(Action::ManageSite)?;
-    let unreadable = |e: axum::extract::multipart::MultipartError| {
-        AppError::refused(e.status(), "Upload not received", e.body_text())
-    };
+    check_csrf_first(&mut multipart, &staff).await?;
     let mut fields = ImportFields::default();
     let mut kept = None;
     let mut file_name = String::new();
-    let mut csrf_checked = false;
-    while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {
+    while let Some(mut field) = multipart.next_field().await.map_err(unreadable_upload)? {
         let name = field.name().unwrap_or_default().to_owned();
-        if name != "csrf" && !csrf_checked {
-            return Err(expired_form());
-        }
         match name.as_str() {
-            "csrf" => {
-                let sent = field.text().await.map_err(unreadable)?;
-                if !same_secret(&sent, &staff.csrf_token) {
-                    return Err(expired_form());
-                }
-                csrf_checked = true;
+            "dry_run" => fields.dry_run = field.text().await.map_err(unreadable_upload)? == "1",
+            "fetch_media" => {
+                fields.fetch_media = field.text().await.map_err(unreadable_upload)? == "1"
             }
-            "dry_run" => fields.dry_run = field.text().await.map_err(unreadable)? == "1",
-            "fetch_media" => fields.fetch_media = field.text().await.map_err(unreadable)? == "1",
-            "base_url" => fields.base_url = field.text().await.map_err(unreadable)?,
+            "base_url" => fields.base_url = field.text().await.map_err(unreadable_upload)?,
             "file" if kept.is_none() => {
                 file_name = dateline_core::clean_text(field.file_name().unwrap_or("export"))
                     .chars()
@@ -200,9 +194,6 @@ pub async fn upload(
             }
             _ => {}
         }
-    }
-    if !csrf_checked {
-        return Err(expired_form());
     }
     let Some((key, size, platform)) = kept else {
         let message = "file: choose an export file to import".to_owned();
@@ -252,6 +243,11 @@ pub async fn upload(
     Ok(see_other(&format!("/admin/import/{}", id.0)))
 }
 
+async fn run_of(app: &App, id: i64) -> Result<ImportRun> {
+    let run = app.store.import_run(ImportRunId(id)).await?;
+    run.ok_or(AppError::NotFound)
+}
+
 #[derive(Serialize)]
 struct RunPage {
     staff: StaffView,
@@ -263,7 +259,7 @@ struct RunPage {
     rate: Option<i64>,
     time_left: Option<String>,
     megabytes: String,
-    summary: Vec<String>,
+    summary: Option<Digest>,
     refresh: Option<u32>,
 }
 
@@ -274,11 +270,7 @@ pub async fn show_run(
     staff: Staff,
 ) -> Result<Response> {
     staff.require(Action::ManageSite)?;
-    let run = app
-        .store
-        .import_run(ImportRunId(id))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let run = run_of(&app, id).await?;
     let options: RunOptions = serde_json::from_str(&run.options).unwrap_or_default();
     let percent = (run.total > 0).then(|| run.done * 100 / run.total);
     let elapsed = run
@@ -304,8 +296,7 @@ pub async fn show_run(
         summary: run
             .summary
             .as_deref()
-            .map(|s| s.lines().map(str::to_owned).collect())
-            .unwrap_or_default(),
+            .and_then(|s| serde_json::from_str(s).ok()),
         run,
     };
     admin_page(&app, "admin/import_run.html", StatusCode::OK, page)
@@ -343,11 +334,7 @@ pub async fn import_for_real(
     AdminForm { staff, .. }: AdminForm<Nothing>,
 ) -> Result<Response> {
     staff.require(Action::ManageSite)?;
-    let run = app
-        .store
-        .import_run(ImportRunId(id))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let run = run_of(&app, id).await?;
     let mut options: RunOptions = serde_json::from_str(&run.options).unwrap_or_default();
     if !(options.dry_run && run.state == dateline_store::RunState::Done) {
         return Err(AppError::refused(

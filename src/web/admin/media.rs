@@ -15,12 +15,13 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     catalog::message,
-    session::{AdminForm, Staff, StaffView, admin_page, private, see_other},
+    session::{
+        AdminForm, Staff, StaffView, admin_page, check_csrf_first, private, see_other,
+        unreadable_upload,
+    },
 };
 use crate::{
-    accounts::same_secret,
     media::{Upload, UploadError},
-    web::forms::expired_form,
     web::{App, AppState},
     web::{AppError, Result},
 };
@@ -145,35 +146,18 @@ pub async fn upload(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("application/json"));
     staff.require(Action::UploadMedia)?;
-    let unreadable = |e: axum::extract::multipart::MultipartError| {
-        AppError::refused(e.status(), "Upload not received", e.body_text())
-    };
+    check_csrf_first(&mut multipart, &staff).await?;
     let mut fields = UploadFields::default();
     let mut file = None;
-    let mut csrf_checked = false;
-    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+    while let Some(field) = multipart.next_field().await.map_err(unreadable_upload)? {
         let name = field.name().unwrap_or_default().to_owned();
-        if name != "csrf" && !csrf_checked {
-            // The token comes first in the form; anything before it is refused.
-            return Err(expired_form());
-        }
         match name.as_str() {
-            "csrf" => {
-                let sent = field.text().await.map_err(unreadable)?;
-                if !same_secret(&sent, &staff.csrf_token) {
-                    return Err(expired_form());
-                }
-                csrf_checked = true;
-            }
-            "alt" => fields.alt = field.text().await.map_err(unreadable)?,
-            "caption" => fields.caption = field.text().await.map_err(unreadable)?,
-            "credit" => fields.credit = field.text().await.map_err(unreadable)?,
-            "file" => file = Some(field.bytes().await.map_err(unreadable)?),
+            "alt" => fields.alt = field.text().await.map_err(unreadable_upload)?,
+            "caption" => fields.caption = field.text().await.map_err(unreadable_upload)?,
+            "credit" => fields.credit = field.text().await.map_err(unreadable_upload)?,
+            "file" => file = Some(field.bytes().await.map_err(unreadable_upload)?),
             _ => {}
         }
-    }
-    if !csrf_checked {
-        return Err(expired_form());
     }
     let Some(bytes) = file.filter(|f| !f.is_empty()) else {
         let message = "file: choose a picture to upload".to_owned();

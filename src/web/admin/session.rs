@@ -191,6 +191,31 @@ impl<T: DeserializeOwned> FromRequest<AppState> for AdminForm<T> {
     }
 }
 
+/// Reads the first field of a form with a file (`multipart/form-data`),
+/// which must be the session's CSRF token: a form that starts with
+/// anything else, or sends a wrong token, is refused (403) before a byte
+/// of its file is read.
+pub async fn check_csrf_first(
+    multipart: &mut axum::extract::Multipart,
+    staff: &Staff,
+) -> Result<()> {
+    let first = multipart.next_field().await.map_err(unreadable_upload)?;
+    let Some(field) = first.filter(|f| f.name() == Some("csrf")) else {
+        return Err(expired_form());
+    };
+    let sent = field.text().await.map_err(unreadable_upload)?;
+    if !same_secret(&sent, &staff.csrf_token) {
+        return Err(expired_form());
+    }
+    Ok(())
+}
+
+/// A form with a file that could not be read (cut off, malformed, over
+/// the route's limit), with the reason.
+pub fn unreadable_upload(e: axum::extract::multipart::MultipartError) -> AppError {
+    AppError::refused(e.status(), "Upload not received", e.body_text())
+}
+
 /// Starts a new session for `user` and answers with a redirect to `to`
 /// that sets its cookie (signing in, setting up, choosing a password).
 pub async fn start_session(
