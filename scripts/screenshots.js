@@ -1,10 +1,11 @@
 // The newsroom's screens for docs/screenshots/ (run by scripts/screenshots):
 // a writer submits a story; the editor's dashboard, articles list, editor,
-// picture picker, revisions and preview are shot at 1280 and 390 px (the navigation also open).
+// picture picker, revisions and preview are shot at 1280 and 390 px (the navigation also open);
+// an admin's dry run of an import and the import page.
 const { chromium } = require('playwright-core');
 const { fillBody } = require('../tests/browser/lib');
 
-const { BASE, OUT, EDITOR_PASSWORD, WRITER_PASSWORD } = process.env;
+const { BASE, OUT, EDITOR_PASSWORD, WRITER_PASSWORD, ADMIN_PASSWORD } = process.env;
 const NEW_PASSWORD = 'a long newsroom passphrase';
 
 async function signIn(browser, email, password, width) {
@@ -92,6 +93,21 @@ async function shoot(page, name, width) {
       await shoot(editor, 'readers', width);
       await editor.close();
     }
+    // Moving a site in: the import page, then a dry run of WordPress's
+    // theme test data and its report page.
+    const admin = await signIn(browser, 'asha@example.org', ADMIN_PASSWORD, 1280);
+    await admin.goto(`${BASE}/admin/import`);
+    await admin.setInputFiles('#import-file', 'crates/dateline_import/tests/data/wordpress-theme-test-data/themeunittestdata.wordpress.xml');
+    await Promise.all([admin.waitForURL(/\/admin\/import\/\d+$/), admin.click('button:text("Upload and start")')]);
+    await admin.waitForSelector('dd:text-is("done")', { timeout: 120000 });
+    const run = admin.url();
+    for (const width of [1280, 390]) {
+      await admin.goto(run);
+      await shoot(admin, 'import-run', width);
+      await admin.goto(`${BASE}/admin/import`);
+      await shoot(admin, 'import', width);
+    }
+    await admin.close();
     // Readers' pages as a phone and a laptop show them on opening.
     for (const [width, height] of [[390, 844], [1280, 800]]) {
       const context = await browser.newContext({ viewport: { width, height } });

@@ -110,6 +110,14 @@ impl<'a> Pictures<'a> {
         Ok(id)
     }
 
+    /// Why no picture can be kept, when the run was given nowhere to
+    /// take pictures from.
+    pub fn no_source(&self) -> Option<&'static str> {
+        (self.source.uploads.is_none() && self.source.fetch.is_none()).then_some(
+            "no file for it: give a copy of the uploads folder (--uploads) or fetch pictures from the old site (--fetch-media)",
+        )
+    }
+
     async fn bytes(&self, url: &str) -> Result<Bytes, String> {
         if let Some(dir) = &self.source.uploads
             && let Some(path) = in_uploads(dir, url)
@@ -119,12 +127,14 @@ impl<'a> Pictures<'a> {
                 .map(Bytes::from)
                 .map_err(|e| format!("cannot read {}: {e}", path.display()));
         }
+        if let Some(missing) = self.no_source() {
+            return Err(missing.into());
+        }
         let Some(http) = &self.source.fetch else {
-            return Err(if self.source.uploads.is_some() {
-                "its file is not in the uploads folder (add --fetch-media to fetch it)".into()
-            } else {
-                "no file for it: give --uploads DIR or --fetch-media".into()
-            });
+            return Err(
+                "its file is not in the uploads folder (fetching pictures from the old site would find it)"
+                    .into(),
+            );
         };
         let response = http
             .get(url)

@@ -101,10 +101,6 @@ impl Run<'_, '_> {
             }
             return Ok(());
         }
-        if self.options.dry_run {
-            self.would("picture", "attachment", key, &digest);
-            return Ok(());
-        }
         let attachment = attachment_of(item);
         if !is_picture(&attachment.url) {
             self.summary.skip(
@@ -112,6 +108,15 @@ impl Run<'_, '_> {
                 item.line,
                 "a file that is not a picture (the library keeps pictures; link to it from a story)",
             );
+            return Ok(());
+        }
+        if self.options.dry_run {
+            // Whether a file is found is known only by fetching it; that
+            // there is nowhere to look is known now.
+            match pictures.no_source() {
+                Some(missing) => self.summary.skip(what.to_owned(), item.line, missing),
+                None => self.would("picture", "attachment", key, &digest),
+            }
             return Ok(());
         }
         let media = match pictures.keep(attachment.described()).await {
