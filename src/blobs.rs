@@ -100,9 +100,12 @@ impl Blobs {
     /// never sits in memory whole); the blob appears once the writer is
     /// shut down.
     pub fn writer(&self, key: &str) -> anyhow::Result<object_store::buffered::BufWriter> {
-        Ok(object_store::buffered::BufWriter::new(
+        // Parts of 5 MiB, S3's smallest: a file larger than one part is
+        // written as a multipart upload, which an abort takes back.
+        Ok(object_store::buffered::BufWriter::with_capacity(
             self.store.clone(),
             checked(key)?,
+            5 << 20,
         ))
     }
 

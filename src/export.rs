@@ -7,7 +7,8 @@
 //! Ids: WordPress keeps posts, pages and attachments in one table, so one
 //! id names one of them. A story's id `n` goes out as `3n + 1`, a page's
 //! as `3n + 2`, a picture's as `3n`: distinct, and the same in every
-//! export, so a second export re-imported updates what the first made.
+//! export, so a later export read by `dateline import` updates what the
+//! first made (WordPress's importer skips what it already has).
 
 use std::{collections::HashMap, io::Write};
 
@@ -212,8 +213,15 @@ fn attachment(picture: &ExportedPicture, site: &str, dates: &Dates) -> Item {
         // Where WordPress's photo-credit plugins (Media Credit) keep it.
         meta.push(("_media_credit".to_owned(), picture.credit.clone()));
     }
+    // WordPress's importer takes an item with the title and date of one it
+    // has for that one: a picture without alt text is named by its file.
+    let title = if picture.alt.trim().is_empty() {
+        file.to_owned()
+    } else {
+        picture.alt.clone()
+    };
     Item {
-        title: picture.alt.clone(),
+        title,
         link: url.clone(),
         guid: url.clone(),
         excerpt: picture.caption.clone(),

@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use dateline_store::{ImportRunId, Job, RunImport, RunState};
+use dateline_store::{ImportRun, ImportRunId, Job, RunImport, RunState};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -36,7 +36,10 @@ pub fn upload_key() -> String {
     format!("imports/{}", crate::accounts::new_token())
 }
 
-/// Runs the import of `task`'s run (the job `job`).
+/// Runs the import of `task`'s run (the job `job`). Its lease is held
+/// from the start (copying a large upload from a bucket can outlast one);
+/// if another worker took the job over all the same, this one stops and
+/// leaves the run to it. Every way the run can end is recorded on it.
 pub async fn run(app: &Services, job: &Job, task: RunImport) -> anyhow::Result<()> {
     let id = ImportRunId(task.run);
     let Some(run) = app.store.import_run(id).await? else {
@@ -45,34 +48,73 @@ pub async fn run(app: &Services, job: &Job, task: RunImport) -> anyhow::Result<(
     if run.state.ended() {
         return Ok(());
     }
-    let chosen: RunOptions = serde_json::from_str(&run.options)?;
+    let store = &app.store;
+    let (progress, mut seen) = tokio::sync::watch::channel(None::<Progress>);
+    let keep_up = async {
+        let mut tick = tokio::time::interval(TICK);
+        loop {
+            tick.tick().await;
+            let now = Timestamp::now();
+            let at = *seen.borrow_and_update();
+            if let Some(p) = at {
+                let (done, total) = (p.done as i64, p.total as i64);
+                if let Err(e) = store
+                    .note_import_progress(id, RunState::Importing, done, total, now)
+                    .await
+                {
+                    tracing::warn!(error = format!("{e:#}"), "cannot note an import's progress");
+                }
+            }
+            match store.renew_job(job, now, LEASE).await {
+                Ok(true) => {}
+                Ok(false) => return,
+                Err(e) => {
+                    tracing::warn!(error = format!("{e:#}"), "cannot renew an import's lease")
+                }
+            }
+        }
+    };
+    let outcome = tokio::select! {
+        outcome = import(app, &run, progress) => outcome,
+        () = keep_up => {
+            tracing::warn!("the import's job was taken over by another worker: leaving it the run");
+            return Ok(());
+        }
+    };
+    finish(app, job, &run, outcome).await
+}
+
+/// The import itself: the upload copied to a file of this node (deleted
+/// when done), then read as the command reads it.
+async fn import(
+    app: &Services,
+    run: &ImportRun,
+    progress: tokio::sync::watch::Sender<Option<Progress>>,
+) -> Result<Summary, ImportError> {
+    let chosen: RunOptions = serde_json::from_str(&run.options).map_err(anyhow::Error::from)?;
     let store = &app.store;
     store
-        .note_import_progress(id, RunState::Reading, 0, 0, Timestamp::now())
-        .await?;
+        .note_import_progress(run.id, RunState::Reading, 0, 0, Timestamp::now())
+        .await
+        .map_err(anyhow::Error::from)?;
     let work_dir = app.data_dir.join("imports");
-    tokio::fs::create_dir_all(&work_dir).await?;
+    tokio::fs::create_dir_all(&work_dir)
+        .await
+        .map_err(anyhow::Error::from)?;
     let file = tempfile::Builder::new()
         .prefix("upload-")
-        .tempfile_in(&work_dir)?;
-    let mut copy = tokio::fs::File::from_std(file.reopen()?);
+        .tempfile_in(&work_dir)
+        .map_err(anyhow::Error::from)?;
+    let mut copy = tokio::fs::File::from_std(file.reopen().map_err(anyhow::Error::from)?);
     if !app.blobs.copy_to(&run.blob_key, &mut copy).await? {
-        let error =
-            "the uploaded file is no longer there (an earlier run took it); upload it again";
-        store
-            .finish_import_run(
-                id,
-                RunState::Failed,
-                None,
-                None,
-                Some(error),
-                Timestamp::now(),
-            )
-            .await?;
-        return Ok(());
+        return Err(ImportError::Refused {
+            file: run.file_name.clone().into(),
+            reason:
+                "the uploaded file is no longer there (another run of it took it); upload it again"
+                    .into(),
+        });
     }
     drop(copy);
-
     let options = Options {
         dry_run: chosen.dry_run,
         media: MediaSource {
@@ -90,43 +132,14 @@ pub async fn run(app: &Services, job: &Job, task: RunImport) -> anyhow::Result<(
         config: &app.config,
         image_work: &app.image_work,
     };
-    let (progress, mut seen) = tokio::sync::watch::channel(None::<Progress>);
     let mut report = move |p: Progress| {
         progress.send_replace(Some(p));
     };
-    let import = async {
-        if run.platform == "ghost" {
-            super::import_ghost(&ctx, file.path(), &options, &mut report).await
-        } else {
-            super::import_wordpress(&ctx, file.path(), &options, &mut report).await
-        }
-    };
-    let keep_up = async {
-        let mut tick = tokio::time::interval(TICK);
-        loop {
-            tick.tick().await;
-            let now = Timestamp::now();
-            let at = *seen.borrow_and_update();
-            if let Some(p) = at {
-                let (done, total) = (p.done as i64, p.total as i64);
-                if let Err(e) = store
-                    .note_import_progress(id, RunState::Importing, done, total, now)
-                    .await
-                {
-                    tracing::warn!(error = format!("{e:#}"), "cannot note an import's progress");
-                }
-            }
-            if !store.renew_job(job, now, LEASE).await.unwrap_or(true) {
-                tracing::warn!("the import's job was claimed by another worker");
-            }
-        }
-    };
-    let outcome = tokio::select! {
-        outcome = import => outcome,
-        () = keep_up => unreachable!("keeps time until the import ends"),
-    };
-    drop(file);
-    finish(app, job, &run, chosen.dry_run, outcome).await
+    if run.platform == "ghost" {
+        super::import_ghost(&ctx, file.path(), &options, &mut report).await
+    } else {
+        super::import_wordpress(&ctx, file.path(), &options, &mut report).await
+    }
 }
 
 /// Records how the run ended and, unless a dry run's upload may still be
@@ -134,11 +147,11 @@ pub async fn run(app: &Services, job: &Job, task: RunImport) -> anyhow::Result<(
 async fn finish(
     app: &Services,
     job: &Job,
-    run: &dateline_store::ImportRun,
-    dry_run: bool,
+    run: &ImportRun,
     outcome: Result<Summary, ImportError>,
 ) -> anyhow::Result<()> {
     let now = Timestamp::now();
+    let dry_run = serde_json::from_str::<RunOptions>(&run.options).is_ok_and(|o| o.dry_run);
     let store = &app.store;
     match outcome {
         Ok(summary) => {

@@ -38,6 +38,8 @@ pub async fn run(command: ExportCommand) -> anyhow::Result<()> {
     store.close().await;
     let (out, exported) = written?;
     let partial = out.into_inner().map_err(|e| e.into_error())?;
+    // On disk before it takes the name: whole, even after a crash.
+    partial.as_file().sync_all()?;
     partial
         .persist(&args.out)
         .with_context(|| format!("cannot write {}", args.out.display()))?;

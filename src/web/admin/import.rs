@@ -152,10 +152,10 @@ async fn keep_upload(
             "file: choose an export file to import".into(),
         );
     };
-    writer
-        .shutdown()
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+    if let Err(e) = writer.shutdown().await {
+        writer.abort().await.ok();
+        return Err(AppError::Internal(e.into()));
+    }
     Ok(Ok((key, size as i64, platform)))
 }
 
@@ -170,9 +170,20 @@ pub async fn upload(
     staff.require(Action::ManageSite)?;
     check_csrf_first(&mut multipart, &staff).await?;
     let mut fields = ImportFields::default();
-    let mut kept = None;
+    let mut kept: Option<(String, i64, &'static str)> = None;
     let mut file_name = String::new();
-    while let Some(mut field) = multipart.next_field().await.map_err(unreadable_upload)? {
+    loop {
+        let mut field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => {
+                // What was kept of the form goes with it.
+                if let Some((key, ..)) = &kept {
+                    app.blobs.delete(key).await.map_err(AppError::Internal)?;
+                }
+                return Err(unreadable_upload(e));
+            }
+        };
         let name = field.name().unwrap_or_default().to_owned();
         match name.as_str() {
             "dry_run" => fields.dry_run = field.text().await.map_err(unreadable_upload)? == "1",
@@ -238,9 +249,19 @@ pub async fn upload(
         byte_size: size,
         options: serde_json::to_string(&options).map_err(|e| AppError::Internal(e.into()))?,
         started_by: Some(staff.user.id),
+        source_run: None,
     };
-    let id = app.store.create_import_run(&run, Timestamp::now()).await?;
-    Ok(see_other(&format!("/admin/import/{}", id.0)))
+    let blob_key = run.blob_key.clone();
+    match app.store.create_import_run(&run, Timestamp::now()).await {
+        Ok(id) => Ok(see_other(&format!("/admin/import/{}", id.0))),
+        Err(e) => {
+            app.blobs
+                .delete(&blob_key)
+                .await
+                .map_err(AppError::Internal)?;
+            Err(e.into())
+        }
+    }
 }
 
 async fn run_of(app: &App, id: i64) -> Result<ImportRun> {
@@ -355,6 +376,8 @@ pub async fn import_for_real(
         byte_size: run.byte_size,
         options: serde_json::to_string(&options).map_err(|e| AppError::Internal(e.into()))?,
         started_by: Some(staff.user.id),
+        // A second click (or a second admin) gets the run the first started.
+        source_run: Some(run.id),
     };
     let id = app
         .store

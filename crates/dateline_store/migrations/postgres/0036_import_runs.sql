@@ -11,6 +11,9 @@ create table import_runs (
     blob_key text not null,
     byte_size bigint not null,
     options text not null,
+    -- The dry run whose upload this run imports for real: one per dry run.
+    source_run bigint constraint import_runs_source_run_key unique
+        constraint import_runs_source_run_fkey references import_runs (id),
     state text not null constraint import_runs_state_check
         check (state in ('waiting', 'reading', 'importing', 'done', 'refused', 'failed')),
     done bigint not null default 0,

@@ -43,6 +43,8 @@ pub struct NewImportRun {
     /// The run's options, as JSON.
     pub options: String,
     pub started_by: Option<UserId>,
+    /// The dry run whose upload this imports for real, if it is one.
+    pub source_run: Option<ImportRunId>,
 }
 
 /// Where a run is.
@@ -169,16 +171,20 @@ fn run(r: RunRow) -> Result<ImportRun> {
 
 impl Store {
     /// Records an uploaded export and enqueues the job that imports it.
+    /// A dry run is imported for real once: asked again (a second click,
+    /// a second admin), this gives the run the first asking made.
     pub async fn create_import_run(
         &self,
         new: &NewImportRun,
         now: Timestamp,
     ) -> Result<ImportRunId> {
-        const SQL: &str = "insert into import_runs
-                (platform, file_name, blob_key, byte_size, options, state, started_by, created_at)
-            values ($1, $2, $3, $4, $5, 'waiting', $6, $7) returning id";
+        const INSERT: &str = "insert into import_runs (platform, file_name, blob_key, byte_size,
+                options, state, started_by, created_at, source_run)
+            values ($1, $2, $3, $4, $5, 'waiting', $6, $7, $8)
+            on conflict (source_run) do nothing returning id";
+        const MADE: &str = "select id from import_runs where source_run = $1";
         let id = write_tx!(self, |tx| {
-            let id: i64 = sqlx::query_scalar(SQL)
+            let made: Option<i64> = sqlx::query_scalar(INSERT)
                 .bind(new.platform)
                 .bind(&new.file_name)
                 .bind(&new.blob_key)
@@ -186,15 +192,26 @@ impl Store {
                 .bind(&new.options)
                 .bind(new.started_by.map(|u| u.0))
                 .bind(now.as_microsecond())
-                .fetch_one(&mut *tx)
+                .bind(new.source_run.map(|r| r.0))
+                .fetch_optional(&mut *tx)
                 .await?;
-            let job = NewJob::of(
-                &RunImport { run: id },
-                now,
-                Some(format!("import-run-{id}")),
-            );
-            enqueue_in!(tx, &job, now);
-            id
+            match made {
+                Some(id) => {
+                    let job = NewJob::of(
+                        &RunImport { run: id },
+                        now,
+                        Some(format!("import-run-{id}")),
+                    );
+                    enqueue_in!(tx, &job, now);
+                    id
+                }
+                None => {
+                    sqlx::query_scalar::<_, i64>(MADE)
+                        .bind(new.source_run.map(|r| r.0))
+                        .fetch_one(&mut *tx)
+                        .await?
+                }
+            }
         });
         Ok(ImportRunId(id))
     }

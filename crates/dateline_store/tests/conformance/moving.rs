@@ -21,6 +21,7 @@ pub async fn an_uploaded_import_is_one_job_that_keeps_its_progress_and_report(st
         byte_size: 2048,
         options: r#"{"dry_run":true}"#.into(),
         started_by: Some(admin),
+        source_run: None,
     };
     let id = store.create_import_run(&new, now).await.unwrap();
     let run = store.import_run(id).await.unwrap().unwrap();
@@ -56,6 +57,16 @@ pub async fn an_uploaded_import_is_one_job_that_keeps_its_progress_and_report(st
             .is_none(),
         "a renewed job is not claimed again"
     );
+
+    // Once another worker has taken the job over, renewing fails.
+    let taken_at = past_first_lease + SignedDuration::from_secs(60);
+    let taken = store
+        .claim_job_of(Lane::Media, None, taken_at, lease)
+        .await
+        .unwrap()
+        .expect("the lease ran out unrenewed");
+    assert!(!store.renew_job(&job, taken_at, lease).await.unwrap());
+    assert!(store.renew_job(&taken, taken_at, lease).await.unwrap());
 
     store
         .note_import_progress(id, RunState::Importing, 40, 100, later)
@@ -103,6 +114,14 @@ pub async fn an_uploaded_import_is_one_job_that_keeps_its_progress_and_report(st
         .map(|r| r.id)
         .collect();
     assert_eq!(listed, [second, id], "newest first");
+    // A dry run is imported for real once, however often it is asked.
+    let for_real = NewImportRun {
+        source_run: Some(id),
+        ..new.clone()
+    };
+    let real = store.create_import_run(&for_real, end).await.unwrap();
+    assert_eq!(store.create_import_run(&for_real, end).await.unwrap(), real);
+    assert_eq!(store.import_runs(10).await.unwrap().len(), 3);
 }
 
 pub async fn an_export_reads_every_story_in_id_order_with_its_bylines_and_tags(store: &Store) {
