@@ -51,6 +51,11 @@ async fn for_real(server: &TestServer, who: &Session, dry: ImportRunId) -> reqwe
     .await
 }
 
+async fn run_page(server: &TestServer, who: &Session, run: ImportRunId) -> String {
+    let page = get_with(server, &format!("/admin/import/{}", run.0), &who.cookie).await;
+    page.text().await.unwrap()
+}
+
 fn run_id(response: &reqwest::Response) -> ImportRunId {
     assert_eq!(response.status(), 303, "the upload was taken");
     let location = response.headers()["location"].to_str().unwrap();
@@ -98,12 +103,8 @@ async fn an_admin_uploads_a_dry_run_then_imports_it_for_real() {
     )
     .await;
     let dry = run_id(&sent);
-    // Its page says where it is, and keeps itself up to date meanwhile.
-    let html = get_with(&server, &format!("/admin/import/{}", dry.0), &admin.cookie)
-        .await
-        .text()
-        .await
-        .unwrap();
+    // It has a page of its own.
+    let html = run_page(&server, &admin, dry).await;
     assert!(
         html.contains("Import of themeunittestdata.wordpress.xml"),
         "{html}"
@@ -122,11 +123,7 @@ async fn an_admin_uploads_a_dry_run_then_imports_it_for_real() {
         digest.counts["story (published)"].added as i64, published,
         "{digest:?}"
     );
-    let html = get_with(&server, &format!("/admin/import/{}", dry.0), &admin.cookie)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = run_page(&server, &admin, dry).await;
     assert!(
         !html.contains("http-equiv=\"refresh\""),
         "an ended run stays put"

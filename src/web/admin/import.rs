@@ -159,6 +159,19 @@ async fn keep_upload(
     Ok(Ok((key, size as i64, platform)))
 }
 
+/// The old site's address as the form gave it: none, or an http(s) one.
+fn old_site(given: &str) -> std::result::Result<Option<String>, String> {
+    match given.trim() {
+        "" => Ok(None),
+        given => match url::Url::parse(given) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(Some(url.to_string())),
+            _ => Err(format!(
+                "base_url: {given:?} is not an address (https://old.example.com)"
+            )),
+        },
+    }
+}
+
 /// `POST /admin/import` (multipart): an export and how to import it. The
 /// CSRF token comes first in the form and is checked before the file is
 /// read; the file comes last, so the options are known by then.
@@ -206,36 +219,17 @@ pub async fn upload(
             _ => {}
         }
     }
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
     let Some((key, size, platform)) = kept else {
         let message = "file: choose an export file to import".to_owned();
-        return import_page(
-            &app,
-            &staff,
-            fields,
-            Some(message),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return import_page(&app, &staff, fields, Some(message), status).await;
     };
-    let base_url = fields.base_url.trim();
-    let base_url = match base_url {
-        "" => None,
-        given => match url::Url::parse(given) {
-            Ok(url) if matches!(url.scheme(), "http" | "https") => Some(url.to_string()),
-            _ => {
-                app.blobs.delete(&key).await.map_err(AppError::Internal)?;
-                let message =
-                    format!("base_url: {given:?} is not an address (https://old.example.com)");
-                return import_page(
-                    &app,
-                    &staff,
-                    fields,
-                    Some(message),
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await;
-            }
-        },
+    let base_url = match old_site(&fields.base_url) {
+        Ok(base_url) => base_url,
+        Err(message) => {
+            app.blobs.delete(&key).await.map_err(AppError::Internal)?;
+            return import_page(&app, &staff, fields, Some(message), status).await;
+        }
     };
     let options = RunOptions {
         dry_run: fields.dry_run,
