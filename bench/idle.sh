@@ -31,7 +31,7 @@ trap cleanup EXIT
 measure() {
   local name=$1 port=$2 url=${3:-} log=$work/$1.log data=$work/$1
   mkdir -p "$data"
-  env ${url:+DATELINE_DATABASE__URL=$url} DATELINE_LOG=info,sqlx::query=debug DATELINE_LOG_FORMAT=json \
+  env ${url:+DATELINE_DATABASE__URL=$url} DATELINE_LOG=info,sqlx::query=debug DATELINE_LOG__FORMAT=json \
     "$bin" serve --demo --data "$data" --listen "127.0.0.1:$port" >"$log" 2>&1 & pid=$!
   for _ in $(seq 1 600); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
   # Start-up work (the search index, the demo pictures' renditions) settles.

@@ -3,15 +3,14 @@
 # digest issue, `dateline serve` sending it over SMTP on loopback. Measured
 # twice, each on a fresh copy of the data: against Postfix's smtp-sink (a C
 # sink that stores nothing: the sender's own limit) and against the
-# validators' aiosmtpd writing every message to a Maildir (a sink that keeps
+# test tools' aiosmtpd writing every message to a Maildir (a sink that keeps
 # what it gets, as the tests use). Prints messages/s from the first
 # delivery recorded to the last, and the sender's peak RSS.
 #
 #   bench/newsletter.sh [N]
 #   BENCH_CONNECTIONS=4 (newsletters.connections)
 # Needs: sqlite3, postfix's smtp-sink (Debian packages; installed if
-# missing), the validators (../shared/tools/validators/install.sh) for the
-# second sink.
+# missing), the test tools (tests/tools/install.sh) for the second sink.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Where cargo puts release builds (CARGO_TARGET_DIR, as CI sets, or ./target).
@@ -65,7 +64,7 @@ smtp-sink -u nobody "127.0.0.1:$port" 1000 & pids+=($!)
 for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 run postfix-smtp-sink "$port"
 
-python=/opt/validators/venv/bin/python
+python=${DATELINE_TOOLS:-/opt/dateline-tools}/venv/bin/python
 if [ -x "$python" ]; then
   port=$(free_port)
   "$python" -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$work/maildir" & pids+=($!)

@@ -7,7 +7,7 @@
 #   bench/sitemaps.sh [N] [DATA_DIR]     (default N=100000; DATA_DIR reused if it holds a database)
 #
 # Uses the release binary (built if needed) and curl; validates with the
-# shared validate-sitemap.sh when it is installed.
+# tests/tools/validate-sitemap.sh when xmllint is installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Where cargo puts release builds (CARGO_TARGET_DIR, as CI sets, or ./target).
@@ -15,7 +15,6 @@ release=$(realpath -m "${CARGO_TARGET_DIR:-target}")/release
 n=${1:-100000}
 data=${2:-$(mktemp -d /tmp/dateline-sitemaps.XXXXXX)}
 port=${BENCH_PORT:-18090}
-shared=${DATELINE_SHARED:-$(cd .. && pwd)/shared}
 cargo build --release --quiet
 bin=$release/dateline
 if [ ! -f "$data/dateline.db" ]; then
@@ -32,8 +31,8 @@ for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null &
 
 fetch() { curl -fs -o "$2" -w '%{time_total}' "http://127.0.0.1:$port$1"; }
 check() {
-  if [ -x "$shared/tools/validators/validate-sitemap.sh" ] || [ -f "$shared/tools/validators/validate-sitemap.sh" ]; then
-    bash "$shared/tools/validators/validate-sitemap.sh" "$1" >/dev/null 2>&1 && echo valid || echo INVALID
+  if command -v xmllint >/dev/null; then
+    bash tests/tools/validate-sitemap.sh "$1" >/dev/null 2>&1 && echo valid || echo INVALID
   else
     echo unchecked
   fi

@@ -44,11 +44,13 @@ impl Head {
         let newer = |head: &mut i64, seq: i64| {
             let newer = seq > *head;
             *head = seq.max(*head);
+            metrics::gauge!("dateline_change_log_head").set(*head as f64);
             newer
         };
-        Ok(Self(
-            watch_store(store, Topic::Changes, "the change log's head", read, newer).await?,
-        ))
+        let head =
+            Self(watch_store(store, Topic::Changes, "the change log's head", read, newer).await?);
+        metrics::gauge!("dateline_change_log_head").set(head.seq() as f64);
+        Ok(head)
     }
 
     /// The newest change known.
@@ -157,31 +159,45 @@ pub async fn following<C: Consumer>(
     position: Position,
     consumer: C,
 ) -> anyhow::Result<impl Future<Output = ()> + Send> {
-    if let Position::Durable(name) = position
-        && store.consumer_position(name).await?.is_none()
-    {
-        // A durable consumer hears of what happens after it first runs.
-        store
-            .advance_consumer(name, head.seq(), &[], Timestamp::now())
-            .await?;
-    }
+    let start = match position {
+        Position::From(seq) => seq,
+        Position::Durable(name) => match store.consumer_position(name).await? {
+            Some(seq) => seq,
+            None => {
+                // A durable consumer hears of what happens after it first runs.
+                let seq = head.seq();
+                store
+                    .advance_consumer(name, seq, &[], Timestamp::now())
+                    .await?;
+                seq
+            }
+        },
+    };
     let span = tracing::info_span!("follow", consumer = C::NAME);
-    Ok(follow(store, head, position, consumer).instrument(span))
+    Ok(follow(store, head, position, start, consumer).instrument(span))
 }
 
-/// Follows until the head's reader stops.
-async fn follow<C: Consumer>(store: Store, mut head: Head, position: Position, mut consumer: C) {
-    let mut last = match position {
-        Position::From(seq) => seq,
-        // Read again at each catch-up; this only says when to look.
-        Position::Durable(_) => 0,
-    };
+/// Follows from `start` until the head's reader stops. A durable
+/// consumer's position is read again at each catch-up; `last` only says
+/// when to look.
+async fn follow<C: Consumer>(
+    store: Store,
+    mut head: Head,
+    position: Position,
+    start: i64,
+    mut consumer: C,
+) {
+    let mut last = start;
     let mut backoff = Duration::from_millis(100);
+    let lag = metrics::gauge!("dateline_change_log_lag", "consumer" => C::NAME);
+    lag.set((head.seq() - last).max(0) as f64);
     while head.past(last).await {
+        lag.set((head.seq() - last) as f64);
         match catch_up(&store, position, &mut last, &mut consumer).await {
             Ok(()) => {
                 backoff = Duration::from_millis(100);
                 consumer.caught_up(last);
+                lag.set((head.seq() - last).max(0) as f64);
             }
             Err(e) => {
                 tracing::warn!(

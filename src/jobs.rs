@@ -86,7 +86,7 @@ async fn run_and_record(app: &Services, job: &Job) {
 /// Every kind this version runs. Jobs of other kinds (enqueued by a newer
 /// version, during a rolling upgrade) are left in the table for a worker
 /// that knows them, and named in the log when the worker starts.
-const KINDS: [&str; 10] = [
+pub const KINDS: [&str; 10] = [
     PublishScheduled::KIND,
     FrontPinEnds::KIND,
     BreakingEnds::KIND,
@@ -164,6 +164,13 @@ async fn note_unknown_kinds(app: &Services) {
 
 async fn finish(app: &Services, job: &Job, outcome: anyhow::Result<()>) {
     let now = Timestamp::now();
+    let ended = match &outcome {
+        Ok(()) => "completed",
+        Err(_) if job.attempts >= job.max_attempts => "failed",
+        Err(_) => "retried",
+    };
+    metrics::counter!("dateline_jobs_finished_total", "kind" => job.kind.clone(), "outcome" => ended)
+        .increment(1);
     let recorded = match outcome {
         Ok(()) => app.store.complete_job(job, now).await,
         Err(e) => {

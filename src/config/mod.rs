@@ -4,6 +4,7 @@
 //! `main` and passed down.
 
 mod file;
+mod operations;
 
 use std::{net::SocketAddr, path::Path};
 
@@ -12,6 +13,7 @@ use figment::{
     Figment,
     providers::{Env, Format, Serialized, Toml},
 };
+pub use operations::{LogConfig, LogFormat, MetricsConfig};
 use serde::{Deserialize, Serialize};
 
 /// The configuration file's name inside the data directory.
@@ -30,6 +32,8 @@ pub struct Config {
     pub newsletters: NewslettersConfig,
     pub api: ApiConfig,
     pub wire: WireConfig,
+    pub log: LogConfig,
+    pub metrics: MetricsConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -72,6 +72,15 @@ impl Mailer {
     /// Sends a message made elsewhere, over a pooled connection (one that
     /// failed is marked broken by lettre and not reused).
     pub async fn send(&self, message: Message) -> anyhow::Result<()> {
+        let sent = self.send_pooled(message).await;
+        match sent {
+            Ok(()) => metrics::counter!("dateline_mail_sent_total").increment(1),
+            Err(_) => metrics::counter!("dateline_mail_failed_total").increment(1),
+        }
+        sent
+    }
+
+    async fn send_pooled(&self, message: Message) -> anyhow::Result<()> {
         let pool = self
             .pool
             .as_ref()

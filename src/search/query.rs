@@ -122,6 +122,13 @@ fn parse(text: &str) -> Vec<Part> {
 impl SearchIndex {
     /// Runs `query`; blocking (call from a blocking thread).
     pub fn search(&self, query: &SearchQuery) -> anyhow::Result<SearchResults> {
+        let started = std::time::Instant::now();
+        let results = self.search_now(query);
+        metrics::histogram!("dateline_search_query_duration_seconds").record(started.elapsed());
+        results
+    }
+
+    fn search_now(&self, query: &SearchQuery) -> anyhow::Result<SearchResults> {
         let searcher = self.reader.searcher();
         let parts = parse(&query.text);
         let mut results = self.run(&searcher, query, &parts)?;

@@ -25,6 +25,10 @@ use tokio::net::TcpListener;
 /// Serves on `listener` until Ctrl-C or SIGTERM, keeping the page cache
 /// true to the change log meanwhile.
 pub async fn serve(app: AppState, listener: TcpListener) -> anyhow::Result<()> {
+    // Before anything counts: with metrics off nothing is recorded at all.
+    if app.config.metrics.enabled {
+        crate::telemetry::prometheus::install();
+    }
     // Read before any request is served: a change made after it, even one
     // made before a consumer first runs, reaches every consumer.
     let head = crate::follow::Head::start(app.store.clone())

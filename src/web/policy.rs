@@ -17,7 +17,7 @@ use std::{
 
 use axum::{
     extract::{MatchedPath, Request},
-    http::{HeaderName, HeaderValue, Uri, header},
+    http::{HeaderName, HeaderValue, Method, StatusCode, Uri, header},
     response::{IntoResponse, Response},
 };
 use pin_project_lite::pin_project;
@@ -90,12 +90,14 @@ where
 
     fn call(&mut self, request: Request) -> Self::Future {
         let id = RequestId::for_request(request.headers());
+        let route = request.extensions().get::<MatchedPath>().cloned();
+        let method = method_label(request.method());
         // Every log line written while the request is served carries these.
         let span = tracing::info_span!(
             "request",
             id = %id,
             method = %request.method(),
-            route = request.extensions().get::<MatchedPath>().map(MatchedPath::as_str),
+            route = route.as_ref().map(MatchedPath::as_str),
             path = %loggable(request.uri().path()),
             status = tracing::field::Empty,
             micros = tracing::field::Empty,
@@ -122,6 +124,8 @@ where
                 id,
                 span,
                 started: Instant::now(),
+                route,
+                method,
             },
         }
     }
@@ -131,6 +135,10 @@ struct RequestLog {
     id: RequestId,
     span: Span,
     started: Instant,
+    /// The route's template (`/{section}/{article}`), never the path: one
+    /// series per route, whatever readers ask for.
+    route: Option<MatchedPath>,
+    method: &'static str,
 }
 
 /// Dresses an error page in the site's theme, as part of the request.
@@ -203,6 +211,43 @@ where
     }
 }
 
+/// A request method as a label: the standard ones, or `other` (a client
+/// may send any token as a method, and each would make a new series).
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
+}
+
+/// A status code as a label, without allocating for the common ones.
+fn status_label(status: StatusCode) -> metrics::SharedString {
+    let common = match status.as_u16() {
+        200 => "200",
+        204 => "204",
+        301 => "301",
+        302 => "302",
+        303 => "303",
+        304 => "304",
+        400 => "400",
+        403 => "403",
+        404 => "404",
+        410 => "410",
+        422 => "422",
+        429 => "429",
+        500 => "500",
+        503 => "503",
+        _ => return status.as_str().to_owned().into(),
+    };
+    common.into()
+}
+
 /// Paths whose last segment is a secret (a reset or newsletter link's
 /// token): the log keeps only what comes before it.
 const SECRET_SEGMENT_AFTER: [&str; 5] = [
@@ -229,10 +274,28 @@ fn finish(mut response: Response, log: &RequestLog, access_log: bool) -> Respons
             .or_insert_with(|| HeaderValue::from_static(value));
     }
     headers.insert(super::request_id::HEADER, log.id.header_value());
-    let status = response.status().as_u16();
-    log.span.record("status", status);
-    log.span
-        .record("micros", log.started.elapsed().as_micros() as u64);
+    let status = response.status();
+    let took = log.started.elapsed();
+    log.span.record("status", status.as_u16());
+    log.span.record("micros", took.as_micros() as u64);
+    let route = log
+        .route
+        .as_ref()
+        .map_or("(no route)", MatchedPath::as_str)
+        .to_owned();
+    metrics::counter!(
+        "dateline_http_requests_total",
+        "route" => route.clone(),
+        "method" => log.method,
+        "status" => status_label(status),
+    )
+    .increment(1);
+    metrics::histogram!(
+        "dateline_http_request_duration_seconds",
+        "route" => route,
+        "method" => log.method,
+    )
+    .record(took);
     if access_log {
         tracing::info!(parent: &log.span, "served");
     } else {

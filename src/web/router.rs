@@ -420,6 +420,7 @@ fn routes(app: &AppState) -> Routes {
     .route("/healthz", get(reader::health::check_health))
     .route("/img/{shard}/{file}", get(reader::assets::show_rendition))
     .nest_service("/media", media)
+    .route("/metrics", get(reader::scrape::metrics))
     .route("/most-read", get(reader::most_read::show_most_read))
     .route(
         "/newsletter",

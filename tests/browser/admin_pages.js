@@ -1,8 +1,8 @@
-// usage: NODE_PATH=/opt/validators/node/node_modules node admin_pages.js
+// usage: NODE_PATH=/opt/dateline-tools/node/node_modules node admin_pages.js
 // env: BASE, PASSWORD, EMAILS (JSON: one staff member of each role),
 //      PATHS (JSON: the newsroom's pages), AXE (axe.min.js)
 //
-// Every newsroom page, signed in as each role, at 1280 and 390 px in
+// Every newsroom page, signed in as each of EMAILS, at 1280 and 390 px in
 // Debian's Chromium: axe finds no violations, and at 390 px nothing makes
 // the page scroll sideways. On the editor the picture picker is opened
 // and checked too. A page a role may not see (403) is skipped.

@@ -1,4 +1,4 @@
-// usage: NODE_PATH=/opt/validators/node/node_modules node editor.js
+// usage: NODE_PATH=/opt/dateline-tools/node/node_modules node editor.js
 // env: BASE, EDITOR_EMAIL, PASSWORD, PHOTO (a JPEG), OTHER_PHOTO (another
 // picture), AXE (axe.min.js)
 //

@@ -1,4 +1,4 @@
-// usage: NODE_PATH=/opt/validators/node/node_modules node liveblog.js URL
+// usage: NODE_PATH=/opt/dateline-tools/node/node_modules node liveblog.js URL
 // Opens a live blog in Debian's Chromium and prints "ready" once the page's
 // live stream is connected. Then takes one command per line on stdin, each
 // told before the editor acts, waits up to 2 s for the page to show it, and

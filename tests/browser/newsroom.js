@@ -1,4 +1,4 @@
-// usage: NODE_PATH=/opt/validators/node/node_modules node newsroom.js
+// usage: NODE_PATH=/opt/dateline-tools/node/node_modules node newsroom.js
 // env: BASE, ADMIN_EMAIL, EDITOR_EMAIL, PASSWORD, SITE_TZ, AXE (path of axe.min.js)
 //
 // A day's news in Debian's Chromium, through the admin UI only:

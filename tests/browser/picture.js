@@ -1,4 +1,4 @@
-// usage: NODE_PATH=/opt/validators/node/node_modules node picture.js
+// usage: NODE_PATH=/opt/dateline-tools/node/node_modules node picture.js
 // env: URL (an article page whose lead image has renditions), EXPECT (the
 // `/img/…` address the browser should choose)
 //

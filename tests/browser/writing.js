@@ -1,4 +1,4 @@
-// usage: NODE_PATH=/opt/validators/node/node_modules node writing.js
+// usage: NODE_PATH=/opt/dateline-tools/node/node_modules node writing.js
 // env: BASE, EDITOR_EMAIL, PASSWORD, ALSO (the number of a published
 // story) and ALSO_WORDS (words of its headline), PHOTO (a JPEG), AXE
 // (axe.min.js)

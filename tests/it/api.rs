@@ -286,7 +286,7 @@ async fn the_openapi_document_describes_the_api_and_schemathesis_finds_it_true()
         ),
     )
     .unwrap();
-    let output = tokio::process::Command::new("/opt/validators/venv/bin/schemathesis")
+    let output = tokio::process::Command::new(crate::support::installed("venv/bin/schemathesis"))
         .current_dir(scratch.path())
         .args(["run", &format!("{}/api/openapi.json", server.base)])
         .args(["--url", &server.base])

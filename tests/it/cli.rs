@@ -75,6 +75,48 @@ fn an_unreachable_database_stops_serve_naming_it() {
 }
 
 #[test]
+fn json_logs_are_one_object_per_line_to_the_last() {
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(
+        data.path().join("dateline.toml"),
+        "[log]\nformat = \"json\"\n",
+    )
+    .unwrap();
+    let output = dateline(
+        &[
+            "serve",
+            "--data",
+            data.path().to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+        ],
+        &[
+            ("DATELINE_LOG", "info"),
+            (
+                "DATELINE_DATABASE__URL",
+                "postgres://news:secret@127.0.0.1:1/news",
+            ),
+        ],
+    );
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let lines: Vec<serde_json::Value> = stderr
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    let last = lines.last().expect("a line");
+    assert_eq!(last["level"], "ERROR", "{stderr}");
+    assert!(
+        last["error"]
+            .as_str()
+            .unwrap()
+            .contains("cannot connect to the database at postgres://news@127.0.0.1:1/news"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("secret"), "{stderr}");
+}
+
+#[test]
 fn environment_variables_override_the_file() {
     let data = tempfile::tempdir().unwrap();
     std::fs::write(

@@ -1,5 +1,5 @@
 //! Pages are valid HTML by the W3C Nu checker (installed by
-//! `../shared/tools/validators/install.sh`). Without it the test says it was
+//! `tests/tools/install.sh`). Without it the test says it was
 //! skipped, unless `DATELINE_REQUIRE_VALIDATORS=1` (as in CI).
 
 use crate::support::{TestServer, assert_validates, validators_available};

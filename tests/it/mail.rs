@@ -14,8 +14,6 @@ use crate::{
     support::{TestServer, encode, eventually, validators_available},
 };
 
-const PYTHON: &str = "/opt/validators/venv/bin/python";
-
 /// An SMTP server on a free loopback port, killed when dropped.
 pub(crate) struct SmtpSink {
     child: Child,
@@ -31,7 +29,7 @@ impl SmtpSink {
             .unwrap()
             .port();
         let maildir = tempfile::tempdir().unwrap();
-        let child = Command::new(PYTHON)
+        let child = Command::new(crate::support::installed("venv/bin/python"))
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
             .args(["-c", "aiosmtpd.handlers.Mailbox"])
             .arg(maildir.path().join("box"))

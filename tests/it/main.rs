@@ -28,6 +28,7 @@ mod live_blogs;
 mod mail;
 mod mailings;
 mod media;
+mod metrics;
 mod newsletters;
 mod newsroom;
 mod nodes;

@@ -412,22 +412,21 @@ pub(crate) fn large_photo() -> Vec<u8> {
     jpeg
 }
 
-const MOTO: &str = "/opt/validators/venv/bin/moto_server";
-
-/// A local S3 service (moto, installed by `scripts/test` into the
-/// validators' Python environment), killed when dropped.
+/// A local S3 service (moto, from `tests/tools/install.sh`), killed when
+/// dropped.
 struct S3Service {
     endpoint: String,
     _process: tokio::process::Child,
 }
 
 async fn s3_service(bucket: &str) -> Option<S3Service> {
-    if !std::path::Path::new(MOTO).exists() {
+    let moto = crate::support::installed("venv/bin/moto_server");
+    if !moto.exists() {
         assert!(
             std::env::var("DATELINE_REQUIRE_VALIDATORS").is_err(),
-            "moto (a local S3 service) is required but not installed: run scripts/test"
+            "moto (a local S3 service) is required but not installed: run tests/tools/install.sh"
         );
-        eprintln!("SKIPPED: moto is not installed (scripts/test installs it)");
+        eprintln!("SKIPPED: moto is not installed (tests/tools/install.sh)");
         return None;
     }
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -435,7 +434,7 @@ async fn s3_service(bucket: &str) -> Option<S3Service> {
         .local_addr()
         .unwrap()
         .port();
-    let process = tokio::process::Command::new(MOTO)
+    let process = tokio::process::Command::new(&moto)
         .args(["-H", "127.0.0.1", "-p", &port.to_string()])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

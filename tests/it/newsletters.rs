@@ -35,7 +35,7 @@ struct Inspected {
 }
 
 fn inspect(sink: &SmtpSink) -> Vec<Inspected> {
-    let output = Command::new("/opt/validators/venv/bin/python")
+    let output = Command::new(crate::support::installed("venv/bin/python"))
         .arg(crate::support::validator("mail-inspect.py"))
         .arg(sink.maildir())
         .arg("--html")

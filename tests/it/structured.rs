@@ -92,9 +92,8 @@ async fn the_article_page_describes_a_news_article_and_the_home_page_the_site() 
 /// The shared extractor's Google, Twitter and Facebook checks pass on `page`.
 pub(crate) async fn assert_passes_structured_data_checks(server: &TestServer, page: &str) {
     let output = tokio::process::Command::new("bash")
-        .arg(validator("extract-structured.sh"))
+        .arg(validator("structured-data.sh"))
         .arg(format!("{}{page}", server.base))
-        .arg("--check")
         .output()
         .await
         .unwrap();

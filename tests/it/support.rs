@@ -218,19 +218,25 @@ pub fn escape(s: &str) -> String {
         .replace('\'', "&#x27;")
 }
 
-const VNU_JAR: &str = "/opt/validators/node/node_modules/vnu-jar/build/dist/vnu.jar";
-
-/// A script of the shared validators: `DATELINE_SHARED`, else `../shared`
-/// beside the checkout.
-pub fn validator(script: &str) -> std::path::PathBuf {
-    let shared = std::env::var_os("DATELINE_SHARED")
+/// A file of the installed test tools (`tests/tools/install.sh`), under
+/// `DATELINE_TOOLS`, else `/opt/dateline-tools`: `venv/bin/python`,
+/// `node/node_modules`, ...
+pub fn installed(relative: &str) -> std::path::PathBuf {
+    std::env::var_os("DATELINE_TOOLS")
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
-    shared.join("tools/validators").join(script)
+        .unwrap_or_else(|| "/opt/dateline-tools".into())
+        .join(relative)
 }
 
-/// Runs the shared validator `script` on `target` (a file or a folder) and
-/// fails with its report, introduced by `what`, unless it passes.
+/// One of the checkers in `tests/tools/`.
+pub fn validator(script: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/tools")
+        .join(script)
+}
+
+/// Runs the checker `script` on `target` (a file or a folder) and fails
+/// with its report, introduced by `what`, unless it passes.
 pub fn assert_validates(script: &str, target: &std::path::Path, what: &str) {
     let output = std::process::Command::new("bash")
         .arg(validator(script))
@@ -245,21 +251,18 @@ pub fn assert_validates(script: &str, target: &std::path::Path, what: &str) {
     );
 }
 
-/// Whether the validators (`../shared/tools/validators/install.sh`) and
-/// Debian's Chromium are installed. Without them a test says it was skipped,
-/// unless `DATELINE_REQUIRE_VALIDATORS=1` (as in CI), which makes it fail.
+/// Whether the test tools and Debian's Chromium are installed. Without them
+/// a test says it was skipped, unless `DATELINE_REQUIRE_VALIDATORS=1` (as
+/// in CI), which makes it fail.
 pub fn validators_available() -> bool {
-    let available = validator("validate-html.sh").exists()
-        && std::path::Path::new(VNU_JAR).exists()
-        && std::path::Path::new("/usr/bin/chromium").exists();
+    let available =
+        installed(".stamp").exists() && std::path::Path::new("/usr/bin/chromium").exists();
     if !available {
         assert!(
             std::env::var("DATELINE_REQUIRE_VALIDATORS").is_err(),
-            "the validators are required but not installed: run ../shared/tools/validators/install.sh"
+            "the test tools are required but not installed: run tests/tools/install.sh"
         );
-        eprintln!(
-            "SKIPPED: the validators or Chromium are not installed (../shared/tools/validators/install.sh)"
-        );
+        eprintln!("SKIPPED: the test tools or Chromium are not installed (tests/tools/install.sh)");
     }
     available
 }

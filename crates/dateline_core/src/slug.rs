@@ -15,6 +15,7 @@ const RESERVED: &[&str] = &[
     "feeds",
     "img",
     "healthz",
+    "readyz",
     "media",
     "metrics",
     "search",

@@ -6,7 +6,7 @@ use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 
-use crate::{Result, Store, StoreError};
+use crate::{Result, Store, StoreError, read};
 
 /// The SQLite file's name in the data directory when no URL is configured.
 pub const DEFAULT_SQLITE_FILE: &str = "dateline.db";
@@ -152,6 +152,24 @@ impl Store {
             Backend::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
         Ok(())
+    }
+
+    /// The migrations this build carries that the database has not applied
+    /// (by version): a node must not serve a schema older than its code.
+    pub async fn pending_migrations(&self) -> Result<Vec<i64>> {
+        const SQL: &str = "select version from _sqlx_migrations where success";
+        let applied: Vec<i64> = read!(self, |conn| sqlx::query_scalar(SQL)
+            .fetch_all(&mut *conn)
+            .await)?;
+        let carried = match &self.backend {
+            Backend::Sqlite { .. } => &SQLITE_MIGRATIONS,
+            Backend::Postgres(_) => &POSTGRES_MIGRATIONS,
+        };
+        Ok(carried
+            .iter()
+            .map(|m| m.version)
+            .filter(|version| !applied.contains(version))
+            .collect())
     }
 
     /// Holds, until the guard is dropped, the one lock that setting a site

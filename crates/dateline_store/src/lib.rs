@@ -19,6 +19,7 @@ mod imports;
 pub mod jobs;
 mod media;
 mod newsletters;
+mod operations;
 mod pages;
 mod readers;
 mod rows;
@@ -58,6 +59,7 @@ pub use newsletters::{
     NewsletterTemplate, Outcome, SignUp, Subscriber, SubscriberCounts, SubscriberExport,
     SubscriberState,
 };
+pub use operations::{JobCounts, PoolUse};
 pub use pages::PageSource;
 pub use readers::{LinkPurpose, NewReaderLink, Reader, ReaderLink, ReaderSession, ReaderSignUp};
 pub use staff::{Credentials, NewSession, NewUser, Session, User};
@@ -90,12 +92,18 @@ macro_rules! read {
     ($store:expr, |$conn:ident| $body:expr) => {
         match &$store.backend {
             $crate::Backend::Sqlite { read, .. } => {
+                let asked = std::time::Instant::now();
                 let mut held = read.get().await?;
+                metrics::histogram!("dateline_db_pool_wait_seconds", "pool" => "read")
+                    .record(asked.elapsed());
                 let $conn: &mut sqlx::SqliteConnection = &mut held;
                 $body
             }
             $crate::Backend::Postgres(pool) => {
+                let asked = std::time::Instant::now();
                 let mut held = pool.acquire().await?;
+                metrics::histogram!("dateline_db_pool_wait_seconds", "pool" => "shared")
+                    .record(asked.elapsed());
                 let $conn: &mut sqlx::PgConnection = &mut held;
                 $body
             }
@@ -111,7 +119,12 @@ macro_rules! write_tx {
     ($store:expr, |$tx:ident| $body:expr) => {
         match &$store.backend {
             $crate::Backend::Sqlite { write, .. } => {
+                // The wait includes the write lock: SQLite's writes queue
+                // for the one connection.
+                let asked = std::time::Instant::now();
                 let mut $tx = write.begin_with("begin immediate").await?;
+                metrics::histogram!("dateline_db_pool_wait_seconds", "pool" => "write")
+                    .record(asked.elapsed());
                 // After a storage failure, only a write that changed
                 // something shows that writing works again.
                 let watch = $crate::error::trouble_pending();
@@ -130,7 +143,10 @@ macro_rules! write_tx {
                 out
             }
             $crate::Backend::Postgres(pool) => {
+                let asked = std::time::Instant::now();
                 let mut $tx = pool.begin().await?;
+                metrics::histogram!("dateline_db_pool_wait_seconds", "pool" => "shared")
+                    .record(asked.elapsed());
                 let out = $body;
                 let wrote = $crate::error::trouble_pending()
                     && $crate::error::postgres_wrote(&mut *$tx).await?;

@@ -37,14 +37,52 @@ impl TestDb {
     /// Makes the PostgreSQL database refuse writes in sessions opened from
     /// now on, as a replica does.
     pub async fn make_read_only(&self) {
-        let (admin, name) = self.postgres.as_ref().expect("a PostgreSQL database");
-        let mut conn = PgConnection::connect(admin).await.expect("connect");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        let (_, name) = self.postgres.as_ref().expect("a PostgreSQL database");
+        self.administer(format!(
             "alter database \"{name}\" set default_transaction_read_only = on"
-        )))
-        .execute(&mut conn)
-        .await
-        .expect("make the database read-only");
+        ))
+        .await;
+    }
+
+    /// Runs `sql` on the server as its administrator.
+    async fn administer(&self, sql: String) {
+        let (admin, _) = self.postgres.as_ref().expect("a PostgreSQL database");
+        let mut conn = PgConnection::connect(admin).await.expect("connect");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+            .execute(&mut conn)
+            .await
+            .expect("administer the test database");
+    }
+
+    /// Makes the PostgreSQL database unreachable (its sessions ended, new
+    /// ones refused, as when its server is down) or reachable again.
+    pub async fn allow_connections(&self, allowed: bool) {
+        let (_, name) = self.postgres.as_ref().expect("a PostgreSQL database");
+        self.administer(format!(
+            "alter database \"{name}\" with allow_connections {allowed}"
+        ))
+        .await;
+        if !allowed {
+            self.administer(format!(
+                "select pg_terminate_backend(pid) from pg_stat_activity where datname = '{name}'"
+            ))
+            .await;
+        }
+    }
+
+    /// Marks the migration `version` as not applied (or applied again),
+    /// as a database one migration behind the build looks.
+    pub async fn set_migration_applied(&self, version: i64, applied: bool) {
+        let (admin, name) = self.postgres.as_ref().expect("a PostgreSQL database");
+        let mut conn = PgConnection::connect(&database_url(admin, name))
+            .await
+            .expect("connect");
+        sqlx::query("update _sqlx_migrations set success = $2 where version = $1")
+            .bind(version)
+            .bind(applied)
+            .execute(&mut conn)
+            .await
+            .expect("mark the migration");
     }
 }
 

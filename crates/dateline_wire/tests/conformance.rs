@@ -1,4 +1,4 @@
-//! The real files in `../shared/testdata/`: IPTC's ninjs conformance suite
+//! The real files in `tests/data/`: IPTC's ninjs conformance suite
 //! and examples (several from agencies), the NewsML-G2 Guidelines' listings
 //! and conformance files, and agency samples. Every document is either read
 //! or refused with a reason, as the folder it sits in says.
@@ -7,23 +7,9 @@ use std::path::{Path, PathBuf};
 
 use dateline_wire::{ItemKind, WireItem, read};
 
-/// `../shared/testdata` (or `$DATELINE_SHARED/testdata`); `None`, and the
-/// test says it was skipped, when it is not there (unless required).
-fn testdata() -> Option<PathBuf> {
-    let shared = std::env::var_os("DATELINE_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    let dir = shared.join("testdata");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("DATELINE_REQUIRE_VALIDATORS").is_err(),
-        "the shared test data is required but missing at {}",
-        dir.display()
-    );
-    eprintln!("SKIPPED: no shared test data at {}", dir.display());
-    None
+/// The IPTC files in `tests/data/` (see its LICENSE-NOTE.md).
+fn testdata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
 }
 
 /// The files under `dir` (recursively) whose names end in `ext`, sorted.
@@ -50,7 +36,7 @@ fn read_file(path: &Path) -> Result<Vec<WireItem>, String> {
 
 #[test]
 fn ninjs_should_pass_documents_ingest_and_should_fail_ones_are_refused_with_a_reason() {
-    let Some(data) = testdata() else { return };
+    let data = testdata();
     let suite = data.join("ninjs/validation/test_suite");
     let (mut passed, mut refused) = (0, 0);
     let mut wrong = Vec::new();
@@ -78,7 +64,7 @@ fn ninjs_should_pass_documents_ingest_and_should_fail_ones_are_refused_with_a_re
 
 #[test]
 fn every_ninjs_example_ingests() {
-    let Some(data) = testdata() else { return };
+    let data = testdata();
     let ninjs = data.join("ninjs");
     let mut read_ok = 0;
     for dir in ["examples", "documentation/includes/examples"] {
@@ -119,7 +105,7 @@ fn every_ninjs_example_ingests() {
 
 #[test]
 fn agency_ninjs_examples_keep_their_story() {
-    let Some(data) = testdata() else { return };
+    let data = testdata();
     let dpa = read_file(&data.join("ninjs/examples/3.0/dpa_text.json"))
         .unwrap()
         .remove(0);
@@ -157,7 +143,7 @@ fn agency_ninjs_examples_keep_their_story() {
 /// refused, saying why.
 #[test]
 fn newsml_g2_listings_are_read_or_refused_with_a_reason() {
-    let Some(data) = testdata() else { return };
+    let data = testdata();
     let examples = data.join("newsml-g2/examples");
     let mut texts = 0;
     for path in files(&examples, "xml") {
@@ -211,7 +197,7 @@ fn first_element(xml: &str) -> &str {
 
 #[test]
 fn complete_newsml_g2_text_items_ingest_with_headline_and_body() {
-    let Some(data) = testdata() else { return };
+    let data = testdata();
     let examples = data.join("newsml-g2/examples");
     // The listings whose story is there whole (LISTING_1 and LISTING_27
     // leave the body out, LISTING_29 everything but its hop history).
@@ -246,7 +232,7 @@ fn complete_newsml_g2_text_items_ingest_with_headline_and_body() {
 
 #[test]
 fn tts_message_without_a_namespace_is_read_by_its_names_and_says_so() {
-    let Some(data) = testdata() else { return };
+    let data = testdata();
     let items = read_file(&data.join("ninjs/tools/xslt/TT_newsmlg2_sample.xml")).unwrap();
     let text = items
         .iter()
@@ -270,7 +256,7 @@ fn tts_message_without_a_namespace_is_read_by_its_names_and_says_so() {
 
 #[test]
 fn other_agency_formats_are_refused_with_a_reason() {
-    let Some(data) = testdata() else { return };
+    let data = testdata();
     for file in [
         "ninjs/tools/xslt/afp.com_newsml1.2_sample.xml",
         "ninjs/tools/xslt/NTB_nitf_sample.xml",

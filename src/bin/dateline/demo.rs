@@ -9,7 +9,7 @@ use crate::DataDir;
 #[derive(Args)]
 pub struct DemoArgs {
     #[command(flatten)]
-    data: DataDir,
+    pub(crate) data: DataDir,
     /// How many synthetic articles to add (about 800 words each).
     #[arg(long, default_value_t = 0)]
     articles: u64,

@@ -19,7 +19,7 @@ pub struct ExportArgs {
     /// The file to write (written whole or not at all).
     out: PathBuf,
     #[command(flatten)]
-    data: DataDir,
+    pub(crate) data: DataDir,
 }
 
 pub async fn run(command: ExportCommand) -> anyhow::Result<()> {

@@ -45,7 +45,7 @@ pub struct ImportArgs {
     #[arg(long)]
     report: Option<PathBuf>,
     #[command(flatten)]
-    data: DataDir,
+    pub(crate) data: DataDir,
 }
 
 pub async fn run(command: ImportCommand) -> anyhow::Result<()> {

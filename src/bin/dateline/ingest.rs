@@ -15,7 +15,7 @@ pub struct IngestArgs {
     #[arg(required = true)]
     files: Vec<PathBuf>,
     #[command(flatten)]
-    data: DataDir,
+    pub(crate) data: DataDir,
 }
 
 /// Reads each file as agency copy from the source and stores it: one line

@@ -52,6 +52,27 @@ enum Command {
     Config(config::ConfigCommand),
 }
 
+impl Command {
+    /// The data directory the command works in.
+    fn data_dir(&self) -> &std::path::Path {
+        let data = match self {
+            Self::Serve(args) => &args.data,
+            Self::Migrate(data) | Self::Reindex(data) => data,
+            Self::Demo(args) => &args.data,
+            Self::Ingest(args) => &args.data,
+            Self::Import(
+                import::ImportCommand::Wordpress(args) | import::ImportCommand::Ghost(args),
+            ) => &args.data,
+            Self::Export(export::ExportCommand::Wordpress(args)) => &args.data,
+            Self::Newsletter(newsletter::NewsletterCommand::Import(args)) => &args.data,
+            Self::Newsletter(newsletter::NewsletterCommand::Send(args)) => &args.data,
+            Self::User(user::UserCommand::Add(args)) => &args.data,
+            Self::Config(config::ConfigCommand::Check(data)) => data,
+        };
+        &data.data
+    }
+}
+
 /// Where Dateline keeps its database, configuration, media and theme.
 #[derive(Args, Clone)]
 struct DataDir {
@@ -70,8 +91,13 @@ struct DataDir {
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    dateline::telemetry::init();
     let cli = Cli::parse();
+    // The log's own settings come from the configuration the command will
+    // load (which reports its own errors, once logging is up).
+    let log = dateline::config::Config::load(cli.command.data_dir())
+        .map(|config| config.log.format)
+        .unwrap_or_default();
+    dateline::telemetry::init(log);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => return fail(&anyhow::Error::new(e).context("cannot start the async runtime")),
@@ -92,6 +118,11 @@ fn main() -> ExitCode {
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // A log shipper reads JSON lines only: the last word is one too.
+        Err(e) if log == dateline::config::LogFormat::Json => {
+            tracing::error!(error = format!("{e:#}"), "stopped");
+            ExitCode::FAILURE
+        }
         Err(e) => fail(&e),
     }
 }

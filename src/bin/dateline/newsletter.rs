@@ -30,7 +30,7 @@ pub struct ImportArgs {
     #[arg(long = "newsletter")]
     newsletters: Vec<String>,
     #[command(flatten)]
-    data: DataDir,
+    pub(crate) data: DataDir,
 }
 
 #[derive(Args)]
@@ -38,7 +38,7 @@ pub struct SendArgs {
     /// The digest's short name.
     newsletter: String,
     #[command(flatten)]
-    data: DataDir,
+    pub(crate) data: DataDir,
 }
 
 pub async fn run(command: NewsletterCommand) -> anyhow::Result<()> {

@@ -8,7 +8,7 @@ use crate::DataDir;
 #[derive(Args)]
 pub struct ServeArgs {
     #[command(flatten)]
-    data: DataDir,
+    pub(crate) data: DataDir,
     /// The address to listen on (overrides server.listen).
     #[arg(long)]
     listen: Option<SocketAddr>,

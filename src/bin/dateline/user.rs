@@ -26,7 +26,7 @@ pub struct AddArgs {
     #[arg(long)]
     name: Option<String>,
     #[command(flatten)]
-    data: DataDir,
+    pub(crate) data: DataDir,
 }
 
 pub async fn run(command: UserCommand) -> anyhow::Result<()> {

@@ -160,6 +160,7 @@ impl PageCache {
             if page.variants > 1 {
                 return Box::pin(self.serve_variant(store, url, request, render, page)).await;
             }
+            metrics::counter!("dateline_page_cache_hits_total").increment(1);
             return Ok(page.respond(request));
         }
         // A render's future holds every read and template of the page: tens
@@ -186,6 +187,7 @@ impl PageCache {
         let variant =
             (self.turns.fetch_add(1, Ordering::Relaxed) % u64::from(first.variants)) as u8;
         if variant == 0 {
+            metrics::counter!("dateline_page_cache_hits_total").increment(1);
             return Ok(first.respond(request));
         }
         let key = format!("{url}\u{0}{variant}");
@@ -193,6 +195,7 @@ impl PageCache {
             && let Some(page) = pages.get(&key).await
             && !self.is_stale(&page)
         {
+            metrics::counter!("dateline_page_cache_hits_total").increment(1);
             return Ok(page.respond(request));
         }
         let render = || crate::web::reader::headlines::rendering(variant, render());
@@ -210,6 +213,7 @@ impl PageCache {
         F: Fn() -> Fut,
         Fut: Future<Output = Result<Rendered>>,
     {
+        metrics::counter!("dateline_page_cache_misses_total").increment(1);
         let Some(pages) = &self.pages else {
             // Made for one response and never kept: a page that mixes a
             // write's before and after is gone with that response, so the
@@ -303,9 +307,11 @@ impl PageCache {
             }
         }
         if let Some(pages) = &self.pages {
+            let mut purged = 0;
             for url in urls {
-                pages.invalidate(&url).await;
+                purged += u64::from(pages.remove(&url).await.is_some());
             }
+            metrics::counter!("dateline_page_cache_purged_pages_total").increment(purged);
         }
     }
 
@@ -317,8 +323,21 @@ impl PageCache {
         self.newest_purge.fetch_max(seq, Ordering::AcqRel);
         self.suggestions.invalidate_all();
         if let Some(pages) = &self.pages {
+            metrics::counter!("dateline_page_cache_purged_pages_total")
+                .increment(pages.entry_count());
             pages.invalidate_all();
         }
+    }
+
+    /// How many pages the cache holds, and their bytes (every encoding),
+    /// once its pending bookkeeping is done (moka counts insertions and
+    /// evictions in batches).
+    pub async fn size(&self) -> (u64, u64) {
+        let Some(pages) = &self.pages else {
+            return (0, 0);
+        };
+        pages.run_pending_tasks().await;
+        (pages.entry_count(), pages.weighted_size())
     }
 
     /// The change-log position of the newest site-wide change applied: site-wide

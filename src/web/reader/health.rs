@@ -17,8 +17,9 @@ pub async fn check_health(State(app): State<AppState>) -> (StatusCode, &'static 
 /// nothing has been written since; after it, the probe write decides.
 const RECENT_FAILURE: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// Readiness: 200 only when this node can do its work, reads and writes;
-/// 503 with the reason otherwise. A node on a full disk still reads, so
+/// Readiness: 200 only when this node can do its work: the database
+/// answers, carries every migration this build has, and takes writes; 503
+/// with the reason otherwise. A node on a full disk still reads, so
 /// liveness holds while readiness takes it out of a load balancer's turn
 /// until the space returns.
 pub async fn check_ready(State(app): State<AppState>) -> (StatusCode, String) {
@@ -31,6 +32,25 @@ pub async fn check_ready(State(app): State<AppState>) -> (StatusCode, String) {
             StatusCode::SERVICE_UNAVAILABLE,
             format!("database unavailable: {e}\n"),
         );
+    }
+    match app.store.pending_migrations().await {
+        Ok(pending) if pending.is_empty() => {}
+        Ok(pending) => {
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "the database lacks {} of this build's migrations (from {}): run `dateline migrate`\n",
+                    pending.len(),
+                    pending[0]
+                ),
+            );
+        }
+        Err(e) => {
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("cannot read the database's migrations: {e}\n"),
+            );
+        }
     }
     // Writes refused for want of storage lately, and none through since:
     // not ready, whatever a small probe might manage.

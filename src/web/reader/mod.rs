@@ -17,6 +17,7 @@ pub mod most_read;
 pub mod newsletter;
 pub mod old_addresses;
 mod reader_session;
+pub mod scrape;
 pub mod search;
 pub mod section;
 pub mod sitemaps;
