@@ -70,6 +70,22 @@ impl Blobs {
         })
     }
 
+    /// Every key with its size, in no set order (a backup's list of a
+    /// bucket's objects).
+    pub async fn list(&self) -> anyhow::Result<Vec<(String, u64)>> {
+        use futures_util::TryStreamExt;
+        let listed: Vec<object_store::ObjectMeta> = self
+            .store
+            .list(None)
+            .try_collect()
+            .await
+            .context("cannot list the blob store")?;
+        Ok(listed
+            .into_iter()
+            .map(|meta| (meta.location.to_string(), meta.size))
+            .collect())
+    }
+
     /// Stores `bytes` under `key` unless something is there already; a
     /// half-written blob is never visible under the key.
     pub async fn put(&self, key: &str, bytes: &[u8]) -> anyhow::Result<()> {

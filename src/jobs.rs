@@ -86,12 +86,13 @@ async fn run_and_record(app: &Services, job: &Job) {
 /// Every kind this version runs. Jobs of other kinds (enqueued by a newer
 /// version, during a rolling upgrade) are left in the table for a worker
 /// that knows them, and named in the log when the worker starts.
-pub const KINDS: [&str; 10] = [
+pub const KINDS: [&str; 11] = [
     PublishScheduled::KIND,
     FrontPinEnds::KIND,
     BreakingEnds::KIND,
     MakeRenditions::KIND,
     ConfirmSubscription::KIND,
+    dateline_store::BackupSite::KIND,
     crate::websub::Ping::KIND,
     crate::webhooks::DeliveryJob::KIND,
     crate::mail::staff_reset::ResetLink::KIND,
@@ -141,6 +142,9 @@ async fn run(app: &Services, job: &Job) -> anyhow::Result<()> {
         dateline_store::ReviewMail::KIND => crate::mail::review::send(app, job.payload_as()?).await,
         dateline_store::RunImport::KIND => {
             crate::import::uploaded::run(app, job, job.payload_as()?).await
+        }
+        dateline_store::BackupSite::KIND => {
+            crate::backup::schedule::run(app, job.payload_as()?).await
         }
         other => anyhow::bail!("no worker knows jobs of kind {other:?}"),
     }

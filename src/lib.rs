@@ -5,7 +5,9 @@
 //! command line in `src/bin/dateline`.
 
 pub mod accounts;
+pub mod backup;
 pub mod blobs;
+pub mod cdn;
 pub mod config;
 pub mod demo;
 pub mod encoding;

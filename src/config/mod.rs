@@ -13,7 +13,7 @@ use figment::{
     Figment,
     providers::{Env, Format, Serialized, Toml},
 };
-pub use operations::{LogConfig, LogFormat, MetricsConfig};
+pub use operations::{BackupConfig, CdnConfig, CdnProvider, LogConfig, LogFormat, MetricsConfig};
 use serde::{Deserialize, Serialize};
 
 /// The configuration file's name inside the data directory.
@@ -34,6 +34,8 @@ pub struct Config {
     pub wire: WireConfig,
     pub log: LogConfig,
     pub metrics: MetricsConfig,
+    pub backup: BackupConfig,
+    pub cdn: CdnConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -341,6 +343,8 @@ impl Config {
         {
             bail!("feeds.websub_hub: {hub:?} must start with http:// or https://");
         }
+        self.backup.validate()?;
+        self.cdn.validate()?;
         if self.site.language.trim().is_empty() {
             bail!("site.language: must not be empty");
         }
@@ -367,12 +371,15 @@ impl Config {
         if shown.media.s3_secret_access_key.is_some() {
             shown.media.s3_secret_access_key = Some("(hidden)".into());
         }
+        if shown.cdn.api_token.is_some() {
+            shown.cdn.api_token = Some("(hidden)".into());
+        }
         toml::to_string_pretty(&shown).unwrap_or_default()
     }
 }
 
 /// `DATELINE_*` variables that are not configuration keys but are read elsewhere.
-const OTHER_VARIABLES: &[&str] = &["DATA", "LOG", "LOG_FORMAT", "SHARED"];
+const OTHER_VARIABLES: &[&str] = &["DATA", "LOG", "TOOLS"];
 
 /// A misspelt variable would otherwise be silently ignored. Test switches
 /// (`DATELINE_TEST_*`, `DATELINE_REQUIRE_*`) are not the server's business.

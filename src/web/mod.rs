@@ -34,8 +34,9 @@ pub async fn serve(app: AppState, listener: TcpListener) -> anyhow::Result<()> {
     let head = crate::follow::Head::start(app.store.clone())
         .await
         .context("cannot read the change log")?;
+    let cdn = crate::cdn::Cdn::start(&app.config.cdn, app.http.clone());
     let invalidator =
-        cache::spawn_invalidator(app.store.clone(), head.clone(), app.pages.clone()).await?;
+        cache::spawn_invalidator(app.store.clone(), head.clone(), app.pages.clone(), cdn).await?;
     let live = crate::follow::spawn(
         app.store.clone(),
         head.clone(),
@@ -61,6 +62,7 @@ pub async fn serve(app: AppState, listener: TcpListener) -> anyhow::Result<()> {
     let watcher = crate::wire::watch::start(app.services.clone()).await?;
     let poller = crate::wire::poll::start(app.services.clone());
     let views = reader::views::spawn_writer(app.clone());
+    let backups = crate::backup::schedule::spawn_scheduler(app.services.clone());
     let router = router(app.clone());
     let router = router.into_make_service_with_connect_info::<SocketAddr>();
     // Nagle's algorithm would hold back the last segment of a page larger
@@ -81,7 +83,7 @@ pub async fn serve(app: AppState, listener: TcpListener) -> anyhow::Result<()> {
     worker.abort();
     dispatcher.abort();
     poller.abort();
-    for task in [announcer, indexer, sender, watcher, digests]
+    for task in [announcer, indexer, sender, watcher, digests, backups]
         .into_iter()
         .flatten()
     {

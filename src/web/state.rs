@@ -60,7 +60,10 @@ impl App {
     pub fn around(services: Arc<Services>) -> AppState {
         let config = &services.config;
         Arc::new(App {
-            pages: Arc::new(PageCache::new(config.cache.max_bytes)),
+            pages: Arc::new(PageCache::new(
+                config.cache.max_bytes,
+                config.cdn.provider == Some(crate::config::CdnProvider::Cloudflare),
+            )),
             chrome: ChromeCache::default(),
             feedback_throttle: Throttle::new(5, Duration::from_secs(60)),
             sign_in_by_address: Throttle::new(SIGN_INS_PER_ADDRESS, Duration::from_secs(2)),

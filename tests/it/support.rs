@@ -39,6 +39,11 @@ impl TestServer {
         Self::start(tempfile::tempdir().unwrap(), configure).await
     }
 
+    /// A server on the site already in `data` (a restored backup, say).
+    pub async fn in_data_dir(data: tempfile::TempDir) -> Self {
+        Self::start(data, |_| {}).await
+    }
+
     /// A server on the database at `url` (migrated; empty, or another
     /// node's), with a data directory and search index of its own.
     pub async fn on_database(url: &str) -> Self {

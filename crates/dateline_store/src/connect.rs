@@ -142,25 +142,36 @@ impl Store {
     /// take an advisory lock; SQLite ones a lock on a file beside the
     /// database, since SQLite has no lock that outlives a transaction.
     pub async fn migrate(&self) -> Result<()> {
+        self.migrate_to(i64::MAX).await
+    }
+
+    /// Applies this build's migrations up to `version`: a restore loads a
+    /// backup into the schema it was taken from, then migrates the rest.
+    pub async fn migrate_to(&self, version: i64) -> Result<()> {
         match &self.backend {
             Backend::Sqlite { write, path, .. } => {
                 let lock = lock_file(path.with_extension("migrate-lock")).await?;
-                let result = SQLITE_MIGRATIONS.run(write).await;
+                let result = SQLITE_MIGRATIONS.run_to(version, write).await;
                 drop(lock);
                 result?;
             }
-            Backend::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+            Backend::Postgres(pool) => POSTGRES_MIGRATIONS.run_to(version, pool).await?,
         }
         Ok(())
+    }
+
+    /// The migrations this database has applied, by version.
+    pub async fn applied_migrations(&self) -> Result<Vec<i64>> {
+        const SQL: &str = "select version from _sqlx_migrations where success order by version";
+        Ok(read!(self, |conn| sqlx::query_scalar(SQL)
+            .fetch_all(&mut *conn)
+            .await)?)
     }
 
     /// The migrations this build carries that the database has not applied
     /// (by version): a node must not serve a schema older than its code.
     pub async fn pending_migrations(&self) -> Result<Vec<i64>> {
-        const SQL: &str = "select version from _sqlx_migrations where success";
-        let applied: Vec<i64> = read!(self, |conn| sqlx::query_scalar(SQL)
-            .fetch_all(&mut *conn)
-            .await)?;
+        let applied = self.applied_migrations().await?;
         let carried = match &self.backend {
             Backend::Sqlite { .. } => &SQLITE_MIGRATIONS,
             Backend::Postgres(_) => &POSTGRES_MIGRATIONS,

@@ -34,6 +34,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("database error: {0}")]
     Database(sqlx::Error),
+    /// A snapshot's reader or writer failed (a full disk, say).
+    #[error("cannot move the snapshot's rows")]
+    Io(#[source] std::io::Error),
 }
 
 impl From<deadpool::managed::PoolError<sqlx::Error>> for StoreError {

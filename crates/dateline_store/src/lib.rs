@@ -8,6 +8,7 @@
 
 mod articles;
 mod audience;
+mod backups;
 mod breaking;
 pub mod changes;
 mod connect;
@@ -23,6 +24,7 @@ mod operations;
 mod pages;
 mod readers;
 mod rows;
+pub mod snapshot;
 mod staff;
 mod taxonomy;
 #[cfg(feature = "testing")]
@@ -40,6 +42,7 @@ pub use articles::{
     ReviewNote, Revision, SearchHit, SitemapEntry, WireOrigin,
 };
 pub use audience::{Day, DeskDay, day_of};
+pub use backups::{BackupRecord, BackupSite};
 pub use breaking::{Breaking, BreakingEnds};
 pub use changes::{Change, ChangeKind, Entity};
 pub use connect::{Backend, DEFAULT_SQLITE_FILE, SetupLock, redact};

@@ -155,6 +155,39 @@ pub async fn postgres() -> Option<TestDb> {
     })
 }
 
+/// A PostgreSQL database of its own with nothing in it, not even the
+/// schema (what a restore or a first start meets), or `None` as
+/// [`postgres`] says.
+pub async fn postgres_empty() -> Option<TestDb> {
+    let admin_url = postgres_admin_url();
+    let mut admin = match PgConnection::connect(&admin_url).await {
+        Ok(conn) => conn,
+        Err(e) if !postgres_required() => {
+            eprintln!("SKIPPED: PostgreSQL is not reachable ({e})");
+            return None;
+        }
+        Err(e) => panic!("PostgreSQL is required but not reachable: {e}"),
+    };
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let name = format!(
+        "dateline_empty_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("create database {name}")))
+        .execute(&mut admin)
+        .await
+        .expect("create an empty database");
+    let store = Store::open_postgres(&database_url(&admin_url, &name), 4)
+        .await
+        .expect("connect to the empty database");
+    Some(TestDb {
+        store,
+        _dir: None,
+        postgres: Some((admin_url, name)),
+    })
+}
+
 /// The template database for this build's migrations, created under an
 /// advisory lock so that parallel test processes build it once.
 async fn ensure_template(admin: &mut PgConnection, admin_url: &str) -> String {

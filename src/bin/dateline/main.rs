@@ -1,5 +1,6 @@
 //! `dateline`: the one binary. Each subcommand lives in its own file.
 
+mod backup;
 mod config;
 mod demo;
 mod export;
@@ -30,6 +31,10 @@ enum Command {
     Migrate(DataDir),
     /// Rebuild the search index from the database (with the server stopped).
     Reindex(DataDir),
+    /// Back the site up into one archive (while it serves), or check one.
+    Backup(backup::BackupArgs),
+    /// Restore an archive into a new data directory, on SQLite or PostgreSQL.
+    Restore(backup::RestoreArgs),
     /// Fill the data directory with the demo site and, optionally, synthetic articles.
     Demo(demo::DemoArgs),
     /// Take agency copy (ninjs, NewsML-G2, RSS, Atom) from files into the wire desk.
@@ -58,6 +63,8 @@ impl Command {
         let data = match self {
             Self::Serve(args) => &args.data,
             Self::Migrate(data) | Self::Reindex(data) => data,
+            Self::Backup(args) => &args.data,
+            Self::Restore(args) => &args.data,
             Self::Demo(args) => &args.data,
             Self::Ingest(args) => &args.data,
             Self::Import(
@@ -107,6 +114,8 @@ fn main() -> ExitCode {
             Command::Serve(args) => serve::run(args).await,
             Command::Migrate(args) => migrate::run(args).await,
             Command::Reindex(args) => reindex::run(args).await,
+            Command::Backup(args) => backup::run(args).await,
+            Command::Restore(args) => backup::run_restore(args).await,
             Command::Demo(args) => demo::run(args).await,
             Command::Ingest(args) => ingest::run(args).await,
             Command::Import(command) => import::run(command).await,

@@ -45,6 +45,22 @@ struct DashboardPage {
     published: Vec<DeskEntry>,
     /// `None`: not for this role.
     failed: Option<Vec<FailedJob>>,
+    /// `None`: not for this role.
+    backups: Option<Backups>,
+}
+
+/// Scheduled backups, for admins.
+#[derive(Serialize)]
+struct Backups {
+    /// `backup.every`; `None`: no schedule.
+    every: Option<String>,
+    keep: u32,
+    /// The newest attempt, made or failed.
+    newest: Option<dateline_store::BackupRecord>,
+    /// The newest backup that was made.
+    made: Option<dateline_store::BackupRecord>,
+    /// No backup made within two periods.
+    overdue: bool,
 }
 
 pub async fn show_dashboard(State(app): State<AppState>, staff: Staff) -> Result<Response> {
@@ -108,7 +124,27 @@ pub async fn show_dashboard(State(app): State<AppState>, staff: Staff) -> Result
             None
         })
     };
-    let (review, scheduled, embargoes, wire, mine, published, failed) = tokio::try_join!(
+    let backups = async {
+        if !staff.allows(Action::ManageSite) {
+            return Ok::<_, StoreError>(None);
+        }
+        let (newest, made) = store.latest_backups().await?;
+        let config = &app.config.backup;
+        let overdue = config.period().is_some_and(|period| {
+            let since = made
+                .as_ref()
+                .map_or(Timestamp::UNIX_EPOCH, |m| m.finished_at);
+            (now - since).as_secs() > 2 * period.as_secs() as i64
+        });
+        Ok(Some(Backups {
+            every: config.every.clone(),
+            keep: config.keep,
+            newest,
+            made,
+            overdue,
+        }))
+    };
+    let (review, scheduled, embargoes, wire, mine, published, failed, backups) = tokio::try_join!(
         review,
         due(Due::Scheduled),
         due(Due::EmbargoLifts),
@@ -116,6 +152,7 @@ pub async fn show_dashboard(State(app): State<AppState>, staff: Staff) -> Result
         store.desk_articles(&mine, LISTED),
         store.desk_articles(&published, LISTED),
         failed,
+        backups,
     )?;
     let html = app.templates.render(
         "admin/dashboard.html",
@@ -128,6 +165,7 @@ pub async fn show_dashboard(State(app): State<AppState>, staff: Staff) -> Result
             mine,
             published,
             failed,
+            backups,
         },
     )?;
     Ok(private(Html(html).into_response()))

@@ -60,9 +60,10 @@ pub async fn keys_for_change(
     Ok(Some(keys))
 }
 
-/// Purges the page cache of what each change touches.
+/// Purges the page cache of what each change touches, then the CDN's.
 pub struct Invalidator {
     pub cache: Arc<PageCache>,
+    pub cdn: Option<Arc<crate::cdn::Cdn>>,
 }
 
 impl crate::follow::Consumer for Invalidator {
@@ -71,8 +72,18 @@ impl crate::follow::Consumer for Invalidator {
     async fn apply(&mut self, store: &Store, changes: &[Change]) -> anyhow::Result<Vec<NewJob>> {
         for change in changes {
             match keys_for_change(store, change).await? {
-                Some(keys) => self.cache.purge(&keys, change.seq).await,
-                None => self.cache.purge_all(change.seq),
+                Some(keys) => {
+                    self.cache.purge(&keys, change.seq).await;
+                    if let Some(cdn) = &self.cdn {
+                        cdn.purge(keys.iter().map(DepKey::to_string));
+                    }
+                }
+                None => {
+                    self.cache.purge_all(change.seq);
+                    if let Some(cdn) = &self.cdn {
+                        cdn.purge([crate::cdn::SITE_KEY.to_owned()]);
+                    }
+                }
             }
         }
         Ok(Vec::new())
@@ -84,13 +95,14 @@ impl crate::follow::Consumer for Invalidator {
 }
 
 /// Follows the change log from `head`'s current position (read when the
-/// cache was still empty, before the first request), purging `cache` as
-/// changes arrive, until the task is aborted; its index forgets evicted
+/// cache was still empty, before the first request), purging `cache` (and
+/// the CDN's, with `cdn`) as changes arrive, until the task is aborted; its index forgets evicted
 /// pages now and then.
 pub async fn spawn_invalidator(
     store: Store,
     head: crate::follow::Head,
     cache: Arc<PageCache>,
+    cdn: Option<Arc<crate::cdn::Cdn>>,
 ) -> anyhow::Result<JoinHandle<()>> {
     let from = head.seq();
     cache.note_head(from);
@@ -100,6 +112,7 @@ pub async fn spawn_invalidator(
         crate::follow::Position::From(from),
         Invalidator {
             cache: cache.clone(),
+            cdn,
         },
     )
     .await?;

@@ -36,7 +36,7 @@ impl fmt::Display for DepKey {
 
 /// Every page also carries this key: changes to what every page shows (the
 /// section navigation, the footer) purge them all.
-pub const SITE_KEY: &str = "site";
+pub use crate::cdn::SITE_KEY;
 
 /// The `Surrogate-Key` header value for a page's keys, each once: a page
 /// names what it shows as it renders, and the home page shows an article

@@ -91,6 +91,8 @@ pub struct PageCache {
     /// so headlines and takedowns show at once); an article's own change
     /// forgets its candidates, and others' new articles join within the TTL.
     suggestions: moka::future::Cache<i64, Arc<[(Relation, ArticleId)]>>,
+    /// Whether pages carry `Cache-Tag` (Cloudflare's name for their keys).
+    cache_tags: bool,
 }
 
 /// Candidates kept for this many articles (each holds a few hundred bytes).
@@ -98,7 +100,8 @@ const SUGGESTION_ENTRIES: u64 = 20_000;
 
 impl PageCache {
     /// A cache holding at most `max_bytes` of pages; 0 disables caching.
-    pub fn new(max_bytes: u64) -> Self {
+    /// With `cache_tags`, pages name their keys in `Cache-Tag` too.
+    pub fn new(max_bytes: u64, cache_tags: bool) -> Self {
         let pages = (max_bytes > 0).then(|| {
             moka::future::Cache::builder()
                 .max_capacity(max_bytes)
@@ -122,6 +125,7 @@ impl PageCache {
                 .max_capacity(SUGGESTION_ENTRIES)
                 .time_to_live(PAGE_TTL)
                 .build(),
+            cache_tags,
         }
     }
 
@@ -229,7 +233,8 @@ impl PageCache {
                 site: head,
             };
             let wanted = [Encoding::negotiate(request)];
-            let page = CachedPage::new(rendered, seqs, jiff::Timestamp::now(), &wanted);
+            let now = jiff::Timestamp::now();
+            let page = CachedPage::new(rendered, seqs, now, &wanted, self.cache_tags);
             return Ok(page.respond(request));
         };
         loop {
@@ -238,7 +243,8 @@ impl PageCache {
                 .or_try_insert_with(async {
                     let (rendered, seqs) = self.consistent_render(store, &render).await?;
                     let all = [Encoding::Identity, Encoding::Gzip, Encoding::Brotli];
-                    let page = CachedPage::new(rendered, seqs, jiff::Timestamp::now(), &all);
+                    let now = jiff::Timestamp::now();
+                    let page = CachedPage::new(rendered, seqs, now, &all, self.cache_tags);
                     Ok::<_, crate::web::AppError>(Arc::new(page))
                 })
                 .await

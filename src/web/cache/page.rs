@@ -76,6 +76,9 @@ pub struct CachedPage {
     etag: HeaderValue,
     last_modified: HeaderValue,
     surrogate_keys: HeaderValue,
+    /// The same keys comma-separated, as Cloudflare reads them, when it is
+    /// the CDN in front.
+    cache_tags: Option<HeaderValue>,
     pub keys: Vec<DepKey>,
     /// Versions of the page ([`Rendered::variants`]); this is the first,
     /// the others are kept under their own keys.
@@ -97,7 +100,13 @@ impl CachedPage {
     /// Builds the page with the encodings `wanted`: all of them, compressed
     /// hard, for a page that will be cached; only the one asked for,
     /// compressed fast, for a page made for one response.
-    pub fn new(rendered: Rendered, seqs: Seqs, at: Timestamp, wanted: &[Encoding]) -> Self {
+    pub fn new(
+        rendered: Rendered,
+        seqs: Seqs,
+        at: Timestamp,
+        wanted: &[Encoding],
+        cache_tags: bool,
+    ) -> Self {
         let effort = if wanted.len() > 1 {
             Effort::Best
         } else {
@@ -107,6 +116,10 @@ impl CachedPage {
         let digest = Sha256::digest(&identity);
         let etag = format!("\"{}\"", hex(&digest[..12]));
         let compress = |enc| wanted.contains(&enc) && !identity.is_empty();
+        let keys = surrogate_keys(&rendered.keys);
+        let cache_tags = cache_tags.then(|| {
+            HeaderValue::from_str(&keys.replace(' ', ",")).expect("dependency keys are ASCII")
+        });
         Self {
             status: rendered.status,
             content_type: rendered.content_type,
@@ -117,8 +130,8 @@ impl CachedPage {
             etag: HeaderValue::from_str(&etag).expect("hex digits are a valid header value"),
             last_modified: HeaderValue::from_str(&http_date(at))
                 .expect("an HTTP date is a valid header value"),
-            surrogate_keys: HeaderValue::from_str(&surrogate_keys(&rendered.keys))
-                .expect("dependency keys are ASCII"),
+            surrogate_keys: HeaderValue::from_str(&keys).expect("dependency keys are ASCII"),
+            cache_tags,
             keys: rendered.keys,
             variants: rendered.variants,
             seq: seqs.data,
@@ -179,6 +192,9 @@ impl CachedPage {
         );
         headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
         headers.insert("surrogate-key", self.surrogate_keys.clone());
+        if let Some(tags) = &self.cache_tags {
+            headers.insert("cache-tag", tags.clone());
+        }
         if let Some(encoding) = encoding {
             headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
         }
@@ -220,7 +236,15 @@ mod tests {
             seqs,
             Timestamp::UNIX_EPOCH,
             &all,
+            true,
         )
+    }
+
+    #[test]
+    fn cloudflare_reads_the_keys_as_cache_tags() {
+        let p = page().respond(&HeaderMap::new());
+        assert_eq!(p.headers()["surrogate-key"], "site home");
+        assert_eq!(p.headers()["cache-tag"], "site,home");
     }
 
     #[test]
