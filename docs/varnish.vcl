@@ -16,6 +16,7 @@ vcl 4.1;
 import std;
 import xkey;
 
+# BACKENDS (scripts/cluster writes its own between these lines)
 backend dateline {
     .host = "127.0.0.1";
     .port = "8080";
@@ -28,13 +29,15 @@ backend dateline {
     }
 }
 
+# END BACKENDS
+
 acl purgers {
     "127.0.0.1";
     "::1";
 }
 
 sub vcl_recv {
-    set req.backend_hint = dateline;
+    set req.backend_hint = dateline; # BACKEND HINT
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {
             return (synth(403, "Purging is not allowed from " + client.ip));
@@ -86,6 +89,11 @@ sub vcl_backend_response {
 }
 
 sub vcl_backend_error {
+    # A node that stopped between probes: one more try, which a director
+    # over several nodes sends to another.
+    if (bereq.retries < 1) {
+        return (retry);
+    }
     # No node answered and nothing stale is kept: say so plainly.
     set beresp.http.Content-Type = "text/plain; charset=utf-8";
     set beresp.http.Retry-After = "10";

@@ -1,7 +1,8 @@
 // The newsroom's screens for docs/screenshots/ (run by scripts/screenshots):
 // a writer submits a story; the editor's dashboard, articles list, editor,
 // picture picker, revisions and preview are shot at 1280 and 390 px (the navigation also open);
-// an admin's dry run of an import and the import page.
+// an admin's dry run of an import and the import page, and an admin's
+// dashboard with its backups.
 const { chromium } = require('playwright-core');
 const { fillBody } = require('../tests/browser/lib');
 
@@ -106,6 +107,10 @@ async function shoot(page, name, width) {
       await shoot(admin, 'import-run', width);
       await admin.goto(`${BASE}/admin/import`);
       await shoot(admin, 'import', width);
+      // An admin's dashboard: what failed this week, and the backups
+      // (the demo server runs with backup.every set).
+      await admin.goto(`${BASE}/admin`);
+      await shoot(admin, 'dashboard-admin', width);
     }
     await admin.close();
     // Readers' pages as a phone and a laptop show them on opening.

@@ -20,24 +20,18 @@ fn stderr_line(output: &Output) -> String {
     stderr
 }
 
+/// `dateline serve` on a new data directory whose `dateline.toml` is
+/// `config`, to its end.
+fn serve_with(config: &str, env: &[(&str, &str)]) -> Output {
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(data.path().join("dateline.toml"), config).unwrap();
+    let data = data.path().to_str().unwrap();
+    dateline(&["serve", "--data", data, "--listen", "127.0.0.1:0"], env)
+}
+
 #[test]
 fn a_malformed_config_file_stops_serve_naming_the_file_and_line() {
-    let data = tempfile::tempdir().unwrap();
-    std::fs::write(
-        data.path().join("dateline.toml"),
-        "[site]\nname = \"Ok\"\ntime_zone = Asia/Kolkata\n",
-    )
-    .unwrap();
-    let output = dateline(
-        &[
-            "serve",
-            "--data",
-            data.path().to_str().unwrap(),
-            "--listen",
-            "127.0.0.1:0",
-        ],
-        &[],
-    );
+    let output = serve_with("[site]\nname = \"Ok\"\ntime_zone = Asia/Kolkata\n", &[]);
     assert!(!output.status.success());
     let line = stderr_line(&output);
     assert!(
@@ -76,20 +70,8 @@ fn an_unreachable_database_stops_serve_naming_it() {
 
 #[test]
 fn json_logs_are_one_object_per_line_to_the_last() {
-    let data = tempfile::tempdir().unwrap();
-    std::fs::write(
-        data.path().join("dateline.toml"),
+    let output = serve_with(
         "[log]\nformat = \"json\"\n",
-    )
-    .unwrap();
-    let output = dateline(
-        &[
-            "serve",
-            "--data",
-            data.path().to_str().unwrap(),
-            "--listen",
-            "127.0.0.1:0",
-        ],
         &[
             ("DATELINE_LOG", "info"),
             (

@@ -74,11 +74,7 @@ async fn a_known_workload_moves_the_counters_by_what_it_did() {
         return;
     }
     let sink = SmtpSink::start().await;
-    let port = sink.port;
-    let server = TestServer::with_demo_and(|config| {
-        config.mail.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
-    })
-    .await;
+    let server = crate::subscribers::server_with(&sink).await;
     let article = server.newest_article_path("news").await;
     let before = scrape(&server).await;
 

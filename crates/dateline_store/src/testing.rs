@@ -112,6 +112,17 @@ fn postgres_required() -> bool {
 /// A migrated PostgreSQL database of its own, or `None` (after saying so)
 /// when PostgreSQL is unreachable and not required.
 pub async fn postgres() -> Option<TestDb> {
+    fresh_postgres(true).await
+}
+
+/// A PostgreSQL database of its own with nothing in it, not even the
+/// schema (what a restore or a first start meets), or `None` as
+/// [`postgres`] says.
+pub async fn postgres_empty() -> Option<TestDb> {
+    fresh_postgres(false).await
+}
+
+async fn fresh_postgres(migrated: bool) -> Option<TestDb> {
     let admin_url = postgres_admin_url();
     let mut admin = match PgConnection::connect(&admin_url).await {
         Ok(conn) => conn,
@@ -127,18 +138,23 @@ pub async fn postgres() -> Option<TestDb> {
             crate::redact(&admin_url)
         ),
     };
-    let template = ensure_template(&mut admin, &admin_url).await;
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let name = format!(
         "dateline_test_{}_{}",
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     );
+    let create = if migrated {
+        let template = ensure_template(&mut admin, &admin_url).await;
+        format!("create database {name} template {template}")
+    } else {
+        format!("create database {name}")
+    };
     // One statement per call: PostgreSQL runs a multi-statement string as
     // one transaction, and `create database` refuses to run in one.
     for sql in [
         format!("drop database if exists {name} with (force)"),
-        format!("create database {name} template {template}"),
+        create,
     ] {
         sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
             .execute(&mut admin)
@@ -148,39 +164,6 @@ pub async fn postgres() -> Option<TestDb> {
     let store = Store::open_postgres(&database_url(&admin_url, &name), 8)
         .await
         .expect("connect to test database");
-    Some(TestDb {
-        store,
-        _dir: None,
-        postgres: Some((admin_url, name)),
-    })
-}
-
-/// A PostgreSQL database of its own with nothing in it, not even the
-/// schema (what a restore or a first start meets), or `None` as
-/// [`postgres`] says.
-pub async fn postgres_empty() -> Option<TestDb> {
-    let admin_url = postgres_admin_url();
-    let mut admin = match PgConnection::connect(&admin_url).await {
-        Ok(conn) => conn,
-        Err(e) if !postgres_required() => {
-            eprintln!("SKIPPED: PostgreSQL is not reachable ({e})");
-            return None;
-        }
-        Err(e) => panic!("PostgreSQL is required but not reachable: {e}"),
-    };
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let name = format!(
-        "dateline_empty_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    );
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("create database {name}")))
-        .execute(&mut admin)
-        .await
-        .expect("create an empty database");
-    let store = Store::open_postgres(&database_url(&admin_url, &name), 4)
-        .await
-        .expect("connect to the empty database");
     Some(TestDb {
         store,
         _dir: None,
