@@ -21,6 +21,9 @@ backend dateline {
     .host = "127.0.0.1";
     .port = "8080";
     .probe = {
+        # Liveness (the database answers a read), not /readyz: readers'
+        # requests only read, so a node that cannot write still serves
+        # them, and /readyz writes a probe row each time it is asked.
         .url = "/healthz";
         .interval = 2s;
         .timeout = 1s;
@@ -52,7 +55,7 @@ sub vcl_recv {
         return (synth(200, "Purged " + req.http.n-gone + " objects"));
     }
     # Prometheus's numbers are for the operator's network, not readers.
-    if (req.url ~ "^/metrics") {
+    if (req.url ~ "^(https?://[^/]+)?/metrics(/|\?|$)") {
         return (synth(404, "Not found"));
     }
     if (req.method != "GET" && req.method != "HEAD") {
@@ -74,6 +77,17 @@ sub vcl_recv {
 }
 
 sub vcl_backend_response {
+    if (beresp.status >= 500) {
+        # A background refresh that failed keeps the stale copy.
+        if (bereq.is_bgfetch) {
+            return (abandon);
+        }
+        # A reader's fetch that failed gets one more try, which a director
+        # sends to another node. Only reads: a form is never sent twice.
+        if (bereq.retries < 1 && (bereq.method == "GET" || bereq.method == "HEAD")) {
+            return (retry);
+        }
+    }
     # The keys for xkey.
     if (beresp.http.Surrogate-Key) {
         set beresp.http.xkey = beresp.http.Surrogate-Key;
@@ -89,9 +103,13 @@ sub vcl_backend_response {
 }
 
 sub vcl_backend_error {
+    # A background refresh that reached no node keeps the stale copy.
+    if (bereq.is_bgfetch) {
+        return (abandon);
+    }
     # A node that stopped between probes: one more try, which a director
     # over several nodes sends to another.
-    if (bereq.retries < 1) {
+    if (bereq.retries < 1 && (bereq.method == "GET" || bereq.method == "HEAD")) {
         return (retry);
     }
     # No node answered and nothing stale is kept: say so plainly.

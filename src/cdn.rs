@@ -8,7 +8,8 @@
 //! any node, and the last purge comes after the last node's cache is
 //! clean. Keys are gathered for a moment (a publish is several changes)
 //! and sent in as few requests as the provider allows, at a bounded rate,
-//! retried with backoff.
+//! retried with backoff; keys the CDN could not take are kept for a later
+//! round, and a change touching very many pages purges the site.
 
 use std::{
     collections::BTreeSet,
@@ -28,9 +29,13 @@ pub const SITE_KEY: &str = "site";
 
 /// How long keys are gathered before they are sent.
 const GATHER: Duration = Duration::from_millis(50);
-/// Tries per request before its keys are given up (and logged).
+/// Tries per request in one round; keys still not purged wait for the
+/// next round, [`ROUND_AFTER_FAILURE`] later.
 const ATTEMPTS: u32 = 5;
 const FIRST_BACKOFF: Duration = Duration::from_millis(250);
+const ROUND_AFTER_FAILURE: Duration = Duration::from_secs(30);
+/// More keys than this many requests carry are purged as the whole site.
+const REQUESTS_BEFORE_SITE_PURGE: usize = 10;
 
 /// The keys waiting to be purged, and the task that sends them.
 pub struct Cdn {
@@ -68,29 +73,67 @@ async fn send(cdn: Arc<Cdn>, api: Api, http: reqwest::Client, limiter: DefaultDi
             std::mem::take(&mut *cdn.pending.lock().expect("pending keys lock"))
                 .into_iter()
                 .collect();
-        if keys.iter().any(|k| k == SITE_KEY) {
+        // A bulk change (an import, a restore) would take many requests at
+        // the bounded rate while pages stay stale: the whole site is
+        // dropped instead.
+        if keys.iter().any(|k| k == SITE_KEY)
+            || keys.len() > REQUESTS_BEFORE_SITE_PURGE * api.keys_per_request()
+        {
             keys = vec![SITE_KEY.to_owned()];
         }
+        let mut failed = false;
         for batch in keys.chunks(api.keys_per_request()) {
             limiter.until_ready().await;
             let outcome = purge_batch(&api, &http, batch).await;
-            metrics::counter!("dateline_cdn_purge_requests_total", "outcome" => outcome)
+            metrics::counter!("dateline_cdn_purge_requests_total", "outcome" => outcome.label())
                 .increment(1);
-            if outcome == "ok" {
-                metrics::counter!("dateline_cdn_purged_keys_total").increment(batch.len() as u64);
+            match outcome {
+                Outcome::Purged => metrics::counter!("dateline_cdn_purged_keys_total")
+                    .increment(batch.len() as u64),
+                // Kept for the next round: the CDN may be back by then.
+                Outcome::Unavailable => {
+                    cdn.purge(batch.iter().cloned());
+                    failed = true;
+                }
+                Outcome::Refused => tracing::error!(
+                    keys = batch.join(" "),
+                    "the CDN refused to drop these pages"
+                ),
             }
+        }
+        if failed {
+            tokio::time::sleep(ROUND_AFTER_FAILURE).await;
         }
     }
 }
 
-/// One request for `keys`, tried again on failures that may pass: its
-/// outcome, `ok` or `failed`.
-async fn purge_batch(api: &Api, http: &reqwest::Client, keys: &[String]) -> &'static str {
+/// How a purge request ended.
+#[derive(PartialEq)]
+enum Outcome {
+    Purged,
+    /// Refused for good (a wrong token, a bad request): asking again will
+    /// not change it.
+    Refused,
+    /// Unreachable or failing for now.
+    Unavailable,
+}
+
+impl Outcome {
+    fn label(&self) -> &'static str {
+        match self {
+            Self::Purged => "ok",
+            Self::Refused | Self::Unavailable => "failed",
+        }
+    }
+}
+
+/// One request for `keys`, tried again on failures that may pass.
+async fn purge_batch(api: &Api, http: &reqwest::Client, keys: &[String]) -> Outcome {
     let mut backoff = FIRST_BACKOFF;
     for attempt in 1..=ATTEMPTS {
         let answer = api.request(http, keys).send().await;
         let status = match answer {
-            Ok(response) if response.status().is_success() => return "ok",
+            Ok(response) if response.status().is_success() => return Outcome::Purged,
             Ok(response) => {
                 let status = response.status();
                 let body = response.text().await.unwrap_or_default();
@@ -106,24 +149,20 @@ async fn purge_batch(api: &Api, http: &reqwest::Client, keys: &[String]) -> &'st
                 None
             }
         };
-        // A refusal that asking again will not change (a wrong token, a
-        // bad request) is given up at once.
         let lasting = status.is_some_and(|s| {
             s.is_client_error()
                 && s != StatusCode::TOO_MANY_REQUESTS
                 && s != StatusCode::REQUEST_TIMEOUT
         });
-        if lasting || attempt == ATTEMPTS {
-            break;
+        if lasting {
+            return Outcome::Refused;
         }
-        tokio::time::sleep(backoff).await;
-        backoff *= 2;
+        if attempt < ATTEMPTS {
+            tokio::time::sleep(backoff).await;
+            backoff *= 2;
+        }
     }
-    tracing::error!(
-        keys = keys.join(" "),
-        "the CDN was not told to drop these pages"
-    );
-    "failed"
+    Outcome::Unavailable
 }
 
 /// A provider's purge request.

@@ -190,14 +190,15 @@ async fn follow<C: Consumer>(
     let mut last = start;
     let mut backoff = Duration::from_millis(100);
     let lag = metrics::gauge!("dateline_change_log_lag", "consumer" => C::NAME);
-    lag.set((head.seq() - last).max(0) as f64);
+    let note_lag = |head: &Head, last: i64| lag.set((head.seq() - last).max(0) as f64);
+    note_lag(&head, last);
     while head.past(last).await {
-        lag.set((head.seq() - last) as f64);
+        note_lag(&head, last);
         match catch_up(&store, position, &mut last, &mut consumer).await {
             Ok(()) => {
                 backoff = Duration::from_millis(100);
                 consumer.caught_up(last);
-                lag.set((head.seq() - last).max(0) as f64);
+                note_lag(&head, last);
             }
             Err(e) => {
                 tracing::warn!(

@@ -5,8 +5,8 @@
 //! jobs, one for media work (renditions, imports), so that a batch of
 //! renditions never delays a scheduled publication.
 //!
-//! A job is claimed with a lease, so a node that dies mid-job leaves it to be
-//! claimed again once the lease runs out; every job is written to be safe to
+//! A job is claimed with a lease, renewed while it runs, so a node that
+//! dies mid-job leaves it to be claimed again once the lease runs out; every job is written to be safe to
 //! run twice. With nothing due the worker sleeps until the next job's time,
 //! at most [`IDLE`], or until a job is enqueued (the store wakes it).
 
@@ -78,9 +78,16 @@ pub async fn run_due(app: &Services, lane: Lane) -> anyhow::Result<usize> {
 /// line the job writes says which job and which attempt it is.
 async fn run_and_record(app: &Services, job: &Job) {
     let span = tracing::info_span!("job", id = job.id.0, kind = %job.kind, attempt = job.attempts);
-    async { finish(app, job, run(app, job).await).await }
-        .instrument(span)
-        .await;
+    async {
+        match holding_lease(app, job, run(app, job)).await {
+            Some(outcome) => finish(app, job, outcome).await,
+            None => {
+                tracing::warn!("the job was taken over by another worker: leaving it to that one")
+            }
+        }
+    }
+    .instrument(span)
+    .await;
 }
 
 /// Every kind this version runs. Jobs of other kinds (enqueued by a newer
@@ -173,8 +180,6 @@ async fn finish(app: &Services, job: &Job, outcome: anyhow::Result<()>) {
         Err(_) if job.attempts >= job.max_attempts => "failed",
         Err(_) => "retried",
     };
-    metrics::counter!("dateline_jobs_finished_total", "kind" => job.kind.clone(), "outcome" => ended)
-        .increment(1);
     let recorded = match outcome {
         Ok(()) => app.store.complete_job(job, now).await,
         Err(e) => {
@@ -186,12 +191,52 @@ async fn finish(app: &Services, job: &Job, outcome: anyhow::Result<()>) {
             app.store.retry_job(job, &error, retry_at, now).await
         }
     };
-    if let Err(e) = recorded {
-        tracing::error!(
+    match recorded {
+        // Counted by the worker whose record stood: a job another worker
+        // took over (its lease ran out) is counted once, by that worker.
+        Ok(true) => {
+            let kind = KINDS.iter().find(|k| **k == job.kind).copied();
+            metrics::counter!("dateline_jobs_finished_total",
+                "kind" => kind.unwrap_or("other"), "outcome" => ended)
+            .increment(1);
+        }
+        Ok(false) => {}
+        Err(e) => tracing::error!(
             job = job.id.0,
             error = format!("{e:#}"),
             "cannot record a job's outcome"
-        );
+        ),
+    }
+}
+
+/// How often a job still running renews its lease: well within one, so a
+/// slow moment does not lose it.
+const RENEW_EVERY: Duration = Duration::from_secs(10);
+
+/// Runs `work`, `job`'s work, renewing the job's lease while it runs (an
+/// import or a backup outlasts one). `None` when another worker took the
+/// job over all the same (this node stalled past the lease): `work` is
+/// dropped unfinished and the job left to that worker.
+async fn holding_lease<T>(
+    app: &Services,
+    job: &Job,
+    work: impl std::future::Future<Output = T>,
+) -> Option<T> {
+    let renew = async {
+        let start = tokio::time::Instant::now() + RENEW_EVERY;
+        let mut tick = tokio::time::interval_at(start, RENEW_EVERY);
+        loop {
+            tick.tick().await;
+            match app.store.renew_job(job, Timestamp::now(), LEASE).await {
+                Ok(true) => {}
+                Ok(false) => return,
+                Err(e) => tracing::warn!(error = format!("{e:#}"), "cannot renew a job's lease"),
+            }
+        }
+    };
+    tokio::select! {
+        done = work => Some(done),
+        () = renew => None,
     }
 }
 

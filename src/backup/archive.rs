@@ -48,9 +48,9 @@ pub struct Header {
     /// loads the rows, then migrates on.
     pub migrations: Vec<i64>,
     pub site: String,
-    /// Where the media was: `files` (in the archive) or the S3 bucket's
-    /// name (its keys listed; the objects stay in the bucket).
-    pub media: String,
+    /// The S3 bucket media lived in (its keys listed; the objects stay in
+    /// the bucket); `None`: media files are in the archive.
+    pub bucket: Option<String>,
     /// Configuration keys left out because they hold secrets.
     pub secrets_removed: Vec<String>,
 }

@@ -4,15 +4,20 @@
 
 use std::{sync::Arc, time::Duration};
 
+use anyhow::Context;
 use dateline_store::{BackupRecord, BackupSite, NewJob};
 use jiff::Timestamp;
 use tokio::task::JoinHandle;
 
 use crate::services::Services;
 
-/// Scheduled archives are named `dateline-YYYYMMDD-HHMMSS.tar` (UTC), so
-/// their names sort by age.
+/// Scheduled archives are named `dateline-YYYYMMDD-HHMMSS.tar` after
+/// their period's start (UTC), so their names sort by age and a retried
+/// job replaces its own attempt's file.
 const PREFIX: &str = "dateline-";
+/// How soon a scheduler that could not enqueue its period's job tries
+/// again (the database was away).
+const ENQUEUE_RETRY: Duration = Duration::from_secs(60);
 
 /// Enqueues each period's backup as the period starts, until aborted;
 /// `None` without a schedule.
@@ -28,33 +33,44 @@ pub fn spawn_scheduler(app: Arc<Services>) -> Option<JoinHandle<()>> {
                 due,
                 Some(format!("backup:{period}:{slot}")),
             );
-            if let Err(e) = app.store.enqueue_job(&job, Timestamp::now()).await {
-                tracing::warn!(
-                    error = format!("{e:#}"),
-                    "cannot enqueue the scheduled backup"
-                );
-            }
-            let next = (slot + 1) * period - now;
-            tokio::time::sleep(Duration::from_secs(next.max(1) as u64)).await;
+            let next_slot = Duration::from_secs(((slot + 1) * period - now).max(1) as u64);
+            let wait = match app.store.enqueue_job(&job, Timestamp::now()).await {
+                Ok(_) => next_slot,
+                Err(e) => {
+                    tracing::warn!(
+                        error = format!("{e:#}"),
+                        "cannot enqueue the scheduled backup"
+                    );
+                    next_slot.min(ENQUEUE_RETRY)
+                }
+            };
+            tokio::time::sleep(wait).await;
         }
     }))
 }
 
 /// The job: makes the period's archive in `backup.dir`, records how it
 /// went for the dashboard, and deletes the oldest beyond `backup.keep`.
-pub async fn run(app: &Services, job: BackupSite) -> anyhow::Result<()> {
+pub async fn run(app: &Services, task: BackupSite) -> anyhow::Result<()> {
     let config = &app.config.backup;
     let dir = app.data_dir.join(&config.dir);
     std::fs::create_dir_all(&dir)?;
+    let period = config.period().map_or(1, |p| p.as_secs().max(1) as i64);
+    let slot_start = Timestamp::from_second(task.slot.saturating_mul(period))?;
+    let path = dir.join(format!(
+        "{PREFIX}{}.tar",
+        slot_start.strftime("%Y%m%d-%H%M%S")
+    ));
     let started_at = Timestamp::now();
-    let name = format!("{PREFIX}{}.tar", started_at.strftime("%Y%m%d-%H%M%S"));
-    let path = dir.join(name);
     let made = super::backup(app, &app.data_dir, &path).await;
-    let byte_size = std::fs::metadata(&path).ok().map(|m| m.len() as i64);
+    let byte_size = match &made {
+        Ok(_) => std::fs::metadata(&path).ok().map(|m| m.len() as i64),
+        Err(_) => None,
+    };
     let record = BackupRecord {
-        slot: job.slot,
+        slot: task.slot,
         path: path.display().to_string(),
-        byte_size: byte_size.filter(|_| made.is_ok()),
+        byte_size,
         articles: made
             .as_ref()
             .ok()
@@ -64,12 +80,26 @@ pub async fn run(app: &Services, job: BackupSite) -> anyhow::Result<()> {
         started_at,
         finished_at: Timestamp::now(),
     };
-    app.store.record_backup(&record).await?;
+    // The archive, once made, stands whatever happens to its bookkeeping:
+    // failing the job here would only make another.
+    if let Err(e) = app.store.record_backup(&record).await {
+        tracing::warn!(
+            error = format!("{e:#}"),
+            "cannot record the backup for the dashboard"
+        );
+    }
     made?;
-    prune(&dir, config.keep as usize)
+    if let Err(e) = prune(&dir, config.keep as usize) {
+        tracing::warn!(
+            error = format!("{e:#}"),
+            "cannot delete old scheduled backups"
+        );
+    }
+    Ok(())
 }
 
 /// Deletes the oldest scheduled archives in `dir` beyond the newest `keep`.
+/// Another node sharing the folder may have deleted one already.
 fn prune(dir: &std::path::Path, keep: usize) -> anyhow::Result<()> {
     let mut archives: Vec<_> = std::fs::read_dir(dir)?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -82,8 +112,11 @@ fn prune(dir: &std::path::Path, keep: usize) -> anyhow::Result<()> {
     archives.sort();
     let old = archives.len().saturating_sub(keep);
     for path in &archives[..old] {
-        std::fs::remove_file(path)?;
-        tracing::info!(path = %path.display(), "an old scheduled backup deleted");
+        match std::fs::remove_file(path) {
+            Ok(()) => tracing::info!(path = %path.display(), "an old scheduled backup deleted"),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e).with_context(|| format!("{}", path.display())),
+        }
     }
     Ok(())
 }

@@ -362,21 +362,36 @@ impl Config {
         }
     }
 
-    /// The configuration as TOML, with the database, SMTP and S3 secrets hidden: for
-    /// `dateline config check`.
+    /// The configuration as TOML with every [`SECRET_KEYS`] value hidden
+    /// (an address keeps its host): for `dateline config check`.
     pub fn to_redacted_toml(&self) -> String {
-        let mut shown = self.clone();
-        shown.database.url = shown.database.url.as_deref().map(dateline_store::redact);
-        shown.mail.smtp_url = shown.mail.smtp_url.as_deref().map(dateline_store::redact);
-        if shown.media.s3_secret_access_key.is_some() {
-            shown.media.s3_secret_access_key = Some("(hidden)".into());
+        let Ok(mut table) = toml::Table::try_from(self) else {
+            return String::new();
+        };
+        for (section, key) in SECRET_KEYS {
+            if let Some(toml::Value::Table(section)) = table.get_mut(section)
+                && let Some(toml::Value::String(value)) = section.get_mut(key)
+            {
+                *value = if value.contains("://") {
+                    dateline_store::redact(value)
+                } else {
+                    "(hidden)".into()
+                };
+            }
         }
-        if shown.cdn.api_token.is_some() {
-            shown.cdn.api_token = Some("(hidden)".into());
-        }
-        toml::to_string_pretty(&shown).unwrap_or_default()
+        toml::to_string_pretty(&table).unwrap_or_default()
     }
 }
+
+/// Configuration keys that hold secrets, by section: hidden by
+/// `dateline config check`, left out of backups.
+pub const SECRET_KEYS: [(&str, &str); 5] = [
+    ("database", "url"),
+    ("mail", "smtp_url"),
+    ("media", "s3_access_key_id"),
+    ("media", "s3_secret_access_key"),
+    ("cdn", "api_token"),
+];
 
 /// `DATELINE_*` variables that are not configuration keys but are read elsewhere.
 const OTHER_VARIABLES: &[&str] = &["DATA", "LOG", "TOOLS"];

@@ -53,6 +53,14 @@ fn bad_values_name_their_key() {
 fn passwords_are_hidden_when_the_config_is_shown() {
     let mut config = Config::default();
     config.database.url = Some("postgres://news:hunter2@db/news".into());
+    config.mail.smtp_url = Some("smtp://desk:hunter3@mail.example.org".into());
+    config.cdn.api_token = Some("hunter4".into());
     let shown = config.to_redacted_toml();
-    assert!(!shown.contains("hunter2"), "{shown}");
+    for secret in ["hunter2", "hunter3", "hunter4"] {
+        assert!(!shown.contains(secret), "{shown}");
+    }
+    assert!(
+        shown.contains("db/news"),
+        "an address keeps its host: {shown}"
+    );
 }

@@ -1,10 +1,9 @@
 //! Imports started from the admin (`/admin/import`): the uploaded export
 //! waits in the blob store, so whichever node's worker takes the job can
 //! reach it; the job copies it to a file of its own, imports it as
-//! `dateline import` does, writes its progress to the run's row (holding
-//! its lease) as it goes, and records the summary and the report at the
-//! end. A retried job goes on where the last try stopped, as a re-run
-//! import does.
+//! `dateline import` does, writes its progress to the run's row as it
+//! goes, and records the summary and the report at the end. A retried job
+//! goes on where the last try stopped, as a re-run import does.
 
 use std::time::Duration;
 
@@ -15,10 +14,8 @@ use serde::{Deserialize, Serialize};
 use super::{Context, ImportError, MediaSource, Options, Progress, Summary};
 use crate::services::Services;
 
-/// How often a running import's progress is written and its lease held.
+/// How often a running import's progress is written.
 const TICK: Duration = Duration::from_secs(1);
-/// As long as the worker's own lease: held from each tick.
-const LEASE: Duration = Duration::from_secs(60);
 
 /// What the admin chose for a run (kept as the run's `options`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -36,10 +33,10 @@ pub fn upload_key() -> String {
     format!("imports/{}", crate::accounts::new_token())
 }
 
-/// Runs the import of `task`'s run (the job `job`). Its lease is held
-/// from the start (copying a large upload from a bucket can outlast one);
-/// if another worker took the job over all the same, this one stops and
-/// leaves the run to it. Every way the run can end is recorded on it.
+/// Runs the import of `task`'s run (the job `job`, whose lease the worker
+/// holds while it runs; should another worker take it over all the same,
+/// this one is stopped and leaves the run to it). Every way the run can
+/// end is recorded on it.
 pub async fn run(app: &Services, job: &Job, task: RunImport) -> anyhow::Result<()> {
     let id = ImportRunId(task.run);
     let Some(run) = app.store.import_run(id).await? else {
@@ -50,36 +47,25 @@ pub async fn run(app: &Services, job: &Job, task: RunImport) -> anyhow::Result<(
     }
     let store = &app.store;
     let (progress, mut seen) = tokio::sync::watch::channel(None::<Progress>);
-    let keep_up = async {
+    let note_progress = async {
         let mut tick = tokio::time::interval(TICK);
         loop {
             tick.tick().await;
-            let now = Timestamp::now();
-            let at = *seen.borrow_and_update();
-            if let Some(p) = at {
-                let (done, total) = (p.done as i64, p.total as i64);
-                if let Err(e) = store
-                    .note_import_progress(id, RunState::Importing, done, total, now)
-                    .await
-                {
-                    tracing::warn!(error = format!("{e:#}"), "cannot note an import's progress");
-                }
-            }
-            match store.renew_job(job, now, LEASE).await {
-                Ok(true) => {}
-                Ok(false) => return,
-                Err(e) => {
-                    tracing::warn!(error = format!("{e:#}"), "cannot renew an import's lease")
-                }
+            let Some(p) = *seen.borrow_and_update() else {
+                continue;
+            };
+            let (done, total) = (p.done as i64, p.total as i64);
+            if let Err(e) = store
+                .note_import_progress(id, RunState::Importing, done, total, Timestamp::now())
+                .await
+            {
+                tracing::warn!(error = format!("{e:#}"), "cannot note an import's progress");
             }
         }
     };
     let outcome = tokio::select! {
         outcome = import(app, &run, progress) => outcome,
-        () = keep_up => {
-            tracing::warn!("the import's job was taken over by another worker: leaving it the run");
-            return Ok(());
-        }
+        _ = note_progress => unreachable!("it notes progress until dropped"),
     };
     finish(app, job, &run, outcome).await
 }

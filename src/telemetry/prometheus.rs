@@ -21,6 +21,9 @@ const LATENCY_BUCKETS: [f64; 14] = [
     0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
 ];
 
+/// How often the recorder's histograms are folded in.
+const UPKEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
 static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
 
 /// Installs the recorder for this process, once; `None` if another was
@@ -35,6 +38,19 @@ pub fn install() -> Option<&'static PrometheusHandle> {
             let handle = recorder.handle();
             metrics::set_global_recorder(recorder).ok()?;
             describe();
+            // The recorder keeps every histogram sample until upkeep folds
+            // them in; a site nobody scrapes would grow without bound. A
+            // thread of its own, as the process outlives any one runtime.
+            let upkeep = handle.clone();
+            std::thread::Builder::new()
+                .name("metrics-upkeep".into())
+                .spawn(move || {
+                    loop {
+                        std::thread::sleep(UPKEEP_EVERY);
+                        upkeep.run_upkeep();
+                    }
+                })
+                .ok()?;
             Some(handle)
         })
         .as_ref()
@@ -57,7 +73,7 @@ fn describe() {
     describe_histogram!(
         "dateline_http_request_duration_seconds",
         Unit::Seconds,
-        "Time to answer a request, by route template and method."
+        "Time to a request's response head (the body streams after), by route template and method."
     );
     describe_counter!(
         "dateline_page_cache_hits_total",
@@ -83,7 +99,7 @@ fn describe() {
     );
     describe_gauge!(
         "dateline_change_log_lag",
-        "Changes a follower of the change log on this node has still to apply."
+        "How far (in change-log sequence numbers) a follower on this node is behind the head."
     );
     describe_gauge!(
         "dateline_jobs",
@@ -105,6 +121,14 @@ fn describe() {
     describe_counter!(
         "dateline_mail_failed_total",
         "Messages the SMTP server did not take."
+    );
+    describe_counter!(
+        "dateline_cdn_purge_requests_total",
+        "Purge requests sent to the CDN, by outcome (ok, failed)."
+    );
+    describe_counter!(
+        "dateline_cdn_purged_keys_total",
+        "Surrogate keys the CDN took a purge of."
     );
     describe_histogram!(
         "dateline_search_query_duration_seconds",

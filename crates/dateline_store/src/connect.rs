@@ -162,25 +162,28 @@ impl Store {
 
     /// The migrations this database has applied, by version.
     pub async fn applied_migrations(&self) -> Result<Vec<i64>> {
-        const SQL: &str = "select version from _sqlx_migrations where success order by version";
-        Ok(read!(self, |conn| sqlx::query_scalar(SQL)
+        Ok(read!(self, |conn| sqlx::query_scalar(APPLIED_MIGRATIONS)
             .fetch_all(&mut *conn)
             .await)?)
+    }
+
+    /// The migrations this build carries for this database's backend, by
+    /// version.
+    pub fn carried_migrations(&self) -> Vec<i64> {
+        let carried = match &self.backend {
+            Backend::Sqlite { .. } => &SQLITE_MIGRATIONS,
+            Backend::Postgres(_) => &POSTGRES_MIGRATIONS,
+        };
+        carried.iter().map(|m| m.version).collect()
     }
 
     /// The migrations this build carries that the database has not applied
     /// (by version): a node must not serve a schema older than its code.
     pub async fn pending_migrations(&self) -> Result<Vec<i64>> {
         let applied = self.applied_migrations().await?;
-        let carried = match &self.backend {
-            Backend::Sqlite { .. } => &SQLITE_MIGRATIONS,
-            Backend::Postgres(_) => &POSTGRES_MIGRATIONS,
-        };
-        Ok(carried
-            .iter()
-            .map(|m| m.version)
-            .filter(|version| !applied.contains(version))
-            .collect())
+        let mut pending = self.carried_migrations();
+        pending.retain(|version| !applied.contains(version));
+        Ok(pending)
     }
 
     /// Holds, until the guard is dropped, the one lock that setting a site
@@ -227,6 +230,9 @@ impl Store {
             .collect()
     }
 }
+
+pub(crate) const APPLIED_MIGRATIONS: &str =
+    "select version from _sqlx_migrations where success order by version";
 
 /// The advisory lock's key for [`Store::setup_lock`] ("dl-setup").
 const SETUP_LOCK_KEY: i64 = 0x646c_2d73_6574_7570;

@@ -34,6 +34,10 @@ pub enum StoreError {
     Corrupt(String),
     #[error("database error: {0}")]
     Database(sqlx::Error),
+    /// A snapshot cannot be loaded into this database: it holds a site, or
+    /// a schema newer than the snapshot's.
+    #[error("cannot restore into this database: {0}")]
+    NotEmpty(String),
     /// A snapshot's reader or writer failed (a full disk, say).
     #[error("cannot move the snapshot's rows")]
     Io(#[source] std::io::Error),

@@ -99,6 +99,12 @@ struct JobRow {
     claimed_until: Option<i64>,
 }
 
+/// A job whose last attempt's worker stopped (its lease ran out) can be
+/// claimed no more: it has failed, and says so where failures are listed.
+const FAIL_ABANDONED: &str = "update jobs set failed_at = $1, claimed_until = null,
+        last_error = 'the worker stopped during its last attempt'
+    where completed_at is null and failed_at is null
+      and attempts >= max_attempts and claimed_until <= $1";
 const CLAIM_SQLITE: &str = "update jobs set attempts = attempts + 1, claimed_until = $2
     where id = (select id from jobs
                 where completed_at is null and failed_at is null and run_at <= $1
@@ -209,13 +215,19 @@ impl Store {
             Backend::Sqlite { .. } => CLAIM_SQLITE,
             Backend::Postgres(_) => CLAIM_POSTGRES,
         };
-        let row: Option<JobRow> = write_tx!(self, |tx| sqlx::query_as(sql)
-            .bind(now.as_microsecond())
-            .bind(until)
-            .bind(lane.code())
-            .bind(kinds.as_deref())
-            .fetch_optional(&mut *tx)
-            .await?);
+        let row: Option<JobRow> = write_tx!(self, |tx| {
+            sqlx::query(FAIL_ABANDONED)
+                .bind(now.as_microsecond())
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query_as(sql)
+                .bind(now.as_microsecond())
+                .bind(until)
+                .bind(lane.code())
+                .bind(kinds.as_deref())
+                .fetch_optional(&mut *tx)
+                .await?
+        });
         row.map(|r| {
             Ok(Job {
                 id: JobId(r.id),

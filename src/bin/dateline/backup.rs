@@ -81,12 +81,11 @@ fn describe(manifest: &backup::Manifest) {
         manifest.tables.len(),
         manifest.tables.values().sum::<u64>()
     );
-    if manifest.header.media == "files" {
-        println!("  {} media and theme files", manifest.files());
-    } else {
-        println!(
-            "  media in the bucket {} ({} keys listed)",
-            manifest.header.media, manifest.bucket_keys
-        );
+    match &manifest.header.bucket {
+        None => println!("  {} media and theme files", manifest.files()),
+        Some(bucket) => println!(
+            "  media in the bucket {bucket} ({} keys listed)",
+            manifest.bucket_keys
+        ),
     }
 }

@@ -35,14 +35,24 @@ pub async fn metrics(
         .iter()
         .chain(app.config.server.client_ip_header.as_deref().as_slice())
         .any(|name| headers.contains_key(*name));
-    if forwarded || !config.allow.iter().any(|net| net.contains(&peer.ip())) {
+    // A dual-stack listener sees an IPv4 peer as ::ffff:a.b.c.d.
+    let peer = peer.ip().to_canonical();
+    // A configured proxy passes readers on, with or without a header.
+    let proxy = app
+        .config
+        .server
+        .trusted_proxies
+        .iter()
+        .any(|net| net.contains(&peer));
+    if forwarded || proxy || !config.allow.iter().any(|net| net.contains(&peer)) {
         return (
             StatusCode::FORBIDDEN,
             "metrics are served only to the addresses in metrics.allow, not through a proxy\n",
         )
             .into_response();
     }
-    let jobs = app.store.job_counts(jiff::Timestamp::now()).await;
+    let now = jiff::Timestamp::now();
+    let jobs = app.store.job_counts(now).await;
     let (pages, bytes) = app.pages.size().await;
     let collect = || {
         gauge!("dateline_page_cache_pages").set(pages as f64);
@@ -54,7 +64,7 @@ pub async fn metrics(
                 .set(pool.idle as f64);
         }
         match jobs {
-            Ok(kinds) => job_gauges(&kinds),
+            Ok(kinds) => job_gauges(&kinds, now),
             Err(e) => tracing::warn!(error = format!("{e:#}"), "metrics: cannot count jobs"),
         }
     };
@@ -77,8 +87,7 @@ pub async fn metrics(
 
 /// The job table's backlog. A kind with nothing unfinished reads 0 (the
 /// exporter keeps the last value it was given, so it is set explicitly).
-fn job_gauges(kinds: &[dateline_store::JobCounts]) {
-    let now = jiff::Timestamp::now();
+fn job_gauges(kinds: &[dateline_store::JobCounts], now: jiff::Timestamp) {
     for kind in crate::jobs::KINDS {
         let counts = kinds.iter().find(|k| k.kind == kind);
         let (waiting, scheduled, running) =

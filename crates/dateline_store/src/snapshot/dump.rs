@@ -4,14 +4,20 @@ use futures_util::TryStreamExt;
 use sqlx::{Row, TypeInfo, ValueRef, postgres::PgRow, sqlite::SqliteRow};
 
 use super::{Cell, SKIPPED_TABLES, hex};
-use crate::{Backend, Result, Store, StoreError, read};
+use crate::{Backend, Result, Store, StoreError, connect::APPLIED_MIGRATIONS, read};
 
-/// Receives a snapshot, table by table.
+/// Receives a snapshot, table by table. Asynchronous, so that a visitor
+/// writing files hands the work to a blocking thread rather than holding
+/// up the runtime for the length of a dump.
 pub trait SnapshotVisitor {
     /// A table starts; its rows follow, each with `columns`' values in
     /// that order.
-    fn table(&mut self, name: &str, columns: &[String]) -> std::io::Result<()>;
-    fn row(&mut self, row: Vec<Cell>) -> std::io::Result<()>;
+    fn table(
+        &mut self,
+        name: &str,
+        columns: &[String],
+    ) -> impl Future<Output = std::io::Result<()>> + Send;
+    fn row(&mut self, row: Vec<Cell>) -> impl Future<Output = std::io::Result<()>> + Send;
 }
 
 /// The catalog queries of each backend: the tables, then a table's columns
@@ -36,8 +42,10 @@ impl Store {
     /// Hands every table's rows to `visitor` as of one moment: on SQLite one
     /// read transaction (WAL keeps its snapshot while writers go on), on
     /// PostgreSQL one repeatable-read, read-only transaction. Writes made
-    /// meanwhile are not waited for and not seen.
-    pub async fn snapshot(&self, visitor: &mut impl SnapshotVisitor) -> Result<()> {
+    /// meanwhile are not waited for and not seen. Returns the schema's
+    /// migrations as of the same moment (a node upgrading meanwhile does
+    /// not make them disagree with the rows).
+    pub async fn snapshot(&self, visitor: &mut impl SnapshotVisitor) -> Result<Vec<i64>> {
         let (tables_sql, columns_sql) = catalog(&self.backend);
         let begin = match self.backend {
             Backend::Sqlite { .. } => "begin",
@@ -45,6 +53,9 @@ impl Store {
         };
         read!(self, |conn| {
             let mut tx = sqlx::Connection::begin_with(&mut *conn, begin).await?;
+            let migrations: Vec<i64> = sqlx::query_scalar(APPLIED_MIGRATIONS)
+                .fetch_all(&mut *tx)
+                .await?;
             let tables: Vec<String> = sqlx::query_scalar(tables_sql).fetch_all(&mut *tx).await?;
             for table in tables
                 .iter()
@@ -55,15 +66,15 @@ impl Store {
                     .fetch_all(&mut *tx)
                     .await?;
                 let names: Vec<String> = columns.into_iter().map(|(name, _)| name).collect();
-                visitor.table(table, &names).map_err(StoreError::Io)?;
+                visitor.table(table, &names).await.map_err(StoreError::Io)?;
                 let select = format!("select * from \"{table}\"");
                 let mut rows = sqlx::query(sqlx::AssertSqlSafe(select)).fetch(&mut *tx);
                 while let Some(row) = rows.try_next().await? {
-                    visitor.row(row.cells()?).map_err(StoreError::Io)?;
+                    visitor.row(row.cells()?).await.map_err(StoreError::Io)?;
                 }
             }
             tx.rollback().await?;
-            Ok::<_, StoreError>(())
+            Ok::<_, StoreError>(migrations)
         })
     }
 }

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use sqlx::{Postgres, QueryBuilder, Sqlite, Transaction};
 
-use super::{Cell, ColumnKind, dump::catalog, unhex};
-use crate::{Backend, Result, Store, StoreError};
+use super::{Cell, ColumnKind, SKIPPED_TABLES, dump::catalog, unhex};
+use crate::{Backend, Result, Store, StoreError, read};
 
 /// Values bound per statement at most: both backends allow 32,766 or more
 /// parameters; rows are sent in batches under it.
@@ -32,9 +32,70 @@ pub struct SnapshotLoad {
     pending: Vec<Vec<Cell>>,
 }
 
+/// Runs `$query` (a sqlx query or query_as, without its executor) on the
+/// load's transaction, whichever backend it is on.
+macro_rules! on_tx {
+    ($tx:expr, $query:expr, execute) => {
+        match $tx {
+            LoadTx::Sqlite(tx) => {
+                $query.execute(&mut **tx).await?;
+            }
+            LoadTx::Postgres(tx) => {
+                $query.execute(&mut **tx).await?;
+            }
+        }
+    };
+    ($tx:expr, $query:expr, $fetch:ident) => {
+        match $tx {
+            LoadTx::Sqlite(tx) => $query.$fetch(&mut **tx).await?,
+            LoadTx::Postgres(tx) => $query.$fetch(&mut **tx).await?,
+        }
+    };
+}
+
+/// Counts what makes a database a site: articles and staff accounts.
+const HELD: &str = "select (select count(*) from articles) + (select count(*) from users)";
+
 impl Store {
+    /// Readies this database for a snapshot whose schema is `migrations`:
+    /// it must hold no site (so a mistyped `--database-url` naming a live
+    /// site is refused before anything touches it) and no migration the
+    /// snapshot lacks (rows loaded into a newer schema would skip the data
+    /// migrations in between). It is then migrated to the snapshot's schema.
+    pub async fn prepare_load(&self, migrations: &[i64]) -> Result<()> {
+        let (tables_sql, _) = catalog(&self.backend);
+        let tables: Vec<String> = read!(self, |conn| sqlx::query_scalar(tables_sql)
+            .fetch_all(&mut *conn)
+            .await)?;
+        if tables.iter().any(|t| t == "_sqlx_migrations") {
+            let applied = self.applied_migrations().await?;
+            if let Some(newer) = applied.iter().find(|v| !migrations.contains(v)) {
+                return Err(StoreError::NotEmpty(format!(
+                    "its schema has migration {newer}, which the backup's lacks; use an empty database"
+                )));
+            }
+        }
+        if tables.iter().any(|t| t == "articles") {
+            let held: i64 = read!(self, |conn| sqlx::query_scalar(HELD)
+                .fetch_one(&mut *conn)
+                .await)?;
+            if held > 0 {
+                return Err(StoreError::NotEmpty(
+                    "it already holds a site; use an empty one".into(),
+                ));
+            }
+        }
+        let newest = migrations
+            .iter()
+            .max()
+            .ok_or_else(|| StoreError::Corrupt("the snapshot names no migrations".into()))?;
+        self.migrate_to(*newest).await
+    }
+
     /// Starts loading a snapshot into this database, which must be
-    /// migrated and hold no site yet (no article, no staff account).
+    /// migrated to the snapshot's schema ([`Store::prepare_load`]) and hold
+    /// no site. Every table is emptied first (of the rows its migrations
+    /// seeded): the snapshot's rows replace them.
     pub async fn begin_load(&self) -> Result<SnapshotLoad> {
         let (tables_sql, columns_sql) = catalog(&self.backend);
         let mut tx = match &self.backend {
@@ -49,42 +110,26 @@ impl Store {
             }
             Backend::Postgres(pool) => LoadTx::Postgres(pool.begin().await?),
         };
-        const HELD: &str = "select (select count(*) from articles) + (select count(*) from users)";
-        let held: i64 = match &mut tx {
-            LoadTx::Sqlite(tx) => sqlx::query_scalar(HELD).fetch_one(&mut **tx).await?,
-            LoadTx::Postgres(tx) => sqlx::query_scalar(HELD).fetch_one(&mut **tx).await?,
-        };
+        let held: i64 = on_tx!(&mut tx, sqlx::query_scalar(HELD), fetch_one);
         if held > 0 {
-            return Err(StoreError::Conflict {
-                constraint: String::new(),
-                message: "the database already holds a site; restore into an empty one".into(),
-            });
+            return Err(StoreError::NotEmpty(
+                "it already holds a site; use an empty one".into(),
+            ));
         }
+        let tables: Vec<String> = on_tx!(&mut tx, sqlx::query_scalar(tables_sql), fetch_all);
+        let tables: Vec<String> = tables
+            .into_iter()
+            .filter(|t| !SKIPPED_TABLES.contains(&t.as_str()))
+            .collect();
         let mut schema = HashMap::new();
-        let tables: Vec<String> = match &mut tx {
-            LoadTx::Sqlite(tx) => sqlx::query_scalar(tables_sql).fetch_all(&mut **tx).await?,
-            LoadTx::Postgres(tx) => sqlx::query_scalar(tables_sql).fetch_all(&mut **tx).await?,
-        };
-        for table in tables {
-            let columns: Vec<(String, String)> = match &mut tx {
-                LoadTx::Sqlite(tx) => {
-                    sqlx::query_as(columns_sql)
-                        .bind(&table)
-                        .fetch_all(&mut **tx)
-                        .await?
-                }
-                LoadTx::Postgres(tx) => {
-                    sqlx::query_as(columns_sql)
-                        .bind(&table)
-                        .fetch_all(&mut **tx)
-                        .await?
-                }
-            };
+        for table in &tables {
+            let columns: Vec<(String, String)> =
+                on_tx!(&mut tx, sqlx::query_as(columns_sql).bind(table), fetch_all);
             let columns = columns
                 .into_iter()
                 .map(|(name, declared)| (name, ColumnKind::of_declared(&declared)))
                 .collect();
-            schema.insert(table, columns);
+            schema.insert(table.clone(), columns);
         }
         let mut foreign_keys = Vec::new();
         if let LoadTx::Postgres(tx) = &mut tx {
@@ -102,7 +147,7 @@ impl Store {
                     .await?;
             }
         }
-        Ok(SnapshotLoad {
+        let mut load = SnapshotLoad {
             tx,
             schema,
             foreign_keys,
@@ -110,13 +155,19 @@ impl Store {
             kinds: Vec::new(),
             insert: String::new(),
             pending: Vec::new(),
-        })
+        };
+        // All at once, before any row arrives: on SQLite a cascading delete
+        // fires at once even with foreign keys deferred, so emptying a
+        // parent table later would delete children already loaded.
+        for table in tables {
+            load.execute(format!("delete from \"{table}\"")).await?;
+        }
+        Ok(load)
     }
 }
 
 impl SnapshotLoad {
     /// Starts the rows of `table`, each with `columns`' values in order.
-    /// The table's rows in the target (a migration's defaults) make way.
     pub async fn table(&mut self, table: &str, columns: &[String]) -> Result<()> {
         self.flush().await?;
         let target = self.schema.get(table).ok_or_else(|| {
@@ -142,8 +193,7 @@ impl SnapshotLoad {
         self.insert = format!("insert into \"{table}\" ({}) ", quoted.join(", "));
         self.table = table.to_owned();
         self.kinds = kinds;
-        let clear = format!("delete from \"{table}\"");
-        self.execute(clear).await
+        Ok(())
     }
 
     /// One row of the current table.
@@ -198,18 +248,7 @@ impl SnapshotLoad {
     }
 
     async fn execute(&mut self, sql: String) -> Result<()> {
-        match &mut self.tx {
-            LoadTx::Sqlite(tx) => {
-                sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .execute(&mut **tx)
-                    .await?;
-            }
-            LoadTx::Postgres(tx) => {
-                sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .execute(&mut **tx)
-                    .await?;
-            }
-        }
+        on_tx!(&mut self.tx, sqlx::query(sqlx::AssertSqlSafe(sql)), execute);
         Ok(())
     }
 

@@ -238,3 +238,34 @@ pub async fn a_worker_leaves_the_kinds_it_does_not_know(store: &Store) {
         .expect("still there");
     assert_eq!((left.id, left.attempts), (newer, 1), "untouched until now");
 }
+
+pub async fn a_job_whose_last_attempt_was_abandoned_fails_and_says_so(store: &Store) {
+    let now = at("2026-11-09T10:00:00Z");
+    store
+        .enqueue_job(&job(None, now, 1), now)
+        .await
+        .unwrap()
+        .unwrap();
+    let claimed = store
+        .claim_job(now, LEASE)
+        .await
+        .unwrap()
+        .expect("the one attempt");
+    // The worker stops without a word; its lease runs out.
+    let after = now + SignedDuration::from_secs(31);
+    assert!(
+        store.claim_job(after, LEASE).await.unwrap().is_none(),
+        "no attempt is left"
+    );
+    let failed = store.failed_jobs_since(now).await.unwrap();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0].kind, "publish_scheduled_article");
+    assert_eq!(
+        failed[0].last_error.as_deref(),
+        Some("the worker stopped during its last attempt")
+    );
+    assert!(
+        !store.complete_job(&claimed, after).await.unwrap(),
+        "the stalled worker's late word does not count"
+    );
+}

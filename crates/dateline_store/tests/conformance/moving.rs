@@ -170,3 +170,20 @@ pub async fn an_export_reads_every_story_in_id_order_with_its_bylines_and_tags(s
     }
     assert!(pictures.windows(2).all(|w| w[0].id.0 < w[1].id.0));
 }
+
+pub async fn a_snapshot_loads_only_into_a_database_without_a_site_or_a_newer_schema(store: &Store) {
+    let carried = store.carried_migrations();
+    let newest = *carried.last().unwrap();
+    let older = &carried[..carried.len() - 1];
+    let refused = store.prepare_load(older).await.unwrap_err().to_string();
+    assert!(
+        refused.contains(&format!("migration {newest}")),
+        "a schema newer than the snapshot's: {refused}"
+    );
+    store.prepare_load(&carried).await.unwrap();
+    crate::fixtures::editor(store).await;
+    let refused = store.prepare_load(&carried).await.unwrap_err().to_string();
+    assert!(refused.contains("already holds a site"), "{refused}");
+    let refused = store.begin_load().await.err().unwrap().to_string();
+    assert!(refused.contains("already holds a site"), "{refused}");
+}
