@@ -3,10 +3,15 @@
 //! language.
 //!
 //! A tokenizer that splits on `!char::is_alphanumeric` cuts Devanagari
-//! words apart: the virama (्) and many vowel signs are combining marks,
-//! not letters. UAX #29 keeps a letter's marks inside its word, so
-//! "बढ़ाया" stays one term. NFC makes the two ways of writing a nukta
-//! letter (ढ़ as one code point or as ड plus ़) the same term.
+//! words apart: the virama (्) and the nukta (़) are not alphanumeric
+//! ("प्रदर्शन" would be `प`, `रदर`, `शन`). UAX #29 keeps a letter's marks
+//! inside its word, so "बढ़ाया" stays one term. NFC makes the two ways of
+//! writing a nukta letter (ढ़ as one code point or as ड plus ़) the same.
+//!
+//! Hindi words are written more than one way (हिन्दी and हिंदी, हँसी and
+//! हंसी, ज़िंदगी and जिंदगी): before stemming, the spellings are folded
+//! into one (the part of Lucene's Hindi normaliser that Snowball's Hindi
+//! stemmer, written for unfolded vowels, agrees with).
 
 use std::borrow::Cow;
 
@@ -120,6 +125,7 @@ impl TokenFilter for Stem {
     fn transform<T: Tokenizer>(self, inner: T) -> StemTokenizer<T> {
         StemTokenizer {
             algorithm: self.0,
+            hindi: matches!(self.0, Some(frostem::Algorithm::Hindi)),
             inner,
         }
     }
@@ -128,6 +134,7 @@ impl TokenFilter for Stem {
 #[derive(Clone)]
 pub struct StemTokenizer<T> {
     algorithm: Option<frostem::Algorithm>,
+    hindi: bool,
     inner: T,
 }
 
@@ -138,6 +145,7 @@ impl<T: Tokenizer> Tokenizer for StemTokenizer<T> {
         StemStream {
             inner: self.inner.token_stream(text),
             stemmer: self.algorithm.map(frostem::Stemmer::new),
+            hindi: self.hindi,
         }
     }
 }
@@ -145,6 +153,8 @@ impl<T: Tokenizer> Tokenizer for StemTokenizer<T> {
 pub struct StemStream<S> {
     inner: S,
     stemmer: Option<frostem::Stemmer>,
+    /// Fold Hindi spellings first.
+    hindi: bool,
 }
 
 impl<S: TokenStream> TokenStream for StemStream<S> {
@@ -154,6 +164,9 @@ impl<S: TokenStream> TokenStream for StemStream<S> {
         }
         if let Some(stemmer) = &self.stemmer {
             let token = self.inner.token_mut();
+            if self.hindi {
+                fold_hindi_spelling(&mut token.text);
+            }
             let stemmed = match stemmer.stem(&token.text) {
                 Cow::Owned(stem) => Some(stem),
                 Cow::Borrowed(stem) if stem.len() != token.text.len() => Some(stem.to_owned()),
@@ -173,6 +186,34 @@ impl<S: TokenStream> TokenStream for StemStream<S> {
     fn token_mut(&mut self) -> &mut Token {
         self.inner.token_mut()
     }
+}
+
+/// One spelling for the ways Hindi writes a word: the nukta dropped
+/// (ज़ as ज), chandrabindu as anusvara (ँ as ं), a dead न before a
+/// consonant as anusvara (न् as ं), and joiners dropped. Left alone where
+/// there is nothing to fold, as most words have.
+fn fold_hindi_spelling(word: &mut String) {
+    const NUKTA: char = '\u{093C}';
+    const CHANDRABINDU: char = '\u{0901}';
+    const ANUSVARA: char = '\u{0902}';
+    const VIRAMA: char = '\u{094D}';
+    const JOINERS: [char; 2] = ['\u{200C}', '\u{200D}'];
+    let foldable = |c: char| c == NUKTA || c == CHANDRABINDU || c == VIRAMA || JOINERS.contains(&c);
+    if !word.contains(foldable) {
+        return;
+    }
+    let mut folded = String::with_capacity(word.len());
+    let mut chars = word.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            NUKTA => {}
+            c if JOINERS.contains(&c) => {}
+            CHANDRABINDU => folded.push(ANUSVARA),
+            'न' if chars.next_if_eq(&VIRAMA).is_some() => folded.push(ANUSVARA),
+            c => folded.push(c),
+        }
+    }
+    *word = folded;
 }
 
 #[cfg(test)]
@@ -208,6 +249,67 @@ mod tests {
     fn english_words_are_stemmed_and_lowercased() {
         assert_eq!(terms("en-IN", "Ministers MEET"), ["minist", "meet"]);
         assert_eq!(terms("en", "minister"), ["minist"]);
+    }
+
+    /// A reader's word and the form a story uses: plurals, oblique cases,
+    /// verb endings, and the spellings Hindi allows either way.
+    const HINDI_PAIRS: [(&str, &str); 30] = [
+        ("किसान", "किसानों ने धरना दिया"),
+        ("किसानों", "एक किसान की कहानी"),
+        ("प्रदर्शन", "प्रदर्शनों के बाद"),
+        ("सरकार", "सरकारें बदलती रहीं"),
+        ("लड़की", "लड़कियों की टीम जीती"),
+        ("लड़कियाँ", "लड़कियां आगे रहीं"),
+        ("हिंदी", "हिन्दी दिवस पर"),
+        ("हँसी", "हंसी का ठहाका"),
+        ("ज़िंदगी", "जिंदगी की जंग"),
+        ("बाज़ार", "बाजारों में रौनक"),
+        ("चुनाव", "चुनावों की तारीखें"),
+        ("मंत्री", "मंत्रियों की बैठक"),
+        ("शहर", "शहरों में बारिश"),
+        ("नदी", "नदियों का जलस्तर"),
+        ("गाड़ी", "गाड़ियों की कतार"),
+        ("छात्र", "छात्रों ने परीक्षा दी"),
+        ("खिलाड़ी", "खिलाड़ियों का चयन"),
+        ("अस्पताल", "अस्पतालों में भीड़"),
+        ("सड़क", "सड़कों पर पानी"),
+        ("फ़सल", "फसलों को नुकसान"),
+        ("थाना", "थानों में शिकायत"),
+        ("बच्चा", "बच्चों के लिए स्कूल"),
+        ("कंपनी", "कंपनियों के शेयर"),
+        ("रेलगाड़ी", "रेलगाड़ियां रद्द"),
+        ("दुकान", "दुकानें बंद रहीं"),
+        ("महिला", "महिलाओं के लिए योजना"),
+        ("जंगल", "जंगलों में आग"),
+        ("मौसम", "मौसमी बीमारियां"),
+        ("गांव", "गाँवों तक बिजली"),
+        ("पेड़", "पेड़ों की कटाई"),
+    ];
+
+    #[test]
+    fn hindi_inflections_and_spellings_meet_in_one_term() {
+        let found: Vec<bool> = HINDI_PAIRS
+            .iter()
+            .map(|(query, story)| {
+                let story = terms("hi", story);
+                terms("hi", query).iter().all(|term| story.contains(term))
+            })
+            .collect();
+        let missed: Vec<&str> = HINDI_PAIRS
+            .iter()
+            .zip(&found)
+            .filter(|(_, found)| !**found)
+            .map(|((query, _), _)| *query)
+            .collect();
+        let recall = found.iter().filter(|f| **f).count() as f64 / found.len() as f64;
+        println!("Hindi recall {recall:.2}; missed {missed:?}");
+        assert!(recall >= 0.9, "recall {recall:.2}, missed {missed:?}");
+    }
+
+    #[test]
+    fn english_terms_are_not_folded_as_hindi() {
+        assert_eq!(terms("en", "Ministers"), ["minist"]);
+        assert_eq!(terms("hi", "ministers"), ["ministers"]);
     }
 
     #[test]

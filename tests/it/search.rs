@@ -74,6 +74,9 @@ async fn a_hindi_headline_is_found_by_each_of_its_words() {
     }
     // The nukta letter written as two code points finds it too.
     until_found(&server, &q("बढ\u{093C}ाया"), headline, true).await;
+    // Another form of a word: मंत्री finds मंत्रियों, देश finds देशों.
+    until_found(&server, &q("मंत्री"), headline, true).await;
+    until_found(&server, &q("देश"), headline, true).await;
 }
 
 #[tokio::test]
