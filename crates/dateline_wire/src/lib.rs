@@ -260,8 +260,25 @@ pub fn read(document: &[u8]) -> Result<Vec<WireItem>, Rejected> {
         // Cleaned first: a headline of control characters alone is none.
         clean(item);
         give_headline(item);
+        check_language(item);
     }
     Ok(items)
+}
+
+/// The item's language as a registered BCP 47 tag in canonical form. One
+/// the registry does not know (an agency's `english`, a mistyped code) is
+/// dropped, and the notes say so: the story takes its edition's language.
+fn check_language(item: &mut WireItem) {
+    let Some(given) = item.language.take() else {
+        return;
+    };
+    match dateline_core::language_tag(&given) {
+        Ok(tag) => item.language = Some(tag),
+        Err(refused) => item.notes.push(format!(
+            "{}: the story takes the site's language",
+            refused.reason
+        )),
+    }
 }
 
 /// An item's text as Dateline keeps all text (see
@@ -364,6 +381,25 @@ mod tests {
         }
         let big = vec![b' '; MAX_DOCUMENT + 1];
         assert!(read(&big).unwrap_err().reason.contains("limit"));
+    }
+
+    #[test]
+    fn a_language_is_kept_canonical_and_an_unknown_one_dropped_with_a_note() {
+        let ninjs = |language: &str| {
+            format!(
+                r#"{{"uri": "urn:x:1", "headline": "H", "body_html": "<p>B</p>", "language": "{language}"}}"#
+            )
+        };
+        let known = read(ninjs("hi-in").as_bytes()).unwrap();
+        assert_eq!(known[0].language.as_deref(), Some("hi-IN"));
+        assert!(known[0].notes.is_empty(), "{:?}", known[0].notes);
+        let unknown = read(ninjs("english").as_bytes()).unwrap();
+        assert_eq!(unknown[0].language, None);
+        assert!(
+            unknown[0].notes.iter().any(|n| n.contains("\"english\"")),
+            "{:?}",
+            unknown[0].notes
+        );
     }
 
     #[test]
