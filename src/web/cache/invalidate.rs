@@ -96,8 +96,8 @@ impl crate::follow::Consumer for Invalidator {
 
 /// Follows the change log from `head`'s current position (read when the
 /// cache was still empty, before the first request), purging `cache` (and
-/// the CDN's, with `cdn`) as changes arrive, until the task is aborted; its index forgets evicted
-/// pages now and then.
+/// the CDN's, with `cdn`) as changes arrive, until the task is aborted;
+/// its index forgets evicted pages now and then.
 pub async fn spawn_invalidator(
     store: Store,
     head: crate::follow::Head,
